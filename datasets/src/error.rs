@@ -1,0 +1,162 @@
+//! Errors and validation findings of the datasets crate.
+//!
+//! Loading a panel can go wrong in two ways: the files cannot be read at all (an [`Error`]),
+//! or they can be read but break the panel format (a list of [`Issue`]s). Issues are
+//! collected rather than returned one at a time, so a user fixing a spreadsheet sees every
+//! problem in one run.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// How serious a finding is: errors stop computation, warnings are reported and computation goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Reported; results are still computed.
+    Warning,
+    /// The panel cannot be used until this is fixed.
+    Error,
+}
+
+/// One problem found in a panel file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issue {
+    /// Error or warning.
+    pub severity: Severity,
+    /// File (or files, comma-separated) the problem is in.
+    pub file: String,
+    /// Column(s) concerned, if any.
+    pub column: Option<String>,
+    /// Example data rows (1-based, header excluded); at most five.
+    pub rows: Vec<u64>,
+    /// How many rows have the problem (0 when it is not about rows).
+    pub count: u64,
+    /// What the format expects.
+    pub expected: String,
+    /// What the file holds instead.
+    pub found: String,
+    /// How to fix it, when we can tell.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.file)?;
+        if let Some(column) = &self.column {
+            write!(f, ", column `{column}`")?;
+        }
+        if !self.rows.is_empty() {
+            let rows: Vec<String> = self.rows.iter().map(u64::to_string).collect();
+            write!(f, ", row{} {}", if self.rows.len() > 1 { "s" } else { "" }, rows.join(", "))?;
+            if self.count > self.rows.len() as u64 {
+                write!(f, " (and {} more)", self.count - self.rows.len() as u64)?;
+            }
+        } else if self.count > 0 {
+            write!(f, ", {} row{}", self.count, if self.count > 1 { "s" } else { "" })?;
+        }
+        write!(f, ": expected {}, found {}", self.expected, self.found)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every finding of one validation run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Findings, errors and warnings, in the order the checks ran.
+    pub issues: Vec<Issue>,
+}
+
+impl Report {
+    /// Findings that stop computation.
+    pub fn errors(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.severity == Severity::Error)
+    }
+
+    /// Findings that are only reported.
+    pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.severity == Severity::Warning)
+    }
+
+    /// True when there is at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for issue in &self.issues {
+            writeln!(f, "{issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Errors of the datasets crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A panel directory lacks one of the tables.
+    #[error("{dir}: no {table}.parquet or {table}.csv (expected the `{table}` table of the panel format; hint: see datasets/PANEL_FORMAT.md, or `impatto generate` for an example)")]
+    MissingTable {
+        /// Directory searched.
+        dir: PathBuf,
+        /// Table stem.
+        table: &'static str,
+    },
+    /// The panel breaks the format; the report lists every finding.
+    #[error("the panel is not valid ({} error(s)):\n{report}", report.errors().count())]
+    Invalid {
+        /// All findings, warnings included.
+        report: Report,
+    },
+    /// A column-mapping file is malformed.
+    #[error("{path}: {message}")]
+    Config {
+        /// The mapping file.
+        path: PathBuf,
+        /// What is wrong, with expected vs found.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// File concerned.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// Polars could not read or compute over a file.
+    #[error("{context}: {source}")]
+    Polars {
+        /// File or step concerned.
+        context: String,
+        /// Underlying error.
+        source: polars::prelude::PolarsError,
+    },
+    /// Writing Parquet failed.
+    #[error("{path}: writing Parquet failed: {message}")]
+    Write {
+        /// File concerned.
+        path: PathBuf,
+        /// Underlying message.
+        message: String,
+    },
+    /// A generator argument is out of range.
+    #[error("{0}")]
+    Generate(String),
+}
+
+/// Result alias of the datasets crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+pub(crate) fn polars_err(context: impl Into<String>) -> impl FnOnce(polars::prelude::PolarsError) -> Error {
+    let context = context.into();
+    move |source| Error::Polars { context, source }
+}

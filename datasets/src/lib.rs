@@ -1,0 +1,25 @@
+//! The beneficiary panel: its format, loading with validation, and seeded synthetic generation.
+//!
+//! This is the bottom of impatto's one-way flow (datasets → indicators → engine): it knows
+//! nothing of indicators or payments. The format is specified once in [`schema`] and described
+//! for people in `datasets/PANEL_FORMAT.md`.
+//!
+//! ```no_run
+//! use impatto_datasets::{open_validated, schema::Table};
+//! let (panel, report) = open_validated(&["datasets/examples/scuola-dei-quartieri"])?;
+//! for warning in report.warnings() { eprintln!("{warning}"); }
+//! let participants = panel.scan(Table::Participants)?; // a polars LazyFrame
+//! # let _ = participants;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod generate;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+pub use error::{Error, Issue, Report, Result, Severity};
+pub use source::PanelSource;
+pub use validate::{open_validated, validate};

@@ -1,0 +1,311 @@
+//! Finding, mapping and scanning the tables of one or more panel directories.
+//!
+//! A panel directory holds `programmes`, `beneficiaries`, `panel` and `participants`, each as
+//! Parquet or CSV, and optionally `columns.toml`, which maps the user's column names to ours so
+//! nobody rewrites a file to use impatto. Scans are lazy: the columns and rows an indicator
+//! needs are pushed down into the Parquet reader.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{polars_err, Error, Issue, Report, Result, Severity};
+use crate::schema::{ColumnSpec, ColumnType, Table};
+
+/// Name of the optional column-mapping file in a panel directory.
+pub const MAPPING_FILE: &str = "columns.toml";
+
+/// File format of one table file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// Comma- or semicolon-separated text with a header line (as exported from spreadsheets).
+    Csv {
+        /// Field separator, detected from the header line.
+        separator: u8,
+    },
+}
+
+/// One table file and the renames that bring its columns to the canonical names.
+#[derive(Clone, Debug)]
+pub struct TableFile {
+    /// Path on disk.
+    pub path: PathBuf,
+    /// Parquet or CSV.
+    pub format: FileFormat,
+    /// canonical name → name in the file, from `columns.toml`.
+    pub renames: BTreeMap<String, String>,
+}
+
+impl TableFile {
+    /// Display name used in messages.
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn raw_scan(&self, overrides: Option<Schema>) -> Result<LazyFrame> {
+        let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
+        let lf = match self.format {
+            FileFormat::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
+            FileFormat::Csv { separator } => {
+                let mut reader = LazyCsvReader::new(path).with_has_header(true).with_separator(separator);
+                if let Some(schema) = overrides {
+                    reader = reader.with_dtype_overwrite(Some(Arc::new(schema)));
+                }
+                reader.finish()
+            }
+        };
+        lf.map_err(polars_err(self.display()))
+    }
+
+    /// The file's schema under canonical names (only columns the format knows are renamed).
+    fn canonical_schema(&self, table: Table) -> Result<Schema> {
+        let overrides = self.csv_overrides(table)?;
+        let mut lf = self.raw_scan(overrides)?;
+        let schema = lf.collect_schema().map_err(polars_err(self.display()))?;
+        let reverse: BTreeMap<&str, &str> = self.renames.iter().map(|(c, f)| (f.as_str(), c.as_str())).collect();
+        Ok(schema
+            .iter()
+            .map(|(name, dtype)| {
+                let canonical = reverse.get(name.as_str()).copied().unwrap_or(name.as_str());
+                Field::new(canonical.into(), dtype.clone())
+            })
+            .collect())
+    }
+
+    /// CSV carries no types: read every known column as its canonical type.
+    fn csv_overrides(&self, table: Table) -> Result<Option<Schema>> {
+        if self.format == FileFormat::Parquet {
+            return Ok(None);
+        }
+        let header = read_header(&self.path)?;
+        let sep = match self.format {
+            FileFormat::Csv { separator } => separator as char,
+            FileFormat::Parquet => ',',
+        };
+        let mut schema = Schema::default();
+        for name in header.split(sep).map(|s| s.trim().trim_matches('"')) {
+            let canonical = self.renames.iter().find(|(_, f)| f.as_str() == name).map(|(c, _)| c.as_str()).unwrap_or(name);
+            if let Some(spec) = table.column(canonical) {
+                schema.insert(name.into(), canonical_dtype(spec.ty));
+            }
+        }
+        Ok(Some(schema))
+    }
+
+    /// Scan the file with canonical names and types, checking the schema first.
+    ///
+    /// Schema problems are appended to `issues`; the scan is returned only when there are none.
+    pub fn scan(&self, table: Table, issues: &mut Vec<Issue>) -> Result<Option<LazyFrame>> {
+        let schema = self.canonical_schema(table)?;
+        let before = issues.iter().filter(|i| i.severity == Severity::Error).count();
+        let mut exprs = Vec::new();
+        for spec in table.columns() {
+            let source_name = self.renames.get(spec.name).map(String::as_str).unwrap_or(spec.name);
+            match schema.get(spec.name) {
+                None if spec.required => issues.push(Issue {
+                    severity: Severity::Error,
+                    file: self.display(),
+                    column: Some(spec.name.to_string()),
+                    rows: vec![],
+                    count: 0,
+                    expected: format!("a column `{}` ({})", spec.name, spec.ty.name()),
+                    found: format!("no such column among {}", list_names(&schema)),
+                    hint: Some(format!(
+                        "if the file calls it differently, map it in {MAPPING_FILE}: [{}] {} = \"<your name>\"",
+                        table.stem(),
+                        spec.name
+                    )),
+                }),
+                None => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
+                Some(dtype) => {
+                    if accepts(spec.ty, dtype) {
+                        exprs.push(col(source_name).cast(canonical_dtype(spec.ty)).alias(spec.name));
+                    } else {
+                        issues.push(Issue {
+                            severity: Severity::Error,
+                            file: self.display(),
+                            column: Some(spec.name.to_string()),
+                            rows: vec![],
+                            count: 0,
+                            expected: spec.ty.name().to_string(),
+                            found: format!("{dtype}"),
+                            hint: type_hint(spec, dtype),
+                        })
+                    }
+                }
+            }
+        }
+        if issues.iter().filter(|i| i.severity == Severity::Error).count() > before {
+            return Ok(None);
+        }
+        let overrides = self.csv_overrides(table)?;
+        Ok(Some(self.raw_scan(overrides)?.select(exprs)))
+    }
+}
+
+fn list_names(schema: &Schema) -> String {
+    let names: Vec<String> = schema.iter_names().map(|n| format!("`{n}`")).collect();
+    if names.is_empty() { "(no columns)".into() } else { names.join(", ") }
+}
+
+fn type_hint(spec: &ColumnSpec, found: &DataType) -> Option<String> {
+    match (spec.ty, found) {
+        (ColumnType::Date, DataType::String) => Some("write dates as YYYY-MM-DD".into()),
+        (ColumnType::Cents, DataType::Float32 | DataType::Float64) => {
+            Some("money is stored exactly, as whole euro cents (e.g. 3500000 for €35,000.00)".into())
+        }
+        (ColumnType::Integer, DataType::Float32 | DataType::Float64) => Some("counts must be whole numbers".into()),
+        _ => None,
+    }
+}
+
+/// The polars type a column is cast to on load.
+pub fn canonical_dtype(ty: ColumnType) -> DataType {
+    match ty {
+        ColumnType::Text => DataType::String,
+        ColumnType::Integer | ColumnType::Cents => DataType::Int64,
+        ColumnType::Number => DataType::Float64,
+        ColumnType::Date => DataType::Date,
+        ColumnType::Boolean => DataType::Boolean,
+    }
+}
+
+fn accepts(ty: ColumnType, dtype: &DataType) -> bool {
+    match ty {
+        ColumnType::Text => matches!(dtype, DataType::String),
+        ColumnType::Integer | ColumnType::Cents => dtype.is_integer(),
+        ColumnType::Number => dtype.is_primitive_numeric(),
+        ColumnType::Date => matches!(dtype, DataType::Date | DataType::Datetime(_, _)),
+        ColumnType::Boolean => matches!(dtype, DataType::Boolean),
+    } || matches!(dtype, DataType::Null)
+}
+
+fn read_header(path: &Path) -> Result<String> {
+    use std::io::BufRead;
+    let file = fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let mut line = String::new();
+    std::io::BufReader::new(file)
+        .read_line(&mut line)
+        .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    Ok(line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}').to_string())
+}
+
+/// The tables of one or more panel directories, found and mapped but not yet read.
+#[derive(Clone, Debug)]
+pub struct PanelSource {
+    /// Files of each table, in the order the directories were given.
+    pub files: BTreeMap<Table, Vec<TableFile>>,
+    /// `sha256:` digest of every input file (tables and mapping files), in a fixed order.
+    pub input_hash: String,
+}
+
+impl PanelSource {
+    /// Find the four tables in each directory and read its `columns.toml`, if any.
+    pub fn open<P: AsRef<Path>>(dirs: &[P]) -> Result<Self> {
+        let mut files: BTreeMap<Table, Vec<TableFile>> = BTreeMap::new();
+        let mut hasher = Sha256::new();
+        for dir in dirs {
+            let dir = dir.as_ref();
+            let mapping = read_mapping(dir, &mut hasher)?;
+            for table in Table::ALL {
+                let file = find_table(dir, table)?;
+                let bytes = fs::read(&file.0).map_err(|source| Error::Io { path: file.0.clone(), source })?;
+                hasher.update(table.stem().as_bytes());
+                hasher.update((bytes.len() as u64).to_le_bytes());
+                hasher.update(&bytes);
+                files.entry(table).or_default().push(TableFile {
+                    path: file.0,
+                    format: file.1,
+                    renames: mapping.get(table.stem()).cloned().unwrap_or_default(),
+                });
+            }
+        }
+        let digest = hasher.finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(PanelSource { files, input_hash: format!("sha256:{hex}") })
+    }
+
+    /// Files of one table.
+    pub fn table_files(&self, table: Table) -> &[TableFile] {
+        self.files.get(&table).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Comma-separated file names of a table, for messages about the table as a whole.
+    pub fn table_display(&self, table: Table) -> String {
+        self.table_files(table).iter().map(TableFile::display).collect::<Vec<_>>().join(", ")
+    }
+
+    /// A lazy scan of one table over all directories, canonical names and types.
+    ///
+    /// Fails with [`Error::Invalid`] when a file lacks a column or has the wrong type.
+    pub fn scan(&self, table: Table) -> Result<LazyFrame> {
+        let mut issues = Vec::new();
+        let mut frames = Vec::new();
+        for file in self.table_files(table) {
+            if let Some(lf) = file.scan(table, &mut issues)? {
+                frames.push(lf);
+            }
+        }
+        if !issues.is_empty() {
+            return Err(Error::Invalid { report: Report { issues } });
+        }
+        match frames.len() {
+            1 => Ok(frames.remove(0)),
+            _ => concat(frames, UnionArgs::default()).map_err(polars_err(self.table_display(table))),
+        }
+    }
+}
+
+fn find_table(dir: &Path, table: Table) -> Result<(PathBuf, FileFormat)> {
+    let parquet = dir.join(format!("{}.parquet", table.stem()));
+    if parquet.is_file() {
+        return Ok((parquet, FileFormat::Parquet));
+    }
+    let csv = dir.join(format!("{}.csv", table.stem()));
+    if csv.is_file() {
+        let header = read_header(&csv)?;
+        let separator = if header.contains(';') && !header.contains(',') { b';' } else { b',' };
+        return Ok((csv, FileFormat::Csv { separator }));
+    }
+    Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() })
+}
+
+type Mapping = BTreeMap<String, BTreeMap<String, String>>;
+
+fn read_mapping(dir: &Path, hasher: &mut Sha256) -> Result<Mapping> {
+    let path = dir.join(MAPPING_FILE);
+    if !path.is_file() {
+        return Ok(Mapping::new());
+    }
+    let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    hasher.update(MAPPING_FILE.as_bytes());
+    hasher.update(text.as_bytes());
+    let mapping: Mapping = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
+    for (table_name, renames) in &mapping {
+        let Some(table) = Table::from_name(table_name) else {
+            let known: Vec<&str> = Table::ALL.iter().map(|t| t.stem()).collect();
+            return Err(Error::Config {
+                path,
+                message: format!("expected a table name ({}), found [{table_name}]", known.join(", ")),
+            });
+        };
+        for canonical in renames.keys() {
+            if table.column(canonical).is_none() {
+                let known: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
+                return Err(Error::Config {
+                    path,
+                    message: format!(
+                        "[{table_name}] maps `{canonical}`, which is not a column of the format (expected one of {}; the left side is our name, the right side yours)",
+                        known.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(mapping)
+}

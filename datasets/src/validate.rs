@@ -1,0 +1,365 @@
+//! Validation of a panel against the format.
+//!
+//! All row-level checks of a file run as one lazy query (one pass over the file, each check a
+//! summed boolean), and only the checks that fail are run again to fetch example rows. Checks
+//! across files — duplicate keys, references to unknown beneficiaries or programmes — run over
+//! all directories together, since an id repeated in two directories is just as ambiguous.
+
+use polars::prelude::*;
+
+use crate::error::{polars_err, Error, Issue, Report, Result, Severity};
+use crate::schema::{ColumnType, Table};
+use crate::source::{PanelSource, TableFile};
+
+/// One row-level rule: rows where `bad` is true break it.
+struct RowCheck {
+    severity: Severity,
+    column: String,
+    involved: Vec<&'static str>,
+    bad: Expr,
+    expected: String,
+    found: String,
+    hint: Option<String>,
+}
+
+fn check(severity: Severity, involved: &[&'static str], bad: Expr, expected: &str, found: &str, hint: Option<&str>) -> RowCheck {
+    RowCheck {
+        severity,
+        column: involved.join(", "),
+        involved: involved.to_vec(),
+        bad,
+        expected: expected.into(),
+        found: found.into(),
+        hint: hint.map(Into::into),
+    }
+}
+
+fn not_above(part: &'static str, whole: &'static str) -> RowCheck {
+    check(
+        Severity::Error,
+        &[part, whole],
+        col(part).gt(col(whole)),
+        &format!("{part} ≤ {whole}"),
+        &format!("{part} > {whole}"),
+        None,
+    )
+}
+
+fn not_before(later: &'static str, earlier: &'static str) -> RowCheck {
+    check(
+        Severity::Error,
+        &[later, earlier],
+        col(later).lt(col(earlier)),
+        &format!("{later} on or after {earlier}"),
+        &format!("{later} before {earlier}"),
+        Some("dates out of order; check the day/month order of the export"),
+    )
+}
+
+fn row_checks(table: Table) -> Vec<RowCheck> {
+    use Severity::{Error as E, Warning as W};
+    let mut checks = Vec::new();
+    for spec in table.columns() {
+        let c = col(spec.name);
+        if !spec.nullable {
+            checks.push(check(E, &[spec.name], c.clone().is_null(), "a value in every row", "an empty cell", None));
+        }
+        if !spec.allowed.is_empty() {
+            let allowed = Series::new("allowed".into(), spec.allowed);
+            checks.push(RowCheck {
+                expected: format!("one of {}", spec.allowed.join(", ")),
+                ..check(
+                    E,
+                    &[spec.name],
+                    c.clone().is_not_null().and(c.clone().is_in(lit(allowed).implode(false), false).not()),
+                    "",
+                    "another value",
+                    None,
+                )
+            });
+        }
+        if matches!(spec.ty, ColumnType::Integer | ColumnType::Cents | ColumnType::Number) {
+            checks.push(check(E, &[spec.name], c.lt(lit(0)), "a value ≥ 0", "a negative value", None));
+        }
+    }
+    match table {
+        Table::Programmes => {}
+        Table::Beneficiaries => {
+            checks.extend([
+                not_above("founders_women", "founders_total"),
+                not_above("founders_under35", "founders_total"),
+                not_before("support_end", "support_start"),
+                not_before("ceased_on", "founded_on"),
+                not_before("reactivated_on", "ceased_on"),
+                not_before("formalised_on", "support_start"),
+                check(
+                    E,
+                    &["municipio"],
+                    col("municipio").lt(lit(1)).or(col("municipio").gt(lit(9))),
+                    "a municipio from 1 to 9",
+                    "a number outside 1-9",
+                    None,
+                ),
+                check(
+                    E,
+                    &["funded", "support_start", "support_end"],
+                    col("funded").and(col("support_start").is_null().or(col("support_end").is_null())),
+                    "support_start and support_end for every funded entity",
+                    "a funded entity without support dates",
+                    None,
+                ),
+                check(
+                    E,
+                    &["ceased_on", "cessation_reason"],
+                    col("ceased_on").is_null().neq(col("cessation_reason").is_null()),
+                    "ceased_on and cessation_reason both filled or both empty",
+                    "only one of them",
+                    Some("a ceased entity needs a reason: closure, merger or takeover"),
+                ),
+                check(
+                    W,
+                    &["grant_cents", "eligible_costs_cents"],
+                    col("grant_cents").gt(col("eligible_costs_cents")),
+                    "grant ≤ eligible costs",
+                    "a grant above the eligible costs",
+                    None,
+                ),
+            ]);
+        }
+        Table::Panel => {
+            checks.extend([
+                not_above("women", "headcount"),
+                not_above("under35", "headcount"),
+                not_above("permanent", "headcount"),
+                check(
+                    E,
+                    &["fte", "headcount"],
+                    col("fte").gt(col("headcount").cast(DataType::Float64)),
+                    "fte ≤ headcount",
+                    "fte > headcount",
+                    Some("an employee is at most one FTE"),
+                ),
+                check(
+                    E,
+                    &["month"],
+                    col("month").dt().day().neq(lit(1)),
+                    "the first day of the month",
+                    "another day",
+                    Some("write each month as YYYY-MM-01"),
+                ),
+            ]);
+        }
+        Table::Participants => {
+            checks.extend([
+                not_before("exit_date", "entry_date"),
+                not_before("entry_date", "birth_date"),
+                check(
+                    E,
+                    &["age_at_entry"],
+                    col("age_at_entry").gt(lit(110)),
+                    "an age from 0 to 110",
+                    "an impossible age",
+                    None,
+                ),
+                check(
+                    W,
+                    &["birth_date", "age_at_entry"],
+                    col("birth_date").is_null().and(col("age_at_entry").is_null()),
+                    "a birth date or an age at entry",
+                    "neither",
+                    Some("these participants count in gender shares but not in age shares"),
+                ),
+            ]);
+        }
+    }
+    checks
+}
+
+fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Vec<Issue>) -> Result<()> {
+    let checks = row_checks(table);
+    let counts = lf
+        .clone()
+        .select(
+            checks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| c.bad.clone().fill_null(lit(false)).cast(DataType::UInt64).sum().alias(format!("c{i}")))
+                .collect::<Vec<_>>(),
+        )
+        .collect()
+        .map_err(polars_err(file.display()))?;
+    for (i, rule) in checks.iter().enumerate() {
+        let count = counts
+            .column(&format!("c{i}"))
+            .and_then(|c| c.u64())
+            .map_err(polars_err(file.display()))?
+            .get(0)
+            .unwrap_or(0);
+        if count == 0 {
+            continue;
+        }
+        let mut select = vec![col("__row")];
+        select.extend(rule.involved.iter().map(|c| col(*c)));
+        let examples = lf
+            .clone()
+            .with_row_index("__row", Some(1))
+            .filter(rule.bad.clone().fill_null(lit(false)))
+            .select(select)
+            .limit(5)
+            .collect()
+            .map_err(polars_err(file.display()))?;
+        let rows: Vec<u64> = examples
+            .column("__row")
+            .and_then(|c| c.cast(&DataType::UInt64))
+            .map_err(polars_err(file.display()))?
+            .u64()
+            .map_err(polars_err(file.display()))?
+            .into_no_null_iter()
+            .collect();
+        let first_values = describe_row(&examples, &rule.involved);
+        issues.push(Issue {
+            severity: rule.severity,
+            file: file.display(),
+            column: Some(rule.column.clone()),
+            rows,
+            count,
+            expected: rule.expected.clone(),
+            found: if first_values.is_empty() { rule.found.clone() } else { format!("{} ({first_values} in the first)", rule.found) },
+            hint: rule.hint.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn describe_row(df: &DataFrame, columns: &[&str]) -> String {
+    columns
+        .iter()
+        .filter_map(|name| {
+            let value = df.column(name).ok()?.get(0).ok()?;
+            Some(match value {
+                AnyValue::Null => format!("{name} empty"),
+                AnyValue::String(s) => format!("{name} = {s:?}"),
+                other => format!("{name} = {other}"),
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn key_values(df: &DataFrame, key: &[&str], limit: usize) -> Vec<String> {
+    (0..df.height().min(limit))
+        .map(|row| {
+            key.iter()
+                .map(|k| df.column(k).ok().and_then(|c| c.get(row).ok()).map(|v| match v {
+                    AnyValue::String(s) => s.to_string(),
+                    other => other.to_string(),
+                }).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        })
+        .collect()
+}
+
+fn check_duplicates(source: &PanelSource, table: Table, lf: LazyFrame, issues: &mut Vec<Issue>) -> Result<()> {
+    let key = table.key();
+    let dups = lf
+        .group_by(key.iter().map(|k| col(*k)).collect::<Vec<_>>())
+        .agg([len().alias("__n")])
+        .filter(col("__n").gt(lit(1)))
+        .sort(key.to_vec(), SortMultipleOptions::default())
+        .collect()
+        .map_err(polars_err(source.table_display(table)))?;
+    if dups.height() > 0 {
+        let examples = key_values(&dups, key, 5);
+        issues.push(Issue {
+            severity: Severity::Error,
+            file: source.table_display(table),
+            column: Some(key.join(", ")),
+            rows: vec![],
+            count: dups.height() as u64,
+            expected: format!("one row per {}", key.join(" × ")),
+            found: format!("{} repeated key(s), e.g. {}", dups.height(), examples.join("; ")),
+            hint: Some("remove the repeated rows, or sum them into one if they are parts of the same record".into()),
+        });
+    }
+    Ok(())
+}
+
+fn check_reference(
+    source: &PanelSource,
+    (table, column, from): (Table, &str, LazyFrame),
+    (target, target_column, to): (Table, &str, LazyFrame),
+    issues: &mut Vec<Issue>,
+) -> Result<()> {
+    let missing = from
+        .select([col(column)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .join(
+            to.select([col(target_column)]),
+            [col(column)],
+            [col(target_column)],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .sort([column], SortMultipleOptions::default())
+        .collect()
+        .map_err(polars_err(source.table_display(table)))?;
+    if missing.height() > 0 {
+        issues.push(Issue {
+            severity: Severity::Error,
+            file: source.table_display(table),
+            column: Some(column.to_string()),
+            rows: vec![],
+            count: 0,
+            expected: format!("every {column} to exist in {target}.{target_column}"),
+            found: format!("{} unknown value(s), e.g. {}", missing.height(), key_values(&missing, &[column], 5).join(", ")),
+            hint: Some(format!("add the missing rows to {}", source.table_display(target))),
+        });
+    }
+    Ok(())
+}
+
+/// Check every file of a panel against the format; errors and warnings are both returned.
+pub fn validate(source: &PanelSource) -> Result<Report> {
+    let mut issues = Vec::new();
+    let mut scans = std::collections::BTreeMap::new();
+    for table in Table::ALL {
+        let mut ok = true;
+        for file in source.table_files(table) {
+            match file.scan(table, &mut issues)? {
+                Some(lf) => run_row_checks(file, table, lf, &mut issues)?,
+                None => ok = false,
+            }
+        }
+        if ok {
+            scans.insert(table, source.scan(table)?);
+        }
+    }
+    for table in Table::ALL {
+        if let Some(lf) = scans.get(&table) {
+            check_duplicates(source, table, lf.clone(), &mut issues)?;
+        }
+    }
+    let refs = [
+        (Table::Beneficiaries, "programme", Table::Programmes, "programme"),
+        (Table::Panel, "beneficiary_id", Table::Beneficiaries, "beneficiary_id"),
+        (Table::Participants, "beneficiary_id", Table::Beneficiaries, "beneficiary_id"),
+    ];
+    for (table, column, target, target_column) in refs {
+        if let (Some(from), Some(to)) = (scans.get(&table), scans.get(&target)) {
+            check_reference(source, (table, column, from.clone()), (target, target_column, to.clone()), &mut issues)?;
+        }
+    }
+    Ok(Report { issues })
+}
+
+/// Open and validate a panel; fails with [`Error::Invalid`] if there is any error.
+///
+/// Warnings come back with the source so the caller can print them.
+pub fn open_validated<P: AsRef<std::path::Path>>(dirs: &[P]) -> Result<(PanelSource, Report)> {
+    let source = PanelSource::open(dirs)?;
+    let report = validate(&source)?;
+    if report.has_errors() {
+        return Err(Error::Invalid { report });
+    }
+    Ok((source, report))
+}

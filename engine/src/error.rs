@@ -1,0 +1,29 @@
+//! Errors of the engine library; the binary wraps them with `anyhow` for context.
+
+use std::path::PathBuf;
+
+/// Errors of the engine library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Indicators failed (definitions, data or computation).
+    #[error(transparent)]
+    Indicators(#[from] impatto_indicators::Error),
+    /// The panel could not be read or generated.
+    #[error(transparent)]
+    Panel(#[from] impatto_datasets::Error),
+    /// Writing an output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// A bug in impatto.
+    #[error("internal error (please report): {0}")]
+    Internal(String),
+}
+
+/// Result alias of the engine library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,258 @@
+//! `impatto`: impact indicators and pay-by-result payouts for public programmes.
+//!
+//! Exit codes: 0 success, 1 error (bad data, bad definition, failed computation), 2 usage error.
+//! Data goes to stdout or `--output`; progress and diagnostics go to stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use impatto::output::{self, Format};
+use impatto_datasets::generate::{self, GenerateOptions};
+use impatto_indicators::definition::CiMethod;
+
+#[derive(Parser, Debug)]
+#[command(name = "impatto", version, about = "Impact indicators and pay-by-result payouts for public programmes")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compute impact indicators over one or more panel directories.
+    Indicators(IndicatorsArgs),
+    /// Check indicator definition files (or directories of them).
+    Check {
+        /// Definition files or directories.
+        #[arg(required = true)]
+        definitions: Vec<PathBuf>,
+    },
+    /// Validate panel directories against the panel format; exits 1 if there is any error.
+    Validate {
+        /// Panel directories.
+        #[arg(long = "data", required = true, num_args = 1..)]
+        data: Vec<PathBuf>,
+    },
+    /// Write a seeded synthetic panel (Parquet), calibrated to the Milan programmes.
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct IndicatorsArgs {
+    /// Panel directories (each with programmes, beneficiaries, panel, participants).
+    #[arg(long = "data", required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Definition files or directories (default: the built-in catalogue).
+    #[arg(long = "definitions", num_args = 1..)]
+    definitions: Vec<PathBuf>,
+    /// Only these indicator ids (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Break results down by these columns (comma-separated), e.g. programme,municipio.
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// As-of date YYYY-MM-DD (default: last day of the latest panel month).
+    #[arg(long = "as-of")]
+    as_of: Option<NaiveDate>,
+    /// Interval method for every share (default: each definition's, Wilson unless stated).
+    #[arg(long, value_parser = ["wilson", "clopper-pearson"])]
+    ci: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout; required for parquet.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Skip the full validation pass (schema checks still run). For very large, already validated panels.
+    #[arg(long)]
+    no_validate: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct GenerateArgs {
+    /// Output directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Programmes to include (default all): fabriq-quarto, scuola-dei-quartieri, crowdfunding-civico, mi15, lorenteggio.
+    #[arg(long = "programme", value_delimiter = ',')]
+    programmes: Vec<String>,
+    /// Seed of the random streams.
+    #[arg(long, default_value_t = GenerateOptions::default().seed)]
+    seed: u64,
+    /// About this many panel rows (scales the number of beneficiaries).
+    #[arg(long, conflicts_with = "scale")]
+    rows: Option<u64>,
+    /// Multiplier on the published number of beneficiaries (1 = published scale).
+    #[arg(long)]
+    scale: Option<f64>,
+    /// Last month observed, YYYY-MM (default 2025-12).
+    #[arg(long = "last-month")]
+    last_month: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Indicators(args) => indicators(args),
+        Command::Check { definitions } => check(&definitions),
+        Command::Validate { data } => validate(&data),
+        Command::Generate(args) => generate_panel(args),
+    }
+}
+
+fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("reading {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            inner.sort();
+            files.extend(inner);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if files.is_empty() {
+        bail!("no definition files found in {} (expected *.toml)", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    }
+    Ok(files)
+}
+
+fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+    let files = definition_files(paths)?;
+    let defs = impatto_indicators::definition::load_files(&files)?;
+    for d in &defs {
+        println!("ok  {:<12} {:<8} {}  {}", d.def.id, d.def.version, d.hash, d.file);
+    }
+    eprintln!("{} definition(s) checked", defs.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(data: &[PathBuf]) -> Result<ExitCode> {
+    let source = impatto_datasets::PanelSource::open(data)?;
+    let report = impatto_datasets::validate(&source)?;
+    print!("{report}");
+    let errors = report.errors().count();
+    let warnings = report.warnings().count();
+    eprintln!("{errors} error(s), {warnings} warning(s); input {}", source.input_hash);
+    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
+    if args.format == Format::Parquet && args.output.is_none() {
+        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    }
+    let defs = if args.definitions.is_empty() {
+        impatto_indicators::builtin()?
+    } else {
+        impatto_indicators::definition::load_files(&definition_files(&args.definitions)?)?
+    };
+    let started = std::time::Instant::now();
+    let source = if args.no_validate {
+        impatto_datasets::PanelSource::open(&args.data)?
+    } else {
+        eprintln!("validating {} …", args.data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
+        let (source, report) = impatto_datasets::open_validated(&args.data)?;
+        for w in report.warnings() {
+            eprintln!("{w}");
+        }
+        source
+    };
+    let request = impatto_indicators::Request {
+        only: args.only,
+        by: args.by,
+        as_of: args.as_of,
+        ci: args.ci.as_deref().map(|c| if c == "wilson" { CiMethod::Wilson } else { CiMethod::ClopperPearson }),
+    };
+    let total = defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).count();
+    let mut done = 0;
+    let run = impatto_indicators::compute(&defs, &source, &request, |id| {
+        done += 1;
+        eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
+    })?;
+    for (id, why) in &run.skipped {
+        eprintln!("skipped {id}: {why}");
+    }
+    let as_of = run.as_of.format("%Y-%m-%d").to_string();
+    let bytes = output::render(&run.results, args.format, &as_of, &run.input_hash)?;
+    emit(args.output.as_deref(), &bytes)?;
+    eprintln!("{} row(s) in {:.1}s; as of {as_of}; input {}", run.results.len(), started.elapsed().as_secs_f64(), run.input_hash);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    match path {
+        Some(p) => output::write_atomic(p, bytes).map_err(Into::into),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn generate_panel(args: GenerateArgs) -> Result<ExitCode> {
+    let mut options = GenerateOptions { seed: args.seed, ..GenerateOptions::default() };
+    if !args.programmes.is_empty() {
+        options.programmes = args
+            .programmes
+            .iter()
+            .map(|id| {
+                generate::profile(id).with_context(|| {
+                    let known: Vec<&str> = generate::PROFILES.iter().map(|p| p.id).collect();
+                    format!("unknown programme `{id}` (expected one of {})", known.join(", "))
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+    if let Some(m) = &args.last_month {
+        let date = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .with_context(|| format!("--last-month: expected YYYY-MM, found `{m}`"))?;
+        options.last_month = date;
+    }
+    if let Some(scale) = args.scale {
+        options.scale = scale;
+    }
+    if let Some(rows) = args.rows {
+        options = options.with_panel_rows(rows);
+    }
+    let started = std::time::Instant::now();
+    eprintln!("generating about {} panel rows into {} …", options.estimated_panel_rows(), args.out.display());
+    let summary = generate::generate(&args.out, &options, |step, rows| {
+        eprintln!("  {step}: {rows} panel rows so far ({:.1}s)", started.elapsed().as_secs_f64());
+    })?;
+    println!(
+        "{}: {} programmes, {} beneficiaries, {} panel rows, {} participants",
+        args.out.display(),
+        summary.programmes,
+        summary.beneficiaries,
+        summary.panel_rows,
+        summary.participants
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,191 @@
+//! Writing indicator results: a readable table, JSON, CSV or Parquet — always atomically.
+//!
+//! Files are written to a temporary sibling and renamed into place, so a failed run never
+//! leaves half a file where a previous good one was. Rows and columns come out in a fixed
+//! order and floats in their shortest round-trip form, so the same inputs give the same bytes.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use impatto_indicators::IndicatorResult;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Output format of `impatto indicators`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Table,
+    /// JSON document with provenance and one object per row.
+    Json,
+    /// CSV, one row per result.
+    Csv,
+    /// Parquet, one row per result (needs --output).
+    Parquet,
+}
+
+/// Write `bytes` to `path` atomically (temporary sibling, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        std::fs::remove_file(&tmp).ok();
+    }
+    result.map_err(io)
+}
+
+/// Names of the group columns across all rows, in order of first appearance.
+fn group_columns(results: &[IndicatorResult]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for r in results {
+        for (k, _) in &r.group {
+            if !names.contains(k) {
+                names.push(k.clone());
+            }
+        }
+    }
+    names
+}
+
+fn group_value<'a>(r: &'a IndicatorResult, key: &str) -> Option<&'a str> {
+    r.group.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// The results as a polars frame with a fixed column order (CSV and Parquet are written from it).
+pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
+    let keys = group_columns(results);
+    let s = |name: &str, f: &dyn Fn(&IndicatorResult) -> Option<String>| Column::new(name.into(), results.iter().map(f).collect::<Vec<_>>());
+    let n = |name: &str, f: &dyn Fn(&IndicatorResult) -> Option<f64>| Column::new(name.into(), results.iter().map(f).collect::<Vec<_>>());
+    let mut columns = vec![s("indicator", &|r| Some(r.indicator.clone())), s("version", &|r| Some(r.version.clone()))];
+    for k in &keys {
+        columns.push(s(k, &|r| group_value(r, k).map(String::from)));
+    }
+    columns.extend([
+        Column::new("horizon_months".into(), results.iter().map(|r| r.horizon_months).collect::<Vec<_>>()),
+        n("value", &|r| r.value),
+        n("numerator", &|r| r.numerator),
+        n("denominator", &|r| r.denominator),
+        n("ci_low", &|r| r.ci_low),
+        n("ci_high", &|r| r.ci_high),
+        Column::new("n_at_risk".into(), results.iter().map(|r| r.n_at_risk).collect::<Vec<_>>()),
+        Column::new("units".into(), results.iter().map(|r| r.units).collect::<Vec<_>>()),
+        Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
+        s("unit", &|r| Some(r.unit.clone())),
+        s("as_of", &|r| Some(r.as_of.clone())),
+        s("input_hash", &|r| Some(r.input_hash.clone())),
+        s("definition_hash", &|r| Some(r.definition_hash.clone())),
+    ]);
+    DataFrame::new_infer_height(columns).map_err(|e| Error::Internal(format!("building the result frame: {e}")))
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    impatto_version: &'a str,
+    as_of: &'a str,
+    input_hash: &'a str,
+    results: Vec<serde_json::Value>,
+}
+
+/// Render results in a format. Parquet comes back as bytes like the others.
+pub fn render(results: &[IndicatorResult], format: Format, as_of: &str, input_hash: &str) -> Result<Vec<u8>> {
+    match format {
+        Format::Table => Ok(table(results, as_of, input_hash).into_bytes()),
+        Format::Json => {
+            let rows = results
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r).map_err(|e| Error::Internal(e.to_string()))?;
+                    if let Some(obj) = v.as_object_mut() {
+                        let group: serde_json::Map<String, serde_json::Value> =
+                            r.group.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+                        obj.insert("group".into(), serde_json::Value::Object(group));
+                    }
+                    Ok(v)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let doc = JsonDocument { impatto_version: env!("CARGO_PKG_VERSION"), as_of, input_hash, results: rows };
+            let mut out = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        Format::Csv => {
+            let mut df = to_frame(results)?;
+            let mut buf = Vec::new();
+            CsvWriter::new(&mut buf).include_header(true).finish(&mut df).map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+            Ok(buf)
+        }
+        Format::Parquet => {
+            let mut df = to_frame(results)?;
+            let mut buf = Vec::new();
+            ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
+            Ok(buf)
+        }
+    }
+}
+
+fn fmt_value(r: &IndicatorResult, x: f64) -> String {
+    match r.unit.as_str() {
+        "share" => format!("{:.1}%", x * 100.0),
+        "probability" => format!("{x:.3}"),
+        "entities" | "persons" => format!("{x:.0}"),
+        "ratio" => format!("{x:.2}"),
+        _ => format!("{x:.2}"),
+    }
+}
+
+fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
+    let keys = group_columns(results);
+    let mut header: Vec<String> = vec!["indicator".into()];
+    header.extend(keys.iter().cloned());
+    header.extend(["t".into(), "value".into(), "num".into(), "den".into(), "95% CI".into(), "at risk".into(), "unit".into()]);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for r in results {
+        let mut row = vec![r.indicator.clone()];
+        for k in &keys {
+            row.push(group_value(r, k).unwrap_or("").to_string());
+        }
+        row.push(r.horizon_months.map(|h| format!("{h}m")).unwrap_or_default());
+        if r.suppressed {
+            row.extend(["(suppressed)".into(), String::new(), String::new(), String::new(), String::new()]);
+        } else {
+            row.push(r.value.map(|v| fmt_value(r, v)).unwrap_or_else(|| "–".into()));
+            row.push(r.numerator.map(|v| trim_number(v)).unwrap_or_default());
+            row.push(r.denominator.map(|v| trim_number(v)).unwrap_or_default());
+            row.push(match (r.ci_low, r.ci_high) {
+                (Some(lo), Some(hi)) => format!("[{}, {}]", fmt_value(r, lo), fmt_value(r, hi)),
+                _ => String::new(),
+            });
+            row.push(r.n_at_risk.map(|n| n.to_string()).unwrap_or_default());
+        }
+        row.push(r.unit.clone());
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(out, "as of {as_of} · input {}", &input_hash[..input_hash.len().min(19)]);
+    let line = |cells: &[String]| -> String {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect::<Vec<_>>().join("  ").trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(&header));
+    for r in &rows {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    out
+}
+
+fn trim_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v:.2}") }
+}

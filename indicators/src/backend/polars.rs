@@ -1,0 +1,367 @@
+//! The polars backend: each plan becomes one lazy query over the Parquet/CSV scans.
+//!
+//! Filters and projections are left for polars to push into the scans; panel lookups join the
+//! (large, streamed) panel against the (small) table of units, so memory follows the number of
+//! units, not of panel rows. Queries run on polars' streaming engine.
+
+use std::collections::BTreeMap;
+
+use impatto_datasets::schema::Table;
+use impatto_datasets::PanelSource;
+use polars::prelude::*;
+
+use super::Backend;
+use crate::definition::{Condition, Op, TakeoverRule, JOINED_BENEFICIARY_COLUMNS};
+use crate::error::{Error, Result};
+use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, Predicate, SurvivalRow, Value};
+
+/// Executes plans with polars over a panel source.
+#[derive(Debug)]
+pub struct PolarsBackend<'a> {
+    source: &'a PanelSource,
+}
+
+impl<'a> PolarsBackend<'a> {
+    /// A backend reading `source`.
+    pub fn new(source: &'a PanelSource) -> Self {
+        PolarsBackend { source }
+    }
+
+    /// The day after which nothing is observed: the last day of the latest panel month.
+    pub fn default_as_of(&self) -> Result<i32> {
+        let df = collect(self.source.scan(Table::Panel)?.select([col("month").max().cast(DataType::Int32)]), "panel")?;
+        let first = df
+            .column("month")
+            .and_then(|c| c.i32().map(|c| c.get(0)))
+            .map_err(|e| Error::Backend { indicator: "as-of date".into(), message: e.to_string() })?
+            .ok_or_else(|| Error::Request("the panel has no rows, so there is no default as-of date (hint: pass --as-of)".into()))?;
+        let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(first.max(0) as u64);
+        let next = date.checked_add_months(chrono::Months::new(1)).unwrap_or(date);
+        Ok(first + (next - date).num_days() as i32 - 1)
+    }
+
+    fn units(&self, table: Table, ctx: &Context) -> Result<LazyFrame> {
+        let mut lf = self.source.scan(table)?;
+        if table == Table::Participants {
+            let mut cols = vec![col("beneficiary_id")];
+            cols.extend(JOINED_BENEFICIARY_COLUMNS.iter().map(|c| col(*c)));
+            let beneficiaries = self.source.scan(Table::Beneficiaries)?.select(cols);
+            lf = lf.join(beneficiaries, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
+        }
+        for stage in derived(table, ctx) {
+            lf = lf.with_columns(stage);
+        }
+        Ok(lf)
+    }
+}
+
+fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
+    lf.collect_with_engine(Engine::Streaming)
+        .map(|r| match r {
+            polars_core_query_result::Single(df) => df,
+            polars_core_query_result::Multiple(mut dfs) => dfs.pop().unwrap_or_default(),
+        })
+        .map_err(|e| Error::Backend { indicator: what.into(), message: e.to_string() })
+}
+
+use polars::prelude::QueryResult as polars_core_query_result;
+
+/// year × 12 + month − 1: months since year 0, so month arithmetic is integer arithmetic.
+fn month_index(e: Expr) -> Expr {
+    e.clone().dt().year().cast(DataType::Int32) * lit(12) + e.dt().month().cast(DataType::Int32) - lit(1)
+}
+
+/// Whole months from `from` to `to` (a month is complete when the day of month is reached).
+fn months_between(from: Expr, to: Expr) -> Expr {
+    month_index(to.clone()) - month_index(from.clone())
+        - when(to.dt().day().lt(from.dt().day())).then(lit(1)).otherwise(lit(0))
+}
+
+fn as_of_lit(ctx: &Context) -> Expr {
+    lit(ctx.as_of_days).cast(DataType::Date)
+}
+
+fn as_of_date(ctx: &Context) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(ctx.as_of_days.max(0) as u64)
+}
+
+fn as_of_month_index(ctx: &Context) -> i32 {
+    use chrono::Datelike;
+    let d = as_of_date(ctx);
+    d.year() * 12 + d.month() as i32 - 1
+}
+
+/// Derived columns in stages: a stage may use the columns of the stages before it.
+fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
+    match table {
+        Table::Participants => {
+            let birth = col("birth_date");
+            let entry = col("entry_date");
+            let md = |e: Expr| e.clone().dt().month().cast(DataType::Int32) * lit(100) + e.dt().day().cast(DataType::Int32);
+            let from_birth = entry.clone().dt().year().cast(DataType::Int64) - birth.clone().dt().year().cast(DataType::Int64)
+                - when(md(entry).lt(md(birth))).then(lit(1i64)).otherwise(lit(0i64));
+            let age = col("age_at_entry").fill_null(from_birth);
+            let a = || col("age_at_entry");
+            vec![vec![age.alias("age_at_entry")], vec![
+                when(a().lt(lit(18))).then(lit("<18"))
+                    .when(a().lt(lit(30))).then(lit("18-29"))
+                    .when(a().lt(lit(55))).then(lit("30-54"))
+                    .otherwise(lit("55+"))
+                    .alias("age_band_eu"),
+                when(a().lt(lit(25))).then(lit("<25"))
+                    .when(a().le(lit(54))).then(lit("25-54"))
+                    .otherwise(lit(">54"))
+                    .alias("age_band_esf"),
+                months_between(col("exit_date"), as_of_lit(ctx)).alias("months_since_exit"),
+            ]]
+        }
+        Table::Beneficiaries => vec![vec![
+            months_between(col("founded_on"), col("support_start")).alias("months_founded_before_start"),
+            months_between(col("support_end"), col("formalised_on")).alias("months_to_formalisation"),
+            col("founded_on").dt().year().cast(DataType::Int64).alias("birth_year"),
+        ]],
+        _ => vec![],
+    }
+}
+
+fn value_lit(v: &toml::Value) -> Expr {
+    match v {
+        toml::Value::String(s) => lit(s.clone()),
+        toml::Value::Integer(i) => lit(*i),
+        toml::Value::Float(f) => lit(*f),
+        toml::Value::Boolean(b) => lit(*b),
+        toml::Value::Datetime(d) => match d.date {
+            Some(date) => {
+                let days = chrono::NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+                    .map(|n| (n - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32)
+                    .unwrap_or(0);
+                lit(days).cast(DataType::Date)
+            }
+            None => lit(NULL),
+        },
+        other => lit(other.to_string()),
+    }
+}
+
+fn condition(c: &Condition) -> Expr {
+    if let (Some(num), Some(den), Some(frac)) = (&c.numerator, &c.denominator, &c.fraction) {
+        let (p, q) = crate::definition::parse_fraction(frac).unwrap_or((0, 1));
+        let left = col(num.as_str()).cast(DataType::Int64) * lit(q);
+        let right = col(den.as_str()).cast(DataType::Int64) * lit(p);
+        return compare(left, c.op, right);
+    }
+    let column = col(c.column.as_deref().unwrap_or_default());
+    match c.op {
+        Op::IsNull => column.is_null(),
+        Op::NotNull => column.is_not_null(),
+        Op::In | Op::NotIn => {
+            let values: Vec<Expr> = c.values.iter().flatten().map(value_lit).collect();
+            let any = values.into_iter().map(|v| column.clone().eq(v)).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
+            if c.op == Op::In { any } else { any.not() }
+        }
+        op => compare(column, op, c.value.as_ref().map(value_lit).unwrap_or(lit(NULL))),
+    }
+}
+
+fn compare(left: Expr, op: Op, right: Expr) -> Expr {
+    match op {
+        Op::Eq => left.eq(right),
+        Op::Ne => left.neq(right),
+        Op::Lt => left.lt(right),
+        Op::Le => left.lt_eq(right),
+        Op::Gt => left.gt(right),
+        Op::Ge => left.gt_eq(right),
+        _ => lit(false),
+    }
+}
+
+/// A closure not reactivated within 24 months, on or before the as-of date (Eurostat-OECD death).
+fn is_death(ctx: &Context) -> Expr {
+    let reactivated_soon = col("reactivated_on").is_not_null()
+        .and(months_between(col("ceased_on"), col("reactivated_on")).lt_eq(lit(24)));
+    col("cessation_reason").eq(lit("closure"))
+        .and(reactivated_soon.not())
+        .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
+        .fill_null(lit(false))
+}
+
+fn predicate(p: &Predicate, ctx: &Context) -> Expr {
+    match p {
+        Predicate::Condition(c) => condition(c),
+        Predicate::OnOrBeforeAsOf(c) => col(c.as_str()).lt_eq(as_of_lit(ctx)),
+        Predicate::Observable { anchor, offset_months } => {
+            (month_index(col(anchor.as_str())) + lit(*offset_months)).lt_eq(lit(as_of_month_index(ctx)))
+        }
+        Predicate::CohortComplete { years } => {
+            use chrono::Datelike;
+            let d = as_of_date(ctx);
+            let last_complete = if d.month() == 12 && d.day() == 31 { d.year() } else { d.year() - 1 };
+            (col("birth_year") + lit(*years as i64)).lt_eq(lit(last_complete as i64))
+        }
+        Predicate::Survived { years } => {
+            // Take-over and merger are survival under the Eurostat-OECD rule: only deaths count.
+            let death_year = col("ceased_on").dt().year().cast(DataType::Int64);
+            is_death(ctx).not().or(death_year.gt_eq(col("birth_year") + lit(*years as i64)))
+        }
+    }
+}
+
+fn all(predicates: &[Predicate], ctx: &Context) -> Expr {
+    predicates.iter().map(|p| predicate(p, ctx)).reduce(|a, b| a.and(b)).unwrap_or(lit(true)).fill_null(lit(false))
+}
+
+/// Panel lookups needed by a value, collected so each is joined once.
+#[derive(Default)]
+struct Lookups {
+    terms: Vec<Value>,
+}
+
+impl Lookups {
+    fn expr(&mut self, v: &Value) -> Expr {
+        match v {
+            Value::Column(c) => col(c.as_str()).cast(DataType::Float64),
+            Value::PanelAt { .. } | Value::PanelSum { .. } => {
+                let i = match self.terms.iter().position(|t| t == v) {
+                    Some(i) => i,
+                    None => {
+                        self.terms.push(v.clone());
+                        self.terms.len() - 1
+                    }
+                };
+                col(format!("__v{i}")).fill_null(lit(0.0))
+            }
+            Value::Sub(a, b) => self.expr(a) - self.expr(b),
+            Value::Add(a, b) => self.expr(a) + self.expr(b),
+            Value::PositivePart(a) => {
+                let e = self.expr(a);
+                when(e.clone().gt(lit(0.0))).then(e).otherwise(lit(0.0))
+            }
+        }
+    }
+}
+
+impl PolarsBackend<'_> {
+    fn attach_lookups(&self, mut units: LazyFrame, lookups: &Lookups, ctx: &Context) -> Result<LazyFrame> {
+        let as_of_idx = as_of_month_index(ctx);
+        for (i, term) in lookups.terms.iter().enumerate() {
+            let name = format!("__v{i}");
+            let panel = self.source.scan(Table::Panel)?;
+            let looked_up = match term {
+                Value::PanelAt { measure, anchor, offset_months } => {
+                    let target = match anchor {
+                        Anchor::AsOf => lit(as_of_idx),
+                        Anchor::Column(c) => month_index(col(c.as_str())) + lit(*offset_months),
+                    };
+                    let wanted = units.clone().select([col("beneficiary_id"), target.alias("__month")]);
+                    panel
+                        .select([col("beneficiary_id"), month_index(col("month")).alias("__month"), col(measure.as_str()).cast(DataType::Float64).alias(&name)])
+                        .join(wanted, [col("beneficiary_id"), col("__month")], [col("beneficiary_id"), col("__month")], JoinArgs::new(JoinType::Inner))
+                        .select([col("beneficiary_id"), col(&name)])
+                }
+                Value::PanelSum { measure, from } => {
+                    let wanted = units.clone().select([col("beneficiary_id"), month_index(col(from.as_str())).alias("__from")]);
+                    panel
+                        .select([col("beneficiary_id"), month_index(col("month")).alias("__month"), col(measure.as_str()).cast(DataType::Float64).alias(&name)])
+                        .filter(col("__month").lt_eq(lit(as_of_idx)))
+                        .join(wanted, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Inner))
+                        .filter(col("__month").gt_eq(col("__from")))
+                        .group_by([col("beneficiary_id")])
+                        .agg([col(&name).sum()])
+                }
+                _ => continue,
+            };
+            units = units.join(looked_up, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
+        }
+        Ok(units)
+    }
+}
+
+fn key_strings(df: &DataFrame, keys: &[String], row: usize) -> Vec<Option<String>> {
+    keys.iter()
+        .map(|k| df.column(k).ok().and_then(|c| c.get(row).ok()).and_then(|v| match v {
+            AnyValue::Null => None,
+            AnyValue::String(s) => Some(s.to_string()),
+            AnyValue::StringOwned(s) => Some(s.to_string()),
+            other => Some(other.to_string()),
+        }))
+        .collect()
+}
+
+fn f64_at(df: &DataFrame, name: &str, row: usize) -> f64 {
+    df.column(name).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<f64>()).unwrap_or(0.0)
+}
+
+impl Backend for PolarsBackend<'_> {
+    fn execute(&self, indicator: &str, plan: &Plan, ctx: &Context) -> Result<Aggregates> {
+        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx));
+        let keys: Vec<Expr> = plan.group_keys.iter().map(|k| col(k.as_str()).cast(DataType::String)).collect();
+        let fail = |e: PolarsError| Error::Backend { indicator: indicator.into(), message: e.to_string() };
+        match &plan.output {
+            Output::Aggregates { numerator, denominator } => {
+                let mut lookups = Lookups::default();
+                let mut agg = |a: &Aggregate| match a {
+                    Aggregate::Count => len().cast(DataType::Float64),
+                    Aggregate::CountWhere(ps) => all(ps, ctx).cast(DataType::Float64).sum(),
+                    Aggregate::Sum(v) => lookups.expr(v).sum(),
+                };
+                let aggs = vec![agg(numerator).alias("__num"), agg(denominator).alias("__den"), len().cast(DataType::UInt64).alias("__units")];
+                let units = self.attach_lookups(units, &lookups, ctx)?;
+                let lf = if keys.is_empty() {
+                    units.select(aggs)
+                } else {
+                    units.group_by(keys).agg(aggs)
+                };
+                let df = collect(lf, indicator)?;
+                let mut rows: Vec<AggRow> = (0..df.height())
+                    .map(|i| AggRow {
+                        key: key_strings(&df, &plan.group_keys, i),
+                        numerator: f64_at(&df, "__num", i),
+                        denominator: f64_at(&df, "__den", i),
+                        units: f64_at(&df, "__units", i) as u64,
+                    })
+                    .collect();
+                rows.sort_by(|a, b| a.key.cmp(&b.key));
+                Ok(Aggregates::Rows(rows))
+            }
+            Output::Survival(spec) => {
+                let censor_takeover = spec.takeover == TakeoverRule::Censor;
+                let death = is_death(ctx);
+                let taken_over = col("cessation_reason").is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
+                    .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
+                    .fill_null(lit(false));
+                let ends = if censor_takeover { death.clone().or(taken_over) } else { death.clone() };
+                let end = when(ends).then(col("ceased_on")).otherwise(as_of_lit(ctx));
+                let origin = col(spec.origin.as_str());
+                let mut group: Vec<Expr> = keys.clone();
+                group.push(col("__time"));
+                group.push(col("__event"));
+                let lf = units
+                    .filter(origin.clone().is_not_null().and(origin.clone().lt_eq(as_of_lit(ctx))))
+                    .with_columns([
+                        months_between(origin, end).alias("__time").cast(DataType::Int64),
+                        death.alias("__event"),
+                    ])
+                    .with_column(when(col("__time").lt(lit(0i64))).then(lit(0i64)).otherwise(col("__time")).alias("__time"))
+                    .group_by(group)
+                    .agg([len().cast(DataType::UInt64).alias("__n")]);
+                let df = collect(lf, indicator)?;
+                let mut groups: BTreeMap<Vec<Option<String>>, BTreeMap<i64, (u64, u64)>> = BTreeMap::new();
+                let times = df.column("__time").and_then(|c| c.i64().cloned()).map_err(fail)?;
+                let events = df.column("__event").and_then(|c| c.bool().cloned()).map_err(fail)?;
+                let counts = df.column("__n").and_then(|c| c.u64().cloned()).map_err(fail)?;
+                for i in 0..df.height() {
+                    let key = key_strings(&df, &plan.group_keys, i);
+                    let slot = groups.entry(key).or_default().entry(times.get(i).unwrap_or(0)).or_default();
+                    let n = counts.get(i).unwrap_or(0);
+                    if events.get(i).unwrap_or(false) { slot.0 += n } else { slot.1 += n }
+                }
+                Ok(Aggregates::Survival(
+                    groups
+                        .into_iter()
+                        .map(|(key, t)| SurvivalRow { key, times: t.into_iter().map(|(t, (d, c))| (t, d, c)).collect() })
+                        .collect(),
+                ))
+            }
+        }
+    }
+}

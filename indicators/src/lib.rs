@@ -1,0 +1,113 @@
+//! Impact indicators: definitions partners can read, computed over beneficiary panels.
+//!
+//! A definition file ([`definition`]) compiles to a backend-independent [`plan`]; a backend
+//! ([`backend::polars`]) turns the plan into additive aggregates; [`finish`] computes values,
+//! intervals and suppression. [`compute`] runs the whole chain for a set of definitions.
+//!
+//! ```no_run
+//! use impatto_indicators::{builtin, compute, Request};
+//! let panel = impatto_datasets::PanelSource::open(&["datasets/examples/scuola-dei-quartieri"])?;
+//! let run = compute(&builtin()?, &panel, &Request { by: vec!["programme".into()], ..Request::default() }, |_| {})?;
+//! for r in &run.results { println!("{} {:?}", r.indicator, r.value); }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod backend;
+pub mod compile;
+pub mod definition;
+pub mod error;
+pub mod finish;
+pub mod plan;
+pub mod stats;
+
+use chrono::NaiveDate;
+use impatto_datasets::PanelSource;
+
+use backend::polars::PolarsBackend;
+use backend::Backend;
+pub use definition::LoadedDefinition;
+pub use error::{Error, Result};
+pub use finish::IndicatorResult;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// The built-in catalogue (`indicators/definitions/*.toml`), checked.
+pub fn builtin() -> Result<Vec<LoadedDefinition>> {
+    definition::parse_all(embedded::BUILTIN.iter().map(|(f, t)| (*f, *t)))
+}
+
+/// What to compute.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// Indicator ids to compute; empty = all.
+    pub only: Vec<String>,
+    /// Disaggregation columns.
+    pub by: Vec<String>,
+    /// As-of date; default the last day of the latest panel month.
+    pub as_of: Option<NaiveDate>,
+    /// Override every share's interval method (e.g. Clopper-Pearson on request).
+    pub ci: Option<definition::CiMethod>,
+    /// Override every definition's small-cell threshold (1 turns suppression off; for
+    /// internal analysis and tests, never for publication).
+    pub small_cell: Option<u64>,
+}
+
+/// The results of one run.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// Result rows, in catalogue order then group order.
+    pub results: Vec<IndicatorResult>,
+    /// Indicators not computed, with the reason (e.g. a disaggregation they do not allow).
+    pub skipped: Vec<(String, String)>,
+    /// The as-of date used.
+    pub as_of: NaiveDate,
+    /// Hash of the input files.
+    pub input_hash: String,
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+/// Compute the requested indicators. `progress` is called with each indicator id before it runs.
+pub fn compute(defs: &[LoadedDefinition], source: &PanelSource, request: &Request, mut progress: impl FnMut(&str)) -> Result<Run> {
+    for id in &request.only {
+        if !defs.iter().any(|d| &d.def.id == id) {
+            let known: Vec<&str> = defs.iter().map(|d| d.def.id.as_str()).collect();
+            return Err(Error::Request(format!("unknown indicator `{id}` (known: {})", known.join(", "))));
+        }
+    }
+    let backend = PolarsBackend::new(source);
+    let as_of_days = match request.as_of {
+        Some(d) => (d - epoch()).num_days() as i32,
+        None => backend.default_as_of()?,
+    };
+    let as_of = epoch() + chrono::Days::new(as_of_days.max(0) as u64);
+    let ctx = plan::Context { as_of_days };
+    let stamp = finish::Stamp { as_of: as_of.format("%Y-%m-%d").to_string(), input_hash: source.input_hash.clone() };
+    let mut results = Vec::new();
+    let mut skipped = Vec::new();
+    for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
+        if let Some(missing) = request.by.iter().find(|b| !loaded.def.disaggregations.contains(b)) {
+            skipped.push((
+                loaded.def.id.clone(),
+                format!("not disaggregable by `{missing}` (allowed: {})", loaded.def.disaggregations.join(", ")),
+            ));
+            continue;
+        }
+        progress(&loaded.def.id);
+        let mut compiled = compile::compile(loaded, &request.by);
+        if let (Some(ci), compile::Finish::Share { ci: method }) = (request.ci, &mut compiled.finish) {
+            *method = ci;
+        }
+        if let Some(k) = request.small_cell {
+            compiled.small_cell = k.max(1);
+        }
+        let aggregates = backend.execute(&loaded.def.id, &compiled.plan, &ctx)?;
+        results.extend(finish::finish(loaded, &compiled, aggregates, &stamp));
+    }
+    Ok(Run { results, skipped, as_of, input_hash: source.input_hash.clone() })
+}

@@ -1,0 +1,173 @@
+//! Golden tests: every built-in indicator on the hand-worked `small` fixture.
+//!
+//! Expected values live in `golden/*.csv` (derivations in `fixtures/small/DERIVATION.md`).
+//! A partner who edits a definition sees here exactly which numbers move. After an intended
+//! change, `IMPATTO_BLESS=1 cargo test --release -p impatto-indicators --test golden` rewrites
+//! the data rows (the header comment stays) — then review the diff.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use impatto_datasets::PanelSource;
+use impatto_indicators::{builtin, compute, IndicatorResult, Request};
+
+/// Stated tolerance for every number in a golden file.
+const TOLERANCE: f64 = 1e-9;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+fn row(r: &IndicatorResult) -> Vec<String> {
+    vec![
+        r.indicator.clone(),
+        r.group.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
+        r.horizon_months.map(|h| h.to_string()).unwrap_or_default(),
+        num(r.value),
+        num(r.numerator),
+        num(r.denominator),
+        num(r.ci_low),
+        num(r.ci_high),
+        r.n_at_risk.map(|n| n.to_string()).unwrap_or_default(),
+        r.suppressed.to_string(),
+    ]
+}
+
+fn check_golden(golden: &str, results: &[IndicatorResult]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(golden);
+    let text = std::fs::read_to_string(&path).expect("golden file exists");
+    let comments: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    let header = text.lines().find(|l| !l.starts_with('#')).expect("header line");
+    let actual: Vec<Vec<String>> = results.iter().map(row).collect();
+    if std::env::var("IMPATTO_BLESS").as_deref() == Ok("1") {
+        let mut out = comments.join("\n") + "\n" + header + "\n";
+        for r in &actual {
+            out += &(r.join(",") + "\n");
+        }
+        std::fs::write(&path, out).expect("bless golden file");
+        return;
+    }
+    let expected: Vec<Vec<String>> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    let key = |r: &Vec<String>| (r[0].clone(), r[1].clone(), r[2].clone());
+    let mut problems = Vec::new();
+    for e in &expected {
+        match actual.iter().find(|a| key(a) == key(e)) {
+            None => problems.push(format!("missing row {:?}", key(e))),
+            Some(a) => {
+                for (i, name) in header.split(',').enumerate() {
+                    let (x, y) = (&e[i], &a[i]);
+                    let same = match (x.parse::<f64>(), y.parse::<f64>()) {
+                        (Ok(x), Ok(y)) => (x - y).abs() <= TOLERANCE,
+                        _ => x == y,
+                    };
+                    if !same {
+                        problems.push(format!("{:?} {name}: expected {x:?}, found {y:?}", key(e)));
+                    }
+                }
+            }
+        }
+    }
+    for a in &actual {
+        if !expected.iter().any(|e| key(e) == key(a)) {
+            problems.push(format!("unexpected row {}", a.join(",")));
+        }
+    }
+    assert!(problems.is_empty(), "{} differs from {}:\n{}", golden, path.display(), problems.join("\n"));
+}
+
+fn request(by: &[&str], small_cell: Option<u64>) -> Request {
+    Request {
+        by: by.iter().map(|s| s.to_string()).collect(),
+        as_of: NaiveDate::from_ymd_opt(2024, 12, 31),
+        small_cell,
+        ..Request::default()
+    }
+}
+
+#[test]
+fn every_builtin_indicator_matches_its_hand_worked_value() {
+    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
+    let defs = builtin().expect("catalogue parses");
+    let run = compute(&defs, &source, &request(&[], Some(1)), |_| {}).expect("computes");
+    let ids: std::collections::BTreeSet<&str> = run.results.iter().map(|r| r.indicator.as_str()).collect();
+    assert_eq!(ids.len(), defs.len(), "every definition produced a result");
+    check_golden("small_total.csv", &run.results);
+}
+
+#[test]
+fn small_cells_are_suppressed_with_a_complement_by_programme() {
+    // By programme at the default threshold 3: ENT-01 alpha has B1-B4 (4), beta B5-B7 (3): both
+    // shown. ENT-02 alpha has 3 new enterprises, beta none (0 is not a small cell): shown.
+    // ENT-03 beta is 1 of 3: primary suppression (1 < 3); alpha has no informal groups, so the
+    // beta row is the only row and nothing else needs hiding.
+    // PAR-02 by programme: alpha 4 women (P01, P03, P04, P07) of 8 known (P01-P08), complement 4
+    // → shown on its own; beta P09, P10, P13 women of P09, P10, P12, P13 → 3 of 4, complement
+    // 1 < 3 → suppressed, and
+    // alpha must then be hidden too, or the total (7 of 12) would reveal beta.
+    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
+    let defs = builtin().expect("catalogue parses");
+    let mut req = request(&["programme"], None);
+    req.only = vec!["ENT-01".into(), "ENT-02".into(), "ENT-03".into(), "PAR-02".into()];
+    let run = compute(&defs, &source, &req, |_| {}).expect("computes");
+    let get = |id: &str, prog: &str| {
+        run.results
+            .iter()
+            .find(|r| r.indicator == id && r.group == vec![("programme".to_string(), prog.to_string())])
+            .unwrap_or_else(|| panic!("{id} {prog} present"))
+    };
+    assert_eq!((get("ENT-01", "alpha").value, get("ENT-01", "beta").value), (Some(4.0), Some(3.0)));
+    assert_eq!(get("ENT-02", "alpha").value, Some(3.0));
+    assert!(get("ENT-03", "beta").suppressed && get("ENT-03", "beta").value.is_none());
+    assert!(get("PAR-02", "beta").suppressed, "3 of 4: the complement (1) is a small cell");
+    assert!(get("PAR-02", "alpha").suppressed, "complementary suppression");
+    assert!(get("PAR-02", "alpha").numerator.is_none(), "suppressed cells reveal nothing");
+}
+
+#[test]
+fn clopper_pearson_on_request_changes_only_the_interval() {
+    // ENT-03 is 1 of 3; statsmodels 0.15.0 proportion_confint(1, 3, method="beta") =
+    // (0.008403758659612636, 0.9057006759497539).
+    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
+    let defs = builtin().expect("catalogue parses");
+    let mut req = request(&[], Some(1));
+    req.only = vec!["ENT-03".into()];
+    req.ci = Some(impatto_indicators::definition::CiMethod::ClopperPearson);
+    let run = compute(&defs, &source, &req, |_| {}).expect("computes");
+    let r = &run.results[0];
+    assert_eq!((r.numerator, r.denominator), (Some(1.0), Some(3.0)));
+    assert!((r.ci_low.expect("interval") - 0.008403758659612636).abs() < 1e-9);
+    assert!((r.ci_high.expect("interval") - 0.9057006759497539).abs() < 1e-9);
+}
+
+#[test]
+fn results_carry_provenance_and_are_reproducible() {
+    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
+    let defs = builtin().expect("catalogue parses");
+    let a = compute(&defs, &source, &request(&["programme", "municipio"], None), |_| {}).expect("computes");
+    let b = compute(&defs, &source, &request(&["programme", "municipio"], None), |_| {}).expect("computes");
+    assert_eq!(a.results, b.results);
+    assert!(a.results.iter().all(|r| r.input_hash == source.input_hash && r.input_hash.starts_with("sha256:")));
+    assert!(a.results.iter().all(|r| r.definition_hash.starts_with("sha256:") && r.version == "1.0.0"));
+}
+
+#[test]
+fn an_unknown_disaggregation_is_skipped_with_the_allowed_list() {
+    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
+    let defs = builtin().expect("catalogue parses");
+    let mut req = request(&["gender"], None);
+    req.only = vec!["PAR-02".into(), "ENT-01".into()];
+    let run = compute(&defs, &source, &req, |_| {}).expect("computes");
+    assert!(run.results.iter().all(|r| r.indicator == "PAR-02"));
+    let (id, why) = &run.skipped[0];
+    assert_eq!(id, "ENT-01");
+    assert!(why.contains("not disaggregable by `gender`") && why.contains("municipio"), "{why}");
+}
