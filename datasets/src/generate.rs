@@ -460,9 +460,9 @@ pub fn generate(dir: &Path, options: &GenerateOptions, mut progress: impl FnMut(
         programmes.push(vec![text(profile.id), text(profile.name), text(profile.funder)])?;
         let stream = options.seed ^ profile.prefix.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
         let mut rng = ChaCha8Rng::seed_from_u64(stream);
-        let mut gen = ProgrammeGenerator::new(profile, options);
+        let mut programme = ProgrammeGenerator::new(profile, options);
         for &(year, funded, unfunded) in profile.editions {
-            gen.edition(&mut rng, year, scaled(funded, options.scale), scaled(unfunded, options.scale), &mut beneficiaries, &mut panel, &mut participants)?;
+            programme.edition(&mut rng, year, scaled(funded, options.scale), scaled(unfunded, options.scale), &mut beneficiaries, &mut panel, &mut participants)?;
             progress(&format!("{} {year}", profile.id), panel.rows);
         }
     }

@@ -176,13 +176,14 @@ pub fn canonical_dtype(ty: ColumnType) -> DataType {
 }
 
 fn accepts(ty: ColumnType, dtype: &DataType) -> bool {
-    match ty {
+    let fits = match ty {
         ColumnType::Text => matches!(dtype, DataType::String),
         ColumnType::Integer | ColumnType::Cents => dtype.is_integer(),
         ColumnType::Number => dtype.is_primitive_numeric(),
         ColumnType::Date => matches!(dtype, DataType::Date | DataType::Datetime(_, _)),
         ColumnType::Boolean => matches!(dtype, DataType::Boolean),
-    } || matches!(dtype, DataType::Null)
+    };
+    fits || matches!(dtype, DataType::Null)
 }
 
 fn read_header(path: &Path) -> Result<String> {

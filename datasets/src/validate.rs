@@ -238,7 +238,7 @@ fn describe_row(df: &DataFrame, columns: &[&str]) -> String {
             let value = df.column(name).ok()?.get(0).ok()?;
             Some(match value {
                 AnyValue::Null => format!("{name} empty"),
-                AnyValue::String(s) => format!("{name} = {s:?}"),
+                AnyValue::String(_) | AnyValue::StringOwned(_) => format!("{name} = \"{}\"", plain(&value)),
                 other => format!("{name} = {other}"),
             })
         })
@@ -246,14 +246,20 @@ fn describe_row(df: &DataFrame, columns: &[&str]) -> String {
         .join(", ")
 }
 
+/// A value as a user would write it (no quotes around text).
+fn plain(v: &AnyValue) -> String {
+    match v {
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn key_values(df: &DataFrame, key: &[&str], limit: usize) -> Vec<String> {
     (0..df.height().min(limit))
         .map(|row| {
             key.iter()
-                .map(|k| df.column(k).ok().and_then(|c| c.get(row).ok()).map(|v| match v {
-                    AnyValue::String(s) => s.to_string(),
-                    other => other.to_string(),
-                }).unwrap_or_default())
+                .map(|k| df.column(k).ok().and_then(|c| c.get(row).ok()).map(|v| plain(&v)).unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join(" / ")
         })
@@ -276,7 +282,7 @@ fn check_duplicates(source: &PanelSource, table: Table, lf: LazyFrame, issues: &
             file: source.table_display(table),
             column: Some(key.join(", ")),
             rows: vec![],
-            count: dups.height() as u64,
+            count: 0,
             expected: format!("one row per {}", key.join(" × ")),
             found: format!("{} repeated key(s), e.g. {}", dups.height(), examples.join("; ")),
             hint: Some("remove the repeated rows, or sum them into one if they are parts of the same record".into()),

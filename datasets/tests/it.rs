@@ -88,6 +88,7 @@ fn wrong_type_in_parquet_says_expected_and_found() {
     let csv = dir.path().join("beneficiaries.csv");
     let mut df = CsvReadOptions::default()
         .with_has_header(true)
+        .map_parse_options(|o| o.with_try_parse_dates(true))
         .try_into_reader_with_file_path(Some(csv.clone()))
         .expect("reader")
         .finish()

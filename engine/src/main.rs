@@ -66,6 +66,9 @@ struct IndicatorsArgs {
     /// Write to this file (atomically) instead of stdout; required for parquet.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Override every definition's small-cell threshold (1 = no suppression: internal analysis only).
+    #[arg(long = "small-cell")]
+    small_cell: Option<u64>,
     /// Skip the full validation pass (schema checks still run). For very large, already validated panels.
     #[arg(long)]
     no_validate: bool,
@@ -186,6 +189,7 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         by: args.by,
         as_of: args.as_of,
         ci: args.ci.as_deref().map(|c| if c == "wilson" { CiMethod::Wilson } else { CiMethod::ClopperPearson }),
+        small_cell: args.small_cell,
     };
     let total = defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).count();
     let mut done = 0;

@@ -56,15 +56,11 @@ impl<'a> PolarsBackend<'a> {
 }
 
 fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
+    // A single query (not a multi-sink plan) always yields a single frame.
     lf.collect_with_engine(Engine::Streaming)
-        .map(|r| match r {
-            polars_core_query_result::Single(df) => df,
-            polars_core_query_result::Multiple(mut dfs) => dfs.pop().unwrap_or_default(),
-        })
+        .map(|r| r.unwrap_single())
         .map_err(|e| Error::Backend { indicator: what.into(), message: e.to_string() })
 }
-
-use polars::prelude::QueryResult as polars_core_query_result;
 
 /// year × 12 + month − 1: months since year 0, so month arithmetic is integer arithmetic.
 fn month_index(e: Expr) -> Expr {
@@ -109,7 +105,7 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
                     .otherwise(lit("55+"))
                     .alias("age_band_eu"),
                 when(a().lt(lit(25))).then(lit("<25"))
-                    .when(a().le(lit(54))).then(lit("25-54"))
+                    .when(a().lt_eq(lit(54))).then(lit("25-54"))
                     .otherwise(lit(">54"))
                     .alias("age_band_esf"),
                 months_between(col("exit_date"), as_of_lit(ctx)).alias("months_since_exit"),
