@@ -558,7 +558,7 @@ impl<'a> ProgrammeGenerator<'a> {
                     }
                 }
             };
-            let founders_total: i64 = rng.random_range(1..=4);
+            let founders_total: i64 = rng.random_range(1..=6);
             let founders_women = (0..founders_total).filter(|_| rng.random_bool(p.women_share)).count() as i64;
             let founders_under35 = (0..founders_total).filter(|_| rng.random_bool(p.under35_share.max(0.3))).count() as i64;
 
