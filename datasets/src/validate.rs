@@ -268,18 +268,40 @@ fn key_values(df: &DataFrame, key: &[&str], limit: usize) -> Vec<String> {
 
 fn check_duplicates(source: &PanelSource, table: Table, lf: LazyFrame, issues: &mut Vec<Issue>) -> Result<()> {
     let key = table.key();
-    let dups = lf
-        .group_by(key.iter().map(|k| col(*k)).collect::<Vec<_>>())
+    let context = source.table_display(table);
+    let key_cols = |names: &[&str]| names.iter().map(|k| col(*k)).collect::<Vec<_>>();
+    // Composite keys (entity × month) are checked per entity first: a hash table of entities
+    // is far smaller than one of every (entity, month) pair, which keeps validation of large
+    // panels within memory; only entities with a repeat are then examined pair by pair.
+    let candidates = match key.split_last() {
+        Some((last, entity)) if !entity.is_empty() => Some(
+            lf.clone()
+                .group_by(key_cols(entity))
+                .agg([len().alias("__n"), col(*last).n_unique().alias("__distinct")])
+                .filter(col("__n").neq(col("__distinct").cast(DataType::UInt32)))
+                .select(key_cols(entity)),
+        ),
+        _ => None,
+    };
+    let scope = match candidates {
+        Some(c) => {
+            let entity: Vec<&str> = key[..key.len() - 1].to_vec();
+            lf.join(c, key_cols(&entity), key_cols(&entity), JoinArgs::new(JoinType::Semi))
+        }
+        None => lf,
+    };
+    let dups = scope
+        .group_by(key_cols(key))
         .agg([len().alias("__n")])
         .filter(col("__n").gt(lit(1)))
         .sort(key.to_vec(), SortMultipleOptions::default())
         .collect()
-        .map_err(polars_err(source.table_display(table)))?;
+        .map_err(polars_err(context.clone()))?;
     if dups.height() > 0 {
         let examples = key_values(&dups, key, 5);
         issues.push(Issue {
             severity: Severity::Error,
-            file: source.table_display(table),
+            file: context,
             column: Some(key.join(", ")),
             rows: vec![],
             count: 0,

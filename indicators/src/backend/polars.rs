@@ -237,36 +237,57 @@ impl Lookups {
 }
 
 impl PolarsBackend<'_> {
+    /// Join every panel lookup of a plan onto the units. All month lookups share one pass over
+    /// the panel: the (unit, month, term) pairs wanted are joined to the panel once and spread
+    /// back into one column per term.
     fn attach_lookups(&self, mut units: LazyFrame, lookups: &Lookups, ctx: &Context) -> Result<LazyFrame> {
         let as_of_idx = as_of_month_index(ctx);
+        let mut wanted = Vec::new();
+        let mut spread = Vec::new();
+        let mut measures: Vec<String> = Vec::new();
         for (i, term) in lookups.terms.iter().enumerate() {
-            let name = format!("__v{i}");
-            let panel = self.source.scan(Table::Panel)?;
-            let looked_up = match term {
-                Value::PanelAt { measure, anchor, offset_months } => {
-                    let target = match anchor {
-                        Anchor::AsOf => lit(as_of_idx),
-                        Anchor::Column(c) => month_index(col(c.as_str())) + lit(*offset_months),
-                    };
-                    let wanted = units.clone().select([col("beneficiary_id"), target.alias("__month")]);
-                    panel
-                        .select([col("beneficiary_id"), month_index(col("month")).alias("__month"), col(measure.as_str()).cast(DataType::Float64).alias(&name)])
-                        .join(wanted, [col("beneficiary_id"), col("__month")], [col("beneficiary_id"), col("__month")], JoinArgs::new(JoinType::Inner))
-                        .select([col("beneficiary_id"), col(&name)])
+            if let Value::PanelAt { measure, anchor, offset_months } = term {
+                let target = match anchor {
+                    Anchor::AsOf => lit(as_of_idx),
+                    Anchor::Column(c) => month_index(col(c.as_str())) + lit(*offset_months),
+                };
+                wanted.push(units.clone().select([col("beneficiary_id"), target.alias("__month"), lit(i as i32).alias("__term")]));
+                spread.push(col(measure.as_str()).filter(col("__term").eq(lit(i as i32))).sum().alias(format!("__v{i}")));
+                if !measures.contains(measure) {
+                    measures.push(measure.clone());
                 }
-                Value::PanelSum { measure, from } => {
-                    let wanted = units.clone().select([col("beneficiary_id"), month_index(col(from.as_str())).alias("__from")]);
-                    panel
-                        .select([col("beneficiary_id"), month_index(col("month")).alias("__month"), col(measure.as_str()).cast(DataType::Float64).alias(&name)])
-                        .filter(col("__month").lt_eq(lit(as_of_idx)))
-                        .join(wanted, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Inner))
-                        .filter(col("__month").gt_eq(col("__from")))
-                        .group_by([col("beneficiary_id")])
-                        .agg([col(&name).sum()])
-                }
-                _ => continue,
-            };
-            units = units.join(looked_up, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
+            }
+        }
+        if !wanted.is_empty() {
+            let wanted = concat(wanted, UnionArgs::default()).map_err(|e| Error::Backend { indicator: "panel lookup".into(), message: e.to_string() })?;
+            let mut select = vec![col("beneficiary_id"), month_index(col("month")).alias("__month")];
+            select.extend(measures.iter().map(|m| col(m.as_str()).cast(DataType::Float64)));
+            let hits = wanted
+                .join(
+                    self.source.scan(Table::Panel)?.select(select),
+                    [col("beneficiary_id"), col("__month")],
+                    [col("beneficiary_id"), col("__month")],
+                    JoinArgs::new(JoinType::Inner),
+                )
+                .group_by([col("beneficiary_id")])
+                .agg(spread);
+            units = units.join(hits, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
+        }
+        for (i, term) in lookups.terms.iter().enumerate() {
+            if let Value::PanelSum { measure, from } = term {
+                let name = format!("__v{i}");
+                let starts = units.clone().select([col("beneficiary_id"), month_index(col(from.as_str())).alias("__from")]);
+                let sums = self
+                    .source
+                    .scan(Table::Panel)?
+                    .select([col("beneficiary_id"), month_index(col("month")).alias("__month"), col(measure.as_str()).cast(DataType::Float64).alias(&name)])
+                    .filter(col("__month").lt_eq(lit(as_of_idx)))
+                    .join(starts, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Inner))
+                    .filter(col("__month").gt_eq(col("__from")))
+                    .group_by([col("beneficiary_id")])
+                    .agg([col(&name).sum()]);
+                units = units.join(sums, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
+            }
         }
         Ok(units)
     }
