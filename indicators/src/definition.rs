@@ -299,6 +299,14 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
+/// 1-based line of the first line holding every needle, else of the first needle.
+fn line_of_all(text: &str, needles: &[&str]) -> Option<usize> {
+    text.lines()
+        .position(|l| needles.iter().all(|n| l.contains(n)))
+        .map(|i| i + 1)
+        .or_else(|| needles.first().and_then(|n| line_of(text, n)))
+}
+
 /// Parse `p/q` into integers with q > 0 and 0 ≤ p ≤ q.
 pub fn parse_fraction(s: &str) -> Option<(i64, i64)> {
     let (p, q) = s.split_once('/')?;
@@ -315,6 +323,10 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn fail(&self, needle: &str, message: String) -> Error {
         Error::Definition { file: self.file.to_string(), line: line_of(self.text, needle), message }
+    }
+
+    fn fail_near(&self, needles: &[&str], message: String) -> Error {
+        Error::Definition { file: self.file.to_string(), line: line_of_all(self.text, needles), message }
     }
 
     fn column(&self, field: &str, name: &str) -> Result<ColumnType> {
@@ -354,8 +366,8 @@ impl Checker<'_> {
         }
         match column_type(self.table, name) {
             Some(ColumnType::Date) => Ok(()),
-            _ => Err(self.fail(
-                &format!("\"{name}\""),
+            _ => Err(self.fail_near(
+                &[field, &format!("\"{name}\"")],
                 format!(
                     "window.{field}: expected a date column of `{}`{}, found `{name}`",
                     self.table,
@@ -451,7 +463,7 @@ fn uses(kind: Kind, field: &str) -> bool {
 pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
     let def: Definition = toml::from_str(text).map_err(|e| Error::Definition {
         file: file.to_string(),
-        line: e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+        line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
         message: e.message().trim_end().to_string(),
     })?;
     let table = match def.table.as_deref() {

@@ -1,0 +1,130 @@
+//! The `impatto` command line as a user meets it: exit codes, messages on stderr, data on
+//! stdout or in files written atomically, byte-identical reruns, and the output formats.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn impatto(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_impatto")).args(args).current_dir(workspace()).output().expect("impatto runs")
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const FIXTURE: &str = "indicators/tests/fixtures/small";
+
+#[test]
+fn check_accepts_the_catalogue_and_rejects_a_bad_file_with_exit_1() {
+    let ok = impatto(&["check", "indicators/definitions"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(stdout(&ok).lines().count(), 27);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(workspace().join("indicators/definitions/PAR-02.toml")).expect("read");
+    std::fs::write(&bad, text.replace("entry_date", "entry_day")).expect("write");
+    let out = impatto(&["check", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("bad.toml:") && e.contains("window.date: expected a date column of `participants`, found `entry_day`"), "{e}");
+}
+
+#[test]
+fn duplicate_ids_across_files_are_rejected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["a.toml", "b.toml"] {
+        std::fs::copy(workspace().join("indicators/definitions/ENT-01.toml"), dir.path().join(name)).expect("copy");
+    }
+    let out = impatto(&["check", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("duplicate indicator id `ENT-01`"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = impatto(&["indicators"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--data"), "{}", stderr(&out));
+}
+
+#[test]
+fn invalid_data_fails_before_computing_and_leaves_the_previous_output_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for t in ["programmes", "beneficiaries", "panel", "participants"] {
+        std::fs::copy(workspace().join(FIXTURE).join(format!("{t}.csv")), dir.path().join(format!("{t}.csv"))).expect("copy");
+    }
+    let panel = dir.path().join("panel.csv");
+    let text = std::fs::read_to_string(&panel).expect("read");
+    std::fs::write(&panel, text.replacen("B1,2020-01-01,true,2,2.0,1", "B1,2020-01-01,true,2,2.0,7", 1)).expect("write");
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "previous good output").expect("write");
+    let out = impatto(&["indicators", "--data", dir.path().to_str().expect("utf-8"), "--format", "json", "--output", target.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("panel.csv, column `women, headcount`, row 1: expected women ≤ headcount"), "{e}");
+    assert_eq!(std::fs::read_to_string(&target).expect("still there"), "previous good output");
+    let validate = impatto(&["validate", "--data", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(validate.status.code(), Some(1));
+    assert!(stdout(&validate).contains("expected women ≤ headcount"));
+}
+
+#[test]
+fn outputs_are_byte_identical_across_runs_and_formats_agree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |format: &str, name: &str| {
+        let path = dir.path().join(name);
+        let out = impatto(&[
+            "indicators", "--data", FIXTURE, "--as-of", "2024-12-31", "--by", "programme", "--format", format, "--output", path.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read(&path).expect("written")
+    };
+    for (format, ext) in [("json", "json"), ("csv", "csv"), ("parquet", "parquet"), ("table", "txt")] {
+        assert_eq!(run(format, &format!("a.{ext}")), run(format, &format!("b.{ext}")), "{format} differs between runs");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&run("json", "c.json")).expect("valid JSON");
+    let rows = json["results"].as_array().expect("results");
+    let csv = String::from_utf8(run("csv", "c.csv")).expect("utf-8");
+    assert_eq!(csv.lines().count() - 1, rows.len(), "one CSV line per JSON row");
+    assert!(csv.lines().next().expect("header").starts_with("indicator,version,programme,birth_year,horizon_months,value,numerator,denominator,ci_low,ci_high"));
+    // ENT-01 by programme on the fixture: alpha has B1-B4, beta B5-B7 (DERIVATION.md).
+    let ent01: Vec<(&str, f64)> = rows
+        .iter()
+        .filter(|r| r["indicator"] == "ENT-01")
+        .map(|r| (r["group"]["programme"].as_str().expect("programme"), r["value"].as_f64().expect("value")))
+        .collect();
+    assert_eq!(ent01, vec![("alpha", 4.0), ("beta", 3.0)]);
+    let first = &rows[0];
+    assert_eq!(first["version"], "1.0.0");
+    assert!(first["input_hash"].as_str().expect("hash").starts_with("sha256:"));
+    assert!(first["definition_hash"].as_str().expect("hash").starts_with("sha256:"));
+    assert_eq!(json["as_of"], "2024-12-31");
+}
+
+#[test]
+fn parquet_needs_an_output_file() {
+    let out = impatto(&["indicators", "--data", FIXTURE, "--format", "parquet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--format parquet needs --output FILE"));
+}
+
+#[test]
+fn generate_then_compute_on_a_generated_panel() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let panel = dir.path().join("p");
+    let out = impatto(&["generate", "--out", panel.to_str().expect("utf-8"), "--rows", "50000", "--programme", "scuola-dei-quartieri,fabriq-quarto"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = impatto(&["indicators", "--data", panel.to_str().expect("utf-8"), "--only", "ENT-01,PAR-02,SUR-02", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1 + 1 + 1 + 3, "{text}");
+    assert!(stderr(&out).contains("[3/3] SUR-02"), "progress goes to stderr");
+}
