@@ -124,7 +124,11 @@ impl TableFile {
                 None => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
                 Some(dtype) => {
                     if accepts(spec.ty, dtype) {
-                        exprs.push(col(source_name).cast(canonical_dtype(spec.ty)).alias(spec.name));
+                        // Cast only what needs it: a plain column keeps predicate pushdown
+                        // into the Parquet scan working.
+                        let canonical = canonical_dtype(spec.ty);
+                        let e = if *dtype == canonical { col(source_name) } else { col(source_name).cast(canonical) };
+                        exprs.push(if source_name == spec.name { e } else { e.alias(spec.name) });
                     } else {
                         issues.push(Issue {
                             severity: Severity::Error,

@@ -202,8 +202,11 @@ fn predicate(p: &Predicate, ctx: &Context) -> Expr {
     }
 }
 
+/// All predicates together. A null (unknown) result drops the row in a filter and counts
+/// nothing in a sum, so no null handling is needed — and none is added, as it would stop the
+/// predicate from reaching the Parquet scan.
 fn all(predicates: &[Predicate], ctx: &Context) -> Expr {
-    predicates.iter().map(|p| predicate(p, ctx)).reduce(|a, b| a.and(b)).unwrap_or(lit(true)).fill_null(lit(false))
+    predicates.iter().map(|p| predicate(p, ctx)).reduce(|a, b| a.and(b)).unwrap_or(lit(true))
 }
 
 /// Panel lookups needed by a value, collected so each is joined once.
@@ -308,11 +311,12 @@ fn f64_at(df: &DataFrame, name: &str, row: usize) -> f64 {
     df.column(name).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<f64>()).unwrap_or(0.0)
 }
 
-impl Backend for PolarsBackend<'_> {
-    fn execute(&self, indicator: &str, plan: &Plan, ctx: &Context) -> Result<Aggregates> {
+impl PolarsBackend<'_> {
+    /// The lazy query of a plan: one frame of group keys and aggregates (survival: group keys,
+    /// time, event, count).
+    pub fn query(&self, plan: &Plan, ctx: &Context) -> Result<LazyFrame> {
         let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx));
         let keys: Vec<Expr> = plan.group_keys.iter().map(|k| col(k.as_str()).cast(DataType::String)).collect();
-        let fail = |e: PolarsError| Error::Backend { indicator: indicator.into(), message: e.to_string() };
         match &plan.output {
             Output::Aggregates { numerator, denominator } => {
                 let mut lookups = Lookups::default();
@@ -323,12 +327,43 @@ impl Backend for PolarsBackend<'_> {
                 };
                 let aggs = vec![agg(numerator).alias("__num"), agg(denominator).alias("__den"), len().cast(DataType::UInt64).alias("__units")];
                 let units = self.attach_lookups(units, &lookups, ctx)?;
-                let lf = if keys.is_empty() {
-                    units.select(aggs)
-                } else {
-                    units.group_by(keys).agg(aggs)
-                };
-                let df = collect(lf, indicator)?;
+                Ok(if keys.is_empty() { units.select(aggs) } else { units.group_by(keys).agg(aggs) })
+            }
+            Output::Survival(spec) => {
+                let death = is_death(ctx);
+                let taken_over = col("cessation_reason")
+                    .is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
+                    .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
+                    .fill_null(lit(false));
+                let ends = if spec.takeover == TakeoverRule::Censor { death.clone().or(taken_over) } else { death.clone() };
+                let end = when(ends).then(col("ceased_on")).otherwise(as_of_lit(ctx));
+                let origin = col(spec.origin.as_str());
+                let mut group: Vec<Expr> = keys;
+                group.push(col("__time"));
+                group.push(col("__event"));
+                Ok(units
+                    .filter(origin.clone().is_not_null().and(origin.clone().lt_eq(as_of_lit(ctx))))
+                    .with_columns([months_between(origin, end).cast(DataType::Int64).alias("__time"), death.alias("__event")])
+                    .with_column(when(col("__time").lt(lit(0i64))).then(lit(0i64)).otherwise(col("__time")).alias("__time"))
+                    .group_by(group)
+                    .agg([len().cast(DataType::UInt64).alias("__n")]))
+            }
+        }
+    }
+
+    /// The optimised plan polars will run, for `--explain` and for tests that check what
+    /// reaches the Parquet scan.
+    pub fn explain(&self, plan: &Plan, ctx: &Context) -> Result<String> {
+        self.query(plan, ctx)?.explain(true).map_err(|e| Error::Backend { indicator: "explain".into(), message: e.to_string() })
+    }
+}
+
+impl Backend for PolarsBackend<'_> {
+    fn execute(&self, indicator: &str, plan: &Plan, ctx: &Context) -> Result<Aggregates> {
+        let fail = |e: PolarsError| Error::Backend { indicator: indicator.into(), message: e.to_string() };
+        let df = collect(self.query(plan, ctx)?, indicator)?;
+        match &plan.output {
+            Output::Aggregates { .. } => {
                 let mut rows: Vec<AggRow> = (0..df.height())
                     .map(|i| AggRow {
                         key: key_strings(&df, &plan.group_keys, i),
@@ -340,28 +375,7 @@ impl Backend for PolarsBackend<'_> {
                 rows.sort_by(|a, b| a.key.cmp(&b.key));
                 Ok(Aggregates::Rows(rows))
             }
-            Output::Survival(spec) => {
-                let censor_takeover = spec.takeover == TakeoverRule::Censor;
-                let death = is_death(ctx);
-                let taken_over = col("cessation_reason").is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
-                    .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
-                    .fill_null(lit(false));
-                let ends = if censor_takeover { death.clone().or(taken_over) } else { death.clone() };
-                let end = when(ends).then(col("ceased_on")).otherwise(as_of_lit(ctx));
-                let origin = col(spec.origin.as_str());
-                let mut group: Vec<Expr> = keys.clone();
-                group.push(col("__time"));
-                group.push(col("__event"));
-                let lf = units
-                    .filter(origin.clone().is_not_null().and(origin.clone().lt_eq(as_of_lit(ctx))))
-                    .with_columns([
-                        months_between(origin, end).alias("__time").cast(DataType::Int64),
-                        death.alias("__event"),
-                    ])
-                    .with_column(when(col("__time").lt(lit(0i64))).then(lit(0i64)).otherwise(col("__time")).alias("__time"))
-                    .group_by(group)
-                    .agg([len().cast(DataType::UInt64).alias("__n")]);
-                let df = collect(lf, indicator)?;
+            Output::Survival(_) => {
                 let mut groups: BTreeMap<Vec<Option<String>>, BTreeMap<i64, (u64, u64)>> = BTreeMap::new();
                 let times = df.column("__time").and_then(|c| c.i64().cloned()).map_err(fail)?;
                 let events = df.column("__event").and_then(|c| c.bool().cloned()).map_err(fail)?;
@@ -370,7 +384,11 @@ impl Backend for PolarsBackend<'_> {
                     let key = key_strings(&df, &plan.group_keys, i);
                     let slot = groups.entry(key).or_default().entry(times.get(i).unwrap_or(0)).or_default();
                     let n = counts.get(i).unwrap_or(0);
-                    if events.get(i).unwrap_or(false) { slot.0 += n } else { slot.1 += n }
+                    if events.get(i).unwrap_or(false) {
+                        slot.0 += n
+                    } else {
+                        slot.1 += n
+                    }
                 }
                 Ok(Aggregates::Survival(
                     groups

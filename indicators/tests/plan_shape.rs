@@ -1,0 +1,51 @@
+//! The shape of the polars query: filters and projections must reach the Parquet scan, so the
+//! cost of an indicator follows the columns and rows it needs, not the size of the panel.
+
+use impatto_datasets::generate::{generate, profile, GenerateOptions};
+use impatto_datasets::PanelSource;
+use impatto_indicators::backend::polars::PolarsBackend;
+use impatto_indicators::compile::compile;
+use impatto_indicators::plan::Context;
+use impatto_indicators::builtin;
+
+fn explain(id: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let options = GenerateOptions { programmes: vec![profile("fabriq-quarto").expect("profile")], ..GenerateOptions::default() };
+    generate(dir.path(), &options, |_, _| {}).expect("generates");
+    let source = PanelSource::open(&[dir.path()]).expect("opens");
+    let def = builtin().expect("catalogue").into_iter().find(|d| d.def.id == id).expect("definition");
+    let compiled = compile(&def, &["programme".to_string()]);
+    PolarsBackend::new(&source).explain(&compiled.plan, &Context { as_of_days: 20_453 }).expect("explains")
+}
+
+/// The lines of the optimised plan that describe Parquet scans.
+fn scans(plan: &str) -> Vec<String> {
+    let lines: Vec<&str> = plan.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains("Parquet SCAN"))
+        .map(|(i, _)| lines[i..(i + 4).min(lines.len())].join(" "))
+        .collect()
+}
+
+#[test]
+fn a_beneficiary_share_reads_only_its_columns_and_filters_in_the_scan() {
+    let plan = explain("OWN-01");
+    let scans = scans(&plan);
+    assert_eq!(scans.len(), 1, "one scan of beneficiaries:\n{plan}");
+    let scan = &scans[0];
+    assert!(scan.contains("beneficiaries.parquet"), "{plan}");
+    // programme, funded, support_start, founders_total, founders_women: 5 of the 20 columns.
+    assert!(scan.contains("PROJECT 5/20 COLUMNS"), "projection pushed into the scan:\n{plan}");
+    assert!(scan.contains("SELECTION"), "population filter pushed into the scan:\n{plan}");
+}
+
+#[test]
+fn the_jobs_indicator_scans_the_panel_once_for_all_its_lookups() {
+    let plan = explain("JOB-04");
+    let panel_scans = scans(&plan).into_iter().filter(|s| s.contains("panel.parquet")).count();
+    assert_eq!(panel_scans, 1, "four month lookups share one panel scan:\n{plan}");
+    let panel = scans(&plan).into_iter().find(|s| s.contains("panel.parquet")).expect("panel scan");
+    assert!(panel.contains("PROJECT 4/10 COLUMNS"), "beneficiary_id, month, headcount, women only:\n{plan}");
+}
