@@ -12,6 +12,12 @@ pub enum Error {
     /// The panel could not be read or generated.
     #[error(transparent)]
     Panel(#[from] impatto_datasets::Error),
+    /// A programme rule file is malformed.
+    #[error(transparent)]
+    Rule(#[from] crate::rules::programme::RuleError),
+    /// A request cannot be served (unknown period, no beneficiaries, …).
+    #[error("{0}")]
+    Request(String),
     /// Writing an output failed.
     #[error("{path}: {source}")]
     Io {

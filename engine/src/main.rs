@@ -38,6 +38,39 @@ enum Command {
     },
     /// Write a seeded synthetic panel (Parquet), calibrated to the Milan programmes.
     Generate(GenerateArgs),
+    /// Compute a payout statement from a programme rule file.
+    Payout(PayoutArgs),
+    /// Explain one beneficiary's payout step by step.
+    Explain {
+        /// Programme rule file.
+        programme: PathBuf,
+        /// Beneficiary id.
+        beneficiary: String,
+        /// Panel directories.
+        #[arg(long = "data", required = true, num_args = 1..)]
+        data: Vec<PathBuf>,
+        /// Period id (default: the file's last period).
+        #[arg(long)]
+        period: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct PayoutArgs {
+    /// Programme rule file (TOML).
+    programme: PathBuf,
+    /// Panel directories.
+    #[arg(long = "data", required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Period id (default: the file's last period).
+    #[arg(long)]
+    period: Option<String>,
+    /// Statement format written to --output.
+    #[arg(long, value_parser = ["csv", "json", "parquet"], default_value = "json")]
+    format: String,
+    /// Write the statement here (atomically); the readable report goes to stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -120,6 +153,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { definitions } => check(&definitions),
         Command::Validate { data } => validate(&data),
         Command::Generate(args) => generate_panel(args),
+        Command::Payout(args) => payout(args),
+        Command::Explain { programme, beneficiary, data, period } => explain(&programme, &beneficiary, &data, period.as_deref()),
     }
 }
 
@@ -190,6 +225,7 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         as_of: args.as_of,
         ci: args.ci.as_deref().map(|c| if c == "wilson" { CiMethod::Wilson } else { CiMethod::ClopperPearson }),
         small_cell: args.small_cell,
+        any_by: false,
     };
     let total = defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).count();
     let mut done = 0;
@@ -259,4 +295,41 @@ fn generate_panel(args: GenerateArgs) -> Result<ExitCode> {
         summary.participants
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn statement_for(programme: &Path, data: &[PathBuf], period: Option<&str>) -> Result<(impatto::rules::programme::Programme, impatto::rules::statement::Statement)> {
+    let catalogue = impatto_indicators::builtin()?;
+    let programme = impatto::rules::load_programme(programme, &catalogue)?;
+    let (source, report) = impatto_datasets::open_validated(data)?;
+    for w in report.warnings() {
+        eprintln!("{w}");
+    }
+    let statement = impatto::rules::run(&programme, &source, &catalogue, period)?;
+    Ok((programme, statement))
+}
+
+fn payout(args: PayoutArgs) -> Result<ExitCode> {
+    let (_, statement) = statement_for(&args.programme, &args.data, args.period.as_deref())?;
+    if let Some(path) = &args.output {
+        let bytes = match args.format.as_str() {
+            "csv" => statement.to_csv()?,
+            "parquet" => statement.to_parquet()?,
+            _ => statement.to_json()?,
+        };
+        output::write_atomic(path, &bytes)?;
+        eprintln!("statement written to {}", path.display());
+    }
+    emit(None, statement.report().as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(programme: &Path, beneficiary: &str, data: &[PathBuf], period: Option<&str>) -> Result<ExitCode> {
+    let (programme, statement) = statement_for(programme, data, period)?;
+    match impatto::rules::evaluate::explain(&programme, &statement.evaluation, beneficiary) {
+        Some(text) => {
+            emit(None, text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => bail!("{}: `{beneficiary}` is not a funded beneficiary of this programme", programme.path),
+    }
 }

@@ -53,6 +53,9 @@ pub struct Request {
     /// Override every definition's small-cell threshold (1 turns suppression off; for
     /// internal analysis and tests, never for publication).
     pub small_cell: Option<u64>,
+    /// Accept any column in `by`, not only a definition's disaggregations — for payouts, which
+    /// need values per beneficiary (`beneficiary_id`) and are never published as tables.
+    pub any_by: bool,
 }
 
 /// The results of one run.
@@ -91,7 +94,7 @@ pub fn compute(defs: &[LoadedDefinition], source: &PanelSource, request: &Reques
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
-        if let Some(missing) = request.by.iter().find(|b| !loaded.def.disaggregations.contains(b)) {
+        if let Some(missing) = request.by.iter().find(|b| !request.any_by && !loaded.def.disaggregations.contains(b)) {
             skipped.push((
                 loaded.def.id.clone(),
                 format!("not disaggregable by `{missing}` (allowed: {})", loaded.def.disaggregations.join(", ")),
