@@ -128,3 +128,39 @@ fn generate_then_compute_on_a_generated_panel() {
     assert_eq!(text.lines().count(), 1 + 1 + 1 + 3, "{text}");
     assert!(stderr(&out).contains("[3/3] SUR-02"), "progress goes to stderr");
 }
+
+#[test]
+fn payout_writes_a_statement_and_explain_traces_a_beneficiary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("statement.csv");
+    let run = impatto(&[
+        "payout", "engine/tests/programmes/alpha-topup.toml", "--data", FIXTURE, "--format", "csv", "--output", out.to_str().expect("utf-8"),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let report = stdout(&run);
+    assert!(report.contains("budget 50000.00 EUR · claimed 53000.00 · paid 50000.00 · unfunded 3000.00"), "{report}");
+    let csv = std::fs::read_to_string(&out).expect("statement written");
+    assert_eq!(csv.lines().count(), 1 + 8, "header + 4 beneficiaries × 2 rules");
+    let explain = impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B1", "--data", FIXTURE]);
+    assert!(explain.status.success(), "{}", stderr(&explain));
+    let text = stdout(&explain);
+    for step in ["50% × eligible costs 20000.00", "JOB-01 = 2.5 FTE", "PAR-02 = 1 / 2", "target PAR-02 ≥ 50%: met", "budget: 9433.96 of the 10000.00 claimed", "paid by city 5660.38, region 3773.58"] {
+        assert!(text.contains(step), "missing {step:?} in:\n{text}");
+    }
+    let unknown = impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B8", "--data", FIXTURE]);
+    assert_eq!(unknown.status.code(), Some(1), "B8 was not funded");
+}
+
+#[test]
+fn the_shipped_milan_rule_files_produce_statements() {
+    for (file, data) in [
+        ("datasets/examples/fabriq-quarto/rules-2018.toml", "datasets/examples/fabriq-quarto"),
+        ("datasets/examples/fabriq-quarto/rules-2019.toml", "datasets/examples/fabriq-quarto"),
+        ("datasets/examples/scuola-dei-quartieri/rules.toml", "datasets/examples/scuola-dei-quartieri"),
+        ("datasets/examples/mi15/rules-bandi-266.toml", "datasets/examples/mi15"),
+    ] {
+        let run = impatto(&["payout", file, "--data", data]);
+        assert!(run.status.success(), "{file}: {}", stderr(&run));
+        assert!(stdout(&run).contains("by payer:"), "{file}");
+    }
+}

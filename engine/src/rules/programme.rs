@@ -280,10 +280,10 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Pr
     let ck = Ctx { file, text };
     let cur = parsed.currency.trim();
     if cur.len() != 3 || !cur.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(ck.at(&["currency"], format!("currency: expected an ISO 4217 code like \"EUR\", found \"{cur}\"")));
+        return Err(ck.at(&["currency ="], format!("currency: expected an ISO 4217 code like \"EUR\", found \"{cur}\"")));
     }
     if parsed.budget.trim().starts_with('-') {
-        return Err(ck.at(&["budget"], format!("budget: expected an amount ≥ 0, found \"{}\" (a negative budget)", parsed.budget)));
+        return Err(ck.at(&["budget ="], format!("budget: expected an amount ≥ 0, found \"{}\" (a negative budget)", parsed.budget)));
     }
     let budget = ck.amount("budget", &parsed.budget, cur)?;
     if parsed.periods.is_empty() {
@@ -358,7 +358,7 @@ fn check_premium(ck: &Ctx, r: &ResultPremium, cur: &str, indicators: &BTreeSet<S
         if let Some(fl) = &t.floor {
             let floor = ck.number(&f("floor"), fl)?;
             if floor >= target {
-                return Err(ck.at(&[fl], format!("{}: the floor ({fl}) must be below the target ({})", f("floor"), t.at_least)));
+                return Err(ck.at(&[&format!("floor = \"{fl}\""), &format!("\"{}\"", t.indicator)], format!("{}: the floor ({fl}) must be below the target ({})", f("floor"), t.at_least)));
             }
         }
         if let Some(w) = &t.weight {
@@ -376,7 +376,7 @@ fn check_premium(ck: &Ctx, r: &ResultPremium, cur: &str, indicators: &BTreeSet<S
         if r.tiers.is_empty() {
             return Err(ck.at(&["tiers"], f("mode tiers needs `tiers = [{ from, to, pay }, …]`")));
         }
-        let mut previous_to: Option<Decimal> = None;
+        let mut previous_to: Option<(Decimal, &str)> = None;
         for (i, t) in r.tiers.iter().enumerate() {
             let from = ck.number(&f("tiers.from"), &t.from)?;
             ck.share(&f("tiers.pay"), &t.pay)?;
@@ -388,15 +388,15 @@ fn check_premium(ck: &Ctx, r: &ResultPremium, cur: &str, indicators: &BTreeSet<S
             } else if i + 1 != r.tiers.len() {
                 return Err(ck.at(&[&format!("\"{}\"", t.from)], f("only the last tier may be open-ended (no `to`)")));
             }
-            if let Some(prev) = previous_to {
+            if let Some((prev, prev_text)) = previous_to {
                 if from < prev {
-                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tiers overlap: a band starts at {} before the previous one ends at {prev}", t.from))));
+                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tiers overlap: a band starts at {} before the previous one ends at {prev_text}", t.from))));
                 }
                 if from > prev {
-                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tiers leave a gap: [{prev}, {}) is in no band", t.from))));
+                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tiers leave a gap: [{prev_text}, {}) is in no band", t.from))));
                 }
             }
-            previous_to = to;
+            previous_to = to.zip(t.to.as_deref());
         }
     } else if !r.tiers.is_empty() {
         return Err(ck.at(&["tiers"], f("`tiers` only applies to mode tiers")));

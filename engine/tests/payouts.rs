@@ -1,0 +1,274 @@
+//! Payout golden tests on the hand-worked `small` fixture, rule-file errors, and properties.
+//!
+//! Per-beneficiary indicator values used below (fixture DERIVATION.md, as of 2024-12-31):
+//! JOB-01 gross FTE B1 2.5, B2 0, B3 0, B4 1.0; PAR-02 women among participants B1 1/2,
+//! B2 2/3, B3 0/1, B4 1/2; FND-01 women founders B1 1/2, B2 2/3, B3 1/1, B4 2/4.
+//! Eligible costs: B1 20,000.00, B2 30,000.00, B3 10,000.00, B4 40,000.00.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use impatto::rules::evaluate::Status;
+use impatto::rules::{load_programme, run};
+use impatto_datasets::PanelSource;
+use rust_decimal::Decimal;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+fn statement(file: &str, period: Option<&str>) -> impatto::rules::statement::Statement {
+    let catalogue = impatto_indicators::builtin().expect("catalogue");
+    let programme = load_programme(&root().join("engine/tests/programmes").join(file), &catalogue).expect("programme loads");
+    let source = PanelSource::open(&[root().join("indicators/tests/fixtures/small")]).expect("panel");
+    run(&programme, &source, &catalogue, period).expect("runs")
+}
+
+fn line<'a>(s: &'a impatto::rules::statement::Statement, b: &str, rule: &str) -> &'a impatto::rules::evaluate::Line {
+    s.evaluation.lines.iter().find(|l| l.beneficiary == b && l.rule == rule).expect("line exists")
+}
+
+// Grant = min(50% × costs, 15,000): B1 10,000; B2 15,000; B3 5,000; B4 15,000 (cap) = 45,000.
+// Premium (JOB-01 ≥ 1 and PAR-02 ≥ 50%): B1 met (2.5; 1 of 2 = 50% exactly, compared as
+// 1 ≥ 0.5 × 2), B4 met (1.0; 1/2); B2, B3 fail on jobs. Amount = min(65% × costs, 20,000) −
+// grant: B1 13,000 − 10,000 = 3,000; B4 20,000 − 15,000 = 5,000. Claims 53,000 > budget 50,000.
+// Pro rata ×50/53 in cents: grant 943,396.23 / 1,415,094.34 / 471,698.11 / 1,415,094.34,
+// premium B1 283,018.87, B4 471,698.11 → floors sum 4,999,998; the 2 cents left go to the
+// largest remainders, premium B1 (.87) then grant B2 (.34, earlier than B4's equal .34).
+#[test]
+fn top_up_premium_over_budget_is_scaled_to_the_cent() {
+    let s = statement("alpha-topup.toml", None);
+    let expect = [
+        ("B1", "grant", "10000.00", "9433.96"),
+        ("B2", "grant", "15000.00", "14150.95"),
+        ("B3", "grant", "5000.00", "4716.98"),
+        ("B4", "grant", "15000.00", "14150.94"),
+        ("B1", "premium", "3000.00", "2830.19"),
+        ("B4", "premium", "5000.00", "4716.98"),
+        ("B2", "premium", "0.00", "0.00"),
+        ("B3", "premium", "0.00", "0.00"),
+    ];
+    for (b, rule, claim, paid) in expect {
+        let l = line(&s, b, rule);
+        assert_eq!((l.claim, l.amount), (d(claim), d(paid)), "{b} {rule}");
+    }
+    assert_eq!(line(&s, "B2", "premium").status, Status::NotMet);
+    assert_eq!(line(&s, "B1", "grant").status, Status::Reduced);
+    assert_eq!((s.evaluation.claimed, s.evaluation.paid, s.evaluation.unfunded), (d("53000.00"), d("50000.00"), d("3000.00")));
+    // Payers 60/40 per line, largest remainder: B1 grant 943,396 cents → 566,037.6 / 377,358.4
+    // → floors 566,037 + 377,358 = 943,395, the cent left to the city (remainder .6).
+    assert_eq!(line(&s, "B1", "grant").payers, vec![("city".to_string(), d("5660.38")), ("region".to_string(), d("3773.58"))]);
+    let by_payer = s.totals_by_payer();
+    assert_eq!(by_payer.iter().map(|p| p.1).sum::<Decimal>(), d("50000.00"));
+    assert!(s.report().contains("claims 53000.00 exceed the budget 50000.00"));
+}
+
+#[test]
+fn a_beneficiary_without_a_measurable_indicator_is_flagged_not_zeroed() {
+    // As of 2021-06-30 no JOB-01 measurement month (support end + 12) has been reached, so
+    // every premium line lacks data: flagged, nothing paid; grants are unaffected.
+    let s = statement("alpha-topup.toml", Some("early"));
+    for b in ["B1", "B2", "B3", "B4"] {
+        let l = line(&s, b, "premium");
+        assert_eq!((l.status, l.amount), (Status::MissingData, Decimal::ZERO), "{b}");
+        assert!(l.trace.iter().any(|t| t.contains("JOB-01 has no value")), "{:?}", l.trace);
+    }
+    assert_eq!(line(&s, "B1", "grant").amount, d("10000.00"));
+    assert!(s.report().contains("4 line(s) flagged for missing data"));
+}
+
+// linear (0 → 2 FTE, 1,000): B1 2.5 → all 1,000.00; B4 1.0 → half 500.00; B2, B3 0 → not met.
+// tiers on PAR-02 (600): B1 1/2 → [50%, 60%) → 300.00; B2 2/3 → [60%, ∞) → 600.00; B3 0/1 →
+// [0, 50%) pays 0% → not met; B4 1/2 → 300.00.
+// weighted (800; JOB-01 target 2 weight 3, FND-01 target 50% weight 1):
+// B1 (3·1 + 1·1)/4 = 1 → 800.00; B2 (3·0 + 1·1)/4 → 200.00; B3 (0 + 1)/4 → 200.00;
+// B4 (3·0.5 + 1·1)/4 = 0.625 → 500.00.
+#[test]
+fn graded_premiums_linear_tiers_weighted() {
+    let s = statement("alpha-modes.toml", None);
+    let expect = [
+        ("B1", "linear-jobs", "1000.00"),
+        ("B2", "linear-jobs", "0.00"),
+        ("B3", "linear-jobs", "0.00"),
+        ("B4", "linear-jobs", "500.00"),
+        ("B1", "tiered-women", "300.00"),
+        ("B2", "tiered-women", "600.00"),
+        ("B3", "tiered-women", "0.00"),
+        ("B4", "tiered-women", "300.00"),
+        ("B1", "weighted", "800.00"),
+        ("B2", "weighted", "200.00"),
+        ("B3", "weighted", "200.00"),
+        ("B4", "weighted", "500.00"),
+    ];
+    for (b, rule, paid) in expect {
+        assert_eq!(line(&s, b, rule).amount, d(paid), "{b} {rule}");
+    }
+    assert_eq!(s.evaluation.paid, d("4400.00"));
+    assert_eq!(line(&s, "B3", "tiered-women").status, Status::NotMet);
+}
+
+#[test]
+fn statements_are_byte_identical_and_carry_provenance() {
+    let a = statement("alpha-topup.toml", None);
+    let b = statement("alpha-topup.toml", None);
+    assert_eq!(a.to_json().expect("json"), b.to_json().expect("json"));
+    assert_eq!(a.to_csv().expect("csv"), b.to_csv().expect("csv"));
+    assert_eq!(a.to_parquet().expect("parquet"), b.to_parquet().expect("parquet"));
+    let json: serde_json::Value = serde_json::from_slice(&a.to_json().expect("json")).expect("valid");
+    assert!(json["programme"]["rule_hash"].as_str().expect("hash").starts_with("sha256:"));
+    assert!(json["input_hash"].as_str().expect("hash").starts_with("sha256:"));
+    assert_eq!(json["totals"]["paid"], "50000.00");
+    assert_eq!(json["engine_version"], env!("CARGO_PKG_VERSION"));
+    let csv = String::from_utf8(a.to_csv().expect("csv")).expect("utf-8");
+    assert!(csv.lines().next().expect("header").starts_with("programme,period,beneficiary,rule,kind,instrument,status,claim,amount,payer_city,payer_region"));
+}
+
+fn parse_err(text: &str) -> String {
+    let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
+    impatto::rules::programme::parse("p.toml", text, &ids).expect_err("should fail").to_string()
+}
+
+fn base() -> String {
+    std::fs::read_to_string(root().join("engine/tests/programmes/alpha-modes.toml")).expect("file")
+}
+
+#[test]
+fn bad_rules_fail_at_load_with_file_and_line() {
+    let e = parse_err(&base().replace(r#"indicator = "PAR-02""#, r#"indicator = "PAR-99""#));
+    assert!(e.starts_with("p.toml:27: rule tiered-women: targets: unknown indicator `PAR-99`"), "{e}");
+    let e = parse_err(&base().replace(r#"{ from = "50%", to = "60%""#, r#"{ from = "45%", to = "60%""#));
+    assert!(e.starts_with("p.toml:30:") && e.contains("tiers overlap"), "{e}");
+    let e = parse_err(&base().replace(r#"{ from = "50%", to = "60%""#, r#"{ from = "55%", to = "60%""#));
+    assert!(e.starts_with("p.toml:30:") && e.contains("tiers leave a gap: [50%, 55%)"), "{e}");
+    let e = parse_err(&base().replace(r#"floor = "0", at_least = "2""#, r#"floor = "3", at_least = "2""#));
+    assert!(e.starts_with("p.toml:19:") && e.contains("the floor (3) must be below the target (2)"), "{e}");
+    let e = parse_err(&base().replace(r#"share = "100%""#, r#"share = "120%""#));
+    assert!(e.starts_with("p.toml:11:") && e.contains("expected a share from 0% to 100%, found \"120%\""), "{e}");
+    let e = parse_err(&base().replace(r#"budget = "1000000.00""#, r#"budget = "-5.00""#));
+    assert!(e.starts_with("p.toml:5: budget:") && e.contains("negative budget"), "{e}");
+    let e = parse_err(&base().replace(r#"amount = "800.00""#, r#"amount = "800.00 GBP""#));
+    assert!(e.contains("currency mismatch: the programme is in EUR, found \"800.00 GBP\""), "{e}");
+    let e = parse_err(&base().replace(r#"share = "100%""#, "share = \"60%\"\n\n[[payers]]\nid = \"region\"\nshare = \"30%\""));
+    assert!(e.contains("payers: expected shares totalling 100%, found 90%"), "{e}");
+    let e = parse_err(&base().replace(r#"mode = "linear""#, r#"mode = "exponential""#));
+    // Rule tables are read whole (their `kind` picks the type), so the line is the rule's header.
+    assert!(e.starts_with("p.toml:13:") && e.contains("unknown variant `exponential`, expected one of `all_or_nothing`"), "{e}");
+}
+
+mod properties {
+    use impatto::rules::allocate::{by_priority, pro_rata, split};
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    proptest! {
+        #[test]
+        fn pro_rata_never_exceeds_budget_or_claims_and_sums_exactly(claims in prop::collection::vec(0i64..5_000_000, 1..40), budget in 0i64..50_000_000) {
+            let out = pro_rata(&claims, budget);
+            let total: i64 = claims.iter().sum();
+            prop_assert_eq!(out.iter().sum::<i64>(), total.min(budget));
+            for (o, c) in out.iter().zip(&claims) {
+                prop_assert!(*o <= *c && *o >= 0);
+            }
+        }
+
+        #[test]
+        fn a_larger_claim_never_gets_less(claims in prop::collection::vec(0i64..5_000_000, 2..20), budget in 0i64..20_000_000) {
+            let out = pro_rata(&claims, budget);
+            for i in 0..claims.len() {
+                for j in 0..claims.len() {
+                    if claims[i] > claims[j] {
+                        prop_assert!(out[i] >= out[j]);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn priority_and_split_sum_exactly(claims in prop::collection::vec(0i64..5_000_000, 1..20), budget in 0i64..20_000_000, a in 1u32..100, b in 1u32..100) {
+            let total: i64 = claims.iter().sum();
+            prop_assert_eq!(by_priority(&claims, budget).iter().sum::<i64>(), total.min(budget));
+            let shares = [Decimal::from(a) / Decimal::from(a + b), Decimal::from(b) / Decimal::from(a + b)];
+            for &c in &claims {
+                prop_assert_eq!(split(c, &shares).iter().sum::<i64>(), c);
+            }
+        }
+    }
+}
+
+mod monotone {
+    use super::*;
+    use impatto::rules::evaluate::{evaluate, BeneficiaryInputs, IndicatorValue};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn programme() -> impatto::rules::programme::Programme {
+        let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
+        impatto::rules::programme::parse("alpha-modes.toml", &base(), &ids).expect("parses")
+    }
+
+    fn inputs(jobs: u32, women: u32, founders_women: u32) -> BeneficiaryInputs {
+        let mut indicators = BTreeMap::new();
+        let share = |n: u32, d: u32| IndicatorValue { value: Some(f64::from(n) / f64::from(d)), numerator: Some(f64::from(n)), denominator: Some(f64::from(d)), unit: "share".into() };
+        indicators.insert("JOB-01".into(), IndicatorValue { value: Some(f64::from(jobs) / 2.0), numerator: Some(f64::from(jobs) / 2.0), denominator: Some(1.0), unit: "FTE".into() });
+        indicators.insert("PAR-02".into(), share(women, 20));
+        indicators.insert("FND-01".into(), share(founders_women, 10));
+        BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::from(10_000), indicators }
+    }
+
+    proptest! {
+        // Every graded rule says pay should not fall as achievement rises: check each rule's
+        // line when one indicator improves and the others stay.
+        #[test]
+        fn payout_never_falls_when_achievement_rises(jobs in 0u32..10, women in 0u32..20, fw in 0u32..10, up in 1u32..5) {
+            let p = programme();
+            let before = evaluate(&p, &[inputs(jobs, women, fw)]);
+            for better in [inputs(jobs + up, women, fw), inputs(jobs, (women + up).min(20), fw), inputs(jobs, women, (fw + up).min(10))] {
+                let after = evaluate(&p, &[better]);
+                for (a, b) in after.lines.iter().zip(&before.lines) {
+                    prop_assert!(a.amount >= b.amount, "{}: {} < {}", a.rule, a.amount, b.amount);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn share_thresholds_are_exact() {
+    // 41 of 100 is below 41.5%; 83 of 200 is not (41.5% exactly). A float rounded to 41.5%
+    // would get the first wrong.
+    let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
+    let programme = impatto::rules::programme::parse(
+        "t.toml",
+        r#"id = "t"
+name = "t"
+currency = "EUR"
+budget = "100.00"
+data = { programme = "x" }
+periods = [{ id = "p", as_of = 2024-12-31 }]
+[[payers]]
+id = "c"
+share = "100%"
+[[rules]]
+kind = "result_premium"
+id = "r"
+mode = "all_or_nothing"
+amount = "10.00"
+interpretation = "exact threshold"
+targets = [{ indicator = "PAR-02", at_least = "41.5%" }]
+"#,
+        &ids,
+    )
+    .expect("parses");
+    let case = |n: f64, d: f64| {
+        let mut indicators = std::collections::BTreeMap::new();
+        indicators.insert("PAR-02".to_string(), impatto::rules::evaluate::IndicatorValue { value: Some(n / d), numerator: Some(n), denominator: Some(d), unit: "share".into() });
+        let b = impatto::rules::evaluate::BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::ZERO, indicators };
+        impatto::rules::evaluate::evaluate(&programme, &[b]).lines[0].amount
+    };
+    assert_eq!(case(41.0, 100.0), Decimal::ZERO);
+    assert_eq!(case(83.0, 200.0), d("10.00"));
+}
