@@ -110,6 +110,12 @@ pub enum Error {
         /// Table stem.
         table: &'static str,
     },
+    /// An optional table is needed but no directory has it.
+    #[error("no {table}.parquet or {table}.csv in the panel directories (expected the optional `{table}` table, which this computation reads; hint: see datasets/PANEL_FORMAT.md)")]
+    NoTable {
+        /// Table stem.
+        table: &'static str,
+    },
     /// The panel breaks the format; the report lists every finding.
     #[error("the panel is not valid ({} error(s)):\n{report}", report.errors().count())]
     Invalid {

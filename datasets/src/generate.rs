@@ -63,8 +63,10 @@ pub enum Support {
     Enterprises,
     /// Informal citizen groups, some of which formalise.
     InformalGroups,
-    /// Non-profit project promoters (civic crowdfunding).
+    /// Non-profit project promoters (civic crowdfunding); each runs a campaign.
     Associations,
+    /// Outcome providers paid by a rate card; their participants' outcome events are recorded.
+    Providers,
 }
 
 /// Calibration of one programme. Published figures are cited beside each profile in [`PROFILES`].
@@ -168,7 +170,7 @@ pub const PROFILES: &[Profile] = &[
         name: "Crowdfunding Civico",
         funder: "Comune di Milano",
         prefix: "CC",
-        editions: &[(2020, 20, 0)],
+        editions: &[(2020, 20, 0), (2022, 12, 0)],
         support: Support::Associations,
         cost_share: 0.6,
         grant_cap_eur: 60_000,
@@ -216,6 +218,24 @@ pub const PROFILES: &[Profile] = &[
         formalised_share: 0.0,
         monthly_hazard: 0.005,
         quartieri: &[("Giambellino-Lorenteggio", 6)],
+    },
+    Profile {
+        id: "dwp-innovation-fund",
+        name: "DWP Innovation Fund, round 2 (UK)",
+        funder: "UK Department for Work and Pensions",
+        prefix: "IF",
+        editions: &[(2013, 6, 0)],
+        support: Support::Providers,
+        cost_share: 0.0,
+        grant_cap_eur: 0,
+        costs_eur: (0, 0),
+        participants: (60, 120),
+        women_share: 0.5,
+        under35_share: 1.0,
+        other_gender_share: OTHER_GENDER,
+        formalised_share: 0.0,
+        monthly_hazard: 0.001,
+        quartieri: &[("Greater London", 0), ("Greater Manchester", 0), ("West Midlands", 0)],
     },
 ];
 
@@ -285,6 +305,10 @@ pub struct Summary {
     pub panel_rows: u64,
     /// Rows of `participants`.
     pub participants: u64,
+    /// Rows of `campaigns` (0: not written).
+    pub campaigns: u64,
+    /// Rows of `outcomes` (0: not written).
+    pub outcomes: u64,
 }
 
 fn scaled(n: u64, scale: f64) -> u64 {
@@ -345,6 +369,15 @@ enum Cell {
     Float(f64),
     Date(Option<NaiveDate>),
     Bool(bool),
+}
+
+/// The table writers of one generation run.
+struct Writers {
+    beneficiaries: TableWriter,
+    panel: TableWriter,
+    participants: TableWriter,
+    campaigns: TableWriter,
+    outcomes: TableWriter,
 }
 
 struct TableWriter {
@@ -453,31 +486,49 @@ pub fn generate(dir: &Path, options: &GenerateOptions, mut progress: impl FnMut(
     fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
     let batch = options.batch_rows.max(1);
     let mut programmes = TableWriter::create(dir, Table::Programmes, batch)?;
-    let mut beneficiaries = TableWriter::create(dir, Table::Beneficiaries, batch)?;
-    let mut panel = TableWriter::create(dir, Table::Panel, batch)?;
-    let mut participants = TableWriter::create(dir, Table::Participants, batch)?;
+    let mut w = Writers {
+        beneficiaries: TableWriter::create(dir, Table::Beneficiaries, batch)?,
+        panel: TableWriter::create(dir, Table::Panel, batch)?,
+        participants: TableWriter::create(dir, Table::Participants, batch)?,
+        campaigns: TableWriter::create(dir, Table::Campaigns, batch)?,
+        outcomes: TableWriter::create(dir, Table::Outcomes, batch)?,
+    };
     for profile in &options.programmes {
         programmes.push(vec![text(profile.id), text(profile.name), text(profile.funder)])?;
         let stream = options.seed ^ profile.prefix.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
         let mut rng = ChaCha8Rng::seed_from_u64(stream);
         let mut programme = ProgrammeGenerator::new(profile, options);
         for &(year, funded, unfunded) in profile.editions {
-            programme.edition(&mut rng, year, scaled(funded, options.scale), scaled(unfunded, options.scale), &mut beneficiaries, &mut panel, &mut participants)?;
-            progress(&format!("{} {year}", profile.id), panel.rows);
+            programme.edition(&mut rng, year, scaled(funded, options.scale), scaled(unfunded, options.scale), &mut w)?;
+            progress(&format!("{} {year}", profile.id), w.panel.rows);
         }
     }
     let mut summary = Summary::default();
     let mut renames = Vec::new();
+    let mut optional_rows = (0, 0);
     for (writer, slot) in [
         (programmes, &mut summary.programmes),
-        (beneficiaries, &mut summary.beneficiaries),
-        (panel, &mut summary.panel_rows),
-        (participants, &mut summary.participants),
+        (w.beneficiaries, &mut summary.beneficiaries),
+        (w.panel, &mut summary.panel_rows),
+        (w.participants, &mut summary.participants),
+        (w.campaigns, &mut optional_rows.0),
+        (w.outcomes, &mut optional_rows.1),
     ] {
+        let required = writer.table.required();
         let (tmp, fin, rows) = writer.finish()?;
         *slot = rows;
-        renames.push((tmp, fin));
+        if rows == 0 && !required {
+            // An optional table nobody uses is left out rather than written empty.
+            fs::remove_file(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
+            if fin.exists() {
+                fs::remove_file(&fin).map_err(|source| Error::Io { path: fin.clone(), source })?;
+            }
+        } else {
+            renames.push((tmp, fin));
+        }
     }
+    summary.campaigns = optional_rows.0;
+    summary.outcomes = optional_rows.1;
     for (tmp, fin) in renames {
         fs::rename(&tmp, &fin).map_err(|source| Error::Io { path: fin.clone(), source })?;
     }
@@ -512,17 +563,7 @@ impl<'a> ProgrammeGenerator<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn edition(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        year: i32,
-        funded: u64,
-        unfunded: u64,
-        beneficiaries: &mut TableWriter,
-        panel: &mut TableWriter,
-        participants: &mut TableWriter,
-    ) -> Result<()> {
+    fn edition(&mut self, rng: &mut ChaCha8Rng, year: i32, funded: u64, unfunded: u64, w: &mut Writers) -> Result<()> {
         let p = self.profile;
         for seq in 1..=(funded + unfunded) {
             let is_funded = seq <= funded;
@@ -543,7 +584,7 @@ impl<'a> ProgrammeGenerator<'a> {
                     let founded = add_months(support_start, -age_months) + chrono::Days::new(rng.random_range(0..27));
                     ("enterprise", Some(forms[rng.random_range(0..forms.len())]), Some(founded), None)
                 }
-                Support::Associations => {
+                Support::Associations | Support::Providers => {
                     let forms = ["aps", "odv", "cooperativa", "impresa_sociale"];
                     let founded = add_months(support_start, -rng.random_range(12..180)) + chrono::Days::new(rng.random_range(0..27));
                     ("association", Some(forms[rng.random_range(0..forms.len())]), Some(founded), None)
@@ -569,6 +610,17 @@ impl<'a> ProgrammeGenerator<'a> {
                 (Some(f), Support::InformalGroups) => first_of_month(f.year(), f.month()),
                 _ => support_start,
             };
+            // Civic crowdfunding: the campaign runs before support starts; 2020-21 calls gave 60
+            // days and every campaign reached its 40% (published); later calls 45 days, not all.
+            let campaign = (p.support == Support::Associations && is_funded).then(|| {
+                let days: u64 = if year <= 2021 { 60 } else { 45 };
+                let opened = support_start - chrono::Days::new(90 + rng.random_range(0..20));
+                let share = if year <= 2021 { rng.random_range(40..=60) } else { rng.random_range(25..=60) };
+                (opened, opened + chrono::Days::new(days - rng.random_range(0..3)), costs_eur * 100 * share / 100)
+            });
+            if let Some((opened, closed, raised)) = campaign {
+                w.campaigns.push(vec![text(id.clone()), Cell::Date(Some(opened)), Cell::Date(Some(closed)), Cell::Int(Some(costs_eur * 100)), Cell::Int(Some(raised))])?;
+            }
             let mut history = History::new(p, is_funded, founders_total, founders_women, founders_under35, p.support);
             let mut cessation: Option<(NaiveDate, &str, Option<NaiveDate>)> = None;
             let mut month = origin;
@@ -587,15 +639,14 @@ impl<'a> ProgrammeGenerator<'a> {
                 }
                 let dormant = dormant_until.is_some_and(|d| month < d);
                 let row = history.step(rng, dormant, is_funded && month >= support_start && month <= support_end);
-                let investment = if p.support == Support::Associations && month == support_start && is_funded {
-                    // Crowdfunding Civico: every 2020 campaign reached its 40% target.
-                    costs_eur * 100 * rng.random_range(40..=60) / 100
+                let investment = if let (Some((_, _, raised)), true) = (campaign, month == support_start) {
+                    raised
                 } else if !dormant && rng.random_bool(0.015) {
                     rng.random_range(5_000..150_000i64) * 100
                 } else {
                     0
                 };
-                panel.push(vec![
+                w.panel.push(vec![
                     text(id.clone()),
                     Cell::Date(Some(month)),
                     Cell::Bool(!dormant),
@@ -623,7 +674,13 @@ impl<'a> ProgrammeGenerator<'a> {
                 } else {
                     "unknown"
                 };
-                let age: i64 = if self.under35.next(rng) { rng.random_range(18..35) } else { rng.random_range(35..66) };
+                let age: i64 = if p.support == Support::Providers {
+                    rng.random_range(14..20)
+                } else if self.under35.next(rng) {
+                    rng.random_range(18..35)
+                } else {
+                    rng.random_range(35..66)
+                };
                 let birth = entry.checked_sub_days(chrono::Days::new((age * 365 + age / 4 + rng.random_range(1..360)) as u64));
                 let use_age_only = p.support == Support::Associations;
                 let exit = support_end;
@@ -640,8 +697,12 @@ impl<'a> ProgrammeGenerator<'a> {
                 } else {
                     None
                 };
-                participants.push(vec![
-                    text(format!("{id}-P{k:02}")),
+                let participant_id = format!("{id}-P{k:03}");
+                if p.support == Support::Providers {
+                    outcome_events(rng, &participant_id, entry, self.last_month, &mut w.outcomes)?;
+                }
+                w.participants.push(vec![
+                    text(participant_id),
                     text(id.clone()),
                     text(gender),
                     Cell::Date(if use_age_only { None } else { birth }),
@@ -656,13 +717,13 @@ impl<'a> ProgrammeGenerator<'a> {
                 Some((on, reason, re)) => (Some(on), Some(reason), re),
                 None => (None, None, None),
             };
-            beneficiaries.push(vec![
+            w.beneficiaries.push(vec![
                 text(id.clone()),
                 text(p.id),
                 Cell::Int(Some(year as i64)),
                 Cell::Bool(is_funded),
                 text(quartiere),
-                Cell::Int(Some(municipio)),
+                Cell::Int((municipio > 0).then_some(municipio)),
                 text(kind),
                 Cell::Text(legal_form.map(String::from)),
                 Cell::Date(founded_on),
@@ -681,6 +742,38 @@ impl<'a> ProgrammeGenerator<'a> {
         }
         Ok(())
     }
+}
+
+/// Verified outcome events of one participant of a rate-card provider: one-off events
+/// (qualifications, improved behaviour or attitude) and spells that can lapse (school
+/// attendance, employment), so sustainment clocks have something to restart on.
+fn outcome_events(rng: &mut ChaCha8Rng, participant: &str, entry: NaiveDate, last_month: NaiveDate, out: &mut TableWriter) -> Result<()> {
+    let horizon = add_months(last_month, 1);
+    let mut push = |rng: &mut ChaCha8Rng, outcome: &str, on: NaiveDate, lapsed: Option<NaiveDate>| -> Result<()> {
+        if on >= horizon {
+            return Ok(());
+        }
+        let lapsed = lapsed.filter(|l| *l < horizon);
+        out.push(vec![text(participant), text(outcome), Cell::Date(Some(on)), Cell::Date(lapsed), Cell::Bool(rng.random_bool(0.95))])
+    };
+    for (outcome, p) in [("behaviour_improved", 0.4), ("attitude_improved", 0.3), ("qualification_l1", 0.35), ("qualification_l2", 0.2), ("qualification_l3", 0.08)] {
+        if rng.random_bool(p) {
+            let on = entry + chrono::Days::new(rng.random_range(60..700));
+            push(rng, outcome, on, None)?;
+        }
+    }
+    for (outcome, p, start, length) in [("attendance", 0.5, 0..120u64, 20..300u64), ("employment", 0.3, 300..900, 30..400)] {
+        if !rng.random_bool(p) {
+            continue;
+        }
+        let mut on = entry + chrono::Days::new(rng.random_range(start.clone()));
+        for _ in 0..rng.random_range(1..=2) {
+            let end = on + chrono::Days::new(rng.random_range(length.clone()));
+            push(rng, outcome, on, Some(end))?;
+            on = end + chrono::Days::new(rng.random_range(10..90));
+        }
+    }
+    Ok(())
 }
 
 /// Month-by-month workforce of one entity: hires and departures by gender, age and contract.

@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// Version of the panel format described by this module and `datasets/PANEL_FORMAT.md`.
-pub const PANEL_FORMAT_VERSION: &str = "1.0";
+pub const PANEL_FORMAT_VERSION: &str = "1.1";
 
 /// The four tables of a panel directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,11 +20,21 @@ pub enum Table {
     Panel,
     /// One row per person taking part in a programme.
     Participants,
+    /// Optional: one row per civic-crowdfunding campaign (matching rules read it).
+    Campaigns,
+    /// Optional: one row per verified outcome event of a participant (rate cards read it).
+    Outcomes,
 }
 
 impl Table {
     /// All tables in dependency order (referenced tables first).
-    pub const ALL: [Table; 4] = [Table::Programmes, Table::Beneficiaries, Table::Panel, Table::Participants];
+    pub const ALL: [Table; 6] = [Table::Programmes, Table::Beneficiaries, Table::Panel, Table::Participants, Table::Campaigns, Table::Outcomes];
+
+    /// Must every panel directory have this table? (Campaigns and outcomes are needed only by
+    /// the payment rules that read them.)
+    pub fn required(self) -> bool {
+        !matches!(self, Table::Campaigns | Table::Outcomes)
+    }
 
     /// File stem on disk: `<stem>.parquet` or `<stem>.csv`.
     pub fn stem(self) -> &'static str {
@@ -33,6 +43,8 @@ impl Table {
             Table::Beneficiaries => "beneficiaries",
             Table::Panel => "panel",
             Table::Participants => "participants",
+            Table::Campaigns => "campaigns",
+            Table::Outcomes => "outcomes",
         }
     }
 
@@ -48,6 +60,8 @@ impl Table {
             Table::Beneficiaries => BENEFICIARIES,
             Table::Panel => PANEL,
             Table::Participants => PARTICIPANTS,
+            Table::Campaigns => CAMPAIGNS,
+            Table::Outcomes => OUTCOMES,
         }
     }
 
@@ -58,6 +72,8 @@ impl Table {
             Table::Beneficiaries => &["beneficiary_id"],
             Table::Panel => &["beneficiary_id", "month"],
             Table::Participants => &["participant_id"],
+            Table::Campaigns => &["beneficiary_id", "opened_on"],
+            Table::Outcomes => &["participant_id", "outcome", "achieved_on"],
         }
     }
 
@@ -146,6 +162,24 @@ pub const STATUSES_AFTER_EXIT: &[&str] = &["employed", "self_employed", "unemplo
 
 const NONE: &[&str] = &[];
 
+/// Columns of `campaigns` (optional table).
+pub static CAMPAIGNS: &[ColumnSpec] = &[
+    col!("beneficiary_id", Text, required, notnull, NONE, "", "Project promoter; must exist in `beneficiaries`."),
+    col!("opened_on", Date, required, notnull, NONE, "", "Day the campaign opened."),
+    col!("closed_on", Date, required, notnull, NONE, "", "Day the campaign closed (its deadline, or the day it stopped collecting)."),
+    col!("project_budget_cents", Cents, required, notnull, NONE, "cents", "Budget of the project the campaign funds."),
+    col!("raised_cents", Cents, required, notnull, NONE, "cents", "Raised from citizens by the closing day."),
+];
+
+/// Columns of `outcomes` (optional table).
+pub static OUTCOMES: &[ColumnSpec] = &[
+    col!("participant_id", Text, required, notnull, NONE, "", "Person; must exist in `participants`."),
+    col!("outcome", Text, required, notnull, NONE, "", "Outcome code as priced in the rule file (e.g. `job_entry`, `qualification_l2`)."),
+    col!("achieved_on", Date, required, notnull, NONE, "", "Day the outcome was achieved (a spell starts)."),
+    col!("lapsed_on", Date, required, null, NONE, "", "Day a lasting outcome ended (job lost, attendance dropped); empty while it lasts."),
+    col!("verified", Boolean, required, notnull, NONE, "", "Evidence checked (payslip, certificate, school letter); only verified events are paid."),
+];
+
 /// Columns of `programmes`.
 pub static PROGRAMMES: &[ColumnSpec] = &[
     col!("programme", Text, required, notnull, NONE, "", "Programme (call) identifier, e.g. `fabriq-quarto`."),
@@ -167,8 +201,8 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
     col!("formalised_on", Date, optional, null, NONE, "", "For informal groups: date the group registered a legal entity."),
     col!("support_start", Date, required, null, NONE, "", "Start of support (grant agreement); empty for applicants not funded."),
     col!("support_end", Date, required, null, NONE, "", "End (completion) of support."),
-    col!("grant_cents", Cents, required, notnull, NONE, "EUR cents", "Public grant awarded."),
-    col!("eligible_costs_cents", Cents, required, notnull, NONE, "EUR cents", "Eligible project costs."),
+    col!("grant_cents", Cents, required, notnull, NONE, "cents", "Public grant awarded."),
+    col!("eligible_costs_cents", Cents, required, notnull, NONE, "cents", "Eligible project costs."),
     col!("ceased_on", Date, required, null, NONE, "", "Date the entity ceased; empty while alive."),
     col!("cessation_reason", Text, required, null, CESSATION_REASONS, "", "Why it ceased: closure is a death; merger and take-over are not (Eurostat-OECD)."),
     col!("reactivated_on", Date, optional, null, NONE, "", "Date a closed entity resumed activity; within two years the closure is not a death."),
@@ -187,8 +221,8 @@ pub static PANEL: &[ColumnSpec] = &[
     col!("women", Integer, required, notnull, NONE, "persons", "Of headcount, women."),
     col!("under35", Integer, required, notnull, NONE, "persons", "Of headcount, under 35."),
     col!("permanent", Integer, required, notnull, NONE, "persons", "Of headcount, on permanent contracts."),
-    col!("revenue_cents", Cents, required, notnull, NONE, "EUR cents", "Revenue in the month."),
-    col!("private_investment_cents", Cents, required, notnull, NONE, "EUR cents", "Private investment raised in the month (equity, loans, crowdfunding)."),
+    col!("revenue_cents", Cents, required, notnull, NONE, "cents", "Revenue in the month."),
+    col!("private_investment_cents", Cents, required, notnull, NONE, "cents", "Private investment raised in the month (equity, loans, crowdfunding)."),
 ];
 
 /// Columns of `participants`.
@@ -204,9 +238,11 @@ pub static PARTICIPANTS: &[ColumnSpec] = &[
 ];
 
 const DOCUMENT_INTRO: &str = "\
-A panel is a directory holding four tables, each as `<table>.parquet` or `<table>.csv` (comma- or
-semicolon-separated, header line, dates as `YYYY-MM-DD`, booleans as `true`/`false`), plus an
-optional `columns.toml` that maps your column names to ours:
+A panel is a directory holding four tables — `programmes`, `beneficiaries`, `panel`,
+`participants` — and, where payment rules need them, two optional ones — `campaigns` (matching
+rules) and `outcomes` (rate cards). Each is `<table>.parquet` or `<table>.csv` (comma- or
+semicolon-separated, header line, dates as `YYYY-MM-DD`, booleans as `true`/`false`). An
+optional `columns.toml` maps your column names to ours:
 
 ```toml
 [panel]            # table
@@ -236,7 +272,13 @@ pub fn format_document() -> String {
     use std::fmt::Write;
     let mut out = format!("# The impatto panel format, version {PANEL_FORMAT_VERSION}\n\n<!-- generated from datasets/src/schema.rs: run `IMPATTO_BLESS=1 cargo test --release -p impatto-datasets --test it` after changing the schema -->\n\n{DOCUMENT_INTRO}");
     for table in Table::ALL {
-        let _ = write!(out, "\n## `{}`\n\nKey: {} (unique).\n\n", table.stem(), table.key().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" × "));
+        let _ = write!(
+            out,
+            "\n## `{}`{}\n\nKey: {} (unique).\n\n",
+            table.stem(),
+            if table.required() { "" } else { " (optional)" },
+            table.key().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" × ")
+        );
         out.push_str("| column | type | required | may be empty | allowed values | unit | meaning |\n|---|---|---|---|---|---|---|\n");
         for c in table.columns() {
             let allowed = if c.allowed.is_empty() { String::new() } else { c.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ") };

@@ -161,7 +161,7 @@ fn type_hint(spec: &ColumnSpec, found: &DataType) -> Option<String> {
     match (spec.ty, found) {
         (ColumnType::Date, DataType::String) => Some("write dates as YYYY-MM-DD".into()),
         (ColumnType::Cents, DataType::Float32 | DataType::Float64) => {
-            Some("money is stored exactly, as whole euro cents (e.g. 3500000 for €35,000.00)".into())
+            Some("money is stored exactly, as whole cents of the currency (e.g. 3500000 for €35,000.00)".into())
         }
         (ColumnType::Integer, DataType::Float32 | DataType::Float64) => Some("counts must be whole numbers".into()),
         _ => None,
@@ -218,7 +218,11 @@ impl PanelSource {
             let dir = dir.as_ref();
             let mapping = read_mapping(dir, &mut hasher)?;
             for table in Table::ALL {
-                let file = find_table(dir, table)?;
+                let file = match find_table(dir, table) {
+                    Ok(file) => file,
+                    Err(Error::MissingTable { .. }) if !table.required() => continue,
+                    Err(e) => return Err(e),
+                };
                 let bytes = fs::read(&file.0).map_err(|source| Error::Io { path: file.0.clone(), source })?;
                 hasher.update(table.stem().as_bytes());
                 hasher.update((bytes.len() as u64).to_le_bytes());
@@ -235,6 +239,11 @@ impl PanelSource {
         Ok(PanelSource { files, input_hash: format!("sha256:{hex}") })
     }
 
+    /// True when at least one directory has this (optional) table.
+    pub fn has(&self, table: Table) -> bool {
+        !self.table_files(table).is_empty()
+    }
+
     /// Files of one table.
     pub fn table_files(&self, table: Table) -> &[TableFile] {
         self.files.get(&table).map(Vec::as_slice).unwrap_or(&[])
@@ -249,6 +258,9 @@ impl PanelSource {
     ///
     /// Fails with [`Error::Invalid`] when a file lacks a column or has the wrong type.
     pub fn scan(&self, table: Table) -> Result<LazyFrame> {
+        if self.table_files(table).is_empty() {
+            return Err(Error::NoTable { table: table.stem() });
+        }
         let mut issues = Vec::new();
         let mut frames = Vec::new();
         for file in self.table_files(table) {

@@ -84,6 +84,12 @@ fn row_checks(table: Table) -> Vec<RowCheck> {
     }
     match table {
         Table::Programmes => {}
+        Table::Campaigns => {
+            checks.push(not_before("closed_on", "opened_on"));
+        }
+        Table::Outcomes => {
+            checks.push(not_before("lapsed_on", "achieved_on"));
+        }
         Table::Beneficiaries => {
             checks.extend([
                 not_above("founders_women", "founders_total"),
@@ -358,7 +364,7 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
                 None => ok = false,
             }
         }
-        if ok {
+        if ok && source.has(table) {
             scans.insert(table, source.scan(table)?);
         }
     }
@@ -371,6 +377,8 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
         (Table::Beneficiaries, "programme", Table::Programmes, "programme"),
         (Table::Panel, "beneficiary_id", Table::Beneficiaries, "beneficiary_id"),
         (Table::Participants, "beneficiary_id", Table::Beneficiaries, "beneficiary_id"),
+        (Table::Campaigns, "beneficiary_id", Table::Beneficiaries, "beneficiary_id"),
+        (Table::Outcomes, "participant_id", Table::Participants, "participant_id"),
     ];
     for (table, column, target, target_column) in refs {
         if let (Some(from), Some(to)) = (scans.get(&table), scans.get(&target)) {

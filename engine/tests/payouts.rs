@@ -216,7 +216,7 @@ mod monotone {
         indicators.insert("JOB-01".into(), IndicatorValue { value: Some(f64::from(jobs) / 2.0), numerator: Some(f64::from(jobs) / 2.0), denominator: Some(1.0), unit: "FTE".into() });
         indicators.insert("PAR-02".into(), share(women, 20));
         indicators.insert("FND-01".into(), share(founders_women, 10));
-        BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::from(10_000), indicators }
+        BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::from(10_000), indicators, ..Default::default() }
     }
 
     proptest! {
@@ -225,9 +225,10 @@ mod monotone {
         #[test]
         fn payout_never_falls_when_achievement_rises(jobs in 0u32..10, women in 0u32..20, fw in 0u32..10, up in 1u32..5) {
             let p = programme();
-            let before = evaluate(&p, &[inputs(jobs, women, fw)]);
+            let as_of = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date");
+            let before = evaluate(&p, &[inputs(jobs, women, fw)], as_of);
             for better in [inputs(jobs + up, women, fw), inputs(jobs, (women + up).min(20), fw), inputs(jobs, women, (fw + up).min(10))] {
-                let after = evaluate(&p, &[better]);
+                let after = evaluate(&p, &[better], as_of);
                 for (a, b) in after.lines.iter().zip(&before.lines) {
                     prop_assert!(a.amount >= b.amount, "{}: {} < {}", a.rule, a.amount, b.amount);
                 }
@@ -266,8 +267,8 @@ targets = [{ indicator = "PAR-02", at_least = "41.5%" }]
     let case = |n: f64, d: f64| {
         let mut indicators = std::collections::BTreeMap::new();
         indicators.insert("PAR-02".to_string(), impatto::rules::evaluate::IndicatorValue { value: Some(n / d), numerator: Some(n), denominator: Some(d), unit: "share".into() });
-        let b = impatto::rules::evaluate::BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::ZERO, indicators };
-        impatto::rules::evaluate::evaluate(&programme, &[b]).lines[0].amount
+        let b = impatto::rules::evaluate::BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::ZERO, indicators, ..Default::default() };
+        impatto::rules::evaluate::evaluate(&programme, &[b], chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date")).lines[0].amount
     };
     assert_eq!(case(41.0, 100.0), Decimal::ZERO);
     assert_eq!(case(83.0, 200.0), d("10.00"));

@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 
 use super::allocate::{by_priority, pro_rata, split};
 use super::money::{exact, from_cents};
-use super::programme::{Allocation, AmountSpec, CostShare, PremiumMode, Programme, ResultPremium, RuleSpec, Target};
+use chrono::NaiveDate;
+
+use super::programme::{Allocation, AmountSpec, BaselineRelative, CostShare, Matching, PremiumMode, Programme, RateCard, ResultPremium, RuleSpec, Target};
 use super::money::parse_share;
 
 /// An indicator result for one beneficiary.
@@ -27,8 +29,34 @@ pub struct IndicatorValue {
     pub unit: String,
 }
 
-/// What the rules read about one beneficiary.
+/// A civic-crowdfunding campaign.
 #[derive(Clone, Debug, PartialEq)]
+pub struct Campaign {
+    /// Opening day.
+    pub opened_on: NaiveDate,
+    /// Closing day.
+    pub closed_on: NaiveDate,
+    /// Project budget.
+    pub budget: Decimal,
+    /// Raised by the closing day.
+    pub raised: Decimal,
+}
+
+/// A verified-or-not outcome event of a participant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeEvent {
+    /// Event code.
+    pub event: String,
+    /// Start of the outcome (spell).
+    pub achieved_on: NaiveDate,
+    /// End of the spell, if it lapsed.
+    pub lapsed_on: Option<NaiveDate>,
+    /// Evidence checked.
+    pub verified: bool,
+}
+
+/// What the rules read about one beneficiary.
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct BeneficiaryInputs {
     /// Beneficiary id.
     pub id: String,
@@ -36,6 +64,16 @@ pub struct BeneficiaryInputs {
     pub eligible_costs: Decimal,
     /// Indicator id → its value for this beneficiary (absent: no value as of the period).
     pub indicators: BTreeMap<String, IndicatorValue>,
+    /// Indicator id → its values as of each earlier period of the file, oldest first.
+    pub earlier: BTreeMap<String, Vec<IndicatorValue>>,
+    /// The beneficiary's campaign, if it ran one.
+    pub campaign: Option<Campaign>,
+    /// End of support.
+    pub support_end: Option<NaiveDate>,
+    /// Date of a closure not reactivated within 24 months, on or before the as-of date.
+    pub closed_on: Option<NaiveDate>,
+    /// Participants (id, outcome events) of this provider.
+    pub participants: Vec<(String, Vec<OutcomeEvent>)>,
 }
 
 /// Outcome of one line.
@@ -48,6 +86,8 @@ pub enum Status {
     Reduced,
     /// Targets not met: nothing due.
     NotMet,
+    /// Money recovered from an earlier payment (a negative line).
+    Recovered,
     /// Data needed by the rule is missing: nothing paid, flagged for follow-up.
     MissingData,
 }
@@ -73,6 +113,8 @@ pub struct Line {
     pub payers: Vec<(String, Decimal)>,
     /// The interpretation of the call's wording, if the rule states one.
     pub interpretation: Option<String>,
+    /// Conditions an auditor should see (e.g. an unfunded gap).
+    pub flags: Vec<String>,
     /// Step-by-step explanation.
     pub trace: Vec<String>,
 }
@@ -88,6 +130,8 @@ pub struct Evaluation {
     pub paid: Decimal,
     /// Claims left unpaid for want of budget or payer commitment.
     pub unfunded: Decimal,
+    /// Recovered by clawbacks (a positive sum; the lines themselves are negative).
+    pub recovered: Decimal,
     /// Notes on budget and payer caps.
     pub notes: Vec<String>,
 }
@@ -283,19 +327,193 @@ fn linear(t: &Target, v: &IndicatorValue, trace: &mut Vec<String>) -> Decimal {
     f
 }
 
+fn matching(r: &Matching, b: &BeneficiaryInputs, trace: &mut Vec<String>, flags: &mut Vec<String>) -> (Status, Decimal) {
+    let Some(c) = &b.campaign else {
+        trace.push("no campaign recorded for this beneficiary: nothing paid, line flagged".into());
+        return (Status::MissingData, Decimal::ZERO);
+    };
+    let days = (c.closed_on - c.opened_on).num_days();
+    trace.push(format!("campaign {} → {} ({days} days), raised {} of a {} budget", c.opened_on, c.closed_on, money(c.raised), money(c.budget)));
+    if days > i64::from(r.within_days) {
+        trace.push(format!("the campaign ran longer than the {}-day window, so the amount raised within it is unknown: line flagged", r.within_days));
+        return (Status::MissingData, Decimal::ZERO);
+    }
+    let threshold = number(&r.raise_at_least);
+    let needed = c.budget * threshold;
+    if c.raised < needed {
+        trace.push(format!("raised {} < {} × budget = {}: threshold not reached", money(c.raised), pct(threshold), money(needed)));
+        return (Status::NotMet, Decimal::ZERO);
+    }
+    trace.push(format!("raised {} ≥ {} × budget = {}: threshold reached within {} days", money(c.raised), pct(threshold), money(needed), r.within_days));
+    let share = number(&r.pays);
+    let raw = c.budget * share;
+    trace.push(format!("{} × budget {} = {}", pct(share), money(c.budget), raw.normalize()));
+    let amount = match r.cap.as_deref().map(number) {
+        Some(cap) if raw > cap => {
+            trace.push(format!("capped at {}", money(cap)));
+            cap
+        }
+        _ => raw,
+    };
+    let gap = c.budget - c.raised - amount;
+    if gap > Decimal::ZERO {
+        let note = format!("unfunded gap {}: budget {} − raised {} − match {}", money(gap), money(c.budget), money(c.raised), money(amount));
+        trace.push(note.clone());
+        flags.push(note);
+    }
+    (Status::Paid, amount)
+}
+
+/// A claimable outcome: when it became claimable, who, what, the price.
+struct Claim<'a> {
+    on: NaiveDate,
+    participant: &'a str,
+    outcome: &'a str,
+    price: Decimal,
+}
+
+fn rate_card(r: &RateCard, b: &BeneficiaryInputs, as_of: NaiveDate, trace: &mut Vec<String>) -> (Status, Decimal) {
+    if b.participants.is_empty() {
+        trace.push("no participants with outcome records: nothing paid, line flagged".into());
+        return (Status::MissingData, Decimal::ZERO);
+    }
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut unverified = 0usize;
+    for (participant, events) in &b.participants {
+        for p in &r.prices {
+            let code = p.event.as_deref().unwrap_or(&p.outcome);
+            let mut dates: Vec<NaiveDate> = Vec::new();
+            for e in events.iter().filter(|e| e.event == code) {
+                if !e.verified {
+                    unverified += 1;
+                    continue;
+                }
+                // Each spell is its own clock: a lapse before the weeks are up restarts it.
+                let claimable_on = match p.sustained_weeks {
+                    None => Some(e.achieved_on),
+                    Some(w) => {
+                        let due = e.achieved_on + chrono::Days::new(7 * u64::from(w));
+                        e.lapsed_on.is_none_or(|l| l >= due).then_some(due)
+                    }
+                };
+                if let Some(on) = claimable_on.filter(|on| *on <= as_of) {
+                    dates.push(on);
+                }
+            }
+            dates.sort();
+            if !p.repeatable {
+                dates.truncate(1);
+            }
+            let price = number(p.price.split(' ').next().unwrap_or_default());
+            claims.extend(dates.into_iter().map(|on| Claim { on, participant, outcome: &p.outcome, price }));
+        }
+    }
+    // Claims are met in the order they became due, as a provider would invoice them; each cap
+    // is a running balance.
+    claims.sort_by(|a, b| a.on.cmp(&b.on).then(a.participant.cmp(b.participant)).then(a.outcome.cmp(b.outcome)));
+    let per_participant = r.per_participant_cap.as_deref().map(|c| number(c.split(' ').next().unwrap_or_default()));
+    let mut provider_left = r.per_provider_cap.as_deref().map(|c| number(c.split(' ').next().unwrap_or_default()));
+    let mut participant_paid: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut outcome_paid: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
+    let mut cut = (0usize, 0usize, 0usize);
+    let mut total = Decimal::ZERO;
+    for c in &claims {
+        let mut pay = c.price;
+        if let Some(cap) = per_participant {
+            let left = cap - participant_paid.get(c.participant).copied().unwrap_or_default();
+            if left < pay {
+                pay = left.max(Decimal::ZERO);
+                cut.0 += 1;
+            }
+        }
+        if let Some(cap) = r.prices.iter().find(|p| p.outcome == c.outcome).and_then(|p| p.cap.as_deref()).map(|x| number(x.split(' ').next().unwrap_or_default())) {
+            let left = cap - outcome_paid.get(c.outcome).copied().unwrap_or_default();
+            if left < pay {
+                pay = left.max(Decimal::ZERO);
+                cut.1 += 1;
+            }
+        }
+        if let Some(left) = provider_left {
+            if left < pay {
+                pay = left.max(Decimal::ZERO);
+                cut.2 += 1;
+            }
+            provider_left = Some(left - pay);
+        }
+        *participant_paid.entry(c.participant).or_default() += pay;
+        *outcome_paid.entry(c.outcome).or_default() += pay;
+        let e = counts.entry(c.outcome).or_default();
+        e.0 += 1;
+        e.1 += pay;
+        total += pay;
+    }
+    for p in &r.prices {
+        let (n, paid) = counts.get(p.outcome.as_str()).copied().unwrap_or_default();
+        trace.push(format!("{}: {n} claim(s) × {} → {}", p.outcome, p.price, money(paid)));
+    }
+    if unverified > 0 {
+        trace.push(format!("{unverified} unverified event(s) not paid"));
+    }
+    if cut.0 + cut.1 + cut.2 > 0 {
+        trace.push(format!("caps cut {} claim(s) at the per-participant cap, {} at outcome caps, {} at the provider cap", cut.0, cut.1, cut.2));
+    }
+    trace.push(format!("{} participants, {} claims: {}", b.participants.len(), claims.len(), money(total)));
+    (if total.is_zero() { Status::NotMet } else { Status::Paid }, total)
+}
+
+fn baseline_relative(r: &BaselineRelative, b: &BeneficiaryInputs, trace: &mut Vec<String>) -> (Status, Decimal) {
+    let Some(v) = b.indicators.get(&r.indicator).filter(|v| achieved(v).is_some()) else {
+        trace.push(format!("{} has no value for this beneficiary as of the period: nothing paid, line flagged", r.indicator));
+        return (Status::MissingData, Decimal::ZERO);
+    };
+    let x = achieved(v).unwrap_or_default();
+    trace.push(describe(&r.indicator, v));
+    let mut reference = number(&r.baseline);
+    trace.push(format!("baseline {}", r.baseline));
+    if r.previous_best {
+        let best = b.earlier.get(&r.indicator).into_iter().flatten().filter_map(achieved).max();
+        if let Some(best) = best.filter(|best| *best > reference) {
+            trace.push(format!("best earlier period {}: measured from there", best.normalize()));
+            reference = best;
+        }
+    }
+    let counted = match r.ceiling.as_deref().map(number) {
+        Some(c) if x > c => {
+            trace.push(format!("values above the ceiling {} count as {}", r.ceiling.as_deref().unwrap_or(""), c.normalize()));
+            c
+        }
+        _ => x,
+    };
+    let point = r.point.as_deref().map(number).unwrap_or(Decimal::ONE);
+    // Whole points only: "per each additional 1% point".
+    let points = ((counted - reference) / point).trunc();
+    let per_point = number(r.per_point.split(' ').next().unwrap_or_default());
+    trace.push(format!("({} − {}) / {} = {} whole point(s) × {}", counted.normalize(), reference.normalize(), point.normalize(), points, money(per_point)));
+    if points > Decimal::ZERO {
+        return (Status::Paid, points * per_point);
+    }
+    if points < Decimal::ZERO && r.clawback {
+        trace.push("below the reference and the rule recovers: a negative amount".into());
+        return (Status::Recovered, points * per_point);
+    }
+    (Status::NotMet, Decimal::ZERO)
+}
+
 fn cents(d: Decimal) -> i64 {
     i64::try_from((d * Decimal::ONE_HUNDRED).round().mantissa()).unwrap_or(i64::MAX)
 }
 
 /// Evaluate every rule for every beneficiary, then apply the budget and the payers.
-pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs]) -> Evaluation {
+pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: NaiveDate) -> Evaluation {
     let rounding = programme.file.rounding;
     let mut lines = Vec::new();
     let mut due: BTreeMap<String, Decimal> = BTreeMap::new();
-    for rule in &programme.file.rules {
+    for rule in programme.file.rules.iter().filter(|r| !matches!(r, RuleSpec::Clawback(_))) {
         for b in beneficiaries {
             let earlier = due.get(&b.id).copied().unwrap_or_default();
             let mut trace = Vec::new();
+            let mut flags = Vec::new();
             let (id, kind, instrument, interpretation, (status, raw)) = match rule {
                 RuleSpec::CostShare(r) => (
                     r.id.clone(),
@@ -305,6 +523,10 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs]) -> E
                     cost_share(r, b, &mut trace),
                 ),
                 RuleSpec::ResultPremium(r) => (r.id.clone(), "result_premium", "grant", Some(r.interpretation.clone()), premium(r, b, earlier, &mut trace)),
+                RuleSpec::Matching(r) => (r.id.clone(), "matching", "grant", r.interpretation.clone(), matching(r, b, &mut trace, &mut flags)),
+                RuleSpec::RateCard(r) => (r.id.clone(), "rate_card", "grant", r.interpretation.clone(), rate_card(r, b, as_of, &mut trace)),
+                RuleSpec::BaselineRelative(r) => (r.id.clone(), "baseline_relative", "grant", r.interpretation.clone(), baseline_relative(r, b, &mut trace)),
+                RuleSpec::Clawback(_) => continue,
             };
             let claim = rounding.cents(raw);
             if claim != raw {
@@ -321,12 +543,14 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs]) -> E
                 amount: claim,
                 payers: Vec::new(),
                 interpretation,
+                flags,
                 trace,
             });
         }
     }
     // Priority order is rule order then beneficiary id — the order lines were built in.
-    let claims: Vec<i64> = lines.iter().map(|l| cents(l.claim)).collect();
+    // Recoveries (negative claims) are not budget claims: they are netted after allocation.
+    let claims: Vec<i64> = lines.iter().map(|l| cents(l.claim).max(0)).collect();
     let claimed: i64 = claims.iter().sum();
     let budget = cents(programme.budget);
     let mut notes = Vec::new();
@@ -347,24 +571,39 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs]) -> E
     }
     // Payers: each line split by share; a payer over its commitment is cut pro rata.
     let shares: Vec<Decimal> = programme.payers.iter().map(|p| p.1).collect();
-    let mut parts: Vec<Vec<i64>> = granted.iter().map(|&g| split(g, &shares)).collect();
+    let mut parts: Vec<Vec<i64>> = granted
+        .iter()
+        .zip(&lines)
+        .map(|(&g, l)| if l.claim.is_sign_negative() { split(-cents(l.claim), &shares).into_iter().map(|c| -c).collect() } else { split(g, &shares) })
+        .collect();
     for (p, (payer, _, commitment)) in programme.payers.iter().enumerate() {
         if let Some(limit) = commitment {
-            let column: Vec<i64> = parts.iter().map(|row| row[p]).collect();
+            let column: Vec<i64> = parts.iter().map(|row| row[p].max(0)).collect();
             let total: i64 = column.iter().sum();
             if total > cents(*limit) {
                 let cut = pro_rata(&column, cents(*limit));
                 for (row, c) in parts.iter_mut().zip(cut) {
-                    row[p] = c;
+                    if row[p] >= 0 {
+                        row[p] = c;
+                    }
                 }
                 notes.push(format!("payer {payer}: share {} exceeds its commitment {}: cut pro rata", money(from_cents(total)), money(*limit)));
             }
         }
     }
     let mut paid_total = 0i64;
+    let mut paid_on_claims = 0i64;
     for ((line, g), row) in lines.iter_mut().zip(&granted).zip(&parts) {
         let paid: i64 = row.iter().sum();
         paid_total += paid;
+        if !line.claim.is_sign_negative() {
+            paid_on_claims += paid;
+        }
+        if line.claim.is_sign_negative() {
+            line.payers = programme.payers.iter().zip(row).map(|((id, _, _), c)| (id.clone(), from_cents(*c))).collect();
+            line.amount = from_cents(paid);
+            continue;
+        }
         if *g != cents(line.claim) {
             line.trace.push(format!("budget: {} of the {} claimed (scaled with every other line)", money(from_cents(*g)), money(line.claim)));
         }
@@ -381,13 +620,67 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs]) -> E
             line.status = Status::Reduced;
         }
     }
+    let recovered = clawbacks(programme, beneficiaries, as_of, &mut lines);
     Evaluation {
         lines,
         claimed: from_cents(claimed),
         paid: from_cents(paid_total),
-        unfunded: from_cents(claimed - paid_total),
+        unfunded: from_cents(claimed - paid_on_claims),
+        recovered,
         notes,
     }
+}
+
+/// Recoveries of earlier payments, after budget and payers: a negative line per beneficiary
+/// whose condition holds, split back to the payers as they paid.
+fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: NaiveDate, lines: &mut Vec<Line>) -> Decimal {
+    let mut recovered = Decimal::ZERO;
+    for rule in &programme.file.rules {
+        let RuleSpec::Clawback(r) = rule else { continue };
+        let share = r.share.as_deref().map(number).unwrap_or(Decimal::ONE);
+        for b in beneficiaries {
+            let Some(source) = lines.iter().find(|l| l.beneficiary == b.id && l.rule == r.applies_to).cloned() else { continue };
+            let mut trace = vec![format!("condition: closure within {} months after the end of support (as of {as_of})", r.if_ceased_within_months)];
+            let triggered = match (b.support_end, b.closed_on) {
+                (Some(end), Some(closed)) => {
+                    let limit = end.checked_add_months(chrono::Months::new(r.if_ceased_within_months)).unwrap_or(end);
+                    trace.push(format!("support ended {end}; closed {closed} (deadline {limit})"));
+                    closed >= end && closed <= limit
+                }
+                (Some(end), None) => {
+                    trace.push(format!("support ended {end}; no closure recorded"));
+                    false
+                }
+                _ => {
+                    trace.push("no end of support recorded".into());
+                    false
+                }
+            };
+            let (status, amount, payers) = if triggered && source.amount > Decimal::ZERO {
+                let parts: Vec<(String, Decimal)> = source.payers.iter().map(|(id, a)| (id.clone(), -programme.file.rounding.cents(*a * share))).collect();
+                let total: Decimal = parts.iter().map(|p| p.1).sum();
+                trace.push(format!("recover {} of the {} paid under {}: {}", pct(share), money(source.amount), r.applies_to, money(total)));
+                (Status::Recovered, total, parts)
+            } else {
+                (Status::NotMet, Decimal::ZERO, programme.payers.iter().map(|p| (p.0.clone(), Decimal::ZERO)).collect())
+            };
+            recovered -= amount;
+            lines.push(Line {
+                beneficiary: b.id.clone(),
+                rule: r.id.clone(),
+                kind: "clawback",
+                instrument: source.instrument,
+                status,
+                claim: amount,
+                amount,
+                payers,
+                interpretation: r.interpretation.clone(),
+                flags: Vec::new(),
+                trace,
+            });
+        }
+    }
+    recovered
 }
 
 /// The trace of one beneficiary, as `impatto explain` prints it.
@@ -424,7 +717,8 @@ pub fn indicators_used(programme: &Programme) -> BTreeSet<String> {
         .iter()
         .flat_map(|r| match r {
             RuleSpec::ResultPremium(p) => p.targets.iter().map(|t| t.indicator.clone()).collect(),
-            RuleSpec::CostShare(_) => Vec::new(),
+            RuleSpec::BaselineRelative(b) => vec![b.indicator.clone()],
+            _ => Vec::new(),
         })
         .collect()
 }

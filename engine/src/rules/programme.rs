@@ -126,6 +126,128 @@ pub enum RuleSpec {
     CostShare(CostShare),
     /// A premium for meeting targets on indicators, capped.
     ResultPremium(ResultPremium),
+    /// Civic crowdfunding: the city matches a campaign that reached its threshold in time.
+    Matching(Matching),
+    /// A price per verified outcome event per participant, with caps.
+    RateCard(RateCard),
+    /// Pay per point above a baseline (or the best earlier period), up to a ceiling.
+    BaselineRelative(BaselineRelative),
+    /// Recover a share of another rule's payment when the beneficiary ceases soon after.
+    Clawback(Clawback),
+}
+
+impl RuleSpec {
+    /// The rule's id.
+    pub fn id(&self) -> &str {
+        match self {
+            RuleSpec::CostShare(r) => &r.id,
+            RuleSpec::ResultPremium(r) => &r.id,
+            RuleSpec::Matching(r) => &r.id,
+            RuleSpec::RateCard(r) => &r.id,
+            RuleSpec::BaselineRelative(r) => &r.id,
+            RuleSpec::Clawback(r) => &r.id,
+        }
+    }
+}
+
+/// Matching (Crowdfunding Civico: 60% of the project, up to €60,000, if citizens raise 40% in
+/// 60 days; 2022: 45 days, up to €48,000). Reads the `campaigns` table.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Matching {
+    /// Rule id.
+    pub id: String,
+    /// Share of the project budget citizens must raise, e.g. "40%".
+    pub raise_at_least: String,
+    /// Days the campaign may run (opened_on → closed_on).
+    pub within_days: u32,
+    /// Share of the project budget the city pays on success, e.g. "60%".
+    pub pays: String,
+    /// Cap on the city's match. Default: none.
+    pub cap: Option<String>,
+    /// How the call's wording is read. Default: none.
+    pub interpretation: Option<String>,
+}
+
+/// One priced outcome of a rate card.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// Name of the priced outcome on the statement, e.g. `job_entry_13w`.
+    pub outcome: String,
+    /// Event code in the `outcomes` table. Default: same as `outcome`.
+    pub event: Option<String>,
+    /// Price per claim.
+    pub price: String,
+    /// Pays only once a spell of the event has lasted this many weeks; a lapse restarts the
+    /// clock (the next spell counts from its own start). Default: paid on achievement.
+    pub sustained_weeks: Option<u32>,
+    /// May one person claim it more than once? Default false (once per person).
+    #[serde(default)]
+    pub repeatable: bool,
+    /// Most paid for this outcome per provider. Default: none.
+    pub cap: Option<String>,
+}
+
+/// Rate card (DWP Innovation Fund, rough-sleeping and Fair Chance Fund SIBs). Reads `outcomes`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RateCard {
+    /// Rule id.
+    pub id: String,
+    /// Prices.
+    pub prices: Vec<Price>,
+    /// Most paid per participant (DWP round 2: £11,700). Default: none.
+    pub per_participant_cap: Option<String>,
+    /// Most paid per provider (beneficiary). Default: none.
+    pub per_provider_cap: Option<String>,
+    /// How the card is read. Default: none.
+    pub interpretation: Option<String>,
+}
+
+/// Baseline-relative payment (World Bank DLI style: "US$225,000 per each additional 1% point
+/// more than 50% … up to 70%").
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineRelative {
+    /// Rule id.
+    pub id: String,
+    /// Indicator measured per beneficiary.
+    pub indicator: String,
+    /// Baseline value ("50%" for shares, or a number).
+    pub baseline: String,
+    /// Measure from the best value of the earlier periods in this file, when higher than the
+    /// baseline (pay only for new ground). Default false.
+    #[serde(default)]
+    pub previous_best: bool,
+    /// Amount per whole point above the reference.
+    pub per_point: String,
+    /// Size of a point ("1%" for shares, "1" for counts). Default "1".
+    pub point: Option<String>,
+    /// Values above this count as this. Default: none.
+    pub ceiling: Option<String>,
+    /// Below the reference, recover per point too. Default false (no clawback).
+    #[serde(default)]
+    pub clawback: bool,
+    /// How the rule is read. Default: none.
+    pub interpretation: Option<String>,
+}
+
+/// Conditional repayment of another rule's payment.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Clawback {
+    /// Rule id.
+    pub id: String,
+    /// Id of the rule whose payment is recovered (listed earlier in the file).
+    pub applies_to: String,
+    /// Recover when the beneficiary closes (a closure not reactivated within 24 months)
+    /// within this many months after the end of support.
+    pub if_ceased_within_months: u32,
+    /// Share of the payment recovered. Default "100%".
+    pub share: Option<String>,
+    /// How the condition is read. Default: none.
+    pub interpretation: Option<String>,
 }
 
 /// Cost-share grant (or subsidised loan).
@@ -319,8 +441,73 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Pr
                 check_premium(&ck, r, cur, indicators)?;
                 &r.id
             }
+            RuleSpec::Matching(r) => {
+                ck.share(&format!("rule {}: raise_at_least", r.id), &r.raise_at_least)?;
+                ck.share(&format!("rule {}: pays", r.id), &r.pays)?;
+                if let Some(c) = &r.cap {
+                    ck.amount(&format!("rule {}: cap", r.id), c, cur)?;
+                }
+                if r.within_days == 0 {
+                    return Err(ck.at(&["within_days"], format!("rule {}: within_days: expected at least 1 day, found 0", r.id)));
+                }
+                &r.id
+            }
+            RuleSpec::RateCard(r) => {
+                let f = |x: &str| format!("rule {}: {x}", r.id);
+                if r.prices.is_empty() {
+                    return Err(ck.at(&[&r.id], f("expected at least one price, found none")));
+                }
+                let mut outcomes = BTreeSet::new();
+                for p in &r.prices {
+                    ck.amount(&f(&format!("price of {}", p.outcome)), &p.price, cur)?;
+                    if let Some(c) = &p.cap {
+                        let cap = ck.amount(&f(&format!("cap of {}", p.outcome)), c, cur)?;
+                        let price = parse_amount(p.price.trim().split(' ').next().unwrap_or_default()).unwrap_or_default();
+                        if cap < price {
+                            return Err(ck.at(&[&format!("\"{}\"", p.outcome)], f(&format!("the cap of {} ({c}) is below its price ({}): nothing could ever be paid", p.outcome, p.price))));
+                        }
+                    }
+                    if !outcomes.insert(p.outcome.clone()) {
+                        return Err(ck.at(&[&format!("\"{}\"", p.outcome)], f(&format!("outcome `{}` is priced twice", p.outcome))));
+                    }
+                }
+                for (field, cap) in [("per_participant_cap", &r.per_participant_cap), ("per_provider_cap", &r.per_provider_cap)] {
+                    if let Some(c) = cap {
+                        ck.amount(&f(field), c, cur)?;
+                    }
+                }
+                &r.id
+            }
+            RuleSpec::BaselineRelative(r) => {
+                let f = |x: &str| format!("rule {}: {x}", r.id);
+                if !indicators.contains(&r.indicator) {
+                    return Err(ck.at(&[&format!("\"{}\"", r.indicator)], f(&format!("unknown indicator `{}`", r.indicator))));
+                }
+                let baseline = ck.number(&f("baseline"), &r.baseline)?;
+                ck.amount(&f("per_point"), &r.per_point, cur)?;
+                if let Some(p) = &r.point {
+                    if ck.number(&f("point"), p)? <= Decimal::ZERO {
+                        return Err(ck.at(&["point"], f(&format!("point: expected a positive size, found {p}"))));
+                    }
+                }
+                if let Some(c) = &r.ceiling {
+                    if ck.number(&f("ceiling"), c)? <= baseline {
+                        return Err(ck.at(&["ceiling"], f(&format!("the ceiling ({c}) must be above the baseline ({})", r.baseline))));
+                    }
+                }
+                &r.id
+            }
+            RuleSpec::Clawback(r) => {
+                if !ids.contains(&r.applies_to) {
+                    return Err(ck.at(&[&format!("\"{}\"", r.applies_to)], format!("rule {}: applies_to: expected the id of a rule listed above, found `{}`", r.id, r.applies_to)));
+                }
+                if let Some(sh) = &r.share {
+                    ck.share(&format!("rule {}: share", r.id), sh)?;
+                }
+                &r.id
+            }
         };
-        if !ids.insert(id.clone()) {
+        if !ids.insert(id.to_string()) {
             return Err(ck.at(&[&format!("\"{id}\"")], format!("rules: duplicate rule id `{id}`")));
         }
     }

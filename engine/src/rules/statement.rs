@@ -109,6 +109,7 @@ impl Statement {
             "amount": money(l.amount),
             "payers": payers,
             "interpretation": l.interpretation,
+            "flags": l.flags,
             "explanation": l.trace,
         })
     }
@@ -126,6 +127,7 @@ impl Statement {
                 "claimed": money(self.evaluation.claimed),
                 "paid": money(self.evaluation.paid),
                 "unfunded": money(self.evaluation.unfunded),
+                "recovered": money(self.evaluation.recovered),
                 "by_rule": self.totals_by_rule().iter().map(|(r, c, p)| json!({"rule": r, "claimed": money(*c), "paid": money(*p)})).collect::<Vec<_>>(),
                 "by_payer": self.totals_by_payer().iter().map(|(id, p)| json!({"payer": id, "paid": money(*p)})).collect::<Vec<_>>(),
             },
@@ -163,6 +165,7 @@ impl Statement {
         }
         cols.extend([
             text("currency", &|_| self.currency.clone()),
+            text("flags", &|l| l.flags.join("; ")),
             text("explanation", &|l| l.trace.join("; ")),
             text("interpretation", &|l| l.interpretation.clone().unwrap_or_default()),
             text("as_of", &|_| self.as_of.format("%Y-%m-%d").to_string()),
@@ -197,6 +200,9 @@ impl Statement {
         let _ = writeln!(out, "rules {} {}", self.rule_file, self.rule_hash);
         let _ = writeln!(out, "data  {} · impatto {}", self.input_hash, self.engine_version);
         let _ = writeln!(out, "\nbudget {} {c} · claimed {} · paid {} · unfunded {}", money(self.budget), money(self.evaluation.claimed), money(self.evaluation.paid), money(self.evaluation.unfunded));
+        if !self.evaluation.recovered.is_zero() {
+            let _ = writeln!(out, "recovered by clawbacks {} (included, negative, in paid)", money(self.evaluation.recovered));
+        }
         let _ = writeln!(out, "\nby rule:");
         for (r, claimed, paid) in self.totals_by_rule() {
             let _ = writeln!(out, "  {r:<24} claimed {:>14}  paid {:>14}", money(claimed), money(paid));
@@ -207,6 +213,9 @@ impl Statement {
         }
         for n in &self.evaluation.notes {
             let _ = writeln!(out, "note: {n}");
+        }
+        for l in self.evaluation.lines.iter().filter(|l| !l.flags.is_empty()) {
+            let _ = writeln!(out, "flag: {} / {}: {}", l.beneficiary, l.rule, l.flags.join("; "));
         }
         let flagged = self.evaluation.lines.iter().filter(|l| l.status == super::evaluate::Status::MissingData).count();
         if flagged > 0 {
