@@ -101,7 +101,7 @@ fn wrong_type_in_parquet_says_expected_and_found() {
     let e = only_error(dir.path());
     assert!(e.contains("beneficiaries.parquet") && e.contains("column `grant_cents`"), "{e}");
     assert!(e.contains("expected integer cents, found f64"), "{e}");
-    assert!(e.contains("whole euro cents"), "{e}");
+    assert!(e.contains("whole cents of the currency"), "{e}");
 }
 
 #[test]
