@@ -273,3 +273,96 @@ targets = [{ indicator = "PAR-02", at_least = "41.5%" }]
     assert_eq!(case(41.0, 100.0), Decimal::ZERO);
     assert_eq!(case(83.0, 200.0), d("10.00"));
 }
+
+// Campaigns (fixture campaigns.csv): B5 raised 3,600.00 of 9,000.00 in 60 days (2020-10-01 →
+// 2020-11-30): exactly 40% → met; match min(60% × 9,000 = 5,400, cap 5,000) = 5,000.00; gap
+// 9,000 − 3,600 − 5,000 = 400.00 flagged. B6 3,000 of 8,000 = 37.5% → not met. B7 ran 75 days,
+// longer than the window → flagged, nothing paid.
+#[test]
+fn matching_pays_on_threshold_and_flags_gaps_and_long_campaigns() {
+    let s = statement("beta-match.toml", None);
+    let b5 = line(&s, "B5", "match");
+    assert_eq!((b5.status, b5.amount), (Status::Paid, d("5000.00")));
+    assert_eq!(b5.flags, vec!["unfunded gap 400.00: budget 9000.00 − raised 3600.00 − match 5000.00".to_string()]);
+    assert_eq!((line(&s, "B6", "match").status, line(&s, "B6", "match").amount), (Status::NotMet, Decimal::ZERO));
+    assert_eq!(line(&s, "B7", "match").status, Status::MissingData);
+    assert!(s.report().contains("flag: B5 / match: unfunded gap 400.00"));
+}
+
+// Rate card (fixture outcomes.csv), claims in the order they fall due:
+// P11 qualification 2021-09-01: 800 (outcome cap 1,000 → 200 left);
+// P09 qualification 2022-03-01: 800 → cut to 200 by the outcome cap;
+// P09 job entry: first spell 2022-01-03 → 2022-02-14 lapsed after 6 weeks (no claim); the
+//   second spell from 2022-06-06 restarts the clock → due 2022-09-05: 1,000 (P09 at 1,200);
+// P09 job sustained 26 weeks, due 2022-12-05: 500 → cut to 300 by the £1,500 participant cap;
+// P10 qualification unverified → not paid; P10 job entry from 2024-10-01, due 2024-12-31 (the
+//   as-of date): 1,000 → cut to 700 by the £3,000 provider cap (800+200+1,000+300 = 2,300).
+// B5 = 3,000.00. B7: P13's first spell lapsed after 9 weeks, the second lasted 18 → job entry
+// 1,000.00 (26 weeks not reached). B6: P12 has no events → not met.
+#[test]
+fn rate_card_restarts_clocks_and_applies_caps_in_order() {
+    let s = statement("beta-ratecard.toml", None);
+    let b5 = line(&s, "B5", "card");
+    assert_eq!(b5.amount, d("3000.00"), "{:?}", b5.trace);
+    assert!(b5.trace.iter().any(|t| t == "caps cut 1 claim(s) at the per-participant cap, 1 at outcome caps, 1 at the provider cap"), "{:?}", b5.trace);
+    assert!(b5.trace.iter().any(|t| t == "1 unverified event(s) not paid"), "{:?}", b5.trace);
+    assert_eq!(line(&s, "B7", "card").amount, d("1000.00"));
+    assert_eq!(line(&s, "B6", "card").status, Status::NotMet);
+    assert_eq!(s.currency, "GBP");
+}
+
+// JOB-03 (FTE in the as-of month): final (2024-12) B1 6.0, B2 0, B3 0, B4 4.5; 2021-12: B1 4.5,
+// B2 0, B3 2.5, B4 0.
+// new-ground (baseline 2, best earlier period, ceiling 5, 100 per whole point): B1 counts 5
+// (ceiling) against its 2021 best 4.5 → 0 points → not met; B4 4.5 against 2 → 2 points → 200.
+// keep-up (baseline 2, 50 per point, recovers): B1 4 → 200; B4 2 → 100; B2, B3 −2 → −100 each.
+// repay (50% of the grant if closed within 12 months of the end of support): B2 ended
+// 2021-02-28 and closed 2021-08-20 → −7,500.00; B4's closure was reactivated within two years
+// (not a death); B3 was taken over.
+// Paid = grants 45,000 + 200 + 200 + 100 − 100 − 100 − 7,500 = 37,800.00; recovered 7,700.00.
+#[test]
+fn baseline_relative_and_clawback() {
+    let s = statement("alpha-baseline.toml", None);
+    let expect = [
+        ("B1", "new-ground", "0.00", Status::NotMet),
+        ("B4", "new-ground", "200.00", Status::Paid),
+        ("B1", "keep-up", "200.00", Status::Paid),
+        ("B4", "keep-up", "100.00", Status::Paid),
+        ("B2", "keep-up", "-100.00", Status::Recovered),
+        ("B3", "keep-up", "-100.00", Status::Recovered),
+        ("B2", "repay", "-7500.00", Status::Recovered),
+        ("B4", "repay", "0.00", Status::NotMet),
+        ("B3", "repay", "0.00", Status::NotMet),
+    ];
+    for (b, rule, amount, status) in expect {
+        let l = line(&s, b, rule);
+        assert_eq!((l.amount, l.status), (d(amount), status), "{b} {rule}: {:?}", l.trace);
+    }
+    assert_eq!((s.evaluation.paid, s.evaluation.recovered, s.evaluation.unfunded), (d("37800.00"), d("7700.00"), d("0.00")));
+    // 2021: B1 4.5 → new-ground 2 points (no earlier period) = 200; keep-up 2 points = 100.
+    let early = statement("alpha-baseline.toml", Some("2021"));
+    assert_eq!(line(&early, "B1", "new-ground").amount, d("200.00"));
+    assert_eq!(line(&early, "B1", "keep-up").amount, d("100.00"));
+    assert_eq!(line(&early, "B4", "keep-up").amount, d("-100.00"));
+}
+
+#[test]
+fn every_rule_kind_can_be_explained() {
+    let catalogue = impatto_indicators::builtin().expect("catalogue");
+    let source = PanelSource::open(&[root().join("indicators/tests/fixtures/small")]).expect("panel");
+    for (file, who, kinds) in [
+        ("alpha-topup.toml", "B1", vec!["cost_share", "result_premium"]),
+        ("alpha-modes.toml", "B4", vec!["result_premium"]),
+        ("beta-match.toml", "B5", vec!["matching"]),
+        ("beta-ratecard.toml", "B5", vec!["rate_card"]),
+        ("alpha-baseline.toml", "B2", vec!["baseline_relative", "clawback"]),
+    ] {
+        let programme = load_programme(&root().join("engine/tests/programmes").join(file), &catalogue).expect("loads");
+        let s = run(&programme, &source, &catalogue, None).expect("runs");
+        let text = impatto::rules::evaluate::explain(&programme, &s.evaluation, who).expect("explained");
+        for kind in kinds {
+            assert!(text.contains(&format!("({kind}, ")), "{file}: no {kind} in\n{text}");
+        }
+        assert!(text.contains(&format!("total paid to {who}")), "{text}");
+    }
+}

@@ -591,14 +591,8 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             }
         }
     }
-    let mut paid_total = 0i64;
-    let mut paid_on_claims = 0i64;
     for ((line, g), row) in lines.iter_mut().zip(&granted).zip(&parts) {
         let paid: i64 = row.iter().sum();
-        paid_total += paid;
-        if !line.claim.is_sign_negative() {
-            paid_on_claims += paid;
-        }
         if line.claim.is_sign_negative() {
             line.payers = programme.payers.iter().zip(row).map(|((id, _, _), c)| (id.clone(), from_cents(*c))).collect();
             line.amount = from_cents(paid);
@@ -620,21 +614,18 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             line.status = Status::Reduced;
         }
     }
-    let recovered = clawbacks(programme, beneficiaries, as_of, &mut lines);
-    Evaluation {
-        lines,
-        claimed: from_cents(claimed),
-        paid: from_cents(paid_total),
-        unfunded: from_cents(claimed - paid_on_claims),
-        recovered,
-        notes,
-    }
+    clawbacks(programme, beneficiaries, as_of, &mut lines);
+    // Totals over the final lines: paid is net of every negative line (clawbacks and
+    // baseline recoveries); unfunded is what positive claims did not receive.
+    let paid: Decimal = lines.iter().map(|l| l.amount).sum();
+    let recovered: Decimal = -lines.iter().map(|l| l.amount.min(Decimal::ZERO)).sum::<Decimal>();
+    let received: Decimal = lines.iter().filter(|l| l.claim > Decimal::ZERO).map(|l| l.amount).sum();
+    Evaluation { lines, claimed: from_cents(claimed), paid, unfunded: from_cents(claimed) - received, recovered, notes }
 }
 
 /// Recoveries of earlier payments, after budget and payers: a negative line per beneficiary
 /// whose condition holds, split back to the payers as they paid.
-fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: NaiveDate, lines: &mut Vec<Line>) -> Decimal {
-    let mut recovered = Decimal::ZERO;
+fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: NaiveDate, lines: &mut Vec<Line>) {
     for rule in &programme.file.rules {
         let RuleSpec::Clawback(r) = rule else { continue };
         let share = r.share.as_deref().map(number).unwrap_or(Decimal::ONE);
@@ -664,7 +655,6 @@ fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: 
             } else {
                 (Status::NotMet, Decimal::ZERO, programme.payers.iter().map(|p| (p.0.clone(), Decimal::ZERO)).collect())
             };
-            recovered -= amount;
             lines.push(Line {
                 beneficiary: b.id.clone(),
                 rule: r.id.clone(),
@@ -680,7 +670,6 @@ fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: 
             });
         }
     }
-    recovered
 }
 
 /// The trace of one beneficiary, as `impatto explain` prints it.
