@@ -174,7 +174,7 @@ pub const PROFILES: &[Profile] = &[
         support: Support::Associations,
         cost_share: 0.6,
         grant_cap_eur: 60_000,
-        costs_eur: (20_000, 110_000),
+        costs_eur: (15_000, 50_000),
         participants: (3, 8),
         women_share: 0.55,
         under35_share: 0.35,

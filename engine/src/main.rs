@@ -38,6 +38,9 @@ enum Command {
     },
     /// Write a seeded synthetic panel (Parquet), calibrated to the Milan programmes.
     Generate(GenerateArgs),
+    /// The main job: indicators by programme and every programme's payout statement, written
+    /// to an output directory with a combined report.
+    Run(RunArgs),
     /// Compute a payout statement from a programme rule file.
     Payout(PayoutArgs),
     /// Explain one beneficiary's payout step by step.
@@ -53,6 +56,22 @@ enum Command {
         #[arg(long)]
         period: Option<String>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Panel directories.
+    #[arg(long = "data", required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Programme rule files (TOML); each pays the beneficiaries its [data] selects.
+    #[arg(long = "rules", num_args = 1..)]
+    rules: Vec<PathBuf>,
+    /// Indicator breakdown (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "programme")]
+    by: Vec<String>,
+    /// Output directory (created; files are written atomically).
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -153,6 +172,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { definitions } => check(&definitions),
         Command::Validate { data } => validate(&data),
         Command::Generate(args) => generate_panel(args),
+        Command::Run(args) => run_all(args),
         Command::Payout(args) => payout(args),
         Command::Explain { programme, beneficiary, data, period } => explain(&programme, &beneficiary, &data, period.as_deref()),
     }
@@ -332,4 +352,58 @@ fn explain(programme: &Path, beneficiary: &str, data: &[PathBuf], period: Option
         }
         None => bail!("{}: `{beneficiary}` is not a funded beneficiary of this programme", programme.path),
     }
+}
+
+fn run_all(args: RunArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let catalogue = impatto_indicators::builtin()?;
+    // Rule files are checked before any data is read: a bad file fails fast.
+    let programmes = args
+        .rules
+        .iter()
+        .map(|p| impatto::rules::load_programme(p, &catalogue))
+        .collect::<Result<Vec<_>, _>>()?;
+    eprintln!("validating {} panel director{} …", args.data.len(), if args.data.len() == 1 { "y" } else { "ies" });
+    let (source, report) = impatto_datasets::open_validated(&args.data)?;
+    for w in report.warnings() {
+        eprintln!("{w}");
+    }
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let request = impatto_indicators::Request { by: args.by.clone(), ..Default::default() };
+    let total = catalogue.len();
+    let mut done = 0;
+    let run = impatto_indicators::compute(&catalogue, &source, &request, |id| {
+        done += 1;
+        eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
+    })?;
+    let as_of = run.as_of.format("%Y-%m-%d").to_string();
+    for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
+        output::write_atomic(&args.out.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
+    }
+    let mut summary = format!("impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n", env!("CARGO_PKG_VERSION"), run.input_hash, run.results.len(), args.out.join("indicators.csv").display());
+    for programme in &programmes {
+        eprintln!("payout {} …", programme.file.id);
+        let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
+        let stem = format!("{}-{}", programme.file.id, statement.period);
+        output::write_atomic(&args.out.join(format!("{stem}.json")), &statement.to_json()?)?;
+        output::write_atomic(&args.out.join(format!("{stem}.csv")), &statement.to_csv()?)?;
+        let report = statement.report();
+        output::write_atomic(&args.out.join(format!("{stem}.txt")), report.as_bytes())?;
+        let e = &statement.evaluation;
+        summary += &format!(
+            "{:<28} {:<8} paid {:>13} {} of {:>13} claimed · unfunded {:>12} · {} lines → {}\n",
+            programme.file.id,
+            statement.period,
+            format!("{:.2}", e.paid),
+            statement.currency,
+            format!("{:.2}", e.claimed),
+            format!("{:.2}", e.unfunded),
+            e.lines.len(),
+            args.out.join(format!("{stem}.json")).display()
+        );
+    }
+    output::write_atomic(&args.out.join("summary.txt"), summary.as_bytes())?;
+    emit(None, summary.as_bytes())?;
+    eprintln!("done in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
 }

@@ -158,9 +158,47 @@ fn the_shipped_milan_rule_files_produce_statements() {
         ("datasets/examples/fabriq-quarto/rules-2019.toml", "datasets/examples/fabriq-quarto"),
         ("datasets/examples/scuola-dei-quartieri/rules.toml", "datasets/examples/scuola-dei-quartieri"),
         ("datasets/examples/mi15/rules-bandi-266.toml", "datasets/examples/mi15"),
+        ("datasets/examples/crowdfunding-civico/rules-2020.toml", "datasets/examples/crowdfunding-civico"),
+        ("datasets/examples/crowdfunding-civico/rules-2022.toml", "datasets/examples/crowdfunding-civico"),
+        ("datasets/examples/dwp-innovation-fund/rules-round-2.toml", "datasets/examples/dwp-innovation-fund"),
     ] {
         let run = impatto(&["payout", file, "--data", data]);
         assert!(run.status.success(), "{file}: {}", stderr(&run));
         assert!(stdout(&run).contains("by payer:"), "{file}");
     }
+}
+
+#[test]
+fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = |name: &str| dir.path().join(name);
+    let args = |o: &str| {
+        vec![
+            "run".to_string(), "--data".into(), FIXTURE.into(), "--rules".into(),
+            "engine/tests/programmes/alpha-topup.toml".into(), "engine/tests/programmes/beta-match.toml".into(),
+            "--out".into(), o.to_string(),
+        ]
+    };
+    let a = out("a");
+    let first = impatto(&args(a.to_str().expect("utf-8")).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(first.status.success(), "{}", stderr(&first));
+    let summary = stdout(&first);
+    assert!(summary.contains("alpha-topup") && summary.contains("paid      50000.00 EUR of      53000.00 claimed"), "{summary}");
+    for f in ["indicators.csv", "indicators.json", "alpha-topup-final.json", "alpha-topup-final.csv", "beta-match-final.txt", "summary.txt"] {
+        assert!(a.join(f).is_file(), "{f} missing");
+    }
+    let b = out("b");
+    let second = impatto(&args(b.to_str().expect("utf-8")).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(second.status.success());
+    for f in ["indicators.csv", "alpha-topup-final.json", "beta-match-final.csv"] {
+        assert_eq!(std::fs::read(a.join(f)).expect("a"), std::fs::read(b.join(f)).expect("b"), "{f} differs between runs");
+    }
+    // A bad rule file fails before anything is written.
+    let bad = out("bad.toml");
+    std::fs::write(&bad, std::fs::read_to_string(workspace().join("engine/tests/programmes/beta-match.toml")).expect("read").replace("\"40%\"", "\"140%\"")).expect("write");
+    let c = out("c");
+    let failed = impatto(&["run", "--data", FIXTURE, "--rules", bad.to_str().expect("utf-8"), "--out", c.to_str().expect("utf-8")]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("bad.toml:16: rule match: raise_at_least: expected a share from 0% to 100%, found \"140%\""), "{}", stderr(&failed));
+    assert!(!c.exists(), "nothing written on failure");
 }
