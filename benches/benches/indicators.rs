@@ -3,9 +3,9 @@
 //! Run: `cargo bench -p impatto-benches`. Larger sizes and the side-by-side comparison with
 //! hand-written polars, pandas and R are the subject of benches/README.md.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use impatto_datasets::PanelSource;
-use impatto_indicators::{builtin, compute, Request};
+use impatto_indicators::{Request, builtin, compute};
 
 fn indicators(c: &mut Criterion) {
     let defs = builtin().expect("catalogue");

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use impatto_datasets::generate::{generate, GenerateOptions};
+use impatto_datasets::generate::{GenerateOptions, generate};
 
 /// Generate (once per process) a panel of about `rows` panel rows under the system temp dir.
 pub fn panel_with_rows(rows: u64) -> PathBuf {

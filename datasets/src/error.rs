@@ -103,7 +103,9 @@ impl fmt::Display for Report {
 #[non_exhaustive]
 pub enum Error {
     /// A panel directory lacks one of the tables.
-    #[error("{dir}: no {table}.parquet or {table}.csv (expected the `{table}` table of the panel format; hint: see datasets/PANEL_FORMAT.md, or `impatto generate` for an example)")]
+    #[error(
+        "{dir}: no {table}.parquet or {table}.csv (expected the `{table}` table of the panel format; hint: see datasets/PANEL_FORMAT.md, or `impatto generate` for an example)"
+    )]
     MissingTable {
         /// Directory searched.
         dir: PathBuf,
@@ -111,7 +113,9 @@ pub enum Error {
         table: &'static str,
     },
     /// An optional table is needed but no directory has it.
-    #[error("no {table}.parquet or {table}.csv in the panel directories (expected the optional `{table}` table, which this computation reads; hint: see datasets/PANEL_FORMAT.md)")]
+    #[error(
+        "no {table}.parquet or {table}.csv in the panel directories (expected the optional `{table}` table, which this computation reads; hint: see datasets/PANEL_FORMAT.md)"
+    )]
     NoTable {
         /// Table stem.
         table: &'static str,

@@ -495,7 +495,8 @@ pub fn generate(dir: &Path, options: &GenerateOptions, mut progress: impl FnMut(
     };
     for profile in &options.programmes {
         programmes.push(vec![text(profile.id), text(profile.name), text(profile.funder)])?;
-        let stream = options.seed ^ profile.prefix.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let stream = options.seed
+            ^ profile.prefix.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
         let mut rng = ChaCha8Rng::seed_from_u64(stream);
         let mut programme = ProgrammeGenerator::new(profile, options);
         for &(year, funded, unfunded) in profile.editions {
@@ -586,7 +587,8 @@ impl<'a> ProgrammeGenerator<'a> {
                 }
                 Support::Associations | Support::Providers => {
                     let forms = ["aps", "odv", "cooperativa", "impresa_sociale"];
-                    let founded = add_months(support_start, -rng.random_range(12..180)) + chrono::Days::new(rng.random_range(0..27));
+                    let founded =
+                        add_months(support_start, -rng.random_range(12..180)) + chrono::Days::new(rng.random_range(0..27));
                     ("association", Some(forms[rng.random_range(0..forms.len())]), Some(founded), None)
                 }
                 Support::InformalGroups => {
@@ -619,7 +621,13 @@ impl<'a> ProgrammeGenerator<'a> {
                 (opened, opened + chrono::Days::new(days - rng.random_range(0..3)), costs_eur * 100 * share / 100)
             });
             if let Some((opened, closed, raised)) = campaign {
-                w.campaigns.push(vec![text(id.clone()), Cell::Date(Some(opened)), Cell::Date(Some(closed)), Cell::Int(Some(costs_eur * 100)), Cell::Int(Some(raised))])?;
+                w.campaigns.push(vec![
+                    text(id.clone()),
+                    Cell::Date(Some(opened)),
+                    Cell::Date(Some(closed)),
+                    Cell::Int(Some(costs_eur * 100)),
+                    Cell::Int(Some(raised)),
+                ])?;
             }
             let mut history = History::new(p, is_funded, founders_total, founders_women, founders_under35, p.support);
             let mut cessation: Option<(NaiveDate, &str, Option<NaiveDate>)> = None;
@@ -629,8 +637,15 @@ impl<'a> ProgrammeGenerator<'a> {
                 if cessation.is_none() && month > origin && rng.random_bool(p.monthly_hazard) {
                     let on = month + chrono::Days::new(rng.random_range(0..27));
                     let roll: f64 = rng.random();
-                    let reason = if roll < 0.8 { "closure" } else if roll < 0.85 { "merger" } else { "takeover" };
-                    let reactivated = (reason == "closure" && rng.random_bool(0.1)).then(|| add_months(on, rng.random_range(3..20)));
+                    let reason = if roll < 0.8 {
+                        "closure"
+                    } else if roll < 0.85 {
+                        "merger"
+                    } else {
+                        "takeover"
+                    };
+                    let reactivated =
+                        (reason == "closure" && rng.random_bool(0.1)).then(|| add_months(on, rng.random_range(3..20)));
                     cessation = Some((on, reason, reactivated));
                     match reactivated {
                         Some(r) => dormant_until = Some(first_of_month(r.year(), r.month())),
@@ -747,16 +762,34 @@ impl<'a> ProgrammeGenerator<'a> {
 /// Verified outcome events of one participant of a rate-card provider: one-off events
 /// (qualifications, improved behaviour or attitude) and spells that can lapse (school
 /// attendance, employment), so sustainment clocks have something to restart on.
-fn outcome_events(rng: &mut ChaCha8Rng, participant: &str, entry: NaiveDate, last_month: NaiveDate, out: &mut TableWriter) -> Result<()> {
+fn outcome_events(
+    rng: &mut ChaCha8Rng,
+    participant: &str,
+    entry: NaiveDate,
+    last_month: NaiveDate,
+    out: &mut TableWriter,
+) -> Result<()> {
     let horizon = add_months(last_month, 1);
     let mut push = |rng: &mut ChaCha8Rng, outcome: &str, on: NaiveDate, lapsed: Option<NaiveDate>| -> Result<()> {
         if on >= horizon {
             return Ok(());
         }
         let lapsed = lapsed.filter(|l| *l < horizon);
-        out.push(vec![text(participant), text(outcome), Cell::Date(Some(on)), Cell::Date(lapsed), Cell::Bool(rng.random_bool(0.95))])
+        out.push(vec![
+            text(participant),
+            text(outcome),
+            Cell::Date(Some(on)),
+            Cell::Date(lapsed),
+            Cell::Bool(rng.random_bool(0.95)),
+        ])
     };
-    for (outcome, p) in [("behaviour_improved", 0.4), ("attitude_improved", 0.3), ("qualification_l1", 0.35), ("qualification_l2", 0.2), ("qualification_l3", 0.08)] {
+    for (outcome, p) in [
+        ("behaviour_improved", 0.4),
+        ("attitude_improved", 0.3),
+        ("qualification_l1", 0.35),
+        ("qualification_l2", 0.2),
+        ("qualification_l3", 0.08),
+    ] {
         if rng.random_bool(p) {
             let on = entry + chrono::Days::new(rng.random_range(60..700));
             push(rng, outcome, on, None)?;
@@ -811,7 +844,7 @@ impl History {
             hire_rate: if funded { 0.05 } else { 0.03 },
             quit_rate: 0.025,
             women_share: p.women_share,
-            revenue_per_head: 4_000_00,
+            revenue_per_head: 400_000,
         }
     }
 
@@ -821,7 +854,11 @@ impl History {
         }
         let hire = self.hire_rate + if supported { 0.02 } else { 0.0 };
         if rng.random_bool(hire) {
-            if rng.random_bool(self.women_share) { self.women += 1 } else { self.men += 1 }
+            if rng.random_bool(self.women_share) {
+                self.women += 1
+            } else {
+                self.men += 1
+            }
             if rng.random_bool(0.5) {
                 self.under35 += 1;
             }
@@ -830,7 +867,11 @@ impl History {
         let headcount = self.women + self.men;
         if headcount > 0 && rng.random_bool(self.quit_rate) {
             let pick = rng.random_range(0..headcount);
-            if pick < self.women { self.women -= 1 } else { self.men -= 1 }
+            if pick < self.women {
+                self.women -= 1
+            } else {
+                self.men -= 1
+            }
             let headcount = self.women + self.men;
             self.under35 = self.under35.min(headcount);
             self.permanent = self.permanent.min(headcount);
@@ -838,7 +879,7 @@ impl History {
         }
         let headcount = self.women + self.men;
         let fte = headcount as f64 - 0.5 * self.part_time as f64;
-        let revenue = if headcount == 0 { 0 } else { headcount * self.revenue_per_head + rng.random_range(0..2_000_00) };
+        let revenue = if headcount == 0 { 0 } else { headcount * self.revenue_per_head + rng.random_range(0..200_000) };
         Row { headcount, fte, women: self.women, under35: self.under35, permanent: self.permanent, revenue_cents: revenue }
     }
 }

@@ -28,7 +28,8 @@ pub enum Table {
 
 impl Table {
     /// All tables in dependency order (referenced tables first).
-    pub const ALL: [Table; 6] = [Table::Programmes, Table::Beneficiaries, Table::Panel, Table::Participants, Table::Campaigns, Table::Outcomes];
+    pub const ALL: [Table; 6] =
+        [Table::Programmes, Table::Beneficiaries, Table::Panel, Table::Participants, Table::Campaigns, Table::Outcomes];
 
     /// Must every panel directory have this table? (Campaigns and outcomes are needed only by
     /// the payment rules that read them.)
@@ -166,7 +167,15 @@ const NONE: &[&str] = &[];
 pub static CAMPAIGNS: &[ColumnSpec] = &[
     col!("beneficiary_id", Text, required, notnull, NONE, "", "Project promoter; must exist in `beneficiaries`."),
     col!("opened_on", Date, required, notnull, NONE, "", "Day the campaign opened."),
-    col!("closed_on", Date, required, notnull, NONE, "", "Day the campaign closed (its deadline, or the day it stopped collecting)."),
+    col!(
+        "closed_on",
+        Date,
+        required,
+        notnull,
+        NONE,
+        "",
+        "Day the campaign closed (its deadline, or the day it stopped collecting)."
+    ),
     col!("project_budget_cents", Cents, required, notnull, NONE, "cents", "Budget of the project the campaign funds."),
     col!("raised_cents", Cents, required, notnull, NONE, "cents", "Raised from citizens by the closing day."),
 ];
@@ -174,10 +183,34 @@ pub static CAMPAIGNS: &[ColumnSpec] = &[
 /// Columns of `outcomes` (optional table).
 pub static OUTCOMES: &[ColumnSpec] = &[
     col!("participant_id", Text, required, notnull, NONE, "", "Person; must exist in `participants`."),
-    col!("outcome", Text, required, notnull, NONE, "", "Outcome code as priced in the rule file (e.g. `job_entry`, `qualification_l2`)."),
+    col!(
+        "outcome",
+        Text,
+        required,
+        notnull,
+        NONE,
+        "",
+        "Outcome code as priced in the rule file (e.g. `job_entry`, `qualification_l2`)."
+    ),
     col!("achieved_on", Date, required, notnull, NONE, "", "Day the outcome was achieved (a spell starts)."),
-    col!("lapsed_on", Date, required, null, NONE, "", "Day a lasting outcome ended (job lost, attendance dropped); empty while it lasts."),
-    col!("verified", Boolean, required, notnull, NONE, "", "Evidence checked (payslip, certificate, school letter); only verified events are paid."),
+    col!(
+        "lapsed_on",
+        Date,
+        required,
+        null,
+        NONE,
+        "",
+        "Day a lasting outcome ended (job lost, attendance dropped); empty while it lasts."
+    ),
+    col!(
+        "verified",
+        Boolean,
+        required,
+        notnull,
+        NONE,
+        "",
+        "Evidence checked (payslip, certificate, school letter); only verified events are paid."
+    ),
 ];
 
 /// Columns of `programmes`.
@@ -189,23 +222,71 @@ pub static PROGRAMMES: &[ColumnSpec] = &[
 
 /// Columns of `beneficiaries`.
 pub static BENEFICIARIES: &[ColumnSpec] = &[
-    col!("beneficiary_id", Text, required, notnull, NONE, "", "Unique id of the entity (codice fiscale / P.IVA where it has one)."),
+    col!(
+        "beneficiary_id",
+        Text,
+        required,
+        notnull,
+        NONE,
+        "",
+        "Unique id of the entity (codice fiscale / P.IVA where it has one)."
+    ),
     col!("programme", Text, required, notnull, NONE, "", "Programme the entity applied to; must exist in `programmes`."),
     col!("edition", Integer, required, notnull, NONE, "year", "Edition (call year) of the programme: the cohort."),
-    col!("funded", Boolean, required, notnull, NONE, "", "true for supported entities; false for applicants who were not funded (comparison group)."),
+    col!(
+        "funded",
+        Boolean,
+        required,
+        notnull,
+        NONE,
+        "",
+        "true for supported entities; false for applicants who were not funded (comparison group)."
+    ),
     col!("quartiere", Text, required, null, NONE, "", "Neighbourhood (NIL) where the entity operates."),
     col!("municipio", Integer, required, null, NONE, "1-9", "Milan municipio (1-9)."),
     col!("kind", Text, required, notnull, KINDS, "", "Kind of entity at application."),
-    col!("legal_form", Text, optional, null, NONE, "", "Legal form (srl, srls, ditta_individuale, cooperativa, aps, odv, impresa_sociale, …); empty for informal groups."),
-    col!("founded_on", Date, required, null, NONE, "", "Registration date of the enterprise or organisation; empty while an informal group."),
+    col!(
+        "legal_form",
+        Text,
+        optional,
+        null,
+        NONE,
+        "",
+        "Legal form (srl, srls, ditta_individuale, cooperativa, aps, odv, impresa_sociale, …); empty for informal groups."
+    ),
+    col!(
+        "founded_on",
+        Date,
+        required,
+        null,
+        NONE,
+        "",
+        "Registration date of the enterprise or organisation; empty while an informal group."
+    ),
     col!("formalised_on", Date, optional, null, NONE, "", "For informal groups: date the group registered a legal entity."),
     col!("support_start", Date, required, null, NONE, "", "Start of support (grant agreement); empty for applicants not funded."),
     col!("support_end", Date, required, null, NONE, "", "End (completion) of support."),
     col!("grant_cents", Cents, required, notnull, NONE, "cents", "Public grant awarded."),
     col!("eligible_costs_cents", Cents, required, notnull, NONE, "cents", "Eligible project costs."),
     col!("ceased_on", Date, required, null, NONE, "", "Date the entity ceased; empty while alive."),
-    col!("cessation_reason", Text, required, null, CESSATION_REASONS, "", "Why it ceased: closure is a death; merger and take-over are not (Eurostat-OECD)."),
-    col!("reactivated_on", Date, optional, null, NONE, "", "Date a closed entity resumed activity; within two years the closure is not a death."),
+    col!(
+        "cessation_reason",
+        Text,
+        required,
+        null,
+        CESSATION_REASONS,
+        "",
+        "Why it ceased: closure is a death; merger and take-over are not (Eurostat-OECD)."
+    ),
+    col!(
+        "reactivated_on",
+        Date,
+        optional,
+        null,
+        NONE,
+        "",
+        "Date a closed entity resumed activity; within two years the closure is not a death."
+    ),
     col!("founders_total", Integer, required, notnull, NONE, "persons", "Founders / owners / partners."),
     col!("founders_women", Integer, required, notnull, NONE, "persons", "Of whom women."),
     col!("founders_under35", Integer, required, notnull, NONE, "persons", "Of whom under 35 at support start."),
@@ -216,25 +297,81 @@ pub static PANEL: &[ColumnSpec] = &[
     col!("beneficiary_id", Text, required, notnull, NONE, "", "Entity; must exist in `beneficiaries`."),
     col!("month", Date, required, notnull, NONE, "", "First day of the month observed."),
     col!("active", Boolean, required, notnull, NONE, "", "Had turnover or employment in the month."),
-    col!("headcount", Integer, required, notnull, NONE, "persons", "Employees at month end (founders working in the entity included)."),
-    col!("fte", Number, required, notnull, NONE, "FTE", "Full-time equivalents (contract hours / full-time hours); never above headcount."),
+    col!(
+        "headcount",
+        Integer,
+        required,
+        notnull,
+        NONE,
+        "persons",
+        "Employees at month end (founders working in the entity included)."
+    ),
+    col!(
+        "fte",
+        Number,
+        required,
+        notnull,
+        NONE,
+        "FTE",
+        "Full-time equivalents (contract hours / full-time hours); never above headcount."
+    ),
     col!("women", Integer, required, notnull, NONE, "persons", "Of headcount, women."),
     col!("under35", Integer, required, notnull, NONE, "persons", "Of headcount, under 35."),
     col!("permanent", Integer, required, notnull, NONE, "persons", "Of headcount, on permanent contracts."),
     col!("revenue_cents", Cents, required, notnull, NONE, "cents", "Revenue in the month."),
-    col!("private_investment_cents", Cents, required, notnull, NONE, "cents", "Private investment raised in the month (equity, loans, crowdfunding)."),
+    col!(
+        "private_investment_cents",
+        Cents,
+        required,
+        notnull,
+        NONE,
+        "cents",
+        "Private investment raised in the month (equity, loans, crowdfunding)."
+    ),
 ];
 
 /// Columns of `participants`.
 pub static PARTICIPANTS: &[ColumnSpec] = &[
     col!("participant_id", Text, required, notnull, NONE, "", "Unique id of the person in the programme."),
-    col!("beneficiary_id", Text, required, notnull, NONE, "", "Entity or group the person took part with; must exist in `beneficiaries`."),
+    col!(
+        "beneficiary_id",
+        Text,
+        required,
+        notnull,
+        NONE,
+        "",
+        "Entity or group the person took part with; must exist in `beneficiaries`."
+    ),
     col!("gender", Text, required, notnull, GENDERS, "", "Self-declared gender."),
-    col!("birth_date", Date, optional, null, NONE, "", "Birth date; age at entry is derived from it when `age_at_entry` is empty."),
-    col!("age_at_entry", Integer, optional, null, NONE, "years", "Age in whole years at entry; used when the birth date is not collected."),
+    col!(
+        "birth_date",
+        Date,
+        optional,
+        null,
+        NONE,
+        "",
+        "Birth date; age at entry is derived from it when `age_at_entry` is empty."
+    ),
+    col!(
+        "age_at_entry",
+        Integer,
+        optional,
+        null,
+        NONE,
+        "years",
+        "Age in whole years at entry; used when the birth date is not collected."
+    ),
     col!("entry_date", Date, required, notnull, NONE, "", "Date the person entered the programme."),
     col!("exit_date", Date, required, null, NONE, "", "Date the person left; empty while taking part."),
-    col!("status_6m_after_exit", Text, required, null, STATUSES_AFTER_EXIT, "", "Labour-market status six months after exit; empty until known."),
+    col!(
+        "status_6m_after_exit",
+        Text,
+        required,
+        null,
+        STATUSES_AFTER_EXIT,
+        "",
+        "Labour-market status six months after exit; empty until known."
+    ),
 ];
 
 const DOCUMENT_INTRO: &str = "\
@@ -270,7 +407,9 @@ not yet founded, had ceased, or was dormant).
 /// two cannot disagree; a test fails when the committed file is stale.
 pub fn format_document() -> String {
     use std::fmt::Write;
-    let mut out = format!("# The impatto panel format, version {PANEL_FORMAT_VERSION}\n\n<!-- generated from datasets/src/schema.rs: run `IMPATTO_BLESS=1 cargo test --release -p impatto-datasets --test it` after changing the schema -->\n\n{DOCUMENT_INTRO}");
+    let mut out = format!(
+        "# The impatto panel format, version {PANEL_FORMAT_VERSION}\n\n<!-- generated from datasets/src/schema.rs: run `IMPATTO_BLESS=1 cargo test --release -p impatto-datasets --test it` after changing the schema -->\n\n{DOCUMENT_INTRO}"
+    );
     for table in Table::ALL {
         let _ = write!(
             out,
@@ -279,9 +418,15 @@ pub fn format_document() -> String {
             if table.required() { "" } else { " (optional)" },
             table.key().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" × ")
         );
-        out.push_str("| column | type | required | may be empty | allowed values | unit | meaning |\n|---|---|---|---|---|---|---|\n");
+        out.push_str(
+            "| column | type | required | may be empty | allowed values | unit | meaning |\n|---|---|---|---|---|---|---|\n",
+        );
         for c in table.columns() {
-            let allowed = if c.allowed.is_empty() { String::new() } else { c.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ") };
+            let allowed = if c.allowed.is_empty() {
+                String::new()
+            } else {
+                c.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+            };
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} | {} | {} |",

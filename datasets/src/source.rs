@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::error::{polars_err, Error, Issue, Report, Result, Severity};
+use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnSpec, ColumnType, Table};
 
 /// Name of the optional column-mapping file in a panel directory.
@@ -194,9 +194,7 @@ fn read_header(path: &Path) -> Result<String> {
     use std::io::BufRead;
     let file = fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     let mut line = String::new();
-    std::io::BufReader::new(file)
-        .read_line(&mut line)
-        .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    std::io::BufReader::new(file).read_line(&mut line).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     Ok(line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}').to_string())
 }
 

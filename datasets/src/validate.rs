@@ -7,7 +7,7 @@
 
 use polars::prelude::*;
 
-use crate::error::{polars_err, Error, Issue, Report, Result, Severity};
+use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnType, Table};
 use crate::source::{PanelSource, TableFile};
 
@@ -159,14 +159,7 @@ fn row_checks(table: Table) -> Vec<RowCheck> {
             checks.extend([
                 not_before("exit_date", "entry_date"),
                 not_before("entry_date", "birth_date"),
-                check(
-                    E,
-                    &["age_at_entry"],
-                    col("age_at_entry").gt(lit(110)),
-                    "an age from 0 to 110",
-                    "an impossible age",
-                    None,
-                ),
+                check(E, &["age_at_entry"], col("age_at_entry").gt(lit(110)), "an age from 0 to 110", "an impossible age", None),
                 check(
                     W,
                     &["birth_date", "age_at_entry"],
@@ -195,12 +188,8 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
         .collect()
         .map_err(polars_err(file.display()))?;
     for (i, rule) in checks.iter().enumerate() {
-        let count = counts
-            .column(&format!("c{i}"))
-            .and_then(|c| c.u64())
-            .map_err(polars_err(file.display()))?
-            .get(0)
-            .unwrap_or(0);
+        let count =
+            counts.column(&format!("c{i}")).and_then(|c| c.u64()).map_err(polars_err(file.display()))?.get(0).unwrap_or(0);
         if count == 0 {
             continue;
         }
@@ -230,7 +219,11 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
             rows,
             count,
             expected: rule.expected.clone(),
-            found: if first_values.is_empty() { rule.found.clone() } else { format!("{} ({first_values} in the first)", rule.found) },
+            found: if first_values.is_empty() {
+                rule.found.clone()
+            } else {
+                format!("{} ({first_values} in the first)", rule.found)
+            },
             hint: rule.hint.clone(),
         });
     }
@@ -328,12 +321,7 @@ fn check_reference(
     let missing = from
         .select([col(column)])
         .unique(None, UniqueKeepStrategy::Any)
-        .join(
-            to.select([col(target_column)]),
-            [col(column)],
-            [col(target_column)],
-            JoinArgs::new(JoinType::Anti),
-        )
+        .join(to.select([col(target_column)]), [col(column)], [col(target_column)], JoinArgs::new(JoinType::Anti))
         .sort([column], SortMultipleOptions::default())
         .collect()
         .map_err(polars_err(source.table_display(table)))?;

@@ -8,9 +8,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use impatto_datasets::generate::{generate, profile, GenerateOptions};
+use impatto_datasets::generate::{GenerateOptions, generate, profile};
 use impatto_datasets::schema::Table;
-use impatto_datasets::{validate, Error, PanelSource};
+use impatto_datasets::{Error, PanelSource, validate};
 use polars::prelude::*;
 
 const PROGRAMMES: &str = include_str!("../../indicators/tests/fixtures/small/programmes.csv");
@@ -114,7 +114,8 @@ fn duplicate_key_lists_the_repeated_key() {
 
 #[test]
 fn negative_count_names_the_row() {
-    let dir = panel_dir(replace_in(Table::Panel, Table::Panel, "B3,2021-12-01,true,3,2.5,1,0,3", "B3,2021-12-01,true,3,2.5,1,0,-3"));
+    let dir =
+        panel_dir(replace_in(Table::Panel, Table::Panel, "B3,2021-12-01,true,3,2.5,1,0,3", "B3,2021-12-01,true,3,2.5,1,0,-3"));
     let e = only_error(dir.path());
     assert!(e.contains("column `permanent`") && e.contains("row 7") && e.contains("expected a value ≥ 0"), "{e}");
 }
@@ -136,7 +137,12 @@ fn fte_above_headcount_is_impossible() {
 
 #[test]
 fn dates_out_of_order_are_named() {
-    let dir = panel_dir(replace_in(Table::Beneficiaries, Table::Beneficiaries, "2020-01-01,2020-12-31,1000000", "2020-01-01,2019-12-31,1000000"));
+    let dir = panel_dir(replace_in(
+        Table::Beneficiaries,
+        Table::Beneficiaries,
+        "2020-01-01,2020-12-31,1000000",
+        "2020-01-01,2019-12-31,1000000",
+    ));
     let e = only_error(dir.path());
     assert!(e.contains("beneficiaries.csv") && e.contains("support_end, support_start") && e.contains("row 1"), "{e}");
     assert!(e.contains("expected support_end on or after support_start"), "{e}");
@@ -152,15 +158,24 @@ fn unknown_beneficiary_and_programme_references() {
     let report = report_of(dir.path());
     let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 2, "{report}");
-    assert!(errors.iter().any(|e| e.contains("column `programme`") && e.contains("programmes.programme") && e.contains("gamma")), "{report}");
-    assert!(errors.iter().any(|e| e.contains("panel.csv") && e.contains("beneficiaries.beneficiary_id") && e.contains("B99")), "{report}");
+    assert!(
+        errors.iter().any(|e| e.contains("column `programme`") && e.contains("programmes.programme") && e.contains("gamma")),
+        "{report}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("panel.csv") && e.contains("beneficiaries.beneficiary_id") && e.contains("B99")),
+        "{report}"
+    );
 }
 
 #[test]
 fn value_outside_the_allowed_list() {
     let dir = panel_dir(replace_in(Table::Participants, Table::Participants, "P05,B2,non-binary", "P05,B2,X"));
     let e = only_error(dir.path());
-    assert!(e.contains("column `gender`") && e.contains("one of F, M, non-binary, unknown") && e.contains("gender = \"X\""), "{e}");
+    assert!(
+        e.contains("column `gender`") && e.contains("one of F, M, non-binary, unknown") && e.contains("gender = \"X\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -227,7 +242,10 @@ fn count(lf: LazyFrame, predicate: Expr) -> u32 {
 #[test]
 fn published_scale_reproduces_the_published_aggregates_exactly() {
     // Scuola dei Quartieri (shared/seeds): 69 groups, 42 new organisations, 62% women, 41% under 35.
-    let options = GenerateOptions { programmes: vec![profile("scuola-dei-quartieri").expect("profile"), profile("fabriq-quarto").expect("profile")], ..GenerateOptions::default() };
+    let options = GenerateOptions {
+        programmes: vec![profile("scuola-dei-quartieri").expect("profile"), profile("fabriq-quarto").expect("profile")],
+        ..GenerateOptions::default()
+    };
     let (_d, dir) = generated(&options);
     let source = PanelSource::open(&[&dir]).expect("opens");
     let report = validate(&source).expect("validates");
@@ -247,15 +265,19 @@ fn published_scale_reproduces_the_published_aggregates_exactly() {
     let women = count(p.clone(), col("gender").eq(lit("F"))) as f64;
     assert_eq!(women, (0.62 * n + 0.5).floor(), "exactly round(62% of {n})");
     // Age at entry in whole years, computed independently of the indicators crate.
-    let ages = p
-        .with_column(
-            (col("entry_date").dt().year().cast(DataType::Int32) - col("birth_date").dt().year().cast(DataType::Int32)
-                - when((col("entry_date").dt().month().cast(DataType::Int32) * lit(100) + col("entry_date").dt().day().cast(DataType::Int32))
-                    .lt(col("birth_date").dt().month().cast(DataType::Int32) * lit(100) + col("birth_date").dt().day().cast(DataType::Int32)))
-                .then(lit(1))
-                .otherwise(lit(0)))
-            .alias("age"),
-        );
+    let ages = p.with_column(
+        (col("entry_date").dt().year().cast(DataType::Int32)
+            - col("birth_date").dt().year().cast(DataType::Int32)
+            - when(
+                (col("entry_date").dt().month().cast(DataType::Int32) * lit(100)
+                    + col("entry_date").dt().day().cast(DataType::Int32))
+                .lt(col("birth_date").dt().month().cast(DataType::Int32) * lit(100)
+                    + col("birth_date").dt().day().cast(DataType::Int32)),
+            )
+            .then(lit(1))
+            .otherwise(lit(0)))
+        .alias("age"),
+    );
     let under35 = count(ages, col("age").lt(lit(35))) as f64;
     assert_eq!(under35, (0.41 * n + 0.5).floor(), "exactly round(41% of {n})");
     // FabriQ Quarto: 14 winners over 2018-2019, grant = 50% of costs capped at €35,000.

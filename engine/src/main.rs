@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use impatto::output::{self, Format};
@@ -194,7 +194,10 @@ fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     if files.is_empty() {
-        bail!("no definition files found in {} (expected *.toml)", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "no definition files found in {} (expected *.toml)",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
     Ok(files)
 }
@@ -317,7 +320,11 @@ fn generate_panel(args: GenerateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn statement_for(programme: &Path, data: &[PathBuf], period: Option<&str>) -> Result<(impatto::rules::programme::Programme, impatto::rules::statement::Statement)> {
+fn statement_for(
+    programme: &Path,
+    data: &[PathBuf],
+    period: Option<&str>,
+) -> Result<(impatto::rules::programme::Programme, impatto::rules::statement::Statement)> {
     let catalogue = impatto_indicators::builtin()?;
     let programme = impatto::rules::load_programme(programme, &catalogue)?;
     let (source, report) = impatto_datasets::open_validated(data)?;
@@ -358,11 +365,7 @@ fn run_all(args: RunArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let catalogue = impatto_indicators::builtin()?;
     // Rule files are checked before any data is read: a bad file fails fast.
-    let programmes = args
-        .rules
-        .iter()
-        .map(|p| impatto::rules::load_programme(p, &catalogue))
-        .collect::<Result<Vec<_>, _>>()?;
+    let programmes = args.rules.iter().map(|p| impatto::rules::load_programme(p, &catalogue)).collect::<Result<Vec<_>, _>>()?;
     eprintln!("validating {} panel director{} …", args.data.len(), if args.data.len() == 1 { "y" } else { "ies" });
     let (source, report) = impatto_datasets::open_validated(&args.data)?;
     for w in report.warnings() {
@@ -380,7 +383,13 @@ fn run_all(args: RunArgs) -> Result<ExitCode> {
     for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
         output::write_atomic(&args.out.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
     }
-    let mut summary = format!("impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n", env!("CARGO_PKG_VERSION"), run.input_hash, run.results.len(), args.out.join("indicators.csv").display());
+    let mut summary = format!(
+        "impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n",
+        env!("CARGO_PKG_VERSION"),
+        run.input_hash,
+        run.results.len(),
+        args.out.join("indicators.csv").display()
+    );
     for programme in &programmes {
         eprintln!("payout {} …", programme.file.id);
         let statement = impatto::rules::run(programme, &source, &catalogue, None)?;

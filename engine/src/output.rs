@@ -65,8 +65,12 @@ fn group_value<'a>(r: &'a IndicatorResult, key: &str) -> Option<&'a str> {
 /// The results as a polars frame with a fixed column order (CSV and Parquet are written from it).
 pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
     let keys = group_columns(results);
-    let s = |name: &str, f: &dyn Fn(&IndicatorResult) -> Option<String>| Column::new(name.into(), results.iter().map(f).collect::<Vec<_>>());
-    let n = |name: &str, f: &dyn Fn(&IndicatorResult) -> Option<f64>| Column::new(name.into(), results.iter().map(f).collect::<Vec<_>>());
+    let s = |name: &str, f: &dyn Fn(&IndicatorResult) -> Option<String>| {
+        Column::new(name.into(), results.iter().map(f).collect::<Vec<_>>())
+    };
+    let n = |name: &str, f: &dyn Fn(&IndicatorResult) -> Option<f64>| {
+        Column::new(name.into(), results.iter().map(f).collect::<Vec<_>>())
+    };
     let mut columns = vec![s("indicator", &|r| Some(r.indicator.clone())), s("version", &|r| Some(r.version.clone()))];
     for k in &keys {
         columns.push(s(k, &|r| group_value(r, k).map(String::from)));
@@ -122,7 +126,10 @@ pub fn render(results: &[IndicatorResult], format: Format, as_of: &str, input_ha
         Format::Csv => {
             let mut df = to_frame(results)?;
             let mut buf = Vec::new();
-            CsvWriter::new(&mut buf).include_header(true).finish(&mut df).map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+            CsvWriter::new(&mut buf)
+                .include_header(true)
+                .finish(&mut df)
+                .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
             Ok(buf)
         }
         Format::Parquet => {
@@ -160,8 +167,8 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
             row.extend(["(suppressed)".into(), String::new(), String::new(), String::new(), String::new()]);
         } else {
             row.push(r.value.map(|v| fmt_value(r, v)).unwrap_or_else(|| "–".into()));
-            row.push(r.numerator.map(|v| trim_number(v)).unwrap_or_default());
-            row.push(r.denominator.map(|v| trim_number(v)).unwrap_or_default());
+            row.push(r.numerator.map(trim_number).unwrap_or_default());
+            row.push(r.denominator.map(trim_number).unwrap_or_default());
             row.push(match (r.ci_low, r.ci_high) {
                 (Some(lo), Some(hi)) => format!("[{}, {}]", fmt_value(r, lo), fmt_value(r, hi)),
                 _ => String::new(),

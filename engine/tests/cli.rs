@@ -34,7 +34,10 @@ fn check_accepts_the_catalogue_and_rejects_a_bad_file_with_exit_1() {
     let out = impatto(&["check", bad.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(1));
     let e = stderr(&out);
-    assert!(e.contains("bad.toml:") && e.contains("window.date: expected a date column of `participants`, found `entry_day`"), "{e}");
+    assert!(
+        e.contains("bad.toml:") && e.contains("window.date: expected a date column of `participants`, found `entry_day`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -66,7 +69,15 @@ fn invalid_data_fails_before_computing_and_leaves_the_previous_output_alone() {
     std::fs::write(&panel, text.replacen("B1,2020-01-01,true,2,2.0,1", "B1,2020-01-01,true,2,2.0,7", 1)).expect("write");
     let target = dir.path().join("out.json");
     std::fs::write(&target, "previous good output").expect("write");
-    let out = impatto(&["indicators", "--data", dir.path().to_str().expect("utf-8"), "--format", "json", "--output", target.to_str().expect("utf-8")]);
+    let out = impatto(&[
+        "indicators",
+        "--data",
+        dir.path().to_str().expect("utf-8"),
+        "--format",
+        "json",
+        "--output",
+        target.to_str().expect("utf-8"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let e = stderr(&out);
     assert!(e.contains("panel.csv, column `women, headcount`, row 1: expected women ≤ headcount"), "{e}");
@@ -82,7 +93,17 @@ fn outputs_are_byte_identical_across_runs_and_formats_agree() {
     let run = |format: &str, name: &str| {
         let path = dir.path().join(name);
         let out = impatto(&[
-            "indicators", "--data", FIXTURE, "--as-of", "2024-12-31", "--by", "programme", "--format", format, "--output", path.to_str().expect("utf-8"),
+            "indicators",
+            "--data",
+            FIXTURE,
+            "--as-of",
+            "2024-12-31",
+            "--by",
+            "programme",
+            "--format",
+            format,
+            "--output",
+            path.to_str().expect("utf-8"),
         ]);
         assert!(out.status.success(), "{}", stderr(&out));
         std::fs::read(&path).expect("written")
@@ -94,7 +115,12 @@ fn outputs_are_byte_identical_across_runs_and_formats_agree() {
     let rows = json["results"].as_array().expect("results");
     let csv = String::from_utf8(run("csv", "c.csv")).expect("utf-8");
     assert_eq!(csv.lines().count() - 1, rows.len(), "one CSV line per JSON row");
-    assert!(csv.lines().next().expect("header").starts_with("indicator,version,programme,birth_year,horizon_months,value,numerator,denominator,ci_low,ci_high"));
+    assert!(
+        csv.lines()
+            .next()
+            .expect("header")
+            .starts_with("indicator,version,programme,birth_year,horizon_months,value,numerator,denominator,ci_low,ci_high")
+    );
     // ENT-01 by programme on the fixture: alpha has B1-B4, beta B5-B7 (DERIVATION.md).
     let ent01: Vec<(&str, f64)> = rows
         .iter()
@@ -120,9 +146,18 @@ fn parquet_needs_an_output_file() {
 fn generate_then_compute_on_a_generated_panel() {
     let dir = tempfile::tempdir().expect("tempdir");
     let panel = dir.path().join("p");
-    let out = impatto(&["generate", "--out", panel.to_str().expect("utf-8"), "--rows", "50000", "--programme", "scuola-dei-quartieri,fabriq-quarto"]);
+    let out = impatto(&[
+        "generate",
+        "--out",
+        panel.to_str().expect("utf-8"),
+        "--rows",
+        "50000",
+        "--programme",
+        "scuola-dei-quartieri,fabriq-quarto",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = impatto(&["indicators", "--data", panel.to_str().expect("utf-8"), "--only", "ENT-01,PAR-02,SUR-02", "--format", "csv"]);
+    let out =
+        impatto(&["indicators", "--data", panel.to_str().expect("utf-8"), "--only", "ENT-01,PAR-02,SUR-02", "--format", "csv"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1 + 1 + 1 + 3, "{text}");
@@ -134,7 +169,14 @@ fn payout_writes_a_statement_and_explain_traces_a_beneficiary() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("statement.csv");
     let run = impatto(&[
-        "payout", "engine/tests/programmes/alpha-topup.toml", "--data", FIXTURE, "--format", "csv", "--output", out.to_str().expect("utf-8"),
+        "payout",
+        "engine/tests/programmes/alpha-topup.toml",
+        "--data",
+        FIXTURE,
+        "--format",
+        "csv",
+        "--output",
+        out.to_str().expect("utf-8"),
     ]);
     assert!(run.status.success(), "{}", stderr(&run));
     let report = stdout(&run);
@@ -144,7 +186,14 @@ fn payout_writes_a_statement_and_explain_traces_a_beneficiary() {
     let explain = impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B1", "--data", FIXTURE]);
     assert!(explain.status.success(), "{}", stderr(&explain));
     let text = stdout(&explain);
-    for step in ["50% × eligible costs 20000.00", "JOB-01 = 2.5 FTE", "PAR-02 = 1 / 2", "target PAR-02 ≥ 50%: met", "budget: 9433.96 of the 10000.00 claimed", "paid by city 5660.38, region 3773.58"] {
+    for step in [
+        "50% × eligible costs 20000.00",
+        "JOB-01 = 2.5 FTE",
+        "PAR-02 = 1 / 2",
+        "target PAR-02 ≥ 50%: met",
+        "budget: 9433.96 of the 10000.00 claimed",
+        "paid by city 5660.38, region 3773.58",
+    ] {
         assert!(text.contains(step), "missing {step:?} in:\n{text}");
     }
     let unknown = impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B8", "--data", FIXTURE]);
@@ -174,9 +223,14 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     let out = |name: &str| dir.path().join(name);
     let args = |o: &str| {
         vec![
-            "run".to_string(), "--data".into(), FIXTURE.into(), "--rules".into(),
-            "engine/tests/programmes/alpha-topup.toml".into(), "engine/tests/programmes/beta-match.toml".into(),
-            "--out".into(), o.to_string(),
+            "run".to_string(),
+            "--data".into(),
+            FIXTURE.into(),
+            "--rules".into(),
+            "engine/tests/programmes/alpha-topup.toml".into(),
+            "engine/tests/programmes/beta-match.toml".into(),
+            "--out".into(),
+            o.to_string(),
         ]
     };
     let a = out("a");
@@ -184,7 +238,14 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     assert!(first.status.success(), "{}", stderr(&first));
     let summary = stdout(&first);
     assert!(summary.contains("alpha-topup") && summary.contains("paid      50000.00 EUR of      53000.00 claimed"), "{summary}");
-    for f in ["indicators.csv", "indicators.json", "alpha-topup-final.json", "alpha-topup-final.csv", "beta-match-final.txt", "summary.txt"] {
+    for f in [
+        "indicators.csv",
+        "indicators.json",
+        "alpha-topup-final.json",
+        "alpha-topup-final.csv",
+        "beta-match-final.txt",
+        "summary.txt",
+    ] {
         assert!(a.join(f).is_file(), "{f} missing");
     }
     let b = out("b");
@@ -195,10 +256,21 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     }
     // A bad rule file fails before anything is written.
     let bad = out("bad.toml");
-    std::fs::write(&bad, std::fs::read_to_string(workspace().join("engine/tests/programmes/beta-match.toml")).expect("read").replace("\"40%\"", "\"140%\"")).expect("write");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(workspace().join("engine/tests/programmes/beta-match.toml"))
+            .expect("read")
+            .replace("\"40%\"", "\"140%\""),
+    )
+    .expect("write");
     let c = out("c");
-    let failed = impatto(&["run", "--data", FIXTURE, "--rules", bad.to_str().expect("utf-8"), "--out", c.to_str().expect("utf-8")]);
+    let failed =
+        impatto(&["run", "--data", FIXTURE, "--rules", bad.to_str().expect("utf-8"), "--out", c.to_str().expect("utf-8")]);
     assert_eq!(failed.status.code(), Some(1));
-    assert!(stderr(&failed).contains("bad.toml:16: rule match: raise_at_least: expected a share from 0% to 100%, found \"140%\""), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("bad.toml:16: rule match: raise_at_least: expected a share from 0% to 100%, found \"140%\""),
+        "{}",
+        stderr(&failed)
+    );
     assert!(!c.exists(), "nothing written on failure");
 }

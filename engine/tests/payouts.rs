@@ -124,7 +124,12 @@ fn statements_are_byte_identical_and_carry_provenance() {
     assert_eq!(json["totals"]["paid"], "50000.00");
     assert_eq!(json["engine_version"], env!("CARGO_PKG_VERSION"));
     let csv = String::from_utf8(a.to_csv().expect("csv")).expect("utf-8");
-    assert!(csv.lines().next().expect("header").starts_with("programme,period,beneficiary,rule,kind,instrument,status,claim,amount,payer_city,payer_region"));
+    assert!(
+        csv.lines()
+            .next()
+            .expect("header")
+            .starts_with("programme,period,beneficiary,rule,kind,instrument,status,claim,amount,payer_city,payer_region")
+    );
 }
 
 fn parse_err(text: &str) -> String {
@@ -201,7 +206,7 @@ mod properties {
 
 mod monotone {
     use super::*;
-    use impatto::rules::evaluate::{evaluate, BeneficiaryInputs, IndicatorValue};
+    use impatto::rules::evaluate::{BeneficiaryInputs, IndicatorValue, evaluate};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -212,8 +217,21 @@ mod monotone {
 
     fn inputs(jobs: u32, women: u32, founders_women: u32) -> BeneficiaryInputs {
         let mut indicators = BTreeMap::new();
-        let share = |n: u32, d: u32| IndicatorValue { value: Some(f64::from(n) / f64::from(d)), numerator: Some(f64::from(n)), denominator: Some(f64::from(d)), unit: "share".into() };
-        indicators.insert("JOB-01".into(), IndicatorValue { value: Some(f64::from(jobs) / 2.0), numerator: Some(f64::from(jobs) / 2.0), denominator: Some(1.0), unit: "FTE".into() });
+        let share = |n: u32, d: u32| IndicatorValue {
+            value: Some(f64::from(n) / f64::from(d)),
+            numerator: Some(f64::from(n)),
+            denominator: Some(f64::from(d)),
+            unit: "share".into(),
+        };
+        indicators.insert(
+            "JOB-01".into(),
+            IndicatorValue {
+                value: Some(f64::from(jobs) / 2.0),
+                numerator: Some(f64::from(jobs) / 2.0),
+                denominator: Some(1.0),
+                unit: "FTE".into(),
+            },
+        );
         indicators.insert("PAR-02".into(), share(women, 20));
         indicators.insert("FND-01".into(), share(founders_women, 10));
         BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::from(10_000), indicators, ..Default::default() }
@@ -266,9 +284,24 @@ targets = [{ indicator = "PAR-02", at_least = "41.5%" }]
     .expect("parses");
     let case = |n: f64, d: f64| {
         let mut indicators = std::collections::BTreeMap::new();
-        indicators.insert("PAR-02".to_string(), impatto::rules::evaluate::IndicatorValue { value: Some(n / d), numerator: Some(n), denominator: Some(d), unit: "share".into() });
-        let b = impatto::rules::evaluate::BeneficiaryInputs { id: "X".into(), eligible_costs: Decimal::ZERO, indicators, ..Default::default() };
-        impatto::rules::evaluate::evaluate(&programme, &[b], chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date")).lines[0].amount
+        indicators.insert(
+            "PAR-02".to_string(),
+            impatto::rules::evaluate::IndicatorValue {
+                value: Some(n / d),
+                numerator: Some(n),
+                denominator: Some(d),
+                unit: "share".into(),
+            },
+        );
+        let b = impatto::rules::evaluate::BeneficiaryInputs {
+            id: "X".into(),
+            eligible_costs: Decimal::ZERO,
+            indicators,
+            ..Default::default()
+        };
+        impatto::rules::evaluate::evaluate(&programme, &[b], chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date")).lines
+            [0]
+        .amount
     };
     assert_eq!(case(41.0, 100.0), Decimal::ZERO);
     assert_eq!(case(83.0, 200.0), d("10.00"));
@@ -304,7 +337,11 @@ fn rate_card_restarts_clocks_and_applies_caps_in_order() {
     let s = statement("beta-ratecard.toml", None);
     let b5 = line(&s, "B5", "card");
     assert_eq!(b5.amount, d("3000.00"), "{:?}", b5.trace);
-    assert!(b5.trace.iter().any(|t| t == "caps cut 1 claim(s) at the per-participant cap, 1 at outcome caps, 1 at the provider cap"), "{:?}", b5.trace);
+    assert!(
+        b5.trace.iter().any(|t| t == "caps cut 1 claim(s) at the per-participant cap, 1 at outcome caps, 1 at the provider cap"),
+        "{:?}",
+        b5.trace
+    );
     assert!(b5.trace.iter().any(|t| t == "1 unverified event(s) not paid"), "{:?}", b5.trace);
     assert_eq!(line(&s, "B7", "card").amount, d("1000.00"));
     assert_eq!(line(&s, "B6", "card").status, Status::NotMet);

@@ -80,10 +80,9 @@ fn share(def: &Definition) -> Parts {
     let ci = def.ci.unwrap_or_default();
     let output = match (&def.numerator_sum, &def.denominator_sum) {
         (Some(n), Some(d)) => aggregates(Aggregate::Sum(Value::Column(n.clone())), Aggregate::Sum(Value::Column(d.clone()))),
-        _ => aggregates(
-            Aggregate::CountWhere(def.numerator.iter().cloned().map(Predicate::Condition).collect()),
-            Aggregate::Count,
-        ),
+        _ => {
+            aggregates(Aggregate::CountWhere(def.numerator.iter().cloned().map(Predicate::Condition).collect()), Aggregate::Count)
+        }
     };
     (output, Finish::Share { ci }, vec![])
 }
@@ -128,10 +127,7 @@ fn new_jobs_share(def: &Definition, filters: &mut Vec<Predicate>) -> Parts {
     let rest_delta = Value::Sub(Box::new(whole_delta), Box::new(part_delta.clone()));
     let part_new = Value::PositivePart(Box::new(part_delta));
     let rest_new = Value::PositivePart(Box::new(rest_delta));
-    let output = aggregates(
-        Aggregate::Sum(part_new.clone()),
-        Aggregate::Sum(Value::Add(Box::new(part_new), Box::new(rest_new))),
-    );
+    let output = aggregates(Aggregate::Sum(part_new.clone()), Aggregate::Sum(Value::Add(Box::new(part_new), Box::new(rest_new))));
     (output, Finish::Share { ci: def.ci.unwrap_or_default() }, vec![])
 }
 

@@ -269,7 +269,8 @@ pub fn derived_columns(table: Table) -> &'static [(&'static str, ColumnType)] {
 }
 
 /// Beneficiary columns joined onto participant rows, for filters and breakdowns.
-pub const JOINED_BENEFICIARY_COLUMNS: &[&str] = &["programme", "edition", "funded", "quartiere", "municipio", "kind", "legal_form"];
+pub const JOINED_BENEFICIARY_COLUMNS: &[&str] =
+    &["programme", "edition", "funded", "quartiere", "municipio", "kind", "legal_form"];
 
 /// Type of a column usable in conditions and disaggregations of `table`, if it exists.
 pub fn column_type(table: Table, name: &str) -> Option<ColumnType> {
@@ -381,15 +382,22 @@ impl Checker<'_> {
         let is_ratio = c.numerator.is_some() || c.denominator.is_some() || c.fraction.is_some();
         if is_ratio {
             let (Some(num), Some(den), Some(frac)) = (&c.numerator, &c.denominator, &c.fraction) else {
-                return Err(self.fail("fraction", format!("{field}: a ratio test needs numerator, denominator and fraction together")));
+                return Err(
+                    self.fail("fraction", format!("{field}: a ratio test needs numerator, denominator and fraction together"))
+                );
             };
             for name in [num, den] {
                 if self.column(field, name)? != ColumnType::Integer {
-                    return Err(self.fail(&format!("\"{name}\""), format!("{field}: ratio tests compare whole counts; `{name}` is not an integer column")));
+                    return Err(self.fail(
+                        &format!("\"{name}\""),
+                        format!("{field}: ratio tests compare whole counts; `{name}` is not an integer column"),
+                    ));
                 }
             }
             if parse_fraction(frac).is_none() {
-                return Err(self.fail(frac, format!("{field}: expected a fraction p/q between 0 and 1 (e.g. \"1/2\"), found \"{frac}\"")));
+                return Err(
+                    self.fail(frac, format!("{field}: expected a fraction p/q between 0 and 1 (e.g. \"1/2\"), found \"{frac}\""))
+                );
             }
             if !matches!(c.op, Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::Eq) {
                 return Err(self.fail("fraction", format!("{field}: a ratio test takes gt, ge, lt, le or eq, found {:?}", c.op)));
@@ -408,7 +416,13 @@ impl Checker<'_> {
                 format!(
                     "{field}: operator {:?} on `{name}` expects {}",
                     c.op,
-                    if needs_value { "`value`" } else if needs_values { "`values = [...]`" } else { "neither value nor values" }
+                    if needs_value {
+                        "`value`"
+                    } else if needs_values {
+                        "`values = [...]`"
+                    } else {
+                        "neither value nor values"
+                    }
                 ),
             ));
         }
@@ -424,15 +438,14 @@ impl Checker<'_> {
             if !ok {
                 return Err(self.fail(&format!("\"{name}\""), format!("{field}: `{name}` is {}, found the value {v}", ty.name())));
             }
-            if let (ColumnType::Text, Some(s)) = (ty, v.as_str()) {
-                if let Some(spec) = self.table.column(name).or_else(|| Table::Beneficiaries.column(name)) {
-                    if !spec.allowed.is_empty() && !spec.allowed.contains(&s) {
-                        return Err(self.fail(
-                            &format!("\"{s}\""),
-                            format!("{field}: `{name}` takes {}, found \"{s}\"", spec.allowed.join(", ")),
-                        ));
-                    }
-                }
+            if let (ColumnType::Text, Some(s)) = (ty, v.as_str())
+                && let Some(spec) = self.table.column(name).or_else(|| Table::Beneficiaries.column(name))
+                && !spec.allowed.is_empty()
+                && !spec.allowed.contains(&s)
+            {
+                return Err(
+                    self.fail(&format!("\"{s}\""), format!("{field}: `{name}` takes {}, found \"{s}\"", spec.allowed.join(", ")))
+                );
             }
         }
         Ok(())
@@ -476,9 +489,13 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
                 line: line_of(text, "table"),
                 message: format!(
                     "table: expected `beneficiaries`{}, found `{other}`",
-                    if matches!(def.kind, Kind::Count | Kind::Share) { " or `participants`" } else { " (panel kinds count beneficiaries)" }
+                    if matches!(def.kind, Kind::Count | Kind::Share) {
+                        " or `participants`"
+                    } else {
+                        " (panel kinds count beneficiaries)"
+                    }
                 ),
-            })
+            });
         }
     };
     let ck = Checker { file, text, table };
@@ -509,7 +526,9 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
     for (field, present) in set {
         if present && !uses(def.kind, field) {
             let key = field.rsplit('.').next().unwrap_or(field);
-            return Err(ck.fail(key, format!("{field} does not apply to kind `{}` (remove it, or choose another kind)", def.kind.name())));
+            return Err(
+                ck.fail(key, format!("{field} does not apply to kind `{}` (remove it, or choose another kind)", def.kind.name()))
+            );
         }
     }
     if def.ci.is_some() && !uses(def.kind, "ci") {
@@ -524,10 +543,10 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
     for name in &def.disaggregations {
         ck.column("disaggregations", name)?;
     }
-    if let Some(level) = def.confidence {
-        if !(level > 0.5 && level < 1.0) {
-            return Err(ck.fail("confidence", format!("confidence: expected a level between 0.5 and 1 (e.g. 0.95), found {level}")));
-        }
+    if let Some(level) = def.confidence
+        && !(level > 0.5 && level < 1.0)
+    {
+        return Err(ck.fail("confidence", format!("confidence: expected a level between 0.5 and 1 (e.g. 0.95), found {level}")));
     }
     if def.small_cell == Some(0) {
         return Err(ck.fail("small_cell", "small_cell: expected at least 1 (1 disables suppression), found 0".into()));
@@ -546,12 +565,17 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
                     return Err(ck.fail("numerator", "share: use either numerator conditions or numerator_sum, not both".into()));
                 }
             } else if def.numerator.is_empty() {
-                return Err(ck.fail("kind", "share: expected `numerator` conditions or numerator_sum/denominator_sum, found neither".into()));
+                return Err(ck.fail(
+                    "kind",
+                    "share: expected `numerator` conditions or numerator_sum/denominator_sum, found neither".into(),
+                ));
             }
         }
         Kind::JobsChange | Kind::NewJobsShare | Kind::Stock | Kind::Ratio => {
             let Some(measure) = &def.measure else {
-                return Err(ck.fail("kind", format!("{}: expected `measure` (a numeric panel column), found none", def.kind.name())));
+                return Err(
+                    ck.fail("kind", format!("{}: expected `measure` (a numeric panel column), found none", def.kind.name()))
+                );
             };
             ck.panel_measure("measure", measure)?;
             if let Some(part) = &def.part {
@@ -559,10 +583,11 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
             } else if def.kind == Kind::NewJobsShare {
                 return Err(ck.fail("kind", "new_jobs_share: expected `part` (e.g. \"women\"), found none".into()));
             }
-            if let Some(mode) = &def.mode {
-                if mode != "gross" && mode != "net" {
-                    return Err(ck.fail("mode", format!("mode: expected `gross` or `net`, found `{mode}`")));
-                }
+            if let Some(mode) = &def.mode
+                && mode != "gross"
+                && mode != "net"
+            {
+                return Err(ck.fail("mode", format!("mode: expected `gross` or `net`, found `{mode}`")));
             }
             if let Some(b) = &def.window.baseline {
                 ck.date_column("baseline", b, false)?;
@@ -587,10 +612,13 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
             }
         },
         Kind::KaplanMeier => {
-            if let Some(h) = &def.window.horizons_months {
-                if h.is_empty() || h.windows(2).any(|w| w[0] >= w[1]) {
-                    return Err(ck.fail("horizons_months", format!("window.horizons_months: expected increasing months, e.g. [12, 24, 36], found {h:?}")));
-                }
+            if let Some(h) = &def.window.horizons_months
+                && (h.is_empty() || h.windows(2).any(|w| w[0] >= w[1]))
+            {
+                return Err(ck.fail(
+                    "horizons_months",
+                    format!("window.horizons_months: expected increasing months, e.g. [12, 24, 36], found {h:?}"),
+                ));
             }
             if let Some(o) = &def.window.origin {
                 ck.date_column("origin", o, false)?;

@@ -21,7 +21,9 @@ pub enum Error {
         message: String,
     },
     /// Two definitions share an id.
-    #[error("{second}: duplicate indicator id `{id}` (already defined in {first}; hint: give the variant its own id, e.g. `{id}-V2`)")]
+    #[error(
+        "{second}: duplicate indicator id `{id}` (already defined in {first}; hint: give the variant its own id, e.g. `{id}-V2`)"
+    )]
     DuplicateId {
         /// The id.
         id: String,

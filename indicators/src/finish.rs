@@ -93,7 +93,9 @@ pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggreg
     let keys = &compiled.plan.group_keys;
     let k = compiled.small_cell;
     let mut rows: Vec<(IndicatorResult, bool)> = match (aggregates, &compiled.finish) {
-        (Aggregates::Rows(rows), finish) => rows.into_iter().map(|r| finish_row(base(key_pairs(keys, &r.key)), &r, finish, compiled.level, k)).collect(),
+        (Aggregates::Rows(rows), finish) => {
+            rows.into_iter().map(|r| finish_row(base(key_pairs(keys, &r.key)), &r, finish, compiled.level, k)).collect()
+        }
         (Aggregates::Survival(groups), Finish::KaplanMeier { horizons, conf_type }) => groups
             .into_iter()
             .flat_map(|g: SurvivalRow| {
@@ -195,7 +197,8 @@ fn complementary_suppression(rows: &mut [(IndicatorResult, bool)], n_keys: usize
         for dim in 0..n_keys {
             let mut lines: BTreeMap<(Vec<String>, Option<u32>), Vec<usize>> = BTreeMap::new();
             for (i, (r, _)) in rows.iter().enumerate() {
-                let rest: Vec<String> = r.group.iter().enumerate().filter(|(j, _)| *j != dim).map(|(_, (_, v))| v.clone()).collect();
+                let rest: Vec<String> =
+                    r.group.iter().enumerate().filter(|(j, _)| *j != dim).map(|(_, (_, v))| v.clone()).collect();
                 lines.entry((rest, r.horizon_months)).or_default().push(i);
             }
             for members in lines.values() {

@@ -24,8 +24,8 @@ pub mod stats;
 use chrono::NaiveDate;
 use impatto_datasets::PanelSource;
 
-use backend::polars::PolarsBackend;
 use backend::Backend;
+use backend::polars::PolarsBackend;
 pub use definition::LoadedDefinition;
 pub use error::{Error, Result};
 pub use finish::IndicatorResult;
@@ -76,7 +76,12 @@ fn epoch() -> NaiveDate {
 }
 
 /// Compute the requested indicators. `progress` is called with each indicator id before it runs.
-pub fn compute(defs: &[LoadedDefinition], source: &PanelSource, request: &Request, mut progress: impl FnMut(&str)) -> Result<Run> {
+pub fn compute(
+    defs: &[LoadedDefinition],
+    source: &PanelSource,
+    request: &Request,
+    mut progress: impl FnMut(&str),
+) -> Result<Run> {
     for id in &request.only {
         if !defs.iter().any(|d| &d.def.id == id) {
             let known: Vec<&str> = defs.iter().map(|d| d.def.id.as_str()).collect();

@@ -2,7 +2,7 @@
 //! rejected at load time with the file, the line and what was expected.
 
 use impatto_indicators::definition::{parse, parse_all};
-use impatto_indicators::{builtin, Error};
+use impatto_indicators::{Error, builtin};
 
 const BASE: &str = r#"id = "T-01"
 version = "1.0.0"
@@ -95,7 +95,9 @@ fn ratio_tests_need_a_proper_fraction_on_integer_columns() {
     assert_eq!(parse("OWN-01.toml", &text).expect("parses").def, owned.def);
     let e = parse("OWN-01.toml", &text.replace(r#"fraction = "1/2""#, r#"fraction = "3/2""#)).expect_err("bad").to_string();
     assert!(e.contains("expected a fraction p/q between 0 and 1") && e.contains("found \"3/2\""), "{e}");
-    let e = parse("OWN-01.toml", &text.replace(r#"denominator = "founders_total""#, r#"denominator = "quartiere""#)).expect_err("bad").to_string();
+    let e = parse("OWN-01.toml", &text.replace(r#"denominator = "founders_total""#, r#"denominator = "quartiere""#))
+        .expect_err("bad")
+        .to_string();
     assert!(e.contains("`quartiere` is not an integer column"), "{e}");
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use impatto_datasets::PanelSource;
-use impatto_indicators::{builtin, compute, IndicatorResult, Request};
+use impatto_indicators::{IndicatorResult, Request, builtin, compute};
 
 /// Stated tolerance for every number in a golden file.
 const TOLERANCE: f64 = 1e-9;
@@ -51,12 +51,8 @@ fn check_golden(golden: &str, results: &[IndicatorResult]) {
         std::fs::write(&path, out).expect("bless golden file");
         return;
     }
-    let expected: Vec<Vec<String>> = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .skip(1)
-        .map(|l| l.split(',').map(String::from).collect())
-        .collect();
+    let expected: Vec<Vec<String>> =
+        text.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split(',').map(String::from).collect()).collect();
     let key = |r: &Vec<String>| (r[0].clone(), r[1].clone(), r[2].clone());
     let mut problems = Vec::new();
     for e in &expected {

@@ -1,12 +1,12 @@
 //! The shape of the polars query: filters and projections must reach the Parquet scan, so the
 //! cost of an indicator follows the columns and rows it needs, not the size of the panel.
 
-use impatto_datasets::generate::{generate, profile, GenerateOptions};
 use impatto_datasets::PanelSource;
+use impatto_datasets::generate::{GenerateOptions, generate, profile};
 use impatto_indicators::backend::polars::PolarsBackend;
+use impatto_indicators::builtin;
 use impatto_indicators::compile::compile;
 use impatto_indicators::plan::Context;
-use impatto_indicators::builtin;
 
 fn explain(id: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -13,8 +13,11 @@ use super::allocate::{by_priority, pro_rata, split};
 use super::money::{exact, from_cents};
 use chrono::NaiveDate;
 
-use super::programme::{Allocation, AmountSpec, BaselineRelative, CostShare, Matching, PremiumMode, Programme, RateCard, ResultPremium, RuleSpec, Target};
 use super::money::parse_share;
+use super::programme::{
+    Allocation, AmountSpec, BaselineRelative, CostShare, Matching, PremiumMode, Programme, RateCard, ResultPremium, RuleSpec,
+    Target,
+};
 
 /// An indicator result for one beneficiary.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,7 +234,10 @@ fn premium(r: &ResultPremium, b: &BeneficiaryInputs, earlier: Decimal, trace: &m
                 values.push((t, v));
             }
             _ => {
-                trace.push(format!("{} has no value for this beneficiary as of the period: nothing paid, line flagged", t.indicator));
+                trace.push(format!(
+                    "{} has no value for this beneficiary as of the period: nothing paid, line flagged",
+                    t.indicator
+                ));
                 return (Status::MissingData, Decimal::ZERO);
             }
         }
@@ -277,7 +283,14 @@ fn premium(r: &ResultPremium, b: &BeneficiaryInputs, earlier: Decimal, trace: &m
                 let target = number(&t.at_least);
                 let x = achieved(v).unwrap_or_default();
                 let part = if target.is_zero() { Decimal::ONE } else { (x / target).min(Decimal::ONE).max(Decimal::ZERO) };
-                trace.push(format!("{}: min(1, {} / {}) = {} × weight {}", t.indicator, x.normalize(), target.normalize(), part.round_dp(6).normalize(), w.normalize()));
+                trace.push(format!(
+                    "{}: min(1, {} / {}) = {} × weight {}",
+                    t.indicator,
+                    x.normalize(),
+                    target.normalize(),
+                    part.round_dp(6).normalize(),
+                    w.normalize()
+                ));
                 score += w * part;
                 weights += w;
             }
@@ -333,18 +346,38 @@ fn matching(r: &Matching, b: &BeneficiaryInputs, trace: &mut Vec<String>, flags:
         return (Status::MissingData, Decimal::ZERO);
     };
     let days = (c.closed_on - c.opened_on).num_days();
-    trace.push(format!("campaign {} → {} ({days} days), raised {} of a {} budget", c.opened_on, c.closed_on, money(c.raised), money(c.budget)));
+    trace.push(format!(
+        "campaign {} → {} ({days} days), raised {} of a {} budget",
+        c.opened_on,
+        c.closed_on,
+        money(c.raised),
+        money(c.budget)
+    ));
     if days > i64::from(r.within_days) {
-        trace.push(format!("the campaign ran longer than the {}-day window, so the amount raised within it is unknown: line flagged", r.within_days));
+        trace.push(format!(
+            "the campaign ran longer than the {}-day window, so the amount raised within it is unknown: line flagged",
+            r.within_days
+        ));
         return (Status::MissingData, Decimal::ZERO);
     }
     let threshold = number(&r.raise_at_least);
     let needed = c.budget * threshold;
     if c.raised < needed {
-        trace.push(format!("raised {} < {} × budget = {}: threshold not reached", money(c.raised), pct(threshold), money(needed)));
+        trace.push(format!(
+            "raised {} < {} × budget = {}: threshold not reached",
+            money(c.raised),
+            pct(threshold),
+            money(needed)
+        ));
         return (Status::NotMet, Decimal::ZERO);
     }
-    trace.push(format!("raised {} ≥ {} × budget = {}: threshold reached within {} days", money(c.raised), pct(threshold), money(needed), r.within_days));
+    trace.push(format!(
+        "raised {} ≥ {} × budget = {}: threshold reached within {} days",
+        money(c.raised),
+        pct(threshold),
+        money(needed),
+        r.within_days
+    ));
     let share = number(&r.pays);
     let raw = c.budget * share;
     trace.push(format!("{} × budget {} = {}", pct(share), money(c.budget), raw.normalize()));
@@ -357,7 +390,13 @@ fn matching(r: &Matching, b: &BeneficiaryInputs, trace: &mut Vec<String>, flags:
     };
     let gap = c.budget - c.raised - amount;
     if gap > Decimal::ZERO {
-        let note = format!("unfunded gap {}: budget {} − raised {} − match {}", money(gap), money(c.budget), money(c.raised), money(amount));
+        let note = format!(
+            "unfunded gap {}: budget {} − raised {} − match {}",
+            money(gap),
+            money(c.budget),
+            money(c.raised),
+            money(amount)
+        );
         trace.push(note.clone());
         flags.push(note);
     }
@@ -427,7 +466,13 @@ fn rate_card(r: &RateCard, b: &BeneficiaryInputs, as_of: NaiveDate, trace: &mut 
                 cut.0 += 1;
             }
         }
-        if let Some(cap) = r.prices.iter().find(|p| p.outcome == c.outcome).and_then(|p| p.cap.as_deref()).map(|x| number(x.split(' ').next().unwrap_or_default())) {
+        if let Some(cap) = r
+            .prices
+            .iter()
+            .find(|p| p.outcome == c.outcome)
+            .and_then(|p| p.cap.as_deref())
+            .map(|x| number(x.split(' ').next().unwrap_or_default()))
+        {
             let left = cap - outcome_paid.get(c.outcome).copied().unwrap_or_default();
             if left < pay {
                 pay = left.max(Decimal::ZERO);
@@ -456,7 +501,10 @@ fn rate_card(r: &RateCard, b: &BeneficiaryInputs, as_of: NaiveDate, trace: &mut 
         trace.push(format!("{unverified} unverified event(s) not paid"));
     }
     if cut.0 + cut.1 + cut.2 > 0 {
-        trace.push(format!("caps cut {} claim(s) at the per-participant cap, {} at outcome caps, {} at the provider cap", cut.0, cut.1, cut.2));
+        trace.push(format!(
+            "caps cut {} claim(s) at the per-participant cap, {} at outcome caps, {} at the provider cap",
+            cut.0, cut.1, cut.2
+        ));
     }
     trace.push(format!("{} participants, {} claims: {}", b.participants.len(), claims.len(), money(total)));
     (if total.is_zero() { Status::NotMet } else { Status::Paid }, total)
@@ -489,7 +537,14 @@ fn baseline_relative(r: &BaselineRelative, b: &BeneficiaryInputs, trace: &mut Ve
     // Whole points only: "per each additional 1% point".
     let points = ((counted - reference) / point).trunc();
     let per_point = number(r.per_point.split(' ').next().unwrap_or_default());
-    trace.push(format!("({} − {}) / {} = {} whole point(s) × {}", counted.normalize(), reference.normalize(), point.normalize(), points, money(per_point)));
+    trace.push(format!(
+        "({} − {}) / {} = {} whole point(s) × {}",
+        counted.normalize(),
+        reference.normalize(),
+        point.normalize(),
+        points,
+        money(per_point)
+    ));
     if points > Decimal::ZERO {
         return (Status::Paid, points * per_point);
     }
@@ -522,10 +577,18 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
                     r.interpretation.clone(),
                     cost_share(r, b, &mut trace),
                 ),
-                RuleSpec::ResultPremium(r) => (r.id.clone(), "result_premium", "grant", Some(r.interpretation.clone()), premium(r, b, earlier, &mut trace)),
-                RuleSpec::Matching(r) => (r.id.clone(), "matching", "grant", r.interpretation.clone(), matching(r, b, &mut trace, &mut flags)),
-                RuleSpec::RateCard(r) => (r.id.clone(), "rate_card", "grant", r.interpretation.clone(), rate_card(r, b, as_of, &mut trace)),
-                RuleSpec::BaselineRelative(r) => (r.id.clone(), "baseline_relative", "grant", r.interpretation.clone(), baseline_relative(r, b, &mut trace)),
+                RuleSpec::ResultPremium(r) => {
+                    (r.id.clone(), "result_premium", "grant", Some(r.interpretation.clone()), premium(r, b, earlier, &mut trace))
+                }
+                RuleSpec::Matching(r) => {
+                    (r.id.clone(), "matching", "grant", r.interpretation.clone(), matching(r, b, &mut trace, &mut flags))
+                }
+                RuleSpec::RateCard(r) => {
+                    (r.id.clone(), "rate_card", "grant", r.interpretation.clone(), rate_card(r, b, as_of, &mut trace))
+                }
+                RuleSpec::BaselineRelative(r) => {
+                    (r.id.clone(), "baseline_relative", "grant", r.interpretation.clone(), baseline_relative(r, b, &mut trace))
+                }
                 RuleSpec::Clawback(_) => continue,
             };
             let claim = rounding.cents(raw);
@@ -574,7 +637,13 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
     let mut parts: Vec<Vec<i64>> = granted
         .iter()
         .zip(&lines)
-        .map(|(&g, l)| if l.claim.is_sign_negative() { split(-cents(l.claim), &shares).into_iter().map(|c| -c).collect() } else { split(g, &shares) })
+        .map(|(&g, l)| {
+            if l.claim.is_sign_negative() {
+                split(-cents(l.claim), &shares).into_iter().map(|c| -c).collect()
+            } else {
+                split(g, &shares)
+            }
+        })
         .collect();
     for (p, (payer, _, commitment)) in programme.payers.iter().enumerate() {
         if let Some(limit) = commitment {
@@ -587,7 +656,11 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
                         row[p] = c;
                     }
                 }
-                notes.push(format!("payer {payer}: share {} exceeds its commitment {}: cut pro rata", money(from_cents(total)), money(*limit)));
+                notes.push(format!(
+                    "payer {payer}: share {} exceeds its commitment {}: cut pro rata",
+                    money(from_cents(total)),
+                    money(*limit)
+                ));
             }
         }
     }
@@ -599,7 +672,11 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             continue;
         }
         if *g != cents(line.claim) {
-            line.trace.push(format!("budget: {} of the {} claimed (scaled with every other line)", money(from_cents(*g)), money(line.claim)));
+            line.trace.push(format!(
+                "budget: {} of the {} claimed (scaled with every other line)",
+                money(from_cents(*g)),
+                money(line.claim)
+            ));
         }
         line.payers = programme.payers.iter().zip(row).map(|((id, _, _), c)| (id.clone(), from_cents(*c))).collect();
         let split: Vec<String> = line.payers.iter().map(|(id, a)| format!("{id} {}", money(*a))).collect();
@@ -607,7 +684,11 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             line.trace.push(format!("paid by {}", split.join(", ")));
         }
         if paid != *g {
-            line.trace.push(format!("payer commitments cut the line from {} to {}", money(from_cents(*g)), money(from_cents(paid))));
+            line.trace.push(format!(
+                "payer commitments cut the line from {} to {}",
+                money(from_cents(*g)),
+                money(from_cents(paid))
+            ));
         }
         line.amount = from_cents(paid);
         if line.status == Status::Paid && paid < cents(line.claim) {
@@ -631,7 +712,10 @@ fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: 
         let share = r.share.as_deref().map(number).unwrap_or(Decimal::ONE);
         for b in beneficiaries {
             let Some(source) = lines.iter().find(|l| l.beneficiary == b.id && l.rule == r.applies_to).cloned() else { continue };
-            let mut trace = vec![format!("condition: closure within {} months after the end of support (as of {as_of})", r.if_ceased_within_months)];
+            let mut trace = vec![format!(
+                "condition: closure within {} months after the end of support (as of {as_of})",
+                r.if_ceased_within_months
+            )];
             let triggered = match (b.support_end, b.closed_on) {
                 (Some(end), Some(closed)) => {
                     let limit = end.checked_add_months(chrono::Months::new(r.if_ceased_within_months)).unwrap_or(end);
@@ -648,9 +732,16 @@ fn clawbacks(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: 
                 }
             };
             let (status, amount, payers) = if triggered && source.amount > Decimal::ZERO {
-                let parts: Vec<(String, Decimal)> = source.payers.iter().map(|(id, a)| (id.clone(), -programme.file.rounding.cents(*a * share))).collect();
+                let parts: Vec<(String, Decimal)> =
+                    source.payers.iter().map(|(id, a)| (id.clone(), -programme.file.rounding.cents(*a * share))).collect();
                 let total: Decimal = parts.iter().map(|p| p.1).sum();
-                trace.push(format!("recover {} of the {} paid under {}: {}", pct(share), money(source.amount), r.applies_to, money(total)));
+                trace.push(format!(
+                    "recover {} of the {} paid under {}: {}",
+                    pct(share),
+                    money(source.amount),
+                    r.applies_to,
+                    money(total)
+                ));
                 (Status::Recovered, total, parts)
             } else {
                 (Status::NotMet, Decimal::ZERO, programme.payers.iter().map(|p| (p.0.clone(), Decimal::ZERO)).collect())

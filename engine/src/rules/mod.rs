@@ -15,14 +15,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use impatto_datasets::schema::Table;
 use impatto_datasets::PanelSource;
+use impatto_datasets::schema::Table;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use evaluate::{BeneficiaryInputs, Campaign, Evaluation, IndicatorValue, OutcomeEvent};
-use programme::RuleSpec;
 use programme::Programme;
+use programme::RuleSpec;
 
 /// Load a programme file, checking indicator ids against the catalogue.
 pub fn load_programme(path: &Path, catalogue: &[impatto_indicators::LoadedDefinition]) -> Result<Programme> {
@@ -40,9 +40,10 @@ pub fn period<'a>(programme: &'a Programme, id: Option<&str>) -> Result<(&'a pro
         })?,
         None => programme.file.periods.last().ok_or_else(|| Error::Request(format!("{}: no periods", programme.path)))?,
     };
-    let date = p.as_of.date.and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)).ok_or_else(|| {
-        Error::Request(format!("{}: period `{}`: expected as_of = YYYY-MM-DD, found {}", programme.path, p.id, p.as_of))
-    })?;
+    let date =
+        p.as_of.date.and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)).ok_or_else(|| {
+            Error::Request(format!("{}: period `{}`: expected as_of = YYYY-MM-DD, found {}", programme.path, p.id, p.as_of))
+        })?;
     Ok((p, date))
 }
 
@@ -91,7 +92,10 @@ fn indicator_values(
     };
     for r in impatto_indicators::compute(catalogue, source, &request, |_| {})?.results {
         let id = r.group.iter().find(|(k, _)| k == "beneficiary_id").map(|(_, v)| v.clone()).unwrap_or_default();
-        values.insert((r.indicator.clone(), id), IndicatorValue { value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit });
+        values.insert(
+            (r.indicator.clone(), id),
+            IndicatorValue { value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit },
+        );
     }
     Ok(values)
 }
@@ -111,7 +115,14 @@ pub fn inputs(
     let selected = source.scan(Table::Beneficiaries)?.filter(filter);
     let df = selected
         .clone()
-        .select([col("beneficiary_id"), col("eligible_costs_cents"), col("support_end"), col("ceased_on"), col("cessation_reason"), col("reactivated_on")])
+        .select([
+            col("beneficiary_id"),
+            col("eligible_costs_cents"),
+            col("support_end"),
+            col("ceased_on"),
+            col("cessation_reason"),
+            col("reactivated_on"),
+        ])
         .sort(["beneficiary_id"], SortMultipleOptions::default())
         .collect()
         .map_err(frame_err("beneficiaries"))?;
@@ -137,9 +148,17 @@ pub fn inputs(
             .collect()
             .map_err(frame_err("campaigns"))?;
         let mut out: BTreeMap<String, Campaign> = BTreeMap::new();
-        let (b, o, c, budget, raised) = (col_of(&df, "beneficiary_id")?, col_of(&df, "opened_on")?, col_of(&df, "closed_on")?, col_of(&df, "project_budget_cents")?, col_of(&df, "raised_cents")?);
+        let (b, o, c, budget, raised) = (
+            col_of(&df, "beneficiary_id")?,
+            col_of(&df, "opened_on")?,
+            col_of(&df, "closed_on")?,
+            col_of(&df, "project_budget_cents")?,
+            col_of(&df, "raised_cents")?,
+        );
         for i in 0..df.height() {
-            if let (Some(id), Some(opened_on), Some(closed_on), Some(bu), Some(ra)) = (str_at(b, i), date_at(o, i), date_at(c, i), i64_at(budget, i), i64_at(raised, i)) {
+            if let (Some(id), Some(opened_on), Some(closed_on), Some(bu), Some(ra)) =
+                (str_at(b, i), date_at(o, i), date_at(c, i), i64_at(budget, i), i64_at(raised, i))
+            {
                 out.insert(id, Campaign { opened_on, closed_on, budget: money::from_cents(bu), raised: money::from_cents(ra) });
             }
         }
@@ -160,7 +179,14 @@ pub fn inputs(
             .sort(["beneficiary_id", "participant_id", "achieved_on"], SortMultipleOptions::default())
             .collect()
             .map_err(frame_err("outcomes"))?;
-        let (p, b, e, a, l, v) = (col_of(&df, "participant_id")?, col_of(&df, "beneficiary_id")?, col_of(&df, "outcome")?, col_of(&df, "achieved_on")?, col_of(&df, "lapsed_on")?, col_of(&df, "verified")?);
+        let (p, b, e, a, l, v) = (
+            col_of(&df, "participant_id")?,
+            col_of(&df, "beneficiary_id")?,
+            col_of(&df, "outcome")?,
+            col_of(&df, "achieved_on")?,
+            col_of(&df, "lapsed_on")?,
+            col_of(&df, "verified")?,
+        );
         for i in 0..df.height() {
             let (Some(pid), Some(bid)) = (str_at(p, i), str_at(b, i)) else { continue };
             let list = outcomes.entry(bid).or_default();
@@ -226,7 +252,12 @@ pub fn inputs(
 }
 
 /// Evaluate a programme over a panel for one period.
-pub fn run(programme: &Programme, source: &PanelSource, catalogue: &[impatto_indicators::LoadedDefinition], period_id: Option<&str>) -> Result<statement::Statement> {
+pub fn run(
+    programme: &Programme,
+    source: &PanelSource,
+    catalogue: &[impatto_indicators::LoadedDefinition],
+    period_id: Option<&str>,
+) -> Result<statement::Statement> {
     let (period, as_of) = period(programme, period_id)?;
     let beneficiaries = inputs(programme, source, catalogue, as_of)?;
     let evaluation: Evaluation = evaluate::evaluate(programme, &beneficiaries, as_of);

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::money::{parse_amount, parse_share, Rounding};
+use super::money::{Rounding, parse_amount, parse_share};
 
 /// How claims are cut when they exceed the budget.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
@@ -367,12 +367,13 @@ impl Ctx<'_> {
             Some((n, c)) if c.chars().all(|ch| ch.is_ascii_uppercase()) && c.len() == 3 => (n, Some(c)),
             _ => (t, None),
         };
-        if let Some(code) = code {
-            if code != currency {
-                return Err(self.at(&[s], format!("{field}: currency mismatch: the programme is in {currency}, found \"{s}\"")));
-            }
+        if let Some(code) = code
+            && code != currency
+        {
+            return Err(self.at(&[s], format!("{field}: currency mismatch: the programme is in {currency}, found \"{s}\"")));
         }
-        let d = parse_amount(number).ok_or_else(|| self.at(&[s], format!("{field}: expected an amount like \"35000.00\", found \"{s}\"")))?;
+        let d = parse_amount(number)
+            .ok_or_else(|| self.at(&[s], format!("{field}: expected an amount like \"35000.00\", found \"{s}\"")))?;
         if d.is_sign_negative() {
             return Err(self.at(&[s], format!("{field}: expected an amount ≥ 0, found \"{s}\"")));
         }
@@ -380,7 +381,8 @@ impl Ctx<'_> {
     }
 
     fn share(&self, field: &str, s: &str) -> Result<Decimal, RuleError> {
-        let d = parse_share(s).ok_or_else(|| self.at(&[s], format!("{field}: expected a share like \"50%\" or \"0.5\", found \"{s}\"")))?;
+        let d = parse_share(s)
+            .ok_or_else(|| self.at(&[s], format!("{field}: expected a share like \"50%\" or \"0.5\", found \"{s}\"")))?;
         if d.is_sign_negative() || d > Decimal::ONE {
             return Err(self.at(&[s], format!("{field}: expected a share from 0% to 100%, found \"{s}\"")));
         }
@@ -405,22 +407,31 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Pr
         return Err(ck.at(&["currency ="], format!("currency: expected an ISO 4217 code like \"EUR\", found \"{cur}\"")));
     }
     if parsed.budget.trim().starts_with('-') {
-        return Err(ck.at(&["budget ="], format!("budget: expected an amount ≥ 0, found \"{}\" (a negative budget)", parsed.budget)));
+        return Err(
+            ck.at(&["budget ="], format!("budget: expected an amount ≥ 0, found \"{}\" (a negative budget)", parsed.budget))
+        );
     }
     let budget = ck.amount("budget", &parsed.budget, cur)?;
     if parsed.periods.is_empty() {
-        return Err(ck.at(&["periods"], "periods: expected at least one period, e.g. periods = [{ id = \"2020\", as_of = 2020-12-31 }]".into()));
+        return Err(ck.at(
+            &["periods"],
+            "periods: expected at least one period, e.g. periods = [{ id = \"2020\", as_of = 2020-12-31 }]".into(),
+        ));
     }
     let mut payers = Vec::new();
     let mut total = Decimal::ZERO;
     for p in &parsed.payers {
         let share = ck.share(&format!("payer {}: share", p.id), &p.share)?;
-        let commitment = p.commitment.as_deref().map(|c| ck.amount(&format!("payer {}: commitment", p.id), c, cur)).transpose()?;
+        let commitment =
+            p.commitment.as_deref().map(|c| ck.amount(&format!("payer {}: commitment", p.id), c, cur)).transpose()?;
         total += share;
         payers.push((p.id.clone(), share, commitment));
     }
     if parsed.payers.is_empty() || total != Decimal::ONE {
-        return Err(ck.at(&["[[payers]]"], format!("payers: expected shares totalling 100%, found {}%", (total * Decimal::ONE_HUNDRED).normalize())));
+        return Err(ck.at(
+            &["[[payers]]"],
+            format!("payers: expected shares totalling 100%, found {}%", (total * Decimal::ONE_HUNDRED).normalize()),
+        ));
     }
     let mut ids = BTreeSet::new();
     for rule in &parsed.rules {
@@ -430,10 +441,13 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Pr
                 if let Some(c) = &r.cap {
                     ck.amount(&format!("rule {}: cap", r.id), c, cur)?;
                 }
-                if let Some(i) = &r.instrument {
-                    if i != "grant" && i != "loan" {
-                        return Err(ck.at(&["instrument"], format!("rule {}: instrument: expected `grant` or `loan`, found `{i}`", r.id)));
-                    }
+                if let Some(i) = &r.instrument
+                    && i != "grant"
+                    && i != "loan"
+                {
+                    return Err(
+                        ck.at(&["instrument"], format!("rule {}: instrument: expected `grant` or `loan`, found `{i}`", r.id))
+                    );
                 }
                 &r.id
             }
@@ -464,11 +478,19 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Pr
                         let cap = ck.amount(&f(&format!("cap of {}", p.outcome)), c, cur)?;
                         let price = parse_amount(p.price.trim().split(' ').next().unwrap_or_default()).unwrap_or_default();
                         if cap < price {
-                            return Err(ck.at(&[&format!("\"{}\"", p.outcome)], f(&format!("the cap of {} ({c}) is below its price ({}): nothing could ever be paid", p.outcome, p.price))));
+                            return Err(ck.at(
+                                &[&format!("\"{}\"", p.outcome)],
+                                f(&format!(
+                                    "the cap of {} ({c}) is below its price ({}): nothing could ever be paid",
+                                    p.outcome, p.price
+                                )),
+                            ));
                         }
                     }
                     if !outcomes.insert(p.outcome.clone()) {
-                        return Err(ck.at(&[&format!("\"{}\"", p.outcome)], f(&format!("outcome `{}` is priced twice", p.outcome))));
+                        return Err(
+                            ck.at(&[&format!("\"{}\"", p.outcome)], f(&format!("outcome `{}` is priced twice", p.outcome)))
+                        );
                     }
                 }
                 for (field, cap) in [("per_participant_cap", &r.per_participant_cap), ("per_provider_cap", &r.per_provider_cap)] {
@@ -485,21 +507,24 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Pr
                 }
                 let baseline = ck.number(&f("baseline"), &r.baseline)?;
                 ck.amount(&f("per_point"), &r.per_point, cur)?;
-                if let Some(p) = &r.point {
-                    if ck.number(&f("point"), p)? <= Decimal::ZERO {
-                        return Err(ck.at(&["point"], f(&format!("point: expected a positive size, found {p}"))));
-                    }
+                if let Some(p) = &r.point
+                    && ck.number(&f("point"), p)? <= Decimal::ZERO
+                {
+                    return Err(ck.at(&["point"], f(&format!("point: expected a positive size, found {p}"))));
                 }
-                if let Some(c) = &r.ceiling {
-                    if ck.number(&f("ceiling"), c)? <= baseline {
-                        return Err(ck.at(&["ceiling"], f(&format!("the ceiling ({c}) must be above the baseline ({})", r.baseline))));
-                    }
+                if let Some(c) = &r.ceiling
+                    && ck.number(&f("ceiling"), c)? <= baseline
+                {
+                    return Err(ck.at(&["ceiling"], f(&format!("the ceiling ({c}) must be above the baseline ({})", r.baseline))));
                 }
                 &r.id
             }
             RuleSpec::Clawback(r) => {
                 if !ids.contains(&r.applies_to) {
-                    return Err(ck.at(&[&format!("\"{}\"", r.applies_to)], format!("rule {}: applies_to: expected the id of a rule listed above, found `{}`", r.id, r.applies_to)));
+                    return Err(ck.at(
+                        &[&format!("\"{}\"", r.applies_to)],
+                        format!("rule {}: applies_to: expected the id of a rule listed above, found `{}`", r.id, r.applies_to),
+                    ));
                 }
                 if let Some(sh) = &r.share {
                     ck.share(&format!("rule {}: share", r.id), sh)?;
@@ -539,13 +564,19 @@ fn check_premium(ck: &Ctx, r: &ResultPremium, cur: &str, indicators: &BTreeSet<S
     for t in &r.targets {
         if !indicators.contains(&t.indicator) {
             let known: Vec<&str> = indicators.iter().map(String::as_str).collect();
-            return Err(ck.at(&[&format!("\"{}\"", t.indicator)], format!("{}: unknown indicator `{}` (known: {})", f("targets"), t.indicator, known.join(", "))));
+            return Err(ck.at(
+                &[&format!("\"{}\"", t.indicator)],
+                format!("{}: unknown indicator `{}` (known: {})", f("targets"), t.indicator, known.join(", ")),
+            ));
         }
         let target = ck.number(&f("at_least"), &t.at_least)?;
         if let Some(fl) = &t.floor {
             let floor = ck.number(&f("floor"), fl)?;
             if floor >= target {
-                return Err(ck.at(&[&format!("floor = \"{fl}\""), &format!("\"{}\"", t.indicator)], format!("{}: the floor ({fl}) must be below the target ({})", f("floor"), t.at_least)));
+                return Err(ck.at(
+                    &[&format!("floor = \"{fl}\""), &format!("\"{}\"", t.indicator)],
+                    format!("{}: the floor ({fl}) must be below the target ({})", f("floor"), t.at_least),
+                ));
             }
         }
         if let Some(w) = &t.weight {
@@ -570,17 +601,26 @@ fn check_premium(ck: &Ctx, r: &ResultPremium, cur: &str, indicators: &BTreeSet<S
             let to = t.to.as_deref().map(|x| ck.number(&f("tiers.to"), x)).transpose()?;
             if let Some(to) = to {
                 if to <= from {
-                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tier [{}, {}) is empty or reversed", t.from, t.to.as_deref().unwrap_or("")))));
+                    return Err(ck.at(
+                        &[&format!("\"{}\"", t.from)],
+                        f(&format!("tier [{}, {}) is empty or reversed", t.from, t.to.as_deref().unwrap_or(""))),
+                    ));
                 }
             } else if i + 1 != r.tiers.len() {
                 return Err(ck.at(&[&format!("\"{}\"", t.from)], f("only the last tier may be open-ended (no `to`)")));
             }
             if let Some((prev, prev_text)) = previous_to {
                 if from < prev {
-                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tiers overlap: a band starts at {} before the previous one ends at {prev_text}", t.from))));
+                    return Err(ck.at(
+                        &[&format!("\"{}\"", t.from)],
+                        f(&format!("tiers overlap: a band starts at {} before the previous one ends at {prev_text}", t.from)),
+                    ));
                 }
                 if from > prev {
-                    return Err(ck.at(&[&format!("\"{}\"", t.from)], f(&format!("tiers leave a gap: [{prev_text}, {}) is in no band", t.from))));
+                    return Err(ck.at(
+                        &[&format!("\"{}\"", t.from)],
+                        f(&format!("tiers leave a gap: [{prev_text}, {}) is in no band", t.from)),
+                    ));
                 }
             }
             previous_to = to.zip(t.to.as_deref());

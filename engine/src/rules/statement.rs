@@ -8,7 +8,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::evaluate::{Evaluation, Line};
 use super::programme::Programme;
@@ -82,10 +82,13 @@ impl Statement {
             e.0 += l.claim;
             e.1 += l.amount;
         }
-        order.into_iter().map(|r| {
-            let (c, p) = sums.get(&r).copied().unwrap_or_default();
-            (r, c, p)
-        }).collect()
+        order
+            .into_iter()
+            .map(|r| {
+                let (c, p) = sums.get(&r).copied().unwrap_or_default();
+                (r, c, p)
+            })
+            .collect()
     }
 
     /// (payer, paid) in payer order.
@@ -93,12 +96,15 @@ impl Statement {
         self.payers
             .iter()
             .enumerate()
-            .map(|(i, id)| (id.clone(), self.evaluation.lines.iter().map(|l| l.payers.get(i).map(|p| p.1).unwrap_or_default()).sum()))
+            .map(|(i, id)| {
+                (id.clone(), self.evaluation.lines.iter().map(|l| l.payers.get(i).map(|p| p.1).unwrap_or_default()).sum())
+            })
             .collect()
     }
 
     fn line_json(&self, l: &Line) -> Value {
-        let payers: serde_json::Map<String, Value> = l.payers.iter().map(|(id, a)| (id.clone(), Value::String(money(*a)))).collect();
+        let payers: serde_json::Map<String, Value> =
+            l.payers.iter().map(|(id, a)| (id.clone(), Value::String(money(*a)))).collect();
         json!({
             "beneficiary": l.beneficiary,
             "rule": l.rule,
@@ -156,7 +162,9 @@ impl Statement {
             text("rule", &|l| l.rule.clone()),
             text("kind", &|l| l.kind.to_string()),
             text("instrument", &|l| l.instrument.to_string()),
-            text("status", &|l| serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+            text("status", &|l| {
+                serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            }),
             amount("claim", &|l| l.claim),
             amount("amount", &|l| l.amount),
         ];
@@ -180,7 +188,10 @@ impl Statement {
     pub fn to_csv(&self) -> Result<Vec<u8>> {
         let mut df = self.frame(false)?;
         let mut buf = Vec::new();
-        CsvWriter::new(&mut buf).include_header(true).finish(&mut df).map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+        CsvWriter::new(&mut buf)
+            .include_header(true)
+            .finish(&mut df)
+            .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
         Ok(buf)
     }
 
@@ -199,7 +210,14 @@ impl Statement {
         let _ = writeln!(out, "{} ({}) — period {} as of {}", self.name, self.programme, self.period, self.as_of);
         let _ = writeln!(out, "rules {} {}", self.rule_file, self.rule_hash);
         let _ = writeln!(out, "data  {} · impatto {}", self.input_hash, self.engine_version);
-        let _ = writeln!(out, "\nbudget {} {c} · claimed {} · paid {} · unfunded {}", money(self.budget), money(self.evaluation.claimed), money(self.evaluation.paid), money(self.evaluation.unfunded));
+        let _ = writeln!(
+            out,
+            "\nbudget {} {c} · claimed {} · paid {} · unfunded {}",
+            money(self.budget),
+            money(self.evaluation.claimed),
+            money(self.evaluation.paid),
+            money(self.evaluation.unfunded)
+        );
         if !self.evaluation.recovered.is_zero() {
             let _ = writeln!(out, "recovered by clawbacks {} (included, negative, in paid)", money(self.evaluation.recovered));
         }
@@ -224,7 +242,15 @@ impl Statement {
         let _ = writeln!(out, "\n{:<22} {:<24} {:<12} {:>14} {:>14}", "beneficiary", "rule", "status", "claim", "paid");
         for l in &self.evaluation.lines {
             let status = serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            let _ = writeln!(out, "{:<22} {:<24} {:<12} {:>14} {:>14}", l.beneficiary, l.rule, status, money(l.claim), money(l.amount));
+            let _ = writeln!(
+                out,
+                "{:<22} {:<24} {:<12} {:>14} {:>14}",
+                l.beneficiary,
+                l.rule,
+                status,
+                money(l.claim),
+                money(l.amount)
+            );
         }
         out
     }

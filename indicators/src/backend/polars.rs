@@ -6,12 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use impatto_datasets::schema::Table;
 use impatto_datasets::PanelSource;
+use impatto_datasets::schema::Table;
 use polars::prelude::*;
 
 use super::Backend;
-use crate::definition::{Condition, Op, TakeoverRule, JOINED_BENEFICIARY_COLUMNS};
+use crate::definition::{Condition, JOINED_BENEFICIARY_COLUMNS, Op, TakeoverRule};
 use crate::error::{Error, Result};
 use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, Predicate, SurvivalRow, Value};
 
@@ -34,7 +34,9 @@ impl<'a> PolarsBackend<'a> {
             .column("month")
             .and_then(|c| c.i32().map(|c| c.get(0)))
             .map_err(|e| Error::Backend { indicator: "as-of date".into(), message: e.to_string() })?
-            .ok_or_else(|| Error::Request("the panel has no rows, so there is no default as-of date (hint: pass --as-of)".into()))?;
+            .ok_or_else(|| {
+                Error::Request("the panel has no rows, so there is no default as-of date (hint: pass --as-of)".into())
+            })?;
         let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(first.max(0) as u64);
         let next = date.checked_add_months(chrono::Months::new(1)).unwrap_or(date);
         Ok(first + (next - date).num_days() as i32 - 1)
@@ -69,8 +71,7 @@ fn month_index(e: Expr) -> Expr {
 
 /// Whole months from `from` to `to` (a month is complete when the day of month is reached).
 fn months_between(from: Expr, to: Expr) -> Expr {
-    month_index(to.clone()) - month_index(from.clone())
-        - when(to.dt().day().lt(from.dt().day())).then(lit(1)).otherwise(lit(0))
+    month_index(to.clone()) - month_index(from.clone()) - when(to.dt().day().lt(from.dt().day())).then(lit(1)).otherwise(lit(0))
 }
 
 fn as_of_lit(ctx: &Context) -> Expr {
@@ -94,22 +95,31 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
             let birth = col("birth_date");
             let entry = col("entry_date");
             let md = |e: Expr| e.clone().dt().month().cast(DataType::Int32) * lit(100) + e.dt().day().cast(DataType::Int32);
-            let from_birth = entry.clone().dt().year().cast(DataType::Int64) - birth.clone().dt().year().cast(DataType::Int64)
+            let from_birth = entry.clone().dt().year().cast(DataType::Int64)
+                - birth.clone().dt().year().cast(DataType::Int64)
                 - when(md(entry).lt(md(birth))).then(lit(1i64)).otherwise(lit(0i64));
             let age = col("age_at_entry").fill_null(from_birth);
             let a = || col("age_at_entry");
-            vec![vec![age.alias("age_at_entry")], vec![
-                when(a().lt(lit(18))).then(lit("<18"))
-                    .when(a().lt(lit(30))).then(lit("18-29"))
-                    .when(a().lt(lit(55))).then(lit("30-54"))
-                    .otherwise(lit("55+"))
-                    .alias("age_band_eu"),
-                when(a().lt(lit(25))).then(lit("<25"))
-                    .when(a().lt_eq(lit(54))).then(lit("25-54"))
-                    .otherwise(lit(">54"))
-                    .alias("age_band_esf"),
-                months_between(col("exit_date"), as_of_lit(ctx)).alias("months_since_exit"),
-            ]]
+            vec![
+                vec![age.alias("age_at_entry")],
+                vec![
+                    when(a().lt(lit(18)))
+                        .then(lit("<18"))
+                        .when(a().lt(lit(30)))
+                        .then(lit("18-29"))
+                        .when(a().lt(lit(55)))
+                        .then(lit("30-54"))
+                        .otherwise(lit("55+"))
+                        .alias("age_band_eu"),
+                    when(a().lt(lit(25)))
+                        .then(lit("<25"))
+                        .when(a().lt_eq(lit(54)))
+                        .then(lit("25-54"))
+                        .otherwise(lit(">54"))
+                        .alias("age_band_esf"),
+                    months_between(col("exit_date"), as_of_lit(ctx)).alias("months_since_exit"),
+                ],
+            ]
         }
         Table::Beneficiaries => vec![vec![
             months_between(col("founded_on"), col("support_start")).alias("months_founded_before_start"),
@@ -173,9 +183,10 @@ fn compare(left: Expr, op: Op, right: Expr) -> Expr {
 
 /// A closure not reactivated within 24 months, on or before the as-of date (Eurostat-OECD death).
 fn is_death(ctx: &Context) -> Expr {
-    let reactivated_soon = col("reactivated_on").is_not_null()
-        .and(months_between(col("ceased_on"), col("reactivated_on")).lt_eq(lit(24)));
-    col("cessation_reason").eq(lit("closure"))
+    let reactivated_soon =
+        col("reactivated_on").is_not_null().and(months_between(col("ceased_on"), col("reactivated_on")).lt_eq(lit(24)));
+    col("cessation_reason")
+        .eq(lit("closure"))
         .and(reactivated_soon.not())
         .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
         .fill_null(lit(false))
@@ -254,7 +265,11 @@ impl PolarsBackend<'_> {
                     Anchor::AsOf => lit(as_of_idx),
                     Anchor::Column(c) => month_index(col(c.as_str())) + lit(*offset_months),
                 };
-                wanted.push(units.clone().select([col("beneficiary_id"), target.alias("__month"), lit(i as i32).alias("__term")]));
+                wanted.push(units.clone().select([
+                    col("beneficiary_id"),
+                    target.alias("__month"),
+                    lit(i as i32).alias("__term"),
+                ]));
                 spread.push(col(measure.as_str()).filter(col("__term").eq(lit(i as i32))).sum().alias(format!("__v{i}")));
                 if !measures.contains(measure) {
                     measures.push(measure.clone());
@@ -262,7 +277,8 @@ impl PolarsBackend<'_> {
             }
         }
         if !wanted.is_empty() {
-            let wanted = concat(wanted, UnionArgs::default()).map_err(|e| Error::Backend { indicator: "panel lookup".into(), message: e.to_string() })?;
+            let wanted = concat(wanted, UnionArgs::default())
+                .map_err(|e| Error::Backend { indicator: "panel lookup".into(), message: e.to_string() })?;
             let mut select = vec![col("beneficiary_id"), month_index(col("month")).alias("__month")];
             select.extend(measures.iter().map(|m| col(m.as_str()).cast(DataType::Float64)));
             let hits = wanted
@@ -283,7 +299,11 @@ impl PolarsBackend<'_> {
                 let sums = self
                     .source
                     .scan(Table::Panel)?
-                    .select([col("beneficiary_id"), month_index(col("month")).alias("__month"), col(measure.as_str()).cast(DataType::Float64).alias(&name)])
+                    .select([
+                        col("beneficiary_id"),
+                        month_index(col("month")).alias("__month"),
+                        col(measure.as_str()).cast(DataType::Float64).alias(&name),
+                    ])
                     .filter(col("__month").lt_eq(lit(as_of_idx)))
                     .join(starts, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Inner))
                     .filter(col("__month").gt_eq(col("__from")))
@@ -296,14 +316,19 @@ impl PolarsBackend<'_> {
     }
 }
 
+/// Group key values as text, `None` for missing.
+type GroupKey = Vec<Option<String>>;
+
 fn key_strings(df: &DataFrame, keys: &[String], row: usize) -> Vec<Option<String>> {
     keys.iter()
-        .map(|k| df.column(k).ok().and_then(|c| c.get(row).ok()).and_then(|v| match v {
-            AnyValue::Null => None,
-            AnyValue::String(s) => Some(s.to_string()),
-            AnyValue::StringOwned(s) => Some(s.to_string()),
-            other => Some(other.to_string()),
-        }))
+        .map(|k| {
+            df.column(k).ok().and_then(|c| c.get(row).ok()).and_then(|v| match v {
+                AnyValue::Null => None,
+                AnyValue::String(s) => Some(s.to_string()),
+                AnyValue::StringOwned(s) => Some(s.to_string()),
+                other => Some(other.to_string()),
+            })
+        })
         .collect()
 }
 
@@ -325,7 +350,11 @@ impl PolarsBackend<'_> {
                     Aggregate::CountWhere(ps) => all(ps, ctx).cast(DataType::Float64).sum(),
                     Aggregate::Sum(v) => lookups.expr(v).sum(),
                 };
-                let aggs = vec![agg(numerator).alias("__num"), agg(denominator).alias("__den"), len().cast(DataType::UInt64).alias("__units")];
+                let aggs = vec![
+                    agg(numerator).alias("__num"),
+                    agg(denominator).alias("__den"),
+                    len().cast(DataType::UInt64).alias("__units"),
+                ];
                 let units = self.attach_lookups(units, &lookups, ctx)?;
                 Ok(if keys.is_empty() { units.select(aggs) } else { units.group_by(keys).agg(aggs) })
             }
@@ -376,7 +405,7 @@ impl Backend for PolarsBackend<'_> {
                 Ok(Aggregates::Rows(rows))
             }
             Output::Survival(_) => {
-                let mut groups: BTreeMap<Vec<Option<String>>, BTreeMap<i64, (u64, u64)>> = BTreeMap::new();
+                let mut groups: BTreeMap<GroupKey, BTreeMap<i64, (u64, u64)>> = BTreeMap::new();
                 let times = df.column("__time").and_then(|c| c.i64().cloned()).map_err(fail)?;
                 let events = df.column("__event").and_then(|c| c.bool().cloned()).map_err(fail)?;
                 let counts = df.column("__n").and_then(|c| c.u64().cloned()).map_err(fail)?;
@@ -384,11 +413,7 @@ impl Backend for PolarsBackend<'_> {
                     let key = key_strings(&df, &plan.group_keys, i);
                     let slot = groups.entry(key).or_default().entry(times.get(i).unwrap_or(0)).or_default();
                     let n = counts.get(i).unwrap_or(0);
-                    if events.get(i).unwrap_or(false) {
-                        slot.0 += n
-                    } else {
-                        slot.1 += n
-                    }
+                    if events.get(i).unwrap_or(false) { slot.0 += n } else { slot.1 += n }
                 }
                 Ok(Aggregates::Survival(
                     groups
