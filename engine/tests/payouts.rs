@@ -403,3 +403,63 @@ fn every_rule_kind_can_be_explained() {
         assert!(text.contains(&format!("total paid to {who}")), "{text}");
     }
 }
+
+#[test]
+fn a_payer_over_its_commitment_is_cut_and_the_shortfall_is_unfunded() {
+    let catalogue = impatto_indicators::builtin().expect("catalogue");
+    let text = std::fs::read_to_string(root().join("engine/tests/programmes/alpha-topup.toml")).expect("file");
+    let capped = text.replace("id = \"region\"\nshare = \"40%\"", "id = \"region\"\nshare = \"40%\"\ncommitment = \"15000.00\"");
+    assert_ne!(capped, text);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("capped.toml");
+    std::fs::write(&path, capped).expect("write");
+    let source = PanelSource::open(&[root().join("indicators/tests/fixtures/small")]).expect("panel");
+    let programme = load_programme(&path, &catalogue).expect("loads");
+    let s = run(&programme, &source, &catalogue, None).expect("runs");
+    let uncapped = statement("alpha-topup.toml", None);
+    let payer = |st: &impatto::rules::statement::Statement, id: &str| {
+        st.totals_by_payer().into_iter().find(|p| p.0 == id).expect("payer").1
+    };
+    // The region's 40% of 50,000.00 is cut to its 15,000.00 commitment; the city pays as before.
+    assert_eq!(payer(&s, "region"), d("15000.00"));
+    assert_eq!(payer(&s, "city"), payer(&uncapped, "city"));
+    assert_eq!(s.evaluation.paid, payer(&uncapped, "city") + d("15000.00"));
+    assert_eq!(s.evaluation.unfunded, s.evaluation.claimed - s.evaluation.paid);
+    assert!(
+        s.evaluation.notes.iter().any(|n| n.starts_with("payer region: share") && n.contains("exceeds its commitment 15000.00"))
+    );
+}
+
+mod caps {
+    use super::*;
+    use impatto::rules::evaluate::{BeneficiaryInputs, evaluate};
+    use proptest::prelude::*;
+
+    proptest! {
+        // A cost share never pays above its cap, pays the cap whenever share × costs reaches it,
+        // and the lines of a statement always sum to its total paid.
+        #[test]
+        fn cost_share_respects_its_cap(costs in prop::collection::vec(0i64..20_000_000, 1..12), share in 1u32..=100, cap in 1i64..10_000_000, budget in 0i64..50_000_000) {
+            let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
+            let text = format!(
+                "id = \"p\"\nname = \"p\"\ncurrency = \"EUR\"\nbudget = \"{}\"\ndata = {{ programme = \"x\" }}\nperiods = [{{ id = \"p\", as_of = 2024-12-31 }}]\n[[payers]]\nid = \"a\"\nshare = \"70%\"\n[[payers]]\nid = \"b\"\nshare = \"30%\"\n[[rules]]\nkind = \"cost_share\"\nid = \"g\"\nshare = \"{share}%\"\ncap = \"{}\"\n",
+                impatto::rules::money::from_cents(budget), impatto::rules::money::from_cents(cap)
+            );
+            let programme = impatto::rules::programme::parse("p.toml", &text, &ids).expect("parses");
+            let inputs: Vec<BeneficiaryInputs> = costs.iter().enumerate().map(|(i, c)| BeneficiaryInputs {
+                id: format!("B{i:02}"), eligible_costs: impatto::rules::money::from_cents(*c), ..Default::default()
+            }).collect();
+            let e = evaluate(&programme, &inputs, chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"));
+            let cap = impatto::rules::money::from_cents(cap);
+            for (l, c) in e.lines.iter().zip(&costs) {
+                prop_assert!(l.claim <= cap && l.amount <= l.claim);
+                let uncapped = impatto::rules::money::from_cents(*c) * Decimal::from(share) / Decimal::ONE_HUNDRED;
+                if uncapped >= cap { prop_assert_eq!(l.claim, cap); }
+                prop_assert_eq!(l.payers.iter().map(|p| p.1).sum::<Decimal>(), l.amount);
+            }
+            prop_assert!(e.paid <= impatto::rules::money::from_cents(budget));
+            prop_assert_eq!(e.lines.iter().map(|l| l.amount).sum::<Decimal>(), e.paid);
+            prop_assert_eq!(e.paid + e.unfunded, e.claimed);
+        }
+    }
+}
