@@ -100,12 +100,13 @@ pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggreg
             .into_iter()
             .flat_map(|g: SurvivalRow| {
                 let total: u64 = g.times.iter().map(|t| t.1 + t.2).sum();
-                let curve = kaplan_meier(&g.times, *conf_type, compiled.level);
+                let times: Vec<(f64, u64, u64)> = g.times.iter().map(|&(t, d, c)| (t as f64, d, c)).collect();
+                let curve = kaplan_meier(&times, *conf_type, compiled.level);
                 let group = key_pairs(keys, &g.key);
                 horizons
                     .iter()
                     .map(|&h| {
-                        let (surv, lower, upper, n_risk) = at_time(&curve, total, h as i64);
+                        let (surv, lower, upper, n_risk) = at_time(&curve, total, f64::from(h));
                         let events: u64 = g.times.iter().filter(|t| t.0 <= h as i64).map(|t| t.1).sum();
                         let mut r = base(group.clone());
                         r.horizon_months = Some(h);

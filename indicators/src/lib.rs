@@ -20,6 +20,7 @@ pub mod error;
 pub mod finish;
 pub mod plan;
 pub mod stats;
+pub mod study;
 
 use chrono::NaiveDate;
 use impatto_datasets::PanelSource;

@@ -39,7 +39,7 @@ pub fn clopper_pearson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct KmStep {
     /// Event or censoring time.
-    pub time: i64,
+    pub time: f64,
     /// Units at risk just before `time`.
     pub n_risk: u64,
     /// Deaths at `time`.
@@ -59,7 +59,7 @@ pub struct KmStep {
 /// Kaplan-Meier curve from (time, deaths, censored) sorted by time, Greenwood variance.
 ///
 /// At a tied time deaths come before censorings (the usual convention, as in R's survfit).
-pub fn kaplan_meier(times: &[(i64, u64, u64)], conf: ConfType, level: f64) -> Vec<KmStep> {
+pub fn kaplan_meier(times: &[(f64, u64, u64)], conf: ConfType, level: f64) -> Vec<KmStep> {
     let z = z_value(level);
     let mut at_risk: u64 = times.iter().map(|t| t.1 + t.2).sum();
     let mut surv = 1.0_f64;
@@ -81,7 +81,7 @@ pub fn kaplan_meier(times: &[(i64, u64, u64)], conf: ConfType, level: f64) -> Ve
     steps
 }
 
-fn interval(surv: f64, sigma: f64, z: f64, conf: ConfType) -> (Option<f64>, Option<f64>) {
+pub(crate) fn interval(surv: f64, sigma: f64, z: f64, conf: ConfType) -> (Option<f64>, Option<f64>) {
     if surv <= 0.0 || !sigma.is_finite() {
         return (None, None);
     }
@@ -107,7 +107,7 @@ fn interval(surv: f64, sigma: f64, z: f64, conf: ConfType) -> (Option<f64>, Opti
 
 /// The curve at time t: the last step at or before t (Ŝ = 1 before the first death), and the
 /// number still at risk just after t (R's `summary(fit, times = t)` reports those at risk at t).
-pub fn at_time(curve: &[KmStep], total: u64, t: i64) -> (f64, Option<f64>, Option<f64>, u64) {
+pub fn at_time(curve: &[KmStep], total: u64, t: f64) -> (f64, Option<f64>, Option<f64>, u64) {
     let last = curve.iter().rev().find(|s| s.time <= t);
     let n_risk = curve.iter().find(|s| s.time >= t).map(|s| s.n_risk).unwrap_or(0);
     let n_risk = if curve.is_empty() { total } else { n_risk };
@@ -157,7 +157,7 @@ mod tests {
     // Greenwood Σ at 2: 1/(5·4) + 2/(4·2) = 0.05 + 0.25 = 0.3; SE(S(2)) = 0.4·√0.3.
     #[test]
     fn kaplan_meier_by_hand() {
-        let curve = kaplan_meier(&[(1, 1, 0), (2, 2, 0), (3, 0, 1), (4, 1, 0)], ConfType::LogLog, 0.95);
+        let curve = kaplan_meier(&[(1.0, 1, 0), (2.0, 2, 0), (3.0, 0, 1), (4.0, 1, 0)], ConfType::LogLog, 0.95);
         let s: Vec<f64> = curve.iter().map(|c| c.surv).collect();
         assert_eq!(s, vec![0.8, 0.4, 0.4, 0.0]);
         assert_eq!(curve.iter().map(|c| c.n_risk).collect::<Vec<_>>(), vec![5, 4, 2, 1]);
@@ -167,9 +167,9 @@ mod tests {
         assert!((curve[1].lower.expect("defined") - 0.4f64.powf(w.exp())).abs() < 1e-12);
         assert!((curve[1].upper.expect("defined") - 0.4f64.powf((-w).exp())).abs() < 1e-12);
         assert_eq!(curve[3].lower, None, "log-log is undefined at S = 0");
-        let (s3, _, _, n3) = at_time(&curve, 5, 3);
+        let (s3, _, _, n3) = at_time(&curve, 5, 3.0);
         assert_eq!((s3, n3), (0.4, 2));
-        let (s0, lo0, _, n0) = at_time(&curve, 5, 0);
+        let (s0, lo0, _, n0) = at_time(&curve, 5, 0.0);
         assert_eq!((s0, lo0, n0), (1.0, Some(1.0), 5));
     }
 }

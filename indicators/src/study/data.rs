@@ -1,0 +1,64 @@
+//! Reading a user's file (CSV or Parquet) by column name, with clear errors.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+
+fn request(msg: String) -> Error {
+    Error::Request(msg)
+}
+
+/// Read the named columns of a CSV or Parquet file.
+pub fn read(path: &Path, columns: &[&str]) -> Result<DataFrame> {
+    let display = path.display().to_string();
+    let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
+    let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let lf = if is_parquet {
+        LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
+    } else {
+        LazyCsvReader::new(pl).with_has_header(true).finish()
+    }
+    .map_err(|e| request(format!("{display}: {e}")))?;
+    let mut lf = lf;
+    let schema = lf.collect_schema().map_err(|e| request(format!("{display}: {e}")))?;
+    for c in columns {
+        if schema.get(c).is_none() {
+            let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+            return Err(request(format!("{display}: expected a column `{c}`, found only {}", names.join(", "))));
+        }
+    }
+    lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect().map_err(|e| request(format!("{display}: {e}")))
+}
+
+/// A numeric column as f64 (nulls kept as None); a text column is an error naming it.
+pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>>> {
+    let c = df.column(name).map_err(|e| request(format!("{file}: {e}")))?;
+    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
+        return Err(request(format!("{file}: column `{name}`: expected numbers, found {}", c.dtype())));
+    }
+    let f = c.cast(&DataType::Float64).map_err(|e| request(format!("{file}: column `{name}`: {e}")))?;
+    Ok(f.f64().map_err(|e| request(format!("{file}: {e}")))?.iter().collect())
+}
+
+/// Any column as text labels (numbers printed as written), nulls kept as None.
+pub fn labels(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<String>>> {
+    let c = df.column(name).map_err(|e| request(format!("{file}: {e}")))?;
+    let s = c.cast(&DataType::String).map_err(|e| request(format!("{file}: column `{name}`: {e}")))?;
+    Ok(s.str().map_err(|e| request(format!("{file}: {e}")))?.iter().map(|v| v.map(String::from)).collect())
+}
+
+/// An event indicator: 1/0, true/false. Anything else is an error with the row.
+pub fn events(values: &[Option<f64>], name: &str, file: &str) -> Result<Vec<Option<bool>>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            None => Ok(None),
+            Some(x) if *x == 0.0 => Ok(Some(false)),
+            Some(x) if *x == 1.0 => Ok(Some(true)),
+            Some(x) => Err(request(format!("{file}: column `{name}`, row {}: expected 0 or 1 (1 = event), found {x}", i + 1))),
+        })
+        .collect()
+}

@@ -1,0 +1,226 @@
+//! Statistics for impact studies against R. Every expected number below was printed by
+//! `tests/fixtures/studies/reference.R` (R 4 with survival and sandwich; output kept in
+//! `reference.out`). Tolerance: 1e-9 relative on estimates, standard errors, intervals and
+//! p-values; counts exact.
+
+// Reference values are copied digit for digit from R's 17-significant-digit output, so they can
+// be traced to reference.out.
+#![allow(clippy::excessive_precision)]
+
+use std::path::{Path, PathBuf};
+
+use impatto_indicators::definition::ConfType;
+use impatto_indicators::study::did::{Observation, SeType, estimate};
+use impatto_indicators::study::{data, means, survival};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/studies").join(name)
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    let tol = 1e-9 * b.abs().max(1e-300);
+    assert!((a - b).abs() <= tol, "{what}: {a} vs R {b}");
+}
+
+struct Data {
+    times: Vec<f64>,
+    events: Vec<bool>,
+    groups: Vec<String>,
+}
+
+fn load(file: &str, time: &str, event: &str, by: &str) -> Data {
+    let path = fixture(file);
+    let df = data::read(&path, &[time, event, by]).expect("reads");
+    let t = data::numbers(&df, time, file).expect("time");
+    let e = data::events(&data::numbers(&df, event, file).expect("event"), event, file).expect("0/1");
+    let g = data::labels(&df, by, file).expect("group");
+    let mut d = Data { times: vec![], events: vec![], groups: vec![] };
+    for ((t, e), g) in t.into_iter().zip(e).zip(g) {
+        if let (Some(t), Some(e), Some(g)) = (t, e, g) {
+            d.times.push(t);
+            d.events.push(e);
+            d.groups.push(format!("{by}={g}"));
+        }
+    }
+    d
+}
+
+#[test]
+fn kaplan_meier_at_times_matches_survfit_for_every_conf_type() {
+    let d = load("rossi.csv", "week", "arrest", "fin");
+    // summary(survfit(Surv(week, arrest) ~ fin, rossi, conf.type = …), times = c(10, 20, 52)):
+    // (n.risk, n.event, surv, std.err) are the same for every conf.type.
+    let common = [
+        (208, 9, 0.95833333333333348, 0.013596458477396682),
+        (196, 12, 0.90277777777777779, 0.020157948267921499),
+        (154, 45, 0.69444444444444420, 0.031342740758626378),
+        (210, 6, 0.97222222222222221, 0.011181617859714072),
+        (201, 13, 0.91203703703703687, 0.019272110931792392),
+        (168, 29, 0.77777777777777757, 0.028287504289850857),
+    ];
+    let limits = [
+        (
+            ConfType::LogLog,
+            [
+                (0.92145629345483593, 0.97810005934777366),
+                (0.85479223040505992, 0.93549998910134113),
+                (0.62828830759427456, 0.75119093345674071),
+                (0.93921897585735237, 0.98742401409139302),
+                (0.86556418575362637, 0.94296997964142182),
+                (0.71624377897406499, 0.82758045250518519),
+            ],
+        ),
+        (
+            ConfType::Log,
+            [
+                (0.93205186492507630, 0.98535587164090332),
+                (0.86412097619176087, 0.94316390702743558),
+                (0.63565250572858878, 0.75867409012569098),
+                (0.95055181573261371, 0.99438666439684265),
+                (0.87503589632251644, 0.95060278146659294),
+                (0.72426521890551121, 0.83524412855155916),
+            ],
+        ),
+        (
+            ConfType::Plain,
+            [
+                (0.93168476440034165, 0.98498190226632532),
+                (0.86326892517043008, 0.94228663038512550),
+                (0.63301380138076091, 0.75587508750812749),
+                (0.95030665392829283, 0.99413779051615159),
+                (0.87426439370466313, 0.94980968036941060),
+                (0.72233528815714765, 0.83322026739840749),
+            ],
+        ),
+    ];
+    for (conf, expected) in limits {
+        let strata = survival::fit(&d.times, &d.events, &d.groups, conf, 0.95).expect("fits");
+        let rows: Vec<survival::SummaryRow> = strata.iter().flat_map(|s| survival::summary_at(s, &[10.0, 20.0, 52.0])).collect();
+        assert_eq!(rows.len(), 6);
+        for (i, r) in rows.iter().enumerate() {
+            let (n_risk, n_event, surv, se) = common[i];
+            assert_eq!((r.n_risk, r.n_event), (n_risk, n_event), "{conf:?} row {i}");
+            close(r.surv, surv, "surv");
+            close(r.std_err, se, "std.err");
+            close(r.lower.expect("lower"), expected[i].0, &format!("{conf:?} lower row {i}"));
+            close(r.upper.expect("upper"), expected[i].1, &format!("{conf:?} upper row {i}"));
+        }
+        assert_eq!(rows[0].strata, "fin=0");
+    }
+}
+
+#[test]
+fn medians_match_survfit_and_an_unreached_median_is_none() {
+    // summary(survfit(Surv(time, dead) ~ sex, lung, conf.type = …))$table:
+    // log-log: sex=1 270 [210, 306], sex=2 426 [345, 524]; log: sex=1 270 [212, 310], sex=2 426 [348, 550].
+    let d = load("lung.csv", "time", "dead", "sex");
+    for (conf, one, two) in [(ConfType::LogLog, (210.0, 306.0), (345.0, 524.0)), (ConfType::Log, (212.0, 310.0), (348.0, 550.0))]
+    {
+        let strata = survival::fit(&d.times, &d.events, &d.groups, conf, 0.95).expect("fits");
+        let m: Vec<_> = strata.iter().map(survival::median).collect();
+        assert_eq!((m[0].median, m[0].lower, m[0].upper), (Some(270.0), Some(one.0), Some(one.1)), "{conf:?}");
+        assert_eq!((m[1].median, m[1].lower, m[1].upper), (Some(426.0), Some(two.0), Some(two.1)), "{conf:?}");
+    }
+    // In rossi fewer than half are re-arrested within 52 weeks: no median.
+    let r = load("rossi.csv", "week", "arrest", "fin");
+    let strata = survival::fit(&r.times, &r.events, &r.groups, ConfType::LogLog, 0.95).expect("fits");
+    assert!(strata.iter().all(|s| survival::median(s).median.is_none()));
+}
+
+#[test]
+fn median_at_exactly_one_half_is_the_midpoint_to_the_next_event() {
+    // Worked by hand: deaths at 1 and 3, censored at 2 and 4 → S(1) = 3/4, S(3) = 3/4 × 1/2 =
+    // 3/8. With deaths at 1, 2, 3, 4: S(2) = 1/2 exactly → median = (2 + 3) / 2 = 2.5.
+    let times = [1.0, 2.0, 3.0, 4.0];
+    let strata = survival::fit(&times, &[true; 4], &vec!["all".to_string(); 4], ConfType::LogLog, 0.95).expect("fits");
+    assert_eq!(survival::median(&strata[0]).median, Some(2.5));
+}
+
+#[test]
+fn logrank_matches_survdiff_for_two_and_k_groups() {
+    let d = load("rossi.csv", "week", "arrest", "fin");
+    let t = survival::logrank(&d.times, &d.events, &d.groups).expect("test");
+    close(t.chisq, 3.837569576549055, "rossi chisq");
+    close(t.p_value, 0.050116117409005671, "rossi p");
+    assert_eq!(t.df, 1);
+    let l = load("lung.csv", "time", "dead", "ph.ecog");
+    let t = survival::logrank(&l.times, &l.events, &l.groups).expect("test");
+    close(t.chisq, 21.962131682476006, "lung chisq");
+    close(t.p_value, 6.6425353558001711e-05, "lung p");
+    assert_eq!(t.df, 3);
+}
+
+#[test]
+fn welch_and_pooled_t_match_t_test() {
+    let path = fixture("rossi.csv");
+    let df = data::read(&path, &["prio", "fin"]).expect("reads");
+    let prio = data::numbers(&df, "prio", "rossi.csv").expect("prio");
+    let fin = data::numbers(&df, "fin", "rossi.csv").expect("fin");
+    let (mut g0, mut g1) = (vec![], vec![]);
+    for (p, f) in prio.into_iter().zip(fin) {
+        match (p, f) {
+            (Some(p), Some(0.0)) => g0.push(p),
+            (Some(p), Some(_)) => g1.push(p),
+            _ => {}
+        }
+    }
+    // t.test(prio ~ fin, rossi): Welch estimate 0.0046296296296297612, CI (-0.5437401887882839,
+    // 0.55299944804754342), t 0.016593773432428474, df 429.91431886137241, p 0.98676838993028837.
+    let w = means::difference(&g0, &g1, false, 0.95, "fin=0 - fin=1").expect("welch");
+    close(w.estimate, 0.0046296296296297612, "estimate");
+    close(w.ci_low.expect("ci"), -0.5437401887882839, "welch low");
+    close(w.ci_high.expect("ci"), 0.55299944804754342, "welch high");
+    close(w.statistic.expect("t"), 0.016593773432428474, "welch t");
+    close(w.df.expect("df"), 429.91431886137241, "welch df");
+    close(w.p_value.expect("p"), 0.98676838993028837, "welch p");
+    // var.equal = TRUE: CI (-0.54373988032404874, 0.55299913958330815), df 430, p 0.98676838839685077.
+    let p = means::difference(&g0, &g1, true, 0.95, "fin=0 - fin=1").expect("pooled");
+    close(p.ci_low.expect("ci"), -0.54373988032404874, "pooled low");
+    close(p.ci_high.expect("ci"), 0.55299913958330815, "pooled high");
+    close(p.p_value.expect("p"), 0.98676838839685077, "pooled p");
+    assert_eq!(p.df, Some(430.0));
+}
+
+fn card_krueger() -> Vec<Observation> {
+    let path = fixture("card_krueger_long.csv");
+    let df = data::read(&path, &["fte", "store_id", "post", "nj"]).expect("reads");
+    let f = "card_krueger_long.csv";
+    let (y, unit, post, nj) = (
+        data::numbers(&df, "fte", f).expect("fte"),
+        data::labels(&df, "store_id", f).expect("store"),
+        data::numbers(&df, "post", f).expect("post"),
+        data::numbers(&df, "nj", f).expect("nj"),
+    );
+    let mut out = Vec::new();
+    for i in 0..y.len() {
+        if let (Some(y), Some(u), Some(p), Some(t)) = (y[i], unit[i].clone(), post[i], nj[i]) {
+            out.push(Observation { y, unit: u, post: p == 1.0, treated: t == 1.0 });
+        }
+    }
+    out
+}
+
+#[test]
+fn did_2x2_and_twfe_match_lm_and_sandwich() {
+    let obs = card_krueger();
+    assert_eq!(obs.len(), 794);
+    // lm(fte ~ nj * post): nj:post 2.7536057829806673; se classical 1.6884091309094826,
+    // vcovHC HC1 1.7954508096057429, vcovCL(cluster = ~store_id, type = "HC1") 1.3066070124191214.
+    for (se, expected) in
+        [(SeType::Classical, 1.6884091309094826), (SeType::Hc1, 1.7954508096057429), (SeType::Cluster, 1.3066070124191214)]
+    {
+        let e = estimate(&obs, false, se, 0.95).expect("2x2");
+        close(e.estimate, 2.7536057829806673, "2x2 estimate");
+        close(e.std_error.expect("se"), expected, &format!("2x2 {se:?}"));
+        assert_eq!(e.n, 794);
+    }
+    // lm(fte ~ treat_post + factor(store_id) + factor(post)): 2.7500000000000191; se classical
+    // 1.1543553776959039, HC1 1.3601806291696401, CR1 1.9247228412381858.
+    for (se, expected) in
+        [(SeType::Classical, 1.1543553776959039), (SeType::Hc1, 1.3601806291696401), (SeType::Cluster, 1.9247228412381858)]
+    {
+        let e = estimate(&obs, true, se, 0.95).expect("twfe");
+        close(e.estimate, 2.7500000000000191, "twfe estimate");
+        close(e.std_error.expect("se"), expected, &format!("twfe {se:?}"));
+    }
+}
