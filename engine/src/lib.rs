@@ -7,5 +7,7 @@
 pub mod error;
 pub mod output;
 pub mod rules;
+pub mod studies;
+pub mod table;
 
 pub use error::{Error, Result};

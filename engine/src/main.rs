@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use impatto::output::{self, Format};
 use impatto_datasets::generate::{self, GenerateOptions};
-use impatto_indicators::definition::CiMethod;
+use impatto_indicators::definition::{CiMethod, ConfType};
+use impatto_indicators::study::did::SeType;
+use impatto_indicators::study::proportion::Method;
 
 #[derive(Parser, Debug)]
 #[command(name = "impatto", version, about = "Impact indicators and pay-by-result payouts for public programmes")]
@@ -43,6 +45,16 @@ enum Command {
     Run(RunArgs),
     /// Compute a payout statement from a programme rule file.
     Payout(PayoutArgs),
+    /// Kaplan-Meier survival curves (Greenwood variance) and medians, on any CSV/Parquet file.
+    Survival(SurvivalArgs),
+    /// Log-rank test of equal survival between 2 or more groups.
+    Logrank(LogrankArgs),
+    /// Confidence interval of a proportion (and of a difference of two, Newcombe).
+    Proportion(ProportionArgs),
+    /// Difference in means between two groups: Welch's and the pooled t-test.
+    CompareMeans(CompareMeansArgs),
+    /// Difference-in-differences on a panel: 2×2 or two-way fixed effects.
+    Did(DidArgs),
     /// Explain one beneficiary's payout step by step.
     Explain {
         /// Programme rule file.
@@ -56,6 +68,120 @@ enum Command {
         #[arg(long)]
         period: Option<String>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct StudyOutput {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout; required for parquet.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    level: f64,
+}
+
+#[derive(clap::Args, Debug)]
+struct SurvivalArgs {
+    /// CSV or Parquet file.
+    file: PathBuf,
+    /// Time column (≥ 0).
+    #[arg(long)]
+    time: String,
+    /// Event column (1 = event, 0 = censored).
+    #[arg(long)]
+    event: String,
+    /// Stratify by this column.
+    #[arg(long)]
+    by: Option<String>,
+    /// Report the curve at these times (comma-separated); default every event time.
+    #[arg(long, value_delimiter = ',')]
+    at: Vec<f64>,
+    /// Interval type, as R's conf.type.
+    #[arg(long = "conf-type", value_parser = ["log-log", "log", "plain"], default_value = "log-log")]
+    conf_type: String,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+struct LogrankArgs {
+    /// CSV or Parquet file.
+    file: PathBuf,
+    /// Time column.
+    #[arg(long)]
+    time: String,
+    /// Event column (1 = event, 0 = censored).
+    #[arg(long)]
+    event: String,
+    /// Group column.
+    #[arg(long)]
+    by: String,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+struct ProportionArgs {
+    /// Successes.
+    #[arg(long)]
+    successes: u64,
+    /// Trials.
+    #[arg(long)]
+    trials: u64,
+    /// Interval method.
+    #[arg(long, value_parser = ["wilson", "clopper-pearson", "agresti-coull", "jeffreys", "wald"], default_value = "wilson")]
+    method: String,
+    /// Successes of a second group (adds the difference, Newcombe).
+    #[arg(long, requires = "trials2")]
+    successes2: Option<u64>,
+    /// Trials of the second group.
+    #[arg(long, requires = "successes2")]
+    trials2: Option<u64>,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+struct CompareMeansArgs {
+    /// CSV or Parquet file.
+    file: PathBuf,
+    /// Outcome column.
+    #[arg(long)]
+    outcome: String,
+    /// Group column (exactly two values).
+    #[arg(long)]
+    group: String,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+struct DidArgs {
+    /// CSV or Parquet file, one row per unit × period.
+    file: PathBuf,
+    /// Outcome column.
+    #[arg(long)]
+    outcome: String,
+    /// Unit column (the cluster for --se cluster).
+    #[arg(long)]
+    unit: String,
+    /// Post-period column (0/1).
+    #[arg(long)]
+    post: String,
+    /// Treated-group column (0/1); the comparison group is everyone else in the file.
+    #[arg(long)]
+    treated: String,
+    /// Standard errors.
+    #[arg(long, value_parser = ["classical", "hc1", "cluster"], default_value = "cluster")]
+    se: String,
+    /// Two-way fixed effects (unit and period) instead of the 2×2 regression.
+    #[arg(long)]
+    fixed_effects: bool,
+    #[command(flatten)]
+    out: StudyOutput,
 }
 
 #[derive(clap::Args, Debug)]
@@ -174,6 +300,53 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(args) => generate_panel(args),
         Command::Run(args) => run_all(args),
         Command::Payout(args) => payout(args),
+        Command::Survival(a) => {
+            let conf = match a.conf_type.as_str() {
+                "log" => ConfType::Log,
+                "plain" => ConfType::Plain,
+                _ => ConfType::LogLog,
+            };
+            let (curve, medians, dropped) =
+                impatto::studies::survival_tables(&a.file, &a.time, &a.event, a.by.as_deref(), &a.at, conf, a.out.level)?;
+            if dropped > 0 {
+                eprintln!("{dropped} row(s) with a missing time, event or group left out");
+            }
+            study_out(&a.out, &[("survival", &curve), ("medians", &medians)])
+        }
+        Command::Logrank(a) => {
+            let (test, groups) = impatto::studies::logrank_tables(&a.file, &a.time, &a.event, &a.by)?;
+            study_out(&a.out, &[("test", &test), ("groups", &groups)])
+        }
+        Command::Proportion(a) => {
+            let method = match a.method.as_str() {
+                "clopper-pearson" => Method::ClopperPearson,
+                "agresti-coull" => Method::AgrestiCoull,
+                "jeffreys" => Method::Jeffreys,
+                "wald" => Method::Wald,
+                _ => Method::Wilson,
+            };
+            let t = impatto::studies::proportion_table(a.successes, a.trials, a.successes2.zip(a.trials2), method, a.out.level)?;
+            study_out(&a.out, &[("estimates", &t)])
+        }
+        Command::CompareMeans(a) => {
+            let t = impatto::studies::compare_means_table(&a.file, &a.outcome, &a.group, a.out.level)?;
+            study_out(&a.out, &[("estimates", &t)])
+        }
+        Command::Did(a) => {
+            let se = match a.se.as_str() {
+                "classical" => SeType::Classical,
+                "hc1" => SeType::Hc1,
+                _ => SeType::Cluster,
+            };
+            let t = impatto::studies::did_table(
+                &a.file,
+                (&a.outcome, &a.unit, &a.post, &a.treated),
+                se,
+                a.fixed_effects,
+                a.out.level,
+            )?;
+            study_out(&a.out, &[("estimates", &t)])
+        }
         Command::Explain { programme, beneficiary, data, period } => explain(&programme, &beneficiary, &data, period.as_deref()),
     }
 }
@@ -414,5 +587,17 @@ fn run_all(args: RunArgs) -> Result<ExitCode> {
     output::write_atomic(&args.out.join("summary.txt"), summary.as_bytes())?;
     emit(None, summary.as_bytes())?;
     eprintln!("done in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn study_out(out: &StudyOutput, tables: &[(&str, &impatto::table::Rows)]) -> Result<ExitCode> {
+    if !(out.level > 0.5 && out.level < 1.0) {
+        bail!("--level: expected a confidence level between 0.5 and 1 (e.g. 0.95), found {}", out.level);
+    }
+    if out.format == Format::Parquet && out.output.is_none() {
+        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    }
+    let bytes = impatto::table::render(tables, out.format)?;
+    emit(out.output.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
 }

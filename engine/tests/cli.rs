@@ -274,3 +274,59 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     );
     assert!(!c.exists(), "nothing written on failure");
 }
+
+const STUDIES: &str = "indicators/tests/fixtures/studies";
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = impatto(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn close(a: &serde_json::Value, b: f64) {
+    let a = a.as_f64().expect("number");
+    assert!((a - b).abs() <= 1e-9 * b.abs(), "{a} vs {b}");
+}
+
+#[test]
+fn statistics_commands_on_user_files_match_r() {
+    // Reference numbers: indicators/tests/fixtures/studies/reference.out (R survival, sandwich).
+    let rossi = format!("{STUDIES}/rossi.csv");
+    let s = json_of(&["survival", &rossi, "--time", "week", "--event", "arrest", "--by", "fin", "--at", "10,20,52"]);
+    let row = &s["survival"][2];
+    assert_eq!(
+        (row["strata"].as_str(), row["time"].as_f64(), row["n_risk"].as_u64(), row["n_event"].as_u64()),
+        (Some("fin=0"), Some(52.0), Some(154), Some(45))
+    );
+    close(&row["surv"], 0.69444444444444420);
+    close(&row["std_err"], 0.031342740758626378);
+    close(&row["lower"], 0.62828830759427456);
+    close(&row["upper"], 0.75119093345674071);
+    assert!(s["medians"][0]["median"].is_null(), "median not reached");
+    let l = json_of(&["logrank", &rossi, "--time", "week", "--event", "arrest", "--by", "fin"]);
+    close(&l["test"][0]["chisq"], 3.837569576549055);
+    let p = json_of(&["proportion", "--successes", "42", "--trials", "69", "--method", "clopper-pearson"]);
+    close(&p["estimates"][0]["ci_low"], 0.4837164379636161);
+    let m = json_of(&["compare-means", &rossi, "--outcome", "prio", "--group", "fin"]);
+    close(&m["estimates"][0]["df"], 429.91431886137241);
+    let ck = format!("{STUDIES}/card_krueger_long.csv");
+    let d = json_of(&["did", &ck, "--outcome", "fte", "--unit", "store_id", "--post", "post", "--treated", "nj", "--se", "hc1"]);
+    close(&d["estimates"][0]["estimate"], 2.7536057829806673);
+    close(&d["estimates"][0]["std_error"], 1.7954508096057429);
+}
+
+#[test]
+fn statistics_commands_name_the_bad_input() {
+    let rossi = format!("{STUDIES}/rossi.csv");
+    let out = impatto(&["survival", &rossi, "--time", "week", "--event", "prio"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("column `prio`, row 1: expected 0 or 1 (1 = event), found 3"), "{}", stderr(&out));
+    let out = impatto(&["compare-means", &rossi, "--outcome", "prio", "--group", "race"]);
+    assert_eq!(out.status.code(), Some(0), "race has two values");
+    let out = impatto(&["compare-means", &rossi, "--outcome", "prio", "--group", "age"]);
+    assert!(stderr(&out).contains("column `age`: expected exactly 2 groups"), "{}", stderr(&out));
+    let out = impatto(&["proportion", "--successes", "70", "--trials", "69"]);
+    assert!(stderr(&out).contains("expected 0 ≤ successes ≤ trials"), "{}", stderr(&out));
+}

@@ -1,0 +1,251 @@
+//! The statistics commands (`survival`, `logrank`, `proportion`, `compare-means`, `did`) on a
+//! user's own file and column names: read, check, compute, and lay out as tables.
+
+use std::path::Path;
+
+use impatto_indicators::definition::ConfType;
+use impatto_indicators::study::did::{self, Observation, SeType};
+use impatto_indicators::study::{Estimate, data, means, proportion, survival};
+
+use crate::error::{Error, Result};
+use crate::table::{Cell, Rows};
+
+fn num(x: f64) -> Cell {
+    Cell::Num(Some(x))
+}
+
+fn opt(x: Option<f64>) -> Cell {
+    Cell::Num(x)
+}
+
+fn bad(msg: String) -> Error {
+    Error::Request(msg)
+}
+
+/// Complete rows of time, event and group, and how many incomplete rows were left out.
+struct SurvivalData {
+    times: Vec<f64>,
+    events: Vec<bool>,
+    groups: Vec<String>,
+    dropped: usize,
+}
+
+/// Time, event and group columns of a file, complete rows only.
+fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
+    let name = file.display().to_string();
+    let mut cols = vec![time, event];
+    cols.extend(by);
+    let df = data::read(file, &cols)?;
+    let t = data::numbers(&df, time, &name)?;
+    let e = data::events(&data::numbers(&df, event, &name)?, event, &name)?;
+    let g: Vec<Option<String>> = match by {
+        Some(b) => data::labels(&df, b, &name)?.into_iter().map(|v| v.map(|v| format!("{b}={v}"))).collect(),
+        None => vec![Some("all".to_string()); t.len()],
+    };
+    let (mut times, mut events, mut groups, mut dropped) = (vec![], vec![], vec![], 0);
+    for ((t, e), g) in t.into_iter().zip(e).zip(g) {
+        match (t, e, g) {
+            (Some(t), Some(e), Some(g)) => {
+                times.push(t);
+                events.push(e);
+                groups.push(g);
+            }
+            _ => dropped += 1,
+        }
+    }
+    if times.is_empty() {
+        return Err(bad(format!("{name}: no complete rows in columns {}", cols.join(", "))));
+    }
+    Ok(SurvivalData { times, events, groups, dropped })
+}
+
+/// `impatto survival`: the curve (at `at`, or at every event time) and the medians.
+pub fn survival_tables(
+    file: &Path,
+    time: &str,
+    event: &str,
+    by: Option<&str>,
+    at: &[f64],
+    conf: ConfType,
+    level: f64,
+) -> Result<(Rows, Rows, usize)> {
+    let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, by)?;
+    let strata = survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))?;
+    let mut curve = Rows {
+        title: format!("Kaplan-Meier, {} interval ({:.0}%), Greenwood variance", conf_name(conf), level * 100.0),
+        columns: vec!["strata", "time", "n_risk", "n_event", "surv", "std_err", "lower", "upper"],
+        rows: vec![],
+    };
+    let mut medians = Rows {
+        title: "median survival".into(),
+        columns: vec!["strata", "n", "events", "median", "lower", "upper"],
+        rows: vec![],
+    };
+    for s in &strata {
+        let rows = if at.is_empty() { survival::summary_events(s) } else { survival::summary_at(s, at) };
+        for r in rows {
+            curve.rows.push(vec![
+                Cell::Text(r.strata),
+                num(r.time),
+                Cell::Int(Some(r.n_risk)),
+                Cell::Int(Some(r.n_event)),
+                num(r.surv),
+                num(r.std_err),
+                opt(r.lower),
+                opt(r.upper),
+            ]);
+        }
+        let m = survival::median(s);
+        medians.rows.push(vec![
+            Cell::Text(m.strata),
+            Cell::Int(Some(m.n)),
+            Cell::Int(Some(m.events)),
+            opt(m.median),
+            opt(m.lower),
+            opt(m.upper),
+        ]);
+    }
+    Ok((curve, medians, dropped))
+}
+
+fn conf_name(c: ConfType) -> &'static str {
+    match c {
+        ConfType::LogLog => "log-log",
+        ConfType::Log => "log",
+        ConfType::Plain => "plain",
+    }
+}
+
+/// `impatto logrank`: the test and the observed/expected events by group.
+pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<(Rows, Rows)> {
+    let SurvivalData { times, events, groups, .. } = survival_data(file, time, event, Some(by))?;
+    let t = survival::logrank(&times, &events, &groups).map_err(|e| bad(format!("{}: {e}", file.display())))?;
+    let test = Rows {
+        title: format!("log-rank test of equal survival across `{by}`"),
+        columns: vec!["chisq", "df", "p_value"],
+        rows: vec![vec![num(t.chisq), Cell::Int(Some(t.df)), num(t.p_value)]],
+    };
+    let groups = Rows {
+        title: String::new(),
+        columns: vec!["group", "n", "observed", "expected"],
+        rows: t
+            .groups
+            .into_iter()
+            .map(|(g, n, o, e)| vec![Cell::Text(g), Cell::Int(Some(n)), Cell::Int(Some(o)), num(e)])
+            .collect(),
+    };
+    Ok((test, groups))
+}
+
+/// `impatto proportion`: an interval for x of n, and Newcombe's for a difference if asked.
+pub fn proportion_table(x: u64, n: u64, second: Option<(u64, u64)>, method: proportion::Method, level: f64) -> Result<Rows> {
+    if x > n || n == 0 {
+        return Err(bad(format!("expected 0 ≤ successes ≤ trials and trials > 0, found {x} of {n}")));
+    }
+    let (lo, hi) = proportion::interval(x as f64, n as f64, level, method).ok_or_else(|| bad("no interval".into()))?;
+    let name = serde_json::to_value(method).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let mut rows = Rows {
+        title: format!("{:.0}% interval", level * 100.0),
+        columns: vec!["term", "method", "successes", "trials", "estimate", "ci_low", "ci_high"],
+        rows: vec![vec![
+            Cell::Text("p".into()),
+            Cell::Text(name),
+            Cell::Int(Some(x)),
+            Cell::Int(Some(n)),
+            num(x as f64 / n as f64),
+            num(lo),
+            num(hi),
+        ]],
+    };
+    if let Some((x2, n2)) = second {
+        if x2 > n2 || n2 == 0 {
+            return Err(bad(format!("expected 0 ≤ successes2 ≤ trials2 and trials2 > 0, found {x2} of {n2}")));
+        }
+        let (d, lo, hi) = proportion::newcombe_difference(x as f64, n as f64, x2 as f64, n2 as f64, level)
+            .ok_or_else(|| bad("no interval".into()))?;
+        rows.rows.push(vec![
+            Cell::Text("p - p2".into()),
+            Cell::Text("newcombe".into()),
+            Cell::Int(None),
+            Cell::Int(None),
+            num(d),
+            num(lo),
+            num(hi),
+        ]);
+    }
+    Ok(rows)
+}
+
+fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
+    Rows {
+        title,
+        columns: vec!["term", "method", "estimate", "std_error", "ci_low", "ci_high", "statistic", "p_value", "df", "n"],
+        rows: estimates
+            .into_iter()
+            .map(|(method, e)| {
+                vec![
+                    Cell::Text(e.term),
+                    Cell::Text(method),
+                    num(e.estimate),
+                    opt(e.std_error),
+                    opt(e.ci_low),
+                    opt(e.ci_high),
+                    opt(e.statistic),
+                    opt(e.p_value),
+                    opt(e.df),
+                    Cell::Int(Some(e.n)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups.
+pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<Rows> {
+    let name = file.display().to_string();
+    let df = data::read(file, &[outcome, group])?;
+    let y = data::numbers(&df, outcome, &name)?;
+    let g = data::labels(&df, group, &name)?;
+    let mut levels: Vec<String> = g.iter().flatten().cloned().collect();
+    levels.sort();
+    levels.dedup();
+    if levels.len() != 2 {
+        return Err(bad(format!(
+            "{name}: column `{group}`: expected exactly 2 groups, found {} ({})",
+            levels.len(),
+            levels.join(", ")
+        )));
+    }
+    let pick = |l: &str| -> Vec<f64> {
+        y.iter().zip(&g).filter_map(|(y, g)| (g.as_deref() == Some(l)).then_some(*y).flatten()).collect()
+    };
+    let (a, b) = (pick(&levels[0]), pick(&levels[1]));
+    let term = format!("{group}={} - {group}={}", levels[0], levels[1]);
+    let welch = means::difference(&a, &b, false, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
+    let pooled = means::difference(&a, &b, true, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
+    Ok(estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]))
+}
+
+/// `impatto did`: the treated × post coefficient.
+pub fn did_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, fixed_effects: bool, level: f64) -> Result<Rows> {
+    let (outcome, unit, post, treated) = cols;
+    let name = file.display().to_string();
+    let df = data::read(file, &[outcome, unit, post, treated])?;
+    let y = data::numbers(&df, outcome, &name)?;
+    let u = data::labels(&df, unit, &name)?;
+    let p = data::events(&data::numbers(&df, post, &name)?, post, &name)?;
+    let t = data::events(&data::numbers(&df, treated, &name)?, treated, &name)?;
+    let obs: Vec<Observation> = (0..y.len())
+        .filter_map(|i| match (y[i], u[i].clone(), p[i], t[i]) {
+            (Some(y), Some(unit), Some(post), Some(treated)) => Some(Observation { y, unit, post, treated }),
+            _ => None,
+        })
+        .collect();
+    let e = did::estimate(&obs, fixed_effects, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
+    let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let model = if fixed_effects { "two-way fixed effects (unit and period)" } else { "2×2 regression" };
+    Ok(estimate_rows(
+        format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
+        vec![(se_name.clone(), e)],
+    ))
+}
