@@ -291,6 +291,7 @@ fn close(a: &serde_json::Value, b: f64) {
 }
 
 #[test]
+#[allow(clippy::excessive_precision)] // digits as R printed them, to trace them to reference.out
 fn statistics_commands_on_user_files_match_r() {
     // Reference numbers: indicators/tests/fixtures/studies/reference.out (R survival, sandwich).
     let rossi = format!("{STUDIES}/rossi.csv");
