@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod output;
+pub mod plot;
 pub mod rules;
 pub mod studies;
 pub mod table;

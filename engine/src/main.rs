@@ -55,6 +55,9 @@ enum Command {
     CompareMeans(CompareMeansArgs),
     /// Difference-in-differences on a panel: 2×2 or two-way fixed effects.
     Did(DidArgs),
+    /// Draw a figure as SVG or PNG (by the output's extension).
+    #[command(subcommand)]
+    Plot(PlotCommand),
     /// Explain one beneficiary's payout step by step.
     Explain {
         /// Programme rule file.
@@ -67,6 +70,44 @@ enum Command {
         /// Period id (default: the file's last period).
         #[arg(long)]
         period: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PlotCommand {
+    /// Kaplan-Meier curves with confidence bands and a number-at-risk table.
+    Survival {
+        /// CSV or Parquet file.
+        file: PathBuf,
+        /// Time column.
+        #[arg(long)]
+        time: String,
+        /// Event column (1 = event, 0 = censored).
+        #[arg(long)]
+        event: String,
+        /// One curve per value of this column.
+        #[arg(long)]
+        by: Option<String>,
+        /// Interval type, as R's conf.type.
+        #[arg(long = "conf-type", value_parser = ["log-log", "log", "plain"], default_value = "log-log")]
+        conf_type: String,
+        /// Output file, .svg or .png.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// One indicator's values by group, with interval whiskers, from `impatto indicators --format csv` output.
+    Indicator {
+        /// Results CSV written by `impatto indicators --format csv`.
+        results: PathBuf,
+        /// Indicator id.
+        #[arg(long)]
+        indicator: String,
+        /// Group column to put on the x axis (default: the first group column).
+        #[arg(long)]
+        by: Option<String>,
+        /// Output file, .svg or .png.
+        #[arg(long, short)]
+        output: PathBuf,
     },
 }
 
@@ -300,6 +341,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(args) => generate_panel(args),
         Command::Run(args) => run_all(args),
         Command::Payout(args) => payout(args),
+        Command::Plot(PlotCommand::Survival { file, time, event, by, conf_type, output }) => {
+            let conf = match conf_type.as_str() {
+                "log" => ConfType::Log,
+                "plain" => ConfType::Plain,
+                _ => ConfType::LogLog,
+            };
+            impatto::plot::picture_of(&output)?;
+            let strata = impatto::studies::strata(&file, &time, &event, by.as_deref(), conf, 0.95)?;
+            let title = format!(
+                "Kaplan-Meier survival{} ({} 95% interval)",
+                by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
+                conf_type
+            );
+            impatto::plot::survival(&output, &strata, &time, &title)?;
+            eprintln!("wrote {}", output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plot(PlotCommand::Indicator { results, indicator, by, output }) => {
+            impatto::plot::picture_of(&output)?;
+            let (bars, unit) = impatto::studies::indicator_bars(&results, &indicator, by.as_deref())?;
+            impatto::plot::bars(&output, &bars, &format!("{indicator} by {}", by.as_deref().unwrap_or("group")), &unit)?;
+            eprintln!("wrote {}", output.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Survival(a) => {
             let conf = match a.conf_type.as_str() {
                 "log" => ConfType::Log,

@@ -59,6 +59,66 @@ fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Resu
     Ok(SurvivalData { times, events, groups, dropped })
 }
 
+/// Kaplan-Meier strata of a file (for plots).
+pub fn strata(
+    file: &Path,
+    time: &str,
+    event: &str,
+    by: Option<&str>,
+    conf: ConfType,
+    level: f64,
+) -> Result<Vec<survival::Stratum>> {
+    let SurvivalData { times, events, groups, .. } = survival_data(file, time, event, by)?;
+    survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))
+}
+
+/// Bars for one indicator from a results CSV (`impatto indicators --format csv`).
+pub fn indicator_bars(results: &Path, indicator: &str, by: Option<&str>) -> Result<(Vec<crate::plot::Bar>, String)> {
+    let name = results.display().to_string();
+    let df = data::read(results, &["indicator", "value", "ci_low", "ci_high", "unit"])?;
+    let ids = data::labels(&df, "indicator", &name)?;
+    let rows: Vec<usize> = ids.iter().enumerate().filter(|(_, i)| i.as_deref() == Some(indicator)).map(|(r, _)| r).collect();
+    if rows.is_empty() {
+        return Err(bad(format!("{name}: no rows for indicator `{indicator}`")));
+    }
+    let all = data::read_all(results)?;
+    let fixed = [
+        "indicator",
+        "version",
+        "horizon_months",
+        "value",
+        "numerator",
+        "denominator",
+        "ci_low",
+        "ci_high",
+        "n_at_risk",
+        "units",
+        "suppressed",
+        "unit",
+        "as_of",
+        "input_hash",
+        "definition_hash",
+    ];
+    let group = match by {
+        Some(b) => b.to_string(),
+        None => all
+            .get_column_names()
+            .into_iter()
+            .map(|c| c.to_string())
+            .find(|c| !fixed.contains(&c.as_str()))
+            .ok_or_else(|| bad(format!("{name}: no group column (run `impatto indicators --by …`)")))?,
+    };
+    let labels = data::labels(&all, &group, &name)?;
+    let (value, lo, hi) =
+        (data::numbers(&df, "value", &name)?, data::numbers(&df, "ci_low", &name)?, data::numbers(&df, "ci_high", &name)?);
+    let unit = data::labels(&df, "unit", &name)?[rows[0]].clone().unwrap_or_default();
+    let bars = rows
+        .into_iter()
+        .map(|r| crate::plot::Bar { label: labels[r].clone().unwrap_or_default(), value: value[r], interval: lo[r].zip(hi[r]) })
+        .collect();
+    Ok((bars, unit))
+}
+
 /// `impatto survival`: the curve (at `at`, or at every event time) and the medians.
 pub fn survival_tables(
     file: &Path,

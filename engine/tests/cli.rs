@@ -331,3 +331,67 @@ fn statistics_commands_name_the_bad_input() {
     let out = impatto(&["proportion", "--successes", "70", "--trials", "69"]);
     assert!(stderr(&out).contains("expected 0 ≤ successes ≤ trials"), "{}", stderr(&out));
 }
+
+#[test]
+fn plots_render_as_svg_and_png() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rossi = format!("{STUDIES}/rossi.csv");
+    let svg = dir.path().join("km.svg");
+    let out = impatto(&[
+        "plot",
+        "survival",
+        &rossi,
+        "--time",
+        "week",
+        "--event",
+        "arrest",
+        "--by",
+        "fin",
+        "--output",
+        svg.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    // Both curves are labelled, and the number-at-risk row starts with everyone (216 per arm).
+    assert!(
+        text.starts_with("<svg") && text.contains("fin=0") && text.contains("fin=1") && text.contains(">\n216\n</text>"),
+        "{}",
+        &text[..200]
+    );
+    let png = dir.path().join("km.png");
+    let out =
+        impatto(&["plot", "survival", &rossi, "--time", "week", "--event", "arrest", "--output", png.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(&std::fs::read(&png).expect("png")[..8], b"\x89PNG\r\n\x1a\n");
+    let results = dir.path().join("ind.csv");
+    let out = impatto(&[
+        "indicators",
+        "--data",
+        FIXTURE,
+        "--by",
+        "programme",
+        "--small-cell",
+        "1",
+        "--format",
+        "csv",
+        "--output",
+        results.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bars = dir.path().join("bars.svg");
+    let out = impatto(&[
+        "plot",
+        "indicator",
+        results.to_str().expect("utf-8"),
+        "--indicator",
+        "PAR-02",
+        "--output",
+        bars.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&bars).expect("svg");
+    assert!(text.contains(">\nalpha\n</text>") && text.contains(">\nbeta\n</text>"), "group labels drawn");
+    let bad = impatto(&["plot", "survival", &rossi, "--time", "week", "--event", "arrest", "--output", "km.jpg"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("expected a .svg or .png file name"), "{}", stderr(&bad));
+}

@@ -32,6 +32,19 @@ pub fn read(path: &Path, columns: &[&str]) -> Result<DataFrame> {
     lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect().map_err(|e| request(format!("{display}: {e}")))
 }
 
+/// Every column of a CSV or Parquet file.
+pub fn read_all(path: &Path) -> Result<DataFrame> {
+    let display = path.display().to_string();
+    let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
+    let lf = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+        LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
+    } else {
+        LazyCsvReader::new(pl).with_has_header(true).finish()
+    }
+    .map_err(|e| request(format!("{display}: {e}")))?;
+    lf.collect().map_err(|e| request(format!("{display}: {e}")))
+}
+
 /// A numeric column as f64 (nulls kept as None); a text column is an error naming it.
 pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>>> {
     let c = df.column(name).map_err(|e| request(format!("{file}: {e}")))?;
