@@ -634,7 +634,12 @@ impl<'a> ProgrammeGenerator<'a> {
             let mut month = origin;
             let mut dormant_until: Option<NaiveDate> = None;
             while month <= self.last_month {
-                if cessation.is_none() && month > origin && rng.random_bool(p.monthly_hazard) {
+                // A funded entity is alive when its support starts (it signed the agreement).
+                if cessation.is_none()
+                    && month > origin
+                    && (!is_funded || month > support_start)
+                    && rng.random_bool(p.monthly_hazard)
+                {
                     let on = month + chrono::Days::new(rng.random_range(0..27));
                     let roll: f64 = rng.random();
                     let reason = if roll < 0.8 {
