@@ -184,17 +184,22 @@ fn number(s: &str) -> Decimal {
     parse_share(s).unwrap_or_default()
 }
 
-fn cost_share(r: &CostShare, b: &BeneficiaryInputs, trace: &mut Vec<String>) -> (Status, Decimal) {
-    let share = number(&r.share);
-    let raw = b.eligible_costs * share;
-    trace.push(format!("{} × eligible costs {} = {}", pct(share), money(b.eligible_costs), raw.normalize()));
-    let amount = match r.cap.as_deref().map(number) {
+/// The amount after a rule's cap, noting the cap in the trace when it binds.
+fn capped(raw: Decimal, cap: Option<&str>, trace: &mut Vec<String>) -> Decimal {
+    match cap.map(number) {
         Some(cap) if raw > cap => {
             trace.push(format!("capped at {}", money(cap)));
             cap
         }
         _ => raw,
-    };
+    }
+}
+
+fn cost_share(r: &CostShare, b: &BeneficiaryInputs, trace: &mut Vec<String>) -> (Status, Decimal) {
+    let share = number(&r.share);
+    let raw = b.eligible_costs * share;
+    trace.push(format!("{} × eligible costs {} = {}", pct(share), money(b.eligible_costs), raw.normalize()));
+    let amount = capped(raw, r.cap.as_deref(), trace);
     (Status::Paid, amount)
 }
 
@@ -306,13 +311,7 @@ fn premium(r: &ResultPremium, b: &BeneficiaryInputs, earlier: Decimal, trace: &m
     if fraction != Decimal::ONE {
         trace.push(format!("{} × {} = {}", money(base), fraction.round_dp(6).normalize(), raw.round_dp(6).normalize()));
     }
-    let amount = match r.cap.as_deref().map(number) {
-        Some(cap) if raw > cap => {
-            trace.push(format!("capped at {}", money(cap)));
-            cap
-        }
-        _ => raw,
-    };
+    let amount = capped(raw, r.cap.as_deref(), trace);
     (Status::Paid, amount)
 }
 
@@ -381,13 +380,7 @@ fn matching(r: &Matching, b: &BeneficiaryInputs, trace: &mut Vec<String>, flags:
     let share = number(&r.pays);
     let raw = c.budget * share;
     trace.push(format!("{} × budget {} = {}", pct(share), money(c.budget), raw.normalize()));
-    let amount = match r.cap.as_deref().map(number) {
-        Some(cap) if raw > cap => {
-            trace.push(format!("capped at {}", money(cap)));
-            cap
-        }
-        _ => raw,
-    };
+    let amount = capped(raw, r.cap.as_deref(), trace);
     let gap = c.budget - c.raised - amount;
     if gap > Decimal::ZERO {
         let note = format!(
