@@ -95,6 +95,26 @@ enum PlotCommand {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// Event-study coefficients by period relative to treatment, with intervals.
+    EventStudy {
+        /// CSV or Parquet file, one row per unit × period.
+        file: PathBuf,
+        /// Outcome column.
+        #[arg(long)]
+        outcome: String,
+        /// Unit column (clusters).
+        #[arg(long)]
+        unit: String,
+        /// Period column (integer).
+        #[arg(long)]
+        period: String,
+        /// Column with the period treatment started (empty for never treated).
+        #[arg(long = "first-treated")]
+        first_treated: String,
+        /// Output file, .svg or .png.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// One indicator's values by group, with interval whiskers, from `impatto indicators --format csv` output.
     Indicator {
         /// Results CSV written by `impatto indicators --format csv`.
@@ -209,12 +229,18 @@ struct DidArgs {
     /// Unit column (the cluster for --se cluster).
     #[arg(long)]
     unit: String,
-    /// Post-period column (0/1).
-    #[arg(long)]
-    post: String,
+    /// Post-period column (0/1), for the 2×2 and two-way designs.
+    #[arg(long, required_unless_present = "period", requires = "treated")]
+    post: Option<String>,
     /// Treated-group column (0/1); the comparison group is everyone else in the file.
-    #[arg(long)]
-    treated: String,
+    #[arg(long, requires = "post")]
+    treated: Option<String>,
+    /// Period column (integer): with --first-treated, an event study by period relative to treatment.
+    #[arg(long, requires = "first_treated", conflicts_with = "post")]
+    period: Option<String>,
+    /// Column with the period each unit's treatment started (empty for never-treated units).
+    #[arg(long = "first-treated", requires = "period")]
+    first_treated: Option<String>,
     /// Standard errors.
     #[arg(long, value_parser = ["classical", "hc1", "cluster"], default_value = "cluster")]
     se: String,
@@ -358,6 +384,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             eprintln!("wrote {}", output.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Plot(PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output }) => {
+            impatto::plot::picture_of(&output)?;
+            let estimates =
+                impatto::studies::event_study(&file, (&outcome, &unit, &period, &first_treated), SeType::Cluster, 0.95)?;
+            impatto::plot::coefficients(
+                &output,
+                &estimates,
+                &format!("event study of `{outcome}` (95% intervals, clustered by {unit})"),
+            )?;
+            eprintln!("wrote {}", output.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Plot(PlotCommand::Indicator { results, indicator, by, output }) => {
             impatto::plot::picture_of(&output)?;
             let (bars, unit) = impatto::studies::indicator_bars(&results, &indicator, by.as_deref())?;
@@ -403,13 +441,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "hc1" => SeType::Hc1,
                 _ => SeType::Cluster,
             };
-            let t = impatto::studies::did_table(
-                &a.file,
-                (&a.outcome, &a.unit, &a.post, &a.treated),
-                se,
-                a.fixed_effects,
-                a.out.level,
-            )?;
+            let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
+                (Some(post), Some(treated), _, _) => {
+                    impatto::studies::did_table(&a.file, (&a.outcome, &a.unit, post, treated), se, a.fixed_effects, a.out.level)?
+                }
+                (_, _, Some(period), Some(first)) => {
+                    impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?
+                }
+                _ => bail!(
+                    "did: give --post and --treated (2×2 or --fixed-effects), or --period and --first-treated (event study)"
+                ),
+            };
             study_out(&a.out, &[("estimates", &t)])
         }
         Command::Explain { programme, beneficiary, data, period } => explain(&programme, &beneficiary, &data, period.as_deref()),

@@ -13,6 +13,7 @@ use plotters::prelude::*;
 
 use crate::error::{Error, Result};
 use impatto_indicators::stats::KmStep;
+use impatto_indicators::study::Estimate;
 use impatto_indicators::study::survival::Stratum;
 
 static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -241,4 +242,44 @@ where
 /// Indicator values by group, with interval whiskers.
 pub fn bars(path: &Path, bars: &[Bar], title: &str, unit: &str) -> Result<()> {
     draw_to(path, (900, 560), |root| bar_chart(root, bars, title, unit), |root| bar_chart(root, bars, title, unit))
+}
+
+fn coefficient_chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, estimates: &[Estimate], title: &str) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE).map_err(fail)?;
+    let lo = estimates.iter().map(|e| e.ci_low.unwrap_or(e.estimate)).fold(0.0_f64, f64::min);
+    let hi = estimates.iter().map(|e| e.ci_high.unwrap_or(e.estimate)).fold(0.0_f64, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let n = estimates.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..n, (lo - pad)..(hi + pad))
+        .map_err(fail)?;
+    chart.configure_mesh().disable_x_mesh().x_labels(0).y_desc("coefficient").draw().map_err(fail)?;
+    chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (n, 0.0)], BLACK.mix(0.5)))).map_err(fail)?;
+    let color = Palette99::pick(0).to_rgba();
+    let label_style = ("sans-serif", 13).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ));
+    for (i, e) in estimates.iter().enumerate() {
+        let x = i as f64 + 0.5;
+        if let (Some(l), Some(h)) = (e.ci_low, e.ci_high) {
+            chart.draw_series(std::iter::once(PathElement::new(vec![(x, l), (x, h)], color.stroke_width(2)))).map_err(fail)?;
+        }
+        chart.draw_series(std::iter::once(Circle::new((x, e.estimate), 5, color.filled()))).map_err(fail)?;
+        let (px, py) = chart.backend_coord(&(x, lo - pad));
+        root.draw(&Text::new(e.term.clone(), (px, py + 8), label_style.clone())).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Coefficients with interval whiskers and a zero line (event studies).
+pub fn coefficients(path: &Path, estimates: &[Estimate], title: &str) -> Result<()> {
+    draw_to(path, (900, 520), |root| coefficient_chart(root, estimates, title), |root| coefficient_chart(root, estimates, title))
 }

@@ -309,3 +309,33 @@ pub fn did_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, fixed_
         vec![(se_name.clone(), e)],
     ))
 }
+
+/// Event-study estimates of a staggered panel.
+pub fn event_study(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<Vec<Estimate>> {
+    let (outcome, unit, period, first) = cols;
+    let name = file.display().to_string();
+    let df = data::read(file, &[outcome, unit, period, first])?;
+    let y = data::numbers(&df, outcome, &name)?;
+    let u = data::labels(&df, unit, &name)?;
+    let p = data::numbers(&df, period, &name)?;
+    let f = data::numbers(&df, first, &name)?;
+    let obs: Vec<did::PeriodObservation> = (0..y.len())
+        .filter_map(|i| match (y[i], u[i].clone(), p[i]) {
+            (Some(y), Some(unit), Some(period)) => {
+                Some(did::PeriodObservation { y, unit, period: period as i64, first_treated: f[i].map(|v| v as i64) })
+            }
+            _ => None,
+        })
+        .collect();
+    did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))
+}
+
+/// `impatto did --period … --first-treated …`: event-study coefficients.
+pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<Rows> {
+    let estimates = event_study(file, cols, se, level)?;
+    let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    Ok(estimate_rows(
+        format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
+        estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
+    ))
+}

@@ -395,3 +395,39 @@ fn plots_render_as_svg_and_png() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("expected a .svg or .png file name"), "{}", stderr(&bad));
 }
+
+#[test]
+#[allow(clippy::excessive_precision)] // digits as R printed them, to trace them to reference.out
+fn event_study_from_the_command_line_matches_r_and_plots() {
+    let st = format!("{STUDIES}/staggered.csv");
+    let e = json_of(&["did", &st, "--outcome", "y", "--unit", "unit", "--period", "period", "--first-treated", "first_treated"]);
+    let rows = e["estimates"].as_array().expect("rows");
+    assert_eq!(
+        rows.iter().map(|r| r["term"].as_str().expect("term")).collect::<Vec<_>>(),
+        ["k=-4", "k=-3", "k=-2", "k=0", "k=1", "k=2", "k=3"]
+    );
+    close(&rows[3]["estimate"], 1.0174196609856636);
+    close(&rows[3]["std_error"], 0.17709478129009815); // CR1, the default
+    let dir = tempfile::tempdir().expect("tempdir");
+    let svg = dir.path().join("es.svg");
+    let out = impatto(&[
+        "plot",
+        "event-study",
+        &st,
+        "--outcome",
+        "y",
+        "--unit",
+        "unit",
+        "--period",
+        "period",
+        "--first-treated",
+        "first_treated",
+        "--output",
+        svg.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&svg).expect("svg").contains(">\nk=0\n</text>"));
+    let both =
+        impatto(&["did", &st, "--outcome", "y", "--unit", "unit", "--post", "period", "--treated", "unit", "--period", "period"]);
+    assert_eq!(both.status.code(), Some(2), "--post and --period are two different designs");
+}

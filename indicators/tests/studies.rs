@@ -224,3 +224,82 @@ fn did_2x2_and_twfe_match_lm_and_sandwich() {
         close(e.std_error.expect("se"), expected, &format!("twfe {se:?}"));
     }
 }
+
+#[test]
+fn event_study_matches_lm_with_fixed_effects() {
+    // reference.R on staggered.csv (12 units × 6 periods, 8 treated from period 3, 4 or 5):
+    // lm(y ~ relative-time dummies (k = -1 omitted) + factor(unit) + factor(period)).
+    let path = fixture("staggered.csv");
+    let f = "staggered.csv";
+    let df = data::read(&path, &["y", "unit", "period", "first_treated"]).expect("reads");
+    let (y, unit, period, first) = (
+        data::numbers(&df, "y", f).expect("y"),
+        data::labels(&df, "unit", f).expect("unit"),
+        data::numbers(&df, "period", f).expect("period"),
+        data::numbers(&df, "first_treated", f).expect("first"),
+    );
+    let obs: Vec<impatto_indicators::study::did::PeriodObservation> = (0..y.len())
+        .map(|i| impatto_indicators::study::did::PeriodObservation {
+            y: y[i].expect("y"),
+            unit: unit[i].clone().expect("unit"),
+            period: period[i].expect("period") as i64,
+            first_treated: first[i].map(|v| v as i64),
+        })
+        .collect();
+    let terms = ["k=-4", "k=-3", "k=-2", "k=0", "k=1", "k=2", "k=3"];
+    let estimates = [
+        0.1317383546615635,
+        0.031496461411090117,
+        0.060982215971339591,
+        1.0174196609856636,
+        1.5478901850581863,
+        2.1272233124015374,
+        2.3772893544448297,
+    ];
+    let ses = [
+        (
+            SeType::Classical,
+            [
+                0.27607893982642034,
+                0.18756064192437066,
+                0.14856680049151774,
+                0.14755537548448608,
+                0.16151338020537459,
+                0.19293706677818598,
+                0.25450787165964878,
+            ],
+        ),
+        (
+            SeType::Hc1,
+            [
+                0.28167587326386945,
+                0.17713613807125517,
+                0.14053284577356459,
+                0.15185777077175019,
+                0.18355964697533422,
+                0.21135685828090037,
+                0.24759602463224276,
+            ],
+        ),
+        (
+            SeType::Cluster,
+            [
+                0.37869204029108627,
+                0.18728197332487848,
+                0.16559504007594777,
+                0.17709478129009815,
+                0.20670459147744791,
+                0.25905991210981222,
+                0.29059885654454892,
+            ],
+        ),
+    ];
+    for (se, expected) in ses {
+        let out = impatto_indicators::study::did::event_study(&obs, se, 0.95).expect("fits");
+        assert_eq!(out.iter().map(|e| e.term.as_str()).collect::<Vec<_>>(), terms);
+        for (i, e) in out.iter().enumerate() {
+            close(e.estimate, estimates[i], &format!("{} estimate", e.term));
+            close(e.std_error.expect("se"), expected[i], &format!("{} {se:?}", e.term));
+        }
+    }
+}

@@ -39,6 +39,47 @@ pub struct Observation {
     pub treated: bool,
 }
 
+/// A least-squares fit: coefficients, their covariance under the chosen standard errors, and
+/// the degrees of freedom for intervals (n − k; G − 1 when clustered).
+struct Fit {
+    beta: Array1<f64>,
+    vcov: Array2<f64>,
+    df: f64,
+}
+
+fn ols(x: &Array2<f64>, y: &Array1<f64>, clusters: &[usize], n_clusters: usize, se: SeType) -> Result<Fit> {
+    let (n, k) = x.dim();
+    let xtx = x.t().dot(x);
+    let xtx = DMatrix::from_row_iterator(k, k, xtx.iter().copied());
+    let inv = xtx
+        .cholesky()
+        .ok_or_else(|| Error::Request("the design is singular: each group needs observations before and after (and, with fixed effects, treatment must vary within units)".into()))?
+        .inverse();
+    let bread = Array2::from_shape_fn((k, k), |(i, j)| inv[(i, j)]);
+    let beta = bread.dot(&x.t().dot(y));
+    let resid = y - &x.dot(&beta);
+    let (nf, kf) = (n as f64, k as f64);
+    let (vcov, df) = match se {
+        SeType::Classical => (&bread * (resid.dot(&resid) / (nf - kf)), nf - kf),
+        SeType::Hc1 => {
+            let scaled = x * &resid.view().insert_axis(Axis(1));
+            (bread.dot(&scaled.t().dot(&scaled)).dot(&bread) * (nf / (nf - kf)), nf - kf)
+        }
+        SeType::Cluster => {
+            let mut sums = Array2::<f64>::zeros((n_clusters, k));
+            for (i, &g) in clusters.iter().enumerate() {
+                let row = x.row(i).to_owned() * resid[i];
+                let mut target = sums.row_mut(g);
+                target += &row;
+            }
+            let gf = n_clusters as f64;
+            let factor = gf / (gf - 1.0) * (nf - 1.0) / (nf - kf);
+            (bread.dot(&sums.t().dot(&sums)).dot(&bread) * factor, gf - 1.0)
+        }
+    };
+    Ok(Fit { beta, vcov, df })
+}
+
 /// The DiD estimate: the coefficient of treated × post.
 pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64) -> Result<Estimate> {
     let n = obs.len();
@@ -70,42 +111,10 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
         )));
     }
     let y = Array1::from_iter(obs.iter().map(|o| o.y));
-    let xtx = x.t().dot(&x);
-    let xtx = DMatrix::from_row_iterator(k, k, xtx.iter().copied());
-    let inv = xtx
-        .cholesky()
-        .ok_or_else(|| Error::Request("the design is singular: each group needs observations before and after (and, with fixed effects, treatment must vary within units)".into()))?
-        .inverse();
-    let bread = Array2::from_shape_fn((k, k), |(i, j)| inv[(i, j)]);
-    let beta = bread.dot(&x.t().dot(&y));
-    let resid = &y - &x.dot(&beta);
-    let (nf, kf) = (n as f64, k as f64);
-    let (variance, df) = match se {
-        SeType::Classical => {
-            let sigma2 = resid.dot(&resid) / (nf - kf);
-            (sigma2 * bread[[0, 0]], nf - kf)
-        }
-        SeType::Hc1 => {
-            let scaled = &x * &resid.view().insert_axis(Axis(1));
-            let meat = scaled.t().dot(&scaled);
-            (bread.dot(&meat).dot(&bread)[[0, 0]] * nf / (nf - kf), nf - kf)
-        }
-        SeType::Cluster => {
-            let g = units.len();
-            let mut sums = Array2::<f64>::zeros((g, k));
-            for (i, o) in obs.iter().enumerate() {
-                let row = x.row(i).to_owned() * resid[i];
-                let mut target = sums.row_mut(units[o.unit.as_str()]);
-                target += &row;
-            }
-            let meat = sums.t().dot(&sums);
-            let gf = g as f64;
-            let factor = gf / (gf - 1.0) * (nf - 1.0) / (nf - kf);
-            (bread.dot(&meat).dot(&bread)[[0, 0]] * factor, gf - 1.0)
-        }
-    };
+    let clusters: Vec<usize> = obs.iter().map(|o| units[o.unit.as_str()]).collect();
+    let fit = ols(&x, &y, &clusters, units.len(), se)?;
+    let (estimate, variance, df) = (fit.beta[0], fit.vcov[[0, 0]], fit.df);
     let std_error = variance.sqrt();
-    let estimate = beta[0];
     let dist = StudentsT::new(0.0, 1.0, df).map_err(|e| Error::Internal(e.to_string()))?;
     let q = dist.inverse_cdf(1.0 - (1.0 - level) / 2.0);
     let t = estimate / std_error;
@@ -120,4 +129,80 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
         df: Some(df),
         n: n as u64,
     })
+}
+
+/// One observation of a staggered panel for an event study.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeriodObservation {
+    /// Outcome.
+    pub y: f64,
+    /// Unit id (the cluster).
+    pub unit: String,
+    /// Period (an integer: year, month index, wave).
+    pub period: i64,
+    /// Period the unit's treatment started; `None` for never-treated (comparison) units.
+    pub first_treated: Option<i64>,
+}
+
+/// Event-study coefficients: y = unit + period effects + Σ_k β_k 1[treated, period − start = k],
+/// k = −1 the reference. One estimate per relative period k, in order.
+pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<Vec<Estimate>> {
+    let n = obs.len();
+    let index = |values: Vec<String>| -> BTreeMap<String, usize> {
+        let mut v = values;
+        v.sort_unstable();
+        v.dedup();
+        v.into_iter().enumerate().map(|(i, u)| (u, i)).collect()
+    };
+    let units = index(obs.iter().map(|o| o.unit.clone()).collect());
+    let mut periods: Vec<i64> = obs.iter().map(|o| o.period).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let mut ks: Vec<i64> = obs.iter().filter_map(|o| o.first_treated.map(|f| o.period - f)).filter(|k| *k != -1).collect();
+    ks.sort_unstable();
+    ks.dedup();
+    if ks.is_empty() {
+        return Err(Error::Request("an event study needs treated units observed outside the period before treatment".into()));
+    }
+    // Columns: relative-time dummies, then period dummies (first period omitted), then unit dummies.
+    let (nk, np) = (ks.len(), periods.len() - 1);
+    let k = nk + np + units.len();
+    if n <= k {
+        return Err(Error::Request(format!(
+            "an event study needs more observations than parameters: {n} observations, {k} parameters"
+        )));
+    }
+    let mut x = Array2::<f64>::zeros((n, k));
+    for (i, o) in obs.iter().enumerate() {
+        if let Some(j) = o.first_treated.and_then(|f| ks.iter().position(|&kk| kk == o.period - f)) {
+            x[[i, j]] = 1.0;
+        }
+        if let Some(p) = periods.iter().position(|&p| p == o.period).filter(|p| *p > 0) {
+            x[[i, nk + p - 1]] = 1.0;
+        }
+        x[[i, nk + np + units[&o.unit]]] = 1.0;
+    }
+    let y = Array1::from_iter(obs.iter().map(|o| o.y));
+    let clusters: Vec<usize> = obs.iter().map(|o| units[&o.unit]).collect();
+    let fit = ols(&x, &y, &clusters, units.len(), se)?;
+    let dist = StudentsT::new(0.0, 1.0, fit.df).map_err(|e| Error::Internal(e.to_string()))?;
+    let q = dist.inverse_cdf(1.0 - (1.0 - level) / 2.0);
+    Ok(ks
+        .iter()
+        .enumerate()
+        .map(|(j, kk)| {
+            let (b, s) = (fit.beta[j], fit.vcov[[j, j]].sqrt());
+            Estimate {
+                term: format!("k={kk}"),
+                estimate: b,
+                std_error: Some(s),
+                ci_low: Some(b - q * s),
+                ci_high: Some(b + q * s),
+                statistic: Some(b / s),
+                p_value: Some(2.0 * (1.0 - dist.cdf((b / s).abs()))),
+                df: Some(fit.df),
+                n: n as u64,
+            }
+        })
+        .collect())
 }
