@@ -368,11 +368,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run_all(args),
         Command::Payout(args) => payout(args),
         Command::Plot(PlotCommand::Survival { file, time, event, by, conf_type, output }) => {
-            let conf = match conf_type.as_str() {
-                "log" => ConfType::Log,
-                "plain" => ConfType::Plain,
-                _ => ConfType::LogLog,
-            };
+            let conf = conf_type_of(&conf_type);
             impatto::plot::picture_of(&output)?;
             let strata = impatto::studies::strata(&file, &time, &event, by.as_deref(), conf, 0.95)?;
             let title = format!(
@@ -404,11 +400,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Survival(a) => {
-            let conf = match a.conf_type.as_str() {
-                "log" => ConfType::Log,
-                "plain" => ConfType::Plain,
-                _ => ConfType::LogLog,
-            };
+            let conf = conf_type_of(&a.conf_type);
             let (curve, medians, dropped) =
                 impatto::studies::survival_tables(&a.file, &a.time, &a.event, a.by.as_deref(), &a.at, conf, a.out.level)?;
             if dropped > 0 {
@@ -707,4 +699,13 @@ fn study_out(out: &StudyOutput, tables: &[(&str, &impatto::table::Rows)]) -> Res
     let bytes = impatto::table::render(tables, out.format)?;
     emit(out.output.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The interval type named on the command line (clap has already checked the name).
+fn conf_type_of(name: &str) -> ConfType {
+    match name {
+        "log" => ConfType::Log,
+        "plain" => ConfType::Plain,
+        _ => ConfType::LogLog,
+    }
 }

@@ -123,22 +123,20 @@ pub fn render(results: &[IndicatorResult], format: Format, as_of: &str, input_ha
             out.push(b'\n');
             Ok(out)
         }
-        Format::Csv => {
-            let mut df = to_frame(results)?;
-            let mut buf = Vec::new();
-            CsvWriter::new(&mut buf)
-                .include_header(true)
-                .finish(&mut df)
-                .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
-            Ok(buf)
-        }
-        Format::Parquet => {
-            let mut df = to_frame(results)?;
-            let mut buf = Vec::new();
-            ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
-            Ok(buf)
-        }
+        Format::Csv | Format::Parquet => frame_bytes(&mut to_frame(results)?, format),
     }
+}
+
+/// A frame as CSV or Parquet bytes (any other format is written as CSV); every command that
+/// writes tables goes through here.
+pub fn frame_bytes(df: &mut DataFrame, format: Format) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if format == Format::Parquet {
+        ParquetWriter::new(&mut buf).finish(df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
+    } else {
+        CsvWriter::new(&mut buf).include_header(true).finish(df).map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+    }
+    Ok(buf)
 }
 
 fn fmt_value(r: &IndicatorResult, x: f64) -> String {

@@ -124,17 +124,7 @@ pub fn render(tables: &[(&str, &Rows)], format: Format) -> Result<Vec<u8>> {
         }
         Format::Csv | Format::Parquet => {
             let Some((_, first)) = tables.first() else { return Ok(Vec::new()) };
-            let mut df = first.frame()?;
-            let mut buf = Vec::new();
-            if format == Format::Csv {
-                CsvWriter::new(&mut buf)
-                    .include_header(true)
-                    .finish(&mut df)
-                    .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
-            } else {
-                ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
-            }
-            Ok(buf)
+            crate::output::frame_bytes(&mut first.frame()?, format)
         }
     }
 }

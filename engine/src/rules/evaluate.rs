@@ -10,7 +10,7 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 use super::allocate::{by_priority, pro_rata, split};
-use super::money::{exact, from_cents};
+use super::money::{exact, from_cents, whole_cents};
 use chrono::NaiveDate;
 
 use super::money::parse_share;
@@ -548,10 +548,6 @@ fn baseline_relative(r: &BaselineRelative, b: &BeneficiaryInputs, trace: &mut Ve
     (Status::NotMet, Decimal::ZERO)
 }
 
-fn cents(d: Decimal) -> i64 {
-    i64::try_from((d * Decimal::ONE_HUNDRED).round().mantissa()).unwrap_or(i64::MAX)
-}
-
 /// Evaluate every rule for every beneficiary, then apply the budget and the payers.
 pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_of: NaiveDate) -> Evaluation {
     let rounding = programme.file.rounding;
@@ -606,9 +602,9 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
     }
     // Priority order is rule order then beneficiary id — the order lines were built in.
     // Recoveries (negative claims) are not budget claims: they are netted after allocation.
-    let claims: Vec<i64> = lines.iter().map(|l| cents(l.claim).max(0)).collect();
+    let claims: Vec<i64> = lines.iter().map(|l| whole_cents(l.claim).max(0)).collect();
     let claimed: i64 = claims.iter().sum();
-    let budget = cents(programme.budget);
+    let budget = whole_cents(programme.budget);
     let mut notes = Vec::new();
     let granted = match programme.file.allocation {
         Allocation::ProRata => pro_rata(&claims, budget),
@@ -632,7 +628,7 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
         .zip(&lines)
         .map(|(&g, l)| {
             if l.claim.is_sign_negative() {
-                split(-cents(l.claim), &shares).into_iter().map(|c| -c).collect()
+                split(-whole_cents(l.claim), &shares).into_iter().map(|c| -c).collect()
             } else {
                 split(g, &shares)
             }
@@ -642,8 +638,8 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
         if let Some(limit) = commitment {
             let column: Vec<i64> = parts.iter().map(|row| row[p].max(0)).collect();
             let total: i64 = column.iter().sum();
-            if total > cents(*limit) {
-                let cut = pro_rata(&column, cents(*limit));
+            if total > whole_cents(*limit) {
+                let cut = pro_rata(&column, whole_cents(*limit));
                 for (row, c) in parts.iter_mut().zip(cut) {
                     if row[p] >= 0 {
                         row[p] = c;
@@ -664,7 +660,7 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             line.amount = from_cents(paid);
             continue;
         }
-        if *g != cents(line.claim) {
+        if *g != whole_cents(line.claim) {
             line.trace.push(format!(
                 "budget: {} of the {} claimed (scaled with every other line)",
                 money(from_cents(*g)),
@@ -684,7 +680,7 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             ));
         }
         line.amount = from_cents(paid);
-        if line.status == Status::Paid && paid < cents(line.claim) {
+        if line.status == Status::Paid && paid < whole_cents(line.claim) {
             line.status = Status::Reduced;
         }
     }

@@ -47,6 +47,11 @@ pub fn parse_share(s: &str) -> Option<Decimal> {
     }
 }
 
+/// An amount (already at most two decimals) as whole cents, for exact integer allocation.
+pub fn whole_cents(d: Decimal) -> i64 {
+    i64::try_from((d * Decimal::ONE_HUNDRED).round().mantissa()).unwrap_or(i64::MAX)
+}
+
 /// Cents as an exact amount in currency units.
 pub fn from_cents(cents: i64) -> Decimal {
     Decimal::new(cents, 2)

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::evaluate::{Evaluation, Line};
+use super::money::whole_cents;
 use super::programme::Programme;
 use crate::error::{Error, Result};
 
@@ -45,10 +46,6 @@ pub struct Statement {
 
 fn money(d: Decimal) -> String {
     format!("{d:.2}")
-}
-
-fn cents(d: Decimal) -> i64 {
-    i64::try_from((d * Decimal::ONE_HUNDRED).round().mantissa()).unwrap_or(i64::MAX)
 }
 
 impl Statement {
@@ -150,7 +147,7 @@ impl Statement {
         let text = |name: &str, f: &dyn Fn(&Line) -> String| Column::new(name.into(), lines.iter().map(f).collect::<Vec<_>>());
         let amount = |name: &str, f: &dyn Fn(&Line) -> Decimal| {
             if as_cents {
-                Column::new(format!("{name}_cents").into(), lines.iter().map(|l| cents(f(l))).collect::<Vec<_>>())
+                Column::new(format!("{name}_cents").into(), lines.iter().map(|l| whole_cents(f(l))).collect::<Vec<_>>())
             } else {
                 Column::new(name.into(), lines.iter().map(|l| money(f(l))).collect::<Vec<_>>())
             }
@@ -186,21 +183,12 @@ impl Statement {
 
     /// CSV lines (amounts as exact decimal text).
     pub fn to_csv(&self) -> Result<Vec<u8>> {
-        let mut df = self.frame(false)?;
-        let mut buf = Vec::new();
-        CsvWriter::new(&mut buf)
-            .include_header(true)
-            .finish(&mut df)
-            .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
-        Ok(buf)
+        crate::output::frame_bytes(&mut self.frame(false)?, crate::output::Format::Csv)
     }
 
     /// Parquet lines (amounts as Int64 cents).
     pub fn to_parquet(&self) -> Result<Vec<u8>> {
-        let mut df = self.frame(true)?;
-        let mut buf = Vec::new();
-        ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
-        Ok(buf)
+        crate::output::frame_bytes(&mut self.frame(true)?, crate::output::Format::Parquet)
     }
 
     /// The readable report.
