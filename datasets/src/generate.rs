@@ -272,15 +272,19 @@ impl Default for GenerateOptions {
 }
 
 impl GenerateOptions {
-    /// Expected panel rows for these options (an estimate: deaths shorten some histories).
+    /// Expected panel rows for these options (an estimate: histories end at a death, drawn from each
+    /// profile's monthly hazard).
     pub fn estimated_panel_rows(&self) -> u64 {
         self.programmes
             .iter()
             .flat_map(|p| p.editions.iter().map(move |e| (p, e)))
-            .map(|(_, &(year, funded, unfunded))| {
+            .map(|(p, &(year, funded, unfunded))| {
                 let n = scaled(funded, self.scale) + scaled(unfunded, self.scale);
-                let months = months_between(first_of_month(year, 10), self.last_month).max(1) as u64;
-                n * months
+                let months = months_between(first_of_month(year, 10), self.last_month).max(1);
+                // Expected months alive under a constant monthly hazard h: Σ_{k<m} (1−h)^k.
+                let survival = 1.0 - p.monthly_hazard;
+                let alive = if p.monthly_hazard > 0.0 { (1.0 - survival.powi(months)) / p.monthly_hazard } else { months as f64 };
+                (n as f64 * alive).round() as u64
             })
             .sum()
     }

@@ -299,6 +299,9 @@ struct IndicatorsArgs {
     /// Break results down by these columns (comma-separated), e.g. programme,municipio.
     #[arg(long, value_delimiter = ',')]
     by: Vec<String>,
+    /// Break one indicator down differently, as ID=COLUMNS (repeatable), e.g. SUR-02=programme,edition.
+    #[arg(long = "by-indicator", value_name = "ID=COLUMNS", value_parser = parse_by_indicator)]
+    by_indicator: Vec<(String, Vec<String>)>,
     /// As-of date YYYY-MM-DD (default: last day of the latest panel month).
     #[arg(long = "as-of")]
     as_of: Option<NaiveDate>,
@@ -494,6 +497,15 @@ fn validate(data: &[PathBuf]) -> Result<ExitCode> {
     Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+fn parse_by_indicator(text: &str) -> std::result::Result<(String, Vec<String>), String> {
+    match text.split_once('=') {
+        Some((id, columns)) if !id.trim().is_empty() => {
+            Ok((id.trim().to_string(), columns.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()))
+        }
+        _ => Err(format!("expected ID=COLUMNS (e.g. SUR-02=programme,edition), found `{text}`")),
+    }
+}
+
 fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     if args.format == Format::Parquet && args.output.is_none() {
         bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
@@ -517,6 +529,7 @@ fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     let request = impatto_indicators::Request {
         only: args.only,
         by: args.by,
+        by_indicator: args.by_indicator,
         as_of: args.as_of,
         ci: args.ci.as_deref().map(|c| if c == "wilson" { CiMethod::Wilson } else { CiMethod::ClopperPearson }),
         small_cell: args.small_cell,

@@ -47,6 +47,9 @@ pub struct Request {
     pub only: Vec<String>,
     /// Disaggregation columns.
     pub by: Vec<String>,
+    /// Disaggregation columns for particular indicators (id, columns), overriding `by` — e.g.
+    /// shares by programme × municipio and survival by cohort in one run.
+    pub by_indicator: Vec<(String, Vec<String>)>,
     /// As-of date; default the last day of the latest panel month.
     pub as_of: Option<NaiveDate>,
     /// Override every share's interval method (e.g. Clopper-Pearson on request).
@@ -83,7 +86,7 @@ pub fn compute(
     request: &Request,
     mut progress: impl FnMut(&str),
 ) -> Result<Run> {
-    for id in &request.only {
+    for id in request.only.iter().chain(request.by_indicator.iter().map(|(id, _)| id)) {
         if !defs.iter().any(|d| &d.def.id == id) {
             let known: Vec<&str> = defs.iter().map(|d| d.def.id.as_str()).collect();
             return Err(Error::Request(format!("unknown indicator `{id}` (known: {})", known.join(", "))));
@@ -100,7 +103,8 @@ pub fn compute(
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
-        if let Some(missing) = request.by.iter().find(|b| !request.any_by && !loaded.def.disaggregations.contains(b)) {
+        let by = request.by_indicator.iter().find(|(id, _)| id == &loaded.def.id).map_or(&request.by, |(_, by)| by);
+        if let Some(missing) = by.iter().find(|b| !request.any_by && !loaded.def.disaggregations.contains(b)) {
             skipped.push((
                 loaded.def.id.clone(),
                 format!("not disaggregable by `{missing}` (allowed: {})", loaded.def.disaggregations.join(", ")),
@@ -108,7 +112,7 @@ pub fn compute(
             continue;
         }
         progress(&loaded.def.id);
-        let mut compiled = compile::compile(loaded, &request.by);
+        let mut compiled = compile::compile(loaded, by);
         if let (Some(ci), compile::Finish::Share { ci: method }) = (request.ci, &mut compiled.finish) {
             *method = ci;
         }

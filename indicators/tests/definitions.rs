@@ -91,7 +91,11 @@ fn wrong_value_types_and_values_outside_the_format_are_rejected() {
 #[test]
 fn ratio_tests_need_a_proper_fraction_on_integer_columns() {
     let owned = builtin().expect("catalogue").into_iter().find(|d| d.def.id == "OWN-01").expect("OWN-01");
-    let text = std::fs::read_to_string(format!("{}/definitions/OWN-01.toml", env!("CARGO_MANIFEST_DIR"))).expect("file");
+    let text = std::fs::read_to_string(format!(
+        "{}/definitions/OWN-01.toml",
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
+    ))
+    .expect("file");
     assert_eq!(parse("OWN-01.toml", &text).expect("parses").def, owned.def);
     let e = parse("OWN-01.toml", &text.replace(r#"fraction = "1/2""#, r#"fraction = "3/2""#)).expect_err("bad").to_string();
     assert!(e.contains("expected a fraction p/q between 0 and 1") && e.contains("found \"3/2\""), "{e}");
@@ -103,7 +107,11 @@ fn ratio_tests_need_a_proper_fraction_on_integer_columns() {
 
 #[test]
 fn kaplan_meier_horizons_must_increase() {
-    let text = std::fs::read_to_string(format!("{}/definitions/SUR-02.toml", env!("CARGO_MANIFEST_DIR"))).expect("file");
+    let text = std::fs::read_to_string(format!(
+        "{}/definitions/SUR-02.toml",
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
+    ))
+    .expect("file");
     let e = parse("SUR-02.toml", &text.replace("[12, 24, 36]", "[24, 12]")).expect_err("bad").to_string();
     assert!(e.contains("window.horizons_months: expected increasing months") && e.contains("[24, 12]"), "{e}");
 }

@@ -15,7 +15,7 @@ use impatto_indicators::{IndicatorResult, Request, builtin, compute};
 const TOLERANCE: f64 = 1e-9;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn num(x: Option<f64>) -> String {
@@ -38,7 +38,8 @@ fn row(r: &IndicatorResult) -> Vec<String> {
 }
 
 fn check_golden(golden: &str, results: &[IndicatorResult]) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(golden);
+    let path =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("tests/golden").join(golden);
     let text = std::fs::read_to_string(&path).expect("golden file exists");
     let comments: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
     let header = text.lines().find(|l| !l.starts_with('#')).expect("header line");

@@ -14,7 +14,9 @@ use impatto_indicators::study::did::{Observation, SeType, estimate};
 use impatto_indicators::study::{data, means, survival};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/studies").join(name)
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/studies")
+        .join(name)
 }
 
 fn close(a: f64, b: f64, what: &str) {
