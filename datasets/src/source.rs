@@ -221,10 +221,20 @@ impl PanelSource {
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),
                 };
-                let bytes = fs::read(&file.0).map_err(|source| Error::Io { path: file.0.clone(), source })?;
+                // Streamed, so hashing a 10^8-row panel costs a buffer, not the file's size.
+                let io = |source| Error::Io { path: file.0.clone(), source };
+                let mut reader = fs::File::open(&file.0).map_err(io)?;
+                let len = reader.metadata().map_err(io)?.len();
                 hasher.update(table.stem().as_bytes());
-                hasher.update((bytes.len() as u64).to_le_bytes());
-                hasher.update(&bytes);
+                hasher.update(len.to_le_bytes());
+                let mut buffer = vec![0u8; 1 << 20];
+                loop {
+                    let n = std::io::Read::read(&mut reader, &mut buffer).map_err(io)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buffer[..n]);
+                }
                 files.entry(table).or_default().push(TableFile {
                     path: file.0,
                     format: file.1,

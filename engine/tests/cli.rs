@@ -139,6 +139,31 @@ fn outputs_are_byte_identical_across_runs_and_formats_agree() {
 }
 
 #[test]
+fn one_indicator_can_be_broken_down_differently_in_the_same_run() {
+    // ENT-01 by programme (alpha: B1-B4, beta: B5-B7, DERIVATION.md); ENT-01 overridden to the
+    // total, and an unknown id or a malformed override are usage errors that name the problem.
+    let by = |extra: &[&str]| {
+        let mut args = vec!["indicators", "--data", FIXTURE, "--as-of", "2024-12-31", "--only", "ENT-01,PAR-01"];
+        args.extend_from_slice(&["--by", "programme", "--format", "csv"]);
+        args.extend_from_slice(extra);
+        impatto(&args)
+    };
+    let out = by(&["--by-indicator", "ENT-01="]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let ent01: Vec<&str> = text.lines().filter(|l| l.starts_with("ENT-01,")).collect();
+    assert_eq!(ent01.len(), 1, "ENT-01 as one total row: {text}");
+    assert!(ent01[0].starts_with("ENT-01,1.0.0,,"), "no programme on the total row: {}", ent01[0]);
+    assert!(text.lines().filter(|l| l.starts_with("PAR-01,")).count() >= 2, "PAR-01 keeps --by programme: {text}");
+    let out = by(&["--by-indicator", "NOPE=programme"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown indicator `NOPE`"), "{}", stderr(&out));
+    let out = by(&["--by-indicator", "ENT-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("expected ID=COLUMNS"), "{}", stderr(&out));
+}
+
+#[test]
 fn parquet_needs_an_output_file() {
     let out = impatto(&["indicators", "--data", FIXTURE, "--format", "parquet"]);
     assert_eq!(out.status.code(), Some(1));

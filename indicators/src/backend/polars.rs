@@ -69,6 +69,27 @@ fn month_index(e: Expr) -> Expr {
     e.clone().dt().year().cast(DataType::Int32) * lit(12) + e.dt().month().cast(DataType::Int32) - lit(1)
 }
 
+/// Days since 1970-01-01 of the first day of a month index (year × 12 + month − 1), in integer
+/// arithmetic (H. Hinnant's days_from_civil). Panel lookups compare this with the panel's raw
+/// `month` dates, so the large side of the join needs no calendar arithmetic at all.
+fn first_of_month_days(index: Expr) -> Expr {
+    // Every quantity is ≥ 0 for dates after year 0, so integer division is floor division.
+    let i = || index.clone().cast(DataType::Int64);
+    let month = || i() % lit(12i64) + lit(1i64); // 1..=12
+    let year = i() / lit(12i64) - when(month().lt_eq(lit(2i64))).then(lit(1i64)).otherwise(lit(0i64));
+    let era = year.clone() / lit(400i64);
+    let year_of_era = year - era.clone() * lit(400i64);
+    let day_of_year = (lit(153i64) * ((month() + lit(9i64)) % lit(12i64)) + lit(2i64)) / lit(5i64);
+    let day_of_era =
+        year_of_era.clone() * lit(365i64) + year_of_era.clone() / lit(4i64) - year_of_era / lit(100i64) + day_of_year;
+    (era * lit(146_097i64) + day_of_era - lit(719_468i64)).cast(DataType::Int32)
+}
+
+/// A panel month (always the first of its month) as days since 1970-01-01.
+fn panel_month_days() -> Expr {
+    col("month").cast(DataType::Int32)
+}
+
 /// Whole months from `from` to `to` (a month is complete when the day of month is reached).
 fn months_between(from: Expr, to: Expr) -> Expr {
     month_index(to.clone()) - month_index(from.clone()) - when(to.dt().day().lt(from.dt().day())).then(lit(1)).otherwise(lit(0))
@@ -267,7 +288,7 @@ impl PolarsBackend<'_> {
                 };
                 wanted.push(units.clone().select([
                     col("beneficiary_id"),
-                    target.alias("__month"),
+                    first_of_month_days(target).alias("__month"),
                     lit(i as i32).alias("__term"),
                 ]));
                 spread.push(col(measure.as_str()).filter(col("__term").eq(lit(i as i32))).sum().alias(format!("__v{i}")));
@@ -279,7 +300,7 @@ impl PolarsBackend<'_> {
         if !wanted.is_empty() {
             let wanted = concat(wanted, UnionArgs::default())
                 .map_err(|e| Error::Backend { indicator: "panel lookup".into(), message: e.to_string() })?;
-            let mut select = vec![col("beneficiary_id"), month_index(col("month")).alias("__month")];
+            let mut select = vec![col("beneficiary_id"), panel_month_days().alias("__month")];
             select.extend(measures.iter().map(|m| col(m.as_str()).cast(DataType::Float64)));
             let hits = wanted
                 .join(
@@ -295,16 +316,18 @@ impl PolarsBackend<'_> {
         for (i, term) in lookups.terms.iter().enumerate() {
             if let Value::PanelSum { measure, from } = term {
                 let name = format!("__v{i}");
-                let starts = units.clone().select([col("beneficiary_id"), month_index(col(from.as_str())).alias("__from")]);
+                let starts = units
+                    .clone()
+                    .select([col("beneficiary_id"), first_of_month_days(month_index(col(from.as_str()))).alias("__from")]);
                 let sums = self
                     .source
                     .scan(Table::Panel)?
                     .select([
                         col("beneficiary_id"),
-                        month_index(col("month")).alias("__month"),
+                        panel_month_days().alias("__month"),
                         col(measure.as_str()).cast(DataType::Float64).alias(&name),
                     ])
-                    .filter(col("__month").lt_eq(lit(as_of_idx)))
+                    .filter(col("__month").lt_eq(lit(ctx.as_of_days)))
                     .join(starts, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Inner))
                     .filter(col("__month").gt_eq(col("__from")))
                     .group_by([col("beneficiary_id")])
@@ -422,6 +445,24 @@ impl Backend for PolarsBackend<'_> {
                         .collect(),
                 ))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_of_month_days_agrees_with_chrono_from_1900_to_2199() {
+        let indices: Vec<i32> = (1900 * 12..2200 * 12).collect();
+        let df = df!("i" => &indices).expect("frame");
+        let out = df.lazy().select([first_of_month_days(col("i")).alias("d")]).collect().expect("evaluates");
+        let days = out.column("d").expect("column").i32().expect("i32").clone();
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+        for (i, d) in indices.iter().zip(days.iter()) {
+            let expected = chrono::NaiveDate::from_ymd_opt(i / 12, (i % 12 + 1) as u32, 1).expect("date");
+            assert_eq!(d, Some((expected - epoch).num_days() as i32), "month index {i}");
         }
     }
 }
