@@ -51,8 +51,10 @@ def setup():
     log("setup: Debian packages for R, PyPI packages for the Python peers")
     if shutil.which("apt-get"):
         sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "time", "r-base-core", "r-cran-survival", "r-cran-data.table"],
-                       check=True, stdout=subprocess.DEVNULL)
+        install = sudo + ["apt-get", "install", "-y", "-q", "time", "r-base-core", "r-cran-survival", "r-cran-data.table"]
+        if subprocess.run(install, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(sudo + ["apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", str(HERE / "requirements.txt")], check=True)
 
 

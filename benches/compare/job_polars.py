@@ -124,7 +124,8 @@ def main(data, out):
     )
     steps = (
         entities.group_by(*cohort, "time")
-        .agg(deaths=pl.col("event").sum(), leaving=pl.len())
+        # As floats: n × (n − d) overflows 32-bit counts beyond ~65,000 at risk (seen at 10^8 rows).
+        .agg(deaths=pl.col("event").sum().cast(pl.Float64), leaving=pl.len().cast(pl.Float64))
         .sort(*cohort, "time")
         .with_columns(total=pl.col("leaving").sum().over(cohort))
         .with_columns(at_risk=pl.col("total") - pl.col("leaving").cum_sum().over(cohort) + pl.col("leaving"))
