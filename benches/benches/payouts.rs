@@ -34,7 +34,7 @@ fn payouts(c: &mut Criterion) {
             .map(|(i, b)| BeneficiaryInputs { id: format!("{}-{i:07}", b.id), ..b.clone() })
             .collect();
         let shape = format!("beneficiaries={n}");
-        let statement = |e| Statement::new(&programme, "final".into(), as_of, source.input_hash.clone(), e);
+        let statement = |e| Statement::new(&programme, "final".into(), as_of, source.input_hash().expect("input hash"), e);
         group.bench_with_input(BenchmarkId::new("evaluate", &shape), &n, |b, _| {
             b.iter(|| evaluate(&programme, &beneficiaries, as_of))
         });

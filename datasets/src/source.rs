@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
@@ -203,38 +205,82 @@ fn read_header(path: &Path) -> Result<String> {
 pub struct PanelSource {
     /// Files of each table, in the order the directories were given.
     pub files: BTreeMap<Table, Vec<TableFile>>,
-    /// `sha256:` digest of every input file (tables and mapping files), in a fixed order.
-    pub input_hash: String,
+    hash: Arc<InputHash>,
+}
+
+/// What is hashed, in order: the bytes of mapping files and table names, and whole files.
+enum HashPart {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+type HashOutcome = std::result::Result<String, (PathBuf, String)>;
+
+/// The `sha256:` of the inputs, computed on its own thread while the caller reads the tables:
+/// hashing a 10^8-row panel takes half a second of one core.
+#[derive(Debug)]
+struct InputHash {
+    worker: Mutex<Option<JoinHandle<HashOutcome>>>,
+    value: OnceLock<HashOutcome>,
+}
+
+impl InputHash {
+    fn start(parts: Vec<HashPart>) -> Self {
+        let worker = std::thread::spawn(move || {
+            let mut hasher = Sha256::new();
+            let mut buffer = vec![0u8; 1 << 20];
+            for part in parts {
+                match part {
+                    HashPart::Bytes(bytes) => hasher.update(&bytes),
+                    HashPart::File(path) => {
+                        // Streamed, so hashing a 10^8-row panel costs a buffer, not the file's size.
+                        let fail = |e: std::io::Error| (path.clone(), e.to_string());
+                        let mut reader = fs::File::open(&path).map_err(fail)?;
+                        hasher.update(reader.metadata().map_err(fail)?.len().to_le_bytes());
+                        loop {
+                            let n = std::io::Read::read(&mut reader, &mut buffer).map_err(fail)?;
+                            if n == 0 {
+                                break;
+                            }
+                            hasher.update(&buffer[..n]);
+                        }
+                    }
+                }
+            }
+            let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            Ok(format!("sha256:{hex}"))
+        });
+        InputHash { worker: Mutex::new(Some(worker)), value: OnceLock::new() }
+    }
+
+    fn get(&self) -> Result<String> {
+        let outcome = self.value.get_or_init(|| {
+            let worker = self.worker.lock().ok().and_then(|mut w| w.take());
+            match worker.map(JoinHandle::join) {
+                Some(Ok(outcome)) => outcome,
+                _ => Err((PathBuf::new(), "the thread hashing the input files stopped".into())),
+            }
+        });
+        outcome.clone().map_err(|(path, message)| Error::Io { path, source: std::io::Error::other(message) })
+    }
 }
 
 impl PanelSource {
     /// Find the four tables in each directory and read its `columns.toml`, if any.
     pub fn open<P: AsRef<Path>>(dirs: &[P]) -> Result<Self> {
         let mut files: BTreeMap<Table, Vec<TableFile>> = BTreeMap::new();
-        let mut hasher = Sha256::new();
+        let mut hashed = Vec::new();
         for dir in dirs {
             let dir = dir.as_ref();
-            let mapping = read_mapping(dir, &mut hasher)?;
+            let mapping = read_mapping(dir, &mut hashed)?;
             for table in Table::ALL {
                 let file = match find_table(dir, table) {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),
                 };
-                // Streamed, so hashing a 10^8-row panel costs a buffer, not the file's size.
-                let io = |source| Error::Io { path: file.0.clone(), source };
-                let mut reader = fs::File::open(&file.0).map_err(io)?;
-                let len = reader.metadata().map_err(io)?.len();
-                hasher.update(table.stem().as_bytes());
-                hasher.update(len.to_le_bytes());
-                let mut buffer = vec![0u8; 1 << 20];
-                loop {
-                    let n = std::io::Read::read(&mut reader, &mut buffer).map_err(io)?;
-                    if n == 0 {
-                        break;
-                    }
-                    hasher.update(&buffer[..n]);
-                }
+                hashed.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
+                hashed.push(HashPart::File(file.0.clone()));
                 files.entry(table).or_default().push(TableFile {
                     path: file.0,
                     format: file.1,
@@ -242,9 +288,13 @@ impl PanelSource {
                 });
             }
         }
-        let digest = hasher.finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(PanelSource { files, input_hash: format!("sha256:{hex}") })
+        Ok(PanelSource { files, hash: Arc::new(InputHash::start(hashed)) })
+    }
+
+    /// `sha256:` digest of every input file (tables and mapping files), in a fixed order. It
+    /// is computed in the background from [`PanelSource::open`] on; this waits for it.
+    pub fn input_hash(&self) -> Result<String> {
+        self.hash.get()
     }
 
     /// True when at least one directory has this (optional) table.
@@ -302,14 +352,14 @@ fn find_table(dir: &Path, table: Table) -> Result<(PathBuf, FileFormat)> {
 
 type Mapping = BTreeMap<String, BTreeMap<String, String>>;
 
-fn read_mapping(dir: &Path, hasher: &mut Sha256) -> Result<Mapping> {
+fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<Mapping> {
     let path = dir.join(MAPPING_FILE);
     if !path.is_file() {
         return Ok(Mapping::new());
     }
     let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-    hasher.update(MAPPING_FILE.as_bytes());
-    hasher.update(text.as_bytes());
+    hashed.push(HashPart::Bytes(MAPPING_FILE.as_bytes().to_vec()));
+    hashed.push(HashPart::Bytes(text.as_bytes().to_vec()));
     let mapping: Mapping = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
     for (table_name, renames) in &mapping {
         let Some(table) = Table::from_name(table_name) else {

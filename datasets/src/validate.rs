@@ -11,6 +11,18 @@ use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnType, Table};
 use crate::source::{PanelSource, TableFile};
 
+/// Every check runs on the streaming engine, so memory follows the number of keys, not of rows:
+/// the in-memory engine would load each column of a 10^8-row panel whole.
+trait CollectStreaming {
+    fn collect_streaming(self) -> PolarsResult<DataFrame>;
+}
+
+impl CollectStreaming for LazyFrame {
+    fn collect_streaming(self) -> PolarsResult<DataFrame> {
+        self.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single())
+    }
+}
+
 /// One row-level rule: rows where `bad` is true break it.
 struct RowCheck {
     severity: Severity,
@@ -185,7 +197,7 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
                 .map(|(i, c)| c.bad.clone().fill_null(lit(false)).cast(DataType::UInt64).sum().alias(format!("c{i}")))
                 .collect::<Vec<_>>(),
         )
-        .collect()
+        .collect_streaming()
         .map_err(polars_err(file.display()))?;
     for (i, rule) in checks.iter().enumerate() {
         let count =
@@ -201,7 +213,7 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
             .filter(rule.bad.clone().fill_null(lit(false)))
             .select(select)
             .limit(5)
-            .collect()
+            .collect_streaming()
             .map_err(polars_err(file.display()))?;
         let rows: Vec<u64> = examples
             .column("__row")
@@ -265,37 +277,81 @@ fn key_values(df: &DataFrame, key: &[&str], limit: usize) -> Vec<String> {
         .collect()
 }
 
+/// Rows per slice of the duplicate-key check. A polars hash table of (entity, month) keys takes
+/// about 130 bytes a key, so a slice stays near 500 MB whatever the size of the panel.
+const ROWS_PER_SLICE: u64 = 4_000_000;
+
+/// Filters splitting a table into slices of whole values of `column` (e.g. months), each of at
+/// most `rows_per_slice` rows unless one value alone has more. Rows with the same key share
+/// the value, so every repeated key lies within one slice.
+fn key_slices(lf: &LazyFrame, column: &str, rows_per_slice: u64, context: &str) -> Result<Vec<Expr>> {
+    let histogram = lf
+        .clone()
+        .group_by([col(column)])
+        .agg([len().cast(DataType::UInt64).alias("__n")])
+        .sort([column], SortMultipleOptions::default())
+        .collect_streaming()
+        .map_err(polars_err(context))?;
+    let counts: Vec<u64> =
+        histogram.column("__n").and_then(|c| c.u64()).map_err(polars_err(context))?.into_no_null_iter().collect();
+    if counts.iter().sum::<u64>() <= rows_per_slice {
+        return Ok(vec![lit(true)]);
+    }
+    let values = histogram.column(column).map_err(polars_err(context))?.as_materialized_series().clone();
+    let mut slices = Vec::new();
+    if values.null_count() > 0 {
+        slices.push(col(column).is_null());
+    }
+    let (mut first, mut rows) = (0, 0);
+    for (i, n) in counts.iter().enumerate() {
+        if values.get(i).is_ok_and(|v| v.is_null()) {
+            continue;
+        }
+        if rows > 0 && rows + n > rows_per_slice {
+            slices.push(col(column).is_in(lit(values.slice(first as i64, i - first)).implode(false), false));
+            (first, rows) = (i, 0);
+        }
+        if rows == 0 {
+            first = i;
+        }
+        rows += n;
+    }
+    if rows > 0 {
+        slices.push(col(column).is_in(lit(values.slice(first as i64, counts.len() - first)).implode(false), false));
+    }
+    Ok(slices)
+}
+
+/// Every key of `lf` found on more than one row, with its count (`__n`), sorted by key.
+fn repeated_keys(lf: LazyFrame, key: &[&str], rows_per_slice: u64, context: &str) -> Result<DataFrame> {
+    let key_cols = key.iter().map(|k| col(*k)).collect::<Vec<_>>();
+    // A hash table of every key of a 10^8-row panel would not fit in memory, so composite keys
+    // (entity × month) are checked one slice of months at a time.
+    let slices = match key.split_last() {
+        Some((last, entity)) if !entity.is_empty() => key_slices(&lf, last, rows_per_slice, context)?,
+        _ => vec![lit(true)],
+    };
+    let mut found: Vec<LazyFrame> = Vec::new();
+    for slice in slices {
+        let repeated = lf
+            .clone()
+            .filter(slice)
+            .group_by(key_cols.clone())
+            .agg([len().alias("__n")])
+            .filter(col("__n").gt(lit(1)))
+            .collect_streaming()
+            .map_err(polars_err(context))?;
+        found.push(repeated.lazy());
+    }
+    concat(found, UnionArgs::default())
+        .and_then(|all| all.sort(key.to_vec(), SortMultipleOptions::default()).collect())
+        .map_err(polars_err(context))
+}
+
 fn check_duplicates(source: &PanelSource, table: Table, lf: LazyFrame, issues: &mut Vec<Issue>) -> Result<()> {
     let key = table.key();
     let context = source.table_display(table);
-    let key_cols = |names: &[&str]| names.iter().map(|k| col(*k)).collect::<Vec<_>>();
-    // Composite keys (entity × month) are checked per entity first: a hash table of entities
-    // is far smaller than one of every (entity, month) pair, which keeps validation of large
-    // panels within memory; only entities with a repeat are then examined pair by pair.
-    let candidates = match key.split_last() {
-        Some((last, entity)) if !entity.is_empty() => Some(
-            lf.clone()
-                .group_by(key_cols(entity))
-                .agg([len().alias("__n"), col(*last).n_unique().alias("__distinct")])
-                .filter(col("__n").neq(col("__distinct").cast(DataType::UInt32)))
-                .select(key_cols(entity)),
-        ),
-        _ => None,
-    };
-    let scope = match candidates {
-        Some(c) => {
-            let entity: Vec<&str> = key[..key.len() - 1].to_vec();
-            lf.join(c, key_cols(&entity), key_cols(&entity), JoinArgs::new(JoinType::Semi))
-        }
-        None => lf,
-    };
-    let dups = scope
-        .group_by(key_cols(key))
-        .agg([len().alias("__n")])
-        .filter(col("__n").gt(lit(1)))
-        .sort(key.to_vec(), SortMultipleOptions::default())
-        .collect()
-        .map_err(polars_err(context.clone()))?;
+    let dups = repeated_keys(lf, key, ROWS_PER_SLICE, &context)?;
     if dups.height() > 0 {
         let examples = key_values(&dups, key, 5);
         issues.push(Issue {
@@ -323,7 +379,7 @@ fn check_reference(
         .unique(None, UniqueKeepStrategy::Any)
         .join(to.select([col(target_column)]), [col(column)], [col(target_column)], JoinArgs::new(JoinType::Anti))
         .sort([column], SortMultipleOptions::default())
-        .collect()
+        .collect_streaming()
         .map_err(polars_err(source.table_display(table)))?;
     if missing.height() > 0 {
         issues.push(Issue {
@@ -386,4 +442,32 @@ pub fn open_validated<P: AsRef<std::path::Path>>(dirs: &[P]) -> Result<(PanelSou
         return Err(Error::Invalid { report });
     }
     Ok((source, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Repeats in several months, a month with more rows than a slice, and a repeat with an
+    /// empty month: whatever the slice size, the same repeated keys are found.
+    #[test]
+    fn repeated_keys_are_found_whatever_the_slice_size() {
+        let df = df!(
+            "beneficiary_id" => ["a", "a", "a", "b", "b", "b", "c", "c", "c", "c", "d", "d"],
+            "month" => [Some(1), Some(1), Some(2), Some(2), Some(3), Some(3), Some(4), Some(5), Some(6), Some(6), None, None],
+        )
+        .expect("frame");
+        let key = ["beneficiary_id", "month"];
+        let found = |rows_per_slice| {
+            let dups = repeated_keys(df.clone().lazy(), &key, rows_per_slice, "test").expect("checks");
+            key_values(&dups, &key, 10)
+        };
+        // By hand: (a, 1), (b, 3), (c, 6) and (d, empty) are each on two rows.
+        let expected = vec!["a / 1", "b / 3", "c / 6", "d / null"];
+        for rows_per_slice in [1, 2, 3, 100] {
+            assert_eq!(found(rows_per_slice), expected, "{rows_per_slice} rows per slice");
+        }
+        // Rows per month 1:2 2:2 3:2 4:1 5:1 6:2, so slices {1} {2} {3} {4, 5} {6}, and the empty month.
+        assert_eq!(key_slices(&df.clone().lazy(), "month", 2, "test").expect("slices").len(), 6);
+    }
 }

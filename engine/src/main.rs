@@ -493,7 +493,7 @@ fn validate(data: &[PathBuf]) -> Result<ExitCode> {
     print!("{report}");
     let errors = report.errors().count();
     let warnings = report.warnings().count();
-    eprintln!("{errors} error(s), {warnings} warning(s); input {}", source.input_hash);
+    eprintln!("{errors} error(s), {warnings} warning(s); input {}", source.input_hash()?);
     Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 

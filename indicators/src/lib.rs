@@ -79,7 +79,8 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
-/// Compute the requested indicators. `progress` is called with each indicator id before it runs.
+/// Compute the requested indicators. `progress` is called with each indicator id before it runs
+/// (indicators computed in one pass are announced together).
 pub fn compute(
     defs: &[LoadedDefinition],
     source: &PanelSource,
@@ -99,9 +100,8 @@ pub fn compute(
     };
     let as_of = epoch() + chrono::Days::new(as_of_days.max(0) as u64);
     let ctx = plan::Context { as_of_days };
-    let stamp = finish::Stamp { as_of: as_of.format("%Y-%m-%d").to_string(), input_hash: source.input_hash.clone() };
-    let mut results = Vec::new();
     let mut skipped = Vec::new();
+    let mut jobs = Vec::new();
     for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
         let by = request.by_indicator.iter().find(|(id, _)| id == &loaded.def.id).map_or(&request.by, |(_, by)| by);
         if let Some(missing) = by.iter().find(|b| !request.any_by && !loaded.def.disaggregations.contains(b)) {
@@ -111,7 +111,6 @@ pub fn compute(
             ));
             continue;
         }
-        progress(&loaded.def.id);
         let mut compiled = compile::compile(loaded, by);
         if let (Some(ci), compile::Finish::Share { ci: method }) = (request.ci, &mut compiled.finish) {
             *method = ci;
@@ -119,8 +118,34 @@ pub fn compute(
         if let Some(k) = request.small_cell {
             compiled.small_cell = k.max(1);
         }
-        let aggregates = backend.execute(&loaded.def.id, &compiled.plan, &ctx)?;
-        results.extend(finish::finish(loaded, &compiled, aggregates, &stamp));
+        jobs.push((loaded, compiled));
     }
-    Ok(Run { results, skipped, as_of, input_hash: source.input_hash.clone() })
+    // Indicators over the same units and groups (e.g. the women and youth shares of the
+    // participants by programme) are computed in one pass over the data.
+    let mut aggregates: Vec<Option<plan::Aggregates>> = vec![None; jobs.len()];
+    for i in 0..jobs.len() {
+        if aggregates[i].is_some() {
+            continue;
+        }
+        let batch: Vec<usize> = (i..jobs.len())
+            .filter(|&j| aggregates[j].is_none() && (j == i || jobs[i].1.plan.shares_units_with(&jobs[j].1.plan)))
+            .collect();
+        let plans: Vec<(&str, &plan::Plan)> = batch.iter().map(|&j| (jobs[j].0.def.id.as_str(), &jobs[j].1.plan)).collect();
+        for (id, _) in &plans {
+            progress(id);
+        }
+        for (j, result) in batch.iter().zip(backend.execute_batch(&plans, &ctx)?) {
+            aggregates[*j] = Some(result);
+        }
+    }
+    // Only now, so the input files were hashed while the indicators were computed.
+    let input_hash = source.input_hash()?;
+    let stamp = finish::Stamp { as_of: as_of.format("%Y-%m-%d").to_string(), input_hash: input_hash.clone() };
+    let mut results = Vec::new();
+    for ((loaded, compiled), aggregates) in jobs.iter().zip(aggregates) {
+        if let Some(aggregates) = aggregates {
+            results.extend(finish::finish(loaded, compiled, aggregates, &stamp));
+        }
+    }
+    Ok(Run { results, skipped, as_of, input_hash })
 }

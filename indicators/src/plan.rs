@@ -124,6 +124,16 @@ pub struct Plan {
     pub output: Output,
 }
 
+impl Plan {
+    /// Can both plans be answered by one aggregates query: same units, same groups, both
+    /// additive aggregates (filters may differ).
+    pub fn shares_units_with(&self, other: &Plan) -> bool {
+        matches!((&self.output, &other.output), (Output::Aggregates { .. }, Output::Aggregates { .. }))
+            && self.table == other.table
+            && self.group_keys == other.group_keys
+    }
+}
+
 /// One group's additive aggregates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AggRow {

@@ -261,5 +261,5 @@ pub fn run(
     let (period, as_of) = period(programme, period_id)?;
     let beneficiaries = inputs(programme, source, catalogue, as_of)?;
     let evaluation: Evaluation = evaluate::evaluate(programme, &beneficiaries, as_of);
-    Ok(statement::Statement::new(programme, period.id.clone(), as_of, source.input_hash.clone(), evaluation))
+    Ok(statement::Statement::new(programme, period.id.clone(), as_of, source.input_hash()?, evaluation))
 }

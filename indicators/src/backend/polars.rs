@@ -13,7 +13,7 @@ use polars::prelude::*;
 use super::Backend;
 use crate::definition::{Condition, JOINED_BENEFICIARY_COLUMNS, Op, TakeoverRule};
 use crate::error::{Error, Result};
-use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, Predicate, SurvivalRow, Value};
+use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, Predicate, SurvivalRow, SurvivalSpec, Value};
 
 /// Executes plans with polars over a panel source.
 #[derive(Debug)]
@@ -273,11 +273,13 @@ impl Lookups {
 
 impl PolarsBackend<'_> {
     /// Join every panel lookup of a plan onto the units. All month lookups share one pass over
-    /// the panel: the (unit, month, term) pairs wanted are joined to the panel once and spread
-    /// back into one column per term.
+    /// the panel: each unit's wanted months (one column per term) are joined to the panel on
+    /// the unit alone, as a single text key hashes far faster than (unit, month) pairs, and
+    /// the hits are then grouped by the unit's row number rather than by its text id.
     fn attach_lookups(&self, mut units: LazyFrame, lookups: &Lookups, ctx: &Context) -> Result<LazyFrame> {
         let as_of_idx = as_of_month_index(ctx);
-        let mut wanted = Vec::new();
+        let mut targets = vec![col("__unit"), col("beneficiary_id")];
+        let mut in_target_month = Vec::new();
         let mut spread = Vec::new();
         let mut measures: Vec<String> = Vec::new();
         for (i, term) in lookups.terms.iter().enumerate() {
@@ -286,32 +288,33 @@ impl PolarsBackend<'_> {
                     Anchor::AsOf => lit(as_of_idx),
                     Anchor::Column(c) => month_index(col(c.as_str())) + lit(*offset_months),
                 };
-                wanted.push(units.clone().select([
-                    col("beneficiary_id"),
-                    first_of_month_days(target).alias("__month"),
-                    lit(i as i32).alias("__term"),
-                ]));
-                spread.push(col(measure.as_str()).filter(col("__term").eq(lit(i as i32))).sum().alias(format!("__v{i}")));
+                targets.push(first_of_month_days(target).alias(format!("__m{i}")));
+                let hit = col("__month").eq(col(format!("__m{i}")));
+                in_target_month.push(hit.clone());
+                spread.push(col(measure.as_str()).filter(hit).sum().alias(format!("__v{i}")));
                 if !measures.contains(measure) {
                     measures.push(measure.clone());
                 }
             }
         }
-        if !wanted.is_empty() {
-            let wanted = concat(wanted, UnionArgs::default())
-                .map_err(|e| Error::Backend { indicator: "panel lookup".into(), message: e.to_string() })?;
+        if let Some(in_any_target_month) = in_target_month.into_iter().reduce(Expr::or) {
+            units = units.with_row_index("__unit", None);
             let mut select = vec![col("beneficiary_id"), panel_month_days().alias("__month")];
             select.extend(measures.iter().map(|m| col(m.as_str()).cast(DataType::Float64)));
-            let hits = wanted
+            let hits = self
+                .source
+                .scan(Table::Panel)?
+                .select(select)
                 .join(
-                    self.source.scan(Table::Panel)?.select(select),
-                    [col("beneficiary_id"), col("__month")],
-                    [col("beneficiary_id"), col("__month")],
+                    units.clone().select(targets),
+                    [col("beneficiary_id")],
+                    [col("beneficiary_id")],
                     JoinArgs::new(JoinType::Inner),
                 )
-                .group_by([col("beneficiary_id")])
+                .filter(in_any_target_month)
+                .group_by([col("__unit")])
                 .agg(spread);
-            units = units.join(hits, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
+            units = units.join(hits, [col("__unit")], [col("__unit")], JoinArgs::new(JoinType::Left));
         }
         for (i, term) in lookups.terms.iter().enumerate() {
             if let Value::PanelSum { measure, from } = term {
@@ -363,44 +366,76 @@ impl PolarsBackend<'_> {
     /// The lazy query of a plan: one frame of group keys and aggregates (survival: group keys,
     /// time, event, count).
     pub fn query(&self, plan: &Plan, ctx: &Context) -> Result<LazyFrame> {
-        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx));
-        let keys: Vec<Expr> = plan.group_keys.iter().map(|k| col(k.as_str()).cast(DataType::String)).collect();
         match &plan.output {
-            Output::Aggregates { numerator, denominator } => {
-                let mut lookups = Lookups::default();
-                let mut agg = |a: &Aggregate| match a {
-                    Aggregate::Count => len().cast(DataType::Float64),
-                    Aggregate::CountWhere(ps) => all(ps, ctx).cast(DataType::Float64).sum(),
-                    Aggregate::Sum(v) => lookups.expr(v).sum(),
-                };
-                let aggs = vec![
-                    agg(numerator).alias("__num"),
-                    agg(denominator).alias("__den"),
-                    len().cast(DataType::UInt64).alias("__units"),
-                ];
-                let units = self.attach_lookups(units, &lookups, ctx)?;
-                Ok(if keys.is_empty() { units.select(aggs) } else { units.group_by(keys).agg(aggs) })
-            }
-            Output::Survival(spec) => {
-                let death = is_death(ctx);
-                let taken_over = col("cessation_reason")
-                    .is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
-                    .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
-                    .fill_null(lit(false));
-                let ends = if spec.takeover == TakeoverRule::Censor { death.clone().or(taken_over) } else { death.clone() };
-                let end = when(ends).then(col("ceased_on")).otherwise(as_of_lit(ctx));
-                let origin = col(spec.origin.as_str());
-                let mut group: Vec<Expr> = keys;
-                group.push(col("__time"));
-                group.push(col("__event"));
-                Ok(units
-                    .filter(origin.clone().is_not_null().and(origin.clone().lt_eq(as_of_lit(ctx))))
-                    .with_columns([months_between(origin, end).cast(DataType::Int64).alias("__time"), death.alias("__event")])
-                    .with_column(when(col("__time").lt(lit(0i64))).then(lit(0i64)).otherwise(col("__time")).alias("__time"))
-                    .group_by(group)
-                    .agg([len().cast(DataType::UInt64).alias("__n")]))
-            }
+            Output::Aggregates { .. } => self.aggregates_query(&[plan], ctx),
+            Output::Survival(spec) => self.survival_query(plan, spec, ctx),
         }
+    }
+
+    /// One query for plans over the same units and groups: `__num{i}`, `__den{i}` and
+    /// `__units{i}` per plan. Filters every plan shares are applied to the units (and so reach
+    /// the Parquet scan); the rest become a mask on each plan's aggregates, so the units are
+    /// read, joined and grouped once for all of them.
+    fn aggregates_query(&self, plans: &[&Plan], ctx: &Context) -> Result<LazyFrame> {
+        let Some(first) = plans.first() else {
+            return Err(Error::Request("no plans to execute".into()));
+        };
+        let common: Vec<Predicate> =
+            first.filters.iter().filter(|f| plans.iter().all(|p| p.filters.contains(f))).cloned().collect();
+        let residuals: Vec<Vec<Predicate>> =
+            plans.iter().map(|p| p.filters.iter().filter(|f| !common.contains(f)).cloned().collect()).collect();
+        let mut units = self.units(first.table, ctx)?.filter(all(&common, ctx));
+        if residuals.iter().all(|r| !r.is_empty()) {
+            let any = residuals.iter().map(|r| all(r, ctx)).reduce(|a, b| a.or(b)).unwrap_or(lit(true));
+            units = units.filter(any);
+        }
+        let mut lookups = Lookups::default();
+        let mut aggs = Vec::new();
+        for (i, (plan, residual)) in plans.iter().zip(&residuals).enumerate() {
+            let Output::Aggregates { numerator, denominator } = &plan.output else {
+                return Err(Error::Request("a survival plan cannot share an aggregates query".into()));
+            };
+            // A null mask (unknown) leaves the unit out, as a null filter would.
+            let mask = (!residual.is_empty()).then(|| all(residual, ctx).fill_null(lit(false)));
+            let mut agg = |a: &Aggregate| match (a, &mask) {
+                (Aggregate::Count, None) => len().cast(DataType::Float64),
+                (Aggregate::Count, Some(m)) => m.clone().cast(DataType::Float64).sum(),
+                (Aggregate::CountWhere(ps), None) => all(ps, ctx).cast(DataType::Float64).sum(),
+                (Aggregate::CountWhere(ps), Some(m)) => m.clone().and(all(ps, ctx)).cast(DataType::Float64).sum(),
+                (Aggregate::Sum(v), None) => lookups.expr(v).sum(),
+                (Aggregate::Sum(v), Some(m)) => lookups.expr(v).filter(m.clone()).sum(),
+            };
+            aggs.push(agg(numerator).alias(format!("__num{i}")));
+            aggs.push(agg(denominator).alias(format!("__den{i}")));
+            aggs.push(
+                match &mask {
+                    None => len().cast(DataType::UInt64),
+                    Some(m) => m.clone().cast(DataType::UInt64).sum(),
+                }
+                .alias(format!("__units{i}")),
+            );
+        }
+        let units = self.attach_lookups(units, &lookups, ctx)?;
+        Ok(grouped(units, &first.group_keys, aggs))
+    }
+
+    fn survival_query(&self, plan: &Plan, spec: &SurvivalSpec, ctx: &Context) -> Result<LazyFrame> {
+        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx));
+        let death = is_death(ctx);
+        let taken_over = col("cessation_reason")
+            .is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
+            .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
+            .fill_null(lit(false));
+        let ends = if spec.takeover == TakeoverRule::Censor { death.clone().or(taken_over) } else { death.clone() };
+        let end = when(ends).then(col("ceased_on")).otherwise(as_of_lit(ctx));
+        let origin = col(spec.origin.as_str());
+        let units = units
+            .filter(origin.clone().is_not_null().and(origin.clone().lt_eq(as_of_lit(ctx))))
+            .with_columns([months_between(origin, end).cast(DataType::Int64).alias("__time"), death.alias("__event")])
+            .with_column(when(col("__time").lt(lit(0i64))).then(lit(0i64)).otherwise(col("__time")).alias("__time"));
+        let mut keys = plan.group_keys.clone();
+        keys.extend(["__time".to_string(), "__event".to_string()]);
+        Ok(grouped(units, &keys, vec![len().cast(DataType::UInt64).alias("__n")]))
     }
 
     /// The optimised plan polars will run, for `--explain` and for tests that check what
@@ -410,23 +445,38 @@ impl PolarsBackend<'_> {
     }
 }
 
+/// Group by the keys in their own types (hashing an integer beats hashing its text) and only
+/// then turn the few group keys into text; no keys: one row for all units.
+fn grouped(units: LazyFrame, keys: &[String], aggs: Vec<Expr>) -> LazyFrame {
+    if keys.is_empty() {
+        return units.select(aggs);
+    }
+    let as_text =
+        keys.iter().filter(|k| !k.starts_with("__")).map(|k| col(k.as_str()).cast(DataType::String)).collect::<Vec<_>>();
+    units.group_by(keys.iter().map(|k| col(k.as_str())).collect::<Vec<_>>()).agg(aggs).with_columns(as_text)
+}
+
+fn agg_rows(df: &DataFrame, group_keys: &[String], i: usize, grouped: bool) -> Vec<AggRow> {
+    let mut rows: Vec<AggRow> = (0..df.height())
+        .map(|r| AggRow {
+            key: key_strings(df, group_keys, r),
+            numerator: f64_at(df, &format!("__num{i}"), r),
+            denominator: f64_at(df, &format!("__den{i}"), r),
+            units: f64_at(df, &format!("__units{i}"), r) as u64,
+        })
+        // A group none of whose units passes this plan's own filters does not exist for it.
+        .filter(|row| !grouped || row.units > 0)
+        .collect();
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    rows
+}
+
 impl Backend for PolarsBackend<'_> {
     fn execute(&self, indicator: &str, plan: &Plan, ctx: &Context) -> Result<Aggregates> {
         let fail = |e: PolarsError| Error::Backend { indicator: indicator.into(), message: e.to_string() };
         let df = collect(self.query(plan, ctx)?, indicator)?;
         match &plan.output {
-            Output::Aggregates { .. } => {
-                let mut rows: Vec<AggRow> = (0..df.height())
-                    .map(|i| AggRow {
-                        key: key_strings(&df, &plan.group_keys, i),
-                        numerator: f64_at(&df, "__num", i),
-                        denominator: f64_at(&df, "__den", i),
-                        units: f64_at(&df, "__units", i) as u64,
-                    })
-                    .collect();
-                rows.sort_by(|a, b| a.key.cmp(&b.key));
-                Ok(Aggregates::Rows(rows))
-            }
+            Output::Aggregates { .. } => Ok(Aggregates::Rows(agg_rows(&df, &plan.group_keys, 0, !plan.group_keys.is_empty()))),
             Output::Survival(_) => {
                 let mut groups: BTreeMap<GroupKey, BTreeMap<i64, (u64, u64)>> = BTreeMap::new();
                 let times = df.column("__time").and_then(|c| c.i64().cloned()).map_err(fail)?;
@@ -445,6 +495,21 @@ impl Backend for PolarsBackend<'_> {
                         .collect(),
                 ))
             }
+        }
+    }
+
+    fn execute_batch(&self, plans: &[(&str, &Plan)], ctx: &Context) -> Result<Vec<Aggregates>> {
+        match plans {
+            [(_, first), ..] if plans.len() > 1 && plans.iter().all(|(_, p)| first.shares_units_with(p)) => {
+                let ids: Vec<&str> = plans.iter().map(|(id, _)| *id).collect();
+                let what = ids.join(", ");
+                let all_plans: Vec<&Plan> = plans.iter().map(|(_, p)| *p).collect();
+                let df = collect(self.aggregates_query(&all_plans, ctx)?, &what)?;
+                Ok((0..plans.len())
+                    .map(|i| Aggregates::Rows(agg_rows(&df, &first.group_keys, i, !first.group_keys.is_empty())))
+                    .collect())
+            }
+            _ => plans.iter().map(|(id, plan)| self.execute(id, plan, ctx)).collect(),
         }
     }
 }
