@@ -37,6 +37,10 @@ fn statistics(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("did_2x2_cr1", format!("observations={n}")), &n, |b, _| {
             b.iter(|| did::estimate(&observations, false, SeType::Cluster, 0.95).expect("estimates"))
         });
+        // Two-way fixed effects on the same pairs: one unit effect per two observations.
+        group.bench_with_input(BenchmarkId::new("did_twfe_cr1", format!("observations={n},units={}", n / 2)), &n, |b, _| {
+            b.iter(|| did::estimate(&observations, true, SeType::Cluster, 0.95).expect("estimates"))
+        });
     }
     group.bench_function("proportion_wilson_and_newcombe/cells=10000", |b| {
         b.iter(|| {

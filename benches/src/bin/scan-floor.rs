@@ -7,6 +7,10 @@
 
 use polars::prelude::*;
 
+// The same allocator as `impatto`, so the ratio compares the work, not the allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// (table, columns) read by the job: women/youth shares, gross jobs created, KM by cohort.
 const JOB_COLUMNS: &[(&str, &[&str])] = &[
     ("panel", &["beneficiary_id", "month", "fte"]),

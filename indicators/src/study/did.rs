@@ -4,6 +4,12 @@
 //! The design matrix is an `ndarray` array; the one inversion, of X'X, is done by `nalgebra`'s
 //! Cholesky factorisation. Small-sample factors follow R's `sandwich` (and Stata): HC1 scales by
 //! n / (n − k); CR1 by G / (G − 1) × (n − 1) / (n − k), with G clusters.
+//!
+//! Unit fixed effects are absorbed, not estimated: y and every other column are demeaned within
+//! units and the short regression is fitted (Frisch–Waugh–Lovell). Coefficients, residuals and
+//! sandwich are those of the regression with one dummy per unit, and k still counts the units,
+//! so the factors match `lm` with `factor(unit)` — without an n × units matrix, which a panel of
+//! 10^4 enterprises would make tens of gigabytes.
 
 use std::collections::BTreeMap;
 
@@ -47,15 +53,36 @@ struct Fit {
     df: f64,
 }
 
-fn ols(x: &Array2<f64>, y: &Array1<f64>, clusters: &[usize], n_clusters: usize, se: SeType) -> Result<Fit> {
-    let (n, k) = x.dim();
+/// Subtract each unit's mean from `y` and from every column of `x`.
+fn demean_within_units(x: &mut Array2<f64>, y: &mut Array1<f64>, units: &[usize], n_units: usize) {
+    let mut count = vec![0.0f64; n_units];
+    let mut sum_y = vec![0.0f64; n_units];
+    let mut sum_x = Array2::<f64>::zeros((n_units, x.ncols()));
+    for (i, &u) in units.iter().enumerate() {
+        count[u] += 1.0;
+        sum_y[u] += y[i];
+        let mut target = sum_x.row_mut(u);
+        target += &x.row(i);
+    }
+    for (i, &u) in units.iter().enumerate() {
+        y[i] -= sum_y[u] / count[u];
+        let mean = sum_x.row(u).mapv(|v| v / count[u]);
+        let mut row = x.row_mut(i);
+        row -= &mean;
+    }
+}
+
+/// Least squares of `y` on `x`; `absorbed` parameters (demeaned-out fixed effects) count in k.
+fn ols(x: &Array2<f64>, y: &Array1<f64>, absorbed: usize, clusters: &[usize], n_clusters: usize, se: SeType) -> Result<Fit> {
+    let (n, k_short) = x.dim();
+    let k = k_short + absorbed;
     let xtx = x.t().dot(x);
-    let xtx = DMatrix::from_row_iterator(k, k, xtx.iter().copied());
+    let xtx = DMatrix::from_row_iterator(k_short, k_short, xtx.iter().copied());
     let inv = xtx
         .cholesky()
         .ok_or_else(|| Error::Request("the design is singular: each group needs observations before and after (and, with fixed effects, treatment must vary within units)".into()))?
         .inverse();
-    let bread = Array2::from_shape_fn((k, k), |(i, j)| inv[(i, j)]);
+    let bread = Array2::from_shape_fn((k_short, k_short), |(i, j)| inv[(i, j)]);
     let beta = bread.dot(&x.t().dot(y));
     let resid = y - &x.dot(&beta);
     let (nf, kf) = (n as f64, k as f64);
@@ -66,7 +93,7 @@ fn ols(x: &Array2<f64>, y: &Array1<f64>, clusters: &[usize], n_clusters: usize, 
             (bread.dot(&scaled.t().dot(&scaled)).dot(&bread) * (nf / (nf - kf)), nf - kf)
         }
         SeType::Cluster => {
-            let mut sums = Array2::<f64>::zeros((n_clusters, k));
+            let mut sums = Array2::<f64>::zeros((n_clusters, k_short));
             for (i, &g) in clusters.iter().enumerate() {
                 let row = x.row(i).to_owned() * resid[i];
                 let mut target = sums.row_mut(g);
@@ -89,16 +116,16 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
         names.dedup();
         names.into_iter().enumerate().map(|(i, u)| (u, i)).collect()
     };
-    // Columns: [treated×post, …] so the estimate is always coefficient 0.
-    let k = if fixed_effects { 2 + units.len() } else { 4 };
-    let mut x = Array2::<f64>::zeros((n, k));
+    // Columns: [treated×post, …] so the estimate is always coefficient 0. With fixed effects:
+    // treated×post and post, the unit effects absorbed.
+    let (columns, absorbed) = if fixed_effects { (2, units.len()) } else { (4, 0) };
+    let k = columns + absorbed;
+    let mut x = Array2::<f64>::zeros((n, columns));
     for (i, o) in obs.iter().enumerate() {
         let (t, p) = (f64::from(u8::from(o.treated)), f64::from(u8::from(o.post)));
         x[[i, 0]] = t * p;
         if fixed_effects {
-            // Unit dummies (no intercept) and the post-period dummy.
             x[[i, 1]] = p;
-            x[[i, 2 + units[o.unit.as_str()]]] = 1.0;
         } else {
             x[[i, 1]] = 1.0;
             x[[i, 2]] = t;
@@ -110,9 +137,12 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
             "difference-in-differences needs more observations than parameters: {n} observations, {k} parameters"
         )));
     }
-    let y = Array1::from_iter(obs.iter().map(|o| o.y));
+    let mut y = Array1::from_iter(obs.iter().map(|o| o.y));
     let clusters: Vec<usize> = obs.iter().map(|o| units[o.unit.as_str()]).collect();
-    let fit = ols(&x, &y, &clusters, units.len(), se)?;
+    if fixed_effects {
+        demean_within_units(&mut x, &mut y, &clusters, units.len());
+    }
+    let fit = ols(&x, &y, absorbed, &clusters, units.len(), se)?;
     let (estimate, variance, df) = (fit.beta[0], fit.vcov[[0, 0]], fit.df);
     let std_error = variance.sqrt();
     let dist = StudentsT::new(0.0, 1.0, df).map_err(|e| Error::Internal(e.to_string()))?;
@@ -164,7 +194,8 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
     if ks.is_empty() {
         return Err(Error::Request("an event study needs treated units observed outside the period before treatment".into()));
     }
-    // Columns: relative-time dummies, then period dummies (first period omitted), then unit dummies.
+    // Columns: relative-time dummies, then period dummies (first period omitted); the unit
+    // effects are absorbed.
     let (nk, np) = (ks.len(), periods.len() - 1);
     let k = nk + np + units.len();
     if n <= k {
@@ -172,19 +203,19 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
             "an event study needs more observations than parameters: {n} observations, {k} parameters"
         )));
     }
-    let mut x = Array2::<f64>::zeros((n, k));
+    let mut x = Array2::<f64>::zeros((n, nk + np));
     for (i, o) in obs.iter().enumerate() {
-        if let Some(j) = o.first_treated.and_then(|f| ks.iter().position(|&kk| kk == o.period - f)) {
+        if let Some(j) = o.first_treated.and_then(|f| ks.binary_search(&(o.period - f)).ok()) {
             x[[i, j]] = 1.0;
         }
-        if let Some(p) = periods.iter().position(|&p| p == o.period).filter(|p| *p > 0) {
+        if let Some(p) = periods.binary_search(&o.period).ok().filter(|p| *p > 0) {
             x[[i, nk + p - 1]] = 1.0;
         }
-        x[[i, nk + np + units[&o.unit]]] = 1.0;
     }
-    let y = Array1::from_iter(obs.iter().map(|o| o.y));
+    let mut y = Array1::from_iter(obs.iter().map(|o| o.y));
     let clusters: Vec<usize> = obs.iter().map(|o| units[&o.unit]).collect();
-    let fit = ols(&x, &y, &clusters, units.len(), se)?;
+    demean_within_units(&mut x, &mut y, &clusters, units.len());
+    let fit = ols(&x, &y, units.len(), &clusters, units.len(), se)?;
     let dist = StudentsT::new(0.0, 1.0, fit.df).map_err(|e| Error::Internal(e.to_string()))?;
     let q = dist.inverse_cdf(1.0 - (1.0 - level) / 2.0);
     Ok(ks
