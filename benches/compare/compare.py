@@ -103,28 +103,29 @@ def panel(impatto, work, rows):
 
 
 def tools(impatto, floor, parquet, csv_dir, out):
+    """Each tool's command and the table it writes (None for the floor, which writes none)."""
     job = ["indicators", "--only", "PAR-02,PAR-03,JOB-01,SUR-02", "--by", "programme,municipio",
            "--by-indicator", "SUR-02=programme,edition", "--small-cell", "1", "--format", "csv"]
     py = sys.executable
-    return {
-        "impatto": [str(impatto), *job, "--no-validate", "--data", str(parquet), "-o", str(out / "impatto.csv")],
-        "impatto (validating)": [str(impatto), *job, "--data", str(parquet), "-o", str(out / "impatto-validating.csv")],
-        "Parquet scan (floor)": [str(floor), str(parquet)],
-        "polars (Python)": [py, str(HERE / "job_polars.py"), str(parquet), str(out / "polars.csv")],
-        "pandas + lifelines": [py, str(HERE / "job_pandas.py"), str(parquet), str(out / "pandas.csv")],
-        "R data.table + survival (CSV)": ["Rscript", str(HERE / "job_r.R"), str(csv_dir), str(out / "r.csv")],
-        "impatto (CSV)": [str(impatto), *job, "--no-validate", "--data", str(csv_dir), "-o", str(out / "impatto-csv.csv")],
+    table = {
+        "impatto": out / "impatto.csv",
+        "impatto (validating)": out / "impatto-validating.csv",
+        "polars (Python)": out / "polars.csv",
+        "pandas + lifelines": out / "pandas.csv",
+        "R data.table + survival (CSV)": out / "r.csv",
+        "impatto (CSV)": out / "impatto-csv.csv",
     }
-
-
-OUTPUTS = {
-    "impatto": "impatto.csv",
-    "impatto (validating)": "impatto-validating.csv",
-    "polars (Python)": "polars.csv",
-    "pandas + lifelines": "pandas.csv",
-    "R data.table + survival (CSV)": "r.csv",
-    "impatto (CSV)": "impatto-csv.csv",
-}
+    commands = {
+        "impatto": [str(impatto), *job, "--no-validate", "--data", str(parquet), "-o", str(table["impatto"])],
+        "impatto (validating)": [str(impatto), *job, "--data", str(parquet), "-o", str(table["impatto (validating)"])],
+        "Parquet scan (floor)": [str(floor), str(parquet)],
+        "polars (Python)": [py, str(HERE / "job_polars.py"), str(parquet), str(table["polars (Python)"])],
+        "pandas + lifelines": [py, str(HERE / "job_pandas.py"), str(parquet), str(table["pandas + lifelines"])],
+        "R data.table + survival (CSV)": ["Rscript", str(HERE / "job_r.R"), str(csv_dir),
+                                          str(table["R data.table + survival (CSV)"])],
+        "impatto (CSV)": [str(impatto), *job, "--no-validate", "--data", str(csv_dir), "-o", str(table["impatto (CSV)"])],
+    }
+    return {name: (command, table.get(name)) for name, command in commands.items()}
 
 
 def tree_rss_anon_kib(pid):
@@ -286,7 +287,8 @@ def main():
         parquet, csv_dir, panel_rows = panel(impatto, args.work, rows)
         out = args.work / f"out-{size_label(rows)}"
         out.mkdir(exist_ok=True)
-        commands = tools(impatto, floor, parquet, csv_dir, out)
+        tables = tools(impatto, floor, parquet, csv_dir, out)
+        commands = {name: command for name, (command, _) in tables.items()}
         if args.tools:
             keep = {t.strip() for t in args.tools.split(",")} | {"impatto"}
             commands = {k: v for k, v in commands.items() if k in keep}
@@ -309,12 +311,13 @@ def main():
                 times[name].append(wall)
                 peaks[name].append(peak)
                 log(f"  {wall:.2f} s, peak {peak:.0f} MiB")
-        reference = load(out / OUTPUTS["impatto"]) if "impatto" not in failed else {}
+        reference = load(tables["impatto"][1]) if "impatto" not in failed else {}
         agree = {}
-        for name, file in OUTPUTS.items():
-            if name == "impatto" or name not in commands or name in failed:
+        for name in commands:
+            file = tables[name][1]
+            if name == "impatto" or file is None or name in failed:
                 continue
-            problems = differences(reference, load(out / file))
+            problems = differences(reference, load(file))
             agree[name] = not problems
             if problems:
                 disagreements += 1
