@@ -298,6 +298,8 @@ fn key_slices(lf: &LazyFrame, column: &str, rows_per_slice: u64, context: &str) 
         return Ok(vec![lit(true)]);
     }
     let values = histogram.column(column).map_err(polars_err(context))?.as_materialized_series().clone();
+    // The values in histogram rows `from..to` (an empty value in that range matches nothing).
+    let values_in = |from: usize, to: usize| col(column).is_in(lit(values.slice(from as i64, to - from)).implode(false), false);
     let mut slices = Vec::new();
     if values.null_count() > 0 {
         slices.push(col(column).is_null());
@@ -308,8 +310,8 @@ fn key_slices(lf: &LazyFrame, column: &str, rows_per_slice: u64, context: &str) 
             continue;
         }
         if rows > 0 && rows + n > rows_per_slice {
-            slices.push(col(column).is_in(lit(values.slice(first as i64, i - first)).implode(false), false));
-            (first, rows) = (i, 0);
+            slices.push(values_in(first, i));
+            rows = 0;
         }
         if rows == 0 {
             first = i;
@@ -317,7 +319,7 @@ fn key_slices(lf: &LazyFrame, column: &str, rows_per_slice: u64, context: &str) 
         rows += n;
     }
     if rows > 0 {
-        slices.push(col(column).is_in(lit(values.slice(first as i64, counts.len() - first)).implode(false), false));
+        slices.push(values_in(first, counts.len()));
     }
     Ok(slices)
 }
