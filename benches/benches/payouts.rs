@@ -8,16 +8,17 @@
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use impatto::rules::evaluate::{BeneficiaryInputs, evaluate};
+use impatto::rules::evaluate::evaluate;
+use impatto::rules::model::BeneficiaryInputs;
 use impatto::rules::statement::Statement;
-use impatto::rules::{inputs, load_programme, period};
+use impatto::rules::{inputs, load_programme};
 use impatto_datasets::PanelSource;
 
 fn payouts(c: &mut Criterion) {
     let catalogue = impatto_indicators::builtin().expect("catalogue");
     let rules = impatto_benches::workspace().join("datasets/examples/fabriq-quarto/rules-2018.toml");
     let programme = load_programme(&rules, &catalogue).expect("rule file loads");
-    let (_, as_of): (_, NaiveDate) = period(&programme, None).expect("period");
+    let as_of: NaiveDate = programme.period(None).expect("period").as_of;
     let source = PanelSource::open(&[impatto_benches::panel_with_rows(1_000_000)]).expect("panel opens");
     let base = inputs(&programme, &source, &catalogue, as_of).expect("inputs");
     assert!(!base.is_empty(), "the generated panel has FabriQ 2018 beneficiaries");
@@ -36,15 +37,15 @@ fn payouts(c: &mut Criterion) {
         let shape = format!("beneficiaries={n}");
         let statement = |e| Statement::new(&programme, "final".into(), as_of, source.input_hash().expect("input hash"), e);
         group.bench_with_input(BenchmarkId::new("evaluate", &shape), &n, |b, _| {
-            b.iter(|| evaluate(&programme, &beneficiaries, as_of))
+            b.iter(|| evaluate(&programme, &beneficiaries, as_of).expect("evaluates"))
         });
-        let finished = statement(evaluate(&programme, &beneficiaries, as_of));
+        let finished = statement(evaluate(&programme, &beneficiaries, as_of).expect("evaluates"));
         group.bench_with_input(BenchmarkId::new("write_statement_csv", &shape), &n, |b, _| {
             b.iter(|| impatto::output::write_atomic(&file, &finished.to_csv().expect("csv")).expect("written"))
         });
         group.bench_with_input(BenchmarkId::new("evaluate_and_write_csv", &shape), &n, |b, _| {
             b.iter(|| {
-                let s = statement(evaluate(&programme, &beneficiaries, as_of));
+                let s = statement(evaluate(&programme, &beneficiaries, as_of).expect("evaluates"));
                 impatto::output::write_atomic(&file, &s.to_csv().expect("csv")).expect("written")
             })
         });

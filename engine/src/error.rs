@@ -12,9 +12,15 @@ pub enum Error {
     /// The panel could not be read or generated.
     #[error(transparent)]
     Panel(#[from] impatto_datasets::Error),
-    /// A programme rule file is malformed.
+    /// A programme rule file cannot be right.
     #[error(transparent)]
-    Rule(#[from] crate::rules::programme::RuleError),
+    Rule(#[from] crate::rules::RuleError),
+    /// A rule could not be evaluated exactly for a beneficiary.
+    #[error(transparent)]
+    Evaluation(#[from] crate::rules::evaluate::EvalError),
+    /// The panel's data cannot be read as the rules need it.
+    #[error("{0}")]
+    Data(String),
     /// A request cannot be served (unknown period, no beneficiaries, …).
     #[error("{0}")]
     Request(String),

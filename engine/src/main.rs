@@ -70,12 +70,14 @@ enum Command {
         programme: PathBuf,
         /// Beneficiary id.
         beneficiary: String,
-        /// Panel directories.
-        #[arg(long = "data", required = true, num_args = 1..)]
+        /// Panel directory (repeat --data for several).
+        #[arg(long = "data", required = true, num_args = 1, action = clap::ArgAction::Append)]
         data: Vec<PathBuf>,
         /// Period id (default: the file's last period).
         #[arg(long)]
         period: Option<String>,
+        #[command(flatten)]
+        definitions: DefinitionsArg,
     },
 }
 
@@ -271,24 +273,62 @@ struct RunArgs {
     /// Output directory (created; files are written atomically).
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    #[command(flatten)]
+    definitions: DefinitionsArg,
 }
 
 #[derive(clap::Args, Debug)]
 struct PayoutArgs {
     /// Programme rule file (TOML).
     programme: PathBuf,
-    /// Panel directories.
-    #[arg(long = "data", required = true, num_args = 1..)]
+    /// Panel directory (repeat --data for several).
+    #[arg(long = "data", required = true, num_args = 1, action = clap::ArgAction::Append)]
     data: Vec<PathBuf>,
     /// Period id (default: the file's last period).
     #[arg(long)]
     period: Option<String>,
-    /// Statement format written to --output.
-    #[arg(long, value_parser = ["csv", "json", "parquet"], default_value = "json")]
-    format: String,
-    /// Write the statement here (atomically); the readable report goes to stdout.
+    /// Statement format (default: from the --output extension, else the readable report).
+    #[arg(long, value_enum)]
+    format: Option<StatementFormat>,
+    /// Write the statement here (atomically); the report's summary then goes to stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    definitions: DefinitionsArg,
+}
+
+/// Formats of a payout statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum StatementFormat {
+    /// The readable report (summary and one row per line).
+    Text,
+    /// JSON: provenance, totals and every line with its explanation.
+    Json,
+    /// CSV: one row per line, amounts as exact decimal text.
+    Csv,
+    /// Parquet: one row per line, amounts as Int64 cents (needs --output).
+    Parquet,
+}
+
+impl StatementFormat {
+    fn from_extension(path: &Path) -> Option<StatementFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(StatementFormat::Json),
+            "csv" => Some(StatementFormat::Csv),
+            "parquet" => Some(StatementFormat::Parquet),
+            "txt" => Some(StatementFormat::Text),
+            _ => None,
+        }
+    }
+}
+
+/// A programme's own indicator definitions, added to the built-in catalogue.
+#[derive(clap::Args, Debug)]
+struct DefinitionsArg {
+    /// Definition files or directories the rules may use besides the built-in catalogue
+    /// (a file with a built-in id replaces it).
+    #[arg(long = "definitions", num_args = 1..)]
+    definitions: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -455,7 +495,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             study_out(&a.out, &[("estimates", &t)])
         }
-        Command::Explain { programme, beneficiary, data, period } => explain(&programme, &beneficiary, &data, period.as_deref()),
+        Command::Explain { programme, beneficiary, data, period, definitions } => {
+            explain(&programme, &beneficiary, &data, period.as_deref(), &definitions)
+        }
     }
 }
 
@@ -611,50 +653,90 @@ fn generate_panel(args: GenerateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The built-in catalogue plus a programme's own definitions (same id: the programme's wins).
+fn catalogue(extra: &DefinitionsArg) -> Result<Vec<impatto_indicators::LoadedDefinition>> {
+    let mut catalogue = impatto_indicators::builtin()?;
+    if !extra.definitions.is_empty() {
+        for own in impatto_indicators::definition::load_files(&definition_files(&extra.definitions)?)? {
+            catalogue.retain(|d| d.def.id != own.def.id);
+            catalogue.push(own);
+        }
+    }
+    Ok(catalogue)
+}
+
 fn statement_for(
     programme: &Path,
     data: &[PathBuf],
     period: Option<&str>,
-) -> Result<(impatto::rules::programme::Programme, impatto::rules::statement::Statement)> {
-    let catalogue = impatto_indicators::builtin()?;
+    definitions: &DefinitionsArg,
+) -> Result<impatto::rules::statement::Statement> {
+    let catalogue = catalogue(definitions)?;
     let programme = impatto::rules::load_programme(programme, &catalogue)?;
+    let started = std::time::Instant::now();
+    eprintln!("validating {} …", data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
     let (source, report) = impatto_datasets::open_validated(data)?;
     for w in report.warnings() {
         eprintln!("{w}");
     }
+    eprintln!("payout {} ({:.1}s) …", programme.id, started.elapsed().as_secs_f64());
     let statement = impatto::rules::run(&programme, &source, &catalogue, period)?;
-    Ok((programme, statement))
+    eprintln!("{} line(s) in {:.1}s", statement.evaluation.lines.len(), started.elapsed().as_secs_f64());
+    Ok(statement)
 }
 
 fn payout(args: PayoutArgs) -> Result<ExitCode> {
-    let (_, statement) = statement_for(&args.programme, &args.data, args.period.as_deref())?;
-    if let Some(path) = &args.output {
-        let bytes = match args.format.as_str() {
-            "csv" => statement.to_csv()?,
-            "parquet" => statement.to_parquet()?,
-            _ => statement.to_json()?,
-        };
-        output::write_atomic(path, &bytes)?;
-        eprintln!("statement written to {}", path.display());
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(path)) => StatementFormat::from_extension(path).with_context(|| {
+            format!(
+                "--output {}: give --format (json, csv, parquet or text), or a file ending .json, .csv, .parquet or .txt",
+                path.display()
+            )
+        })?,
+        (None, None) => StatementFormat::Text,
+    };
+    if format == StatementFormat::Parquet && args.output.is_none() {
+        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
     }
-    emit(None, statement.report().as_bytes())?;
+    let statement = statement_for(&args.programme, &args.data, args.period.as_deref(), &args.definitions)?;
+    let bytes = match format {
+        StatementFormat::Text => statement.report().into_bytes(),
+        StatementFormat::Json => statement.to_json()?,
+        StatementFormat::Csv => statement.to_csv()?,
+        StatementFormat::Parquet => statement.to_parquet()?,
+    };
+    match &args.output {
+        Some(path) => {
+            output::write_atomic(path, &bytes)?;
+            eprintln!("statement written to {}", path.display());
+            emit(None, statement.summary().as_bytes())?;
+        }
+        None => emit(None, &bytes)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain(programme: &Path, beneficiary: &str, data: &[PathBuf], period: Option<&str>) -> Result<ExitCode> {
-    let (programme, statement) = statement_for(programme, data, period)?;
-    match impatto::rules::evaluate::explain(&programme, &statement.evaluation, beneficiary) {
+fn explain(
+    programme: &Path,
+    beneficiary: &str,
+    data: &[PathBuf],
+    period: Option<&str>,
+    definitions: &DefinitionsArg,
+) -> Result<ExitCode> {
+    let statement = statement_for(programme, data, period, definitions)?;
+    match impatto::rules::statement::explain(&statement, beneficiary) {
         Some(text) => {
             emit(None, text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
-        None => bail!("{}: `{beneficiary}` is not a funded beneficiary of this programme", programme.path),
+        None => bail!("{}: `{beneficiary}` is not a funded beneficiary of this programme", programme.display()),
     }
 }
 
 fn run_all(args: RunArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let catalogue = impatto_indicators::builtin()?;
+    let catalogue = catalogue(&args.definitions)?;
     // Rule files are checked before any data is read: a bad file fails fast.
     let programmes = args.rules.iter().map(|p| impatto::rules::load_programme(p, &catalogue)).collect::<Result<Vec<_>, _>>()?;
     eprintln!("validating {} panel director{} …", args.data.len(), if args.data.len() == 1 { "y" } else { "ies" });
@@ -682,9 +764,9 @@ fn run_all(args: RunArgs) -> Result<ExitCode> {
         args.out.join("indicators.csv").display()
     );
     for programme in &programmes {
-        eprintln!("payout {} …", programme.file.id);
+        eprintln!("payout {} …", programme.id);
         let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
-        let stem = format!("{}-{}", programme.file.id, statement.period);
+        let stem = format!("{}-{}", programme.id, statement.period);
         output::write_atomic(&args.out.join(format!("{stem}.json")), &statement.to_json()?)?;
         output::write_atomic(&args.out.join(format!("{stem}.csv")), &statement.to_csv()?)?;
         let report = statement.report();
@@ -692,12 +774,12 @@ fn run_all(args: RunArgs) -> Result<ExitCode> {
         let e = &statement.evaluation;
         summary += &format!(
             "{:<28} {:<8} paid {:>13} {} of {:>13} claimed · unfunded {:>12} · {} lines → {}\n",
-            programme.file.id,
+            programme.id,
             statement.period,
-            format!("{:.2}", e.paid),
+            impatto::rules::money::amount(e.paid),
             statement.currency,
-            format!("{:.2}", e.claimed),
-            format!("{:.2}", e.unfunded),
+            impatto::rules::money::amount(e.claimed),
+            impatto::rules::money::amount(e.unfunded),
             e.lines.len(),
             args.out.join(format!("{stem}.json")).display()
         );

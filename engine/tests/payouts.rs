@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use impatto::rules::evaluate::Status;
+use impatto::rules::model::Status;
 use impatto::rules::{load_programme, run};
 use impatto_datasets::PanelSource;
 use rust_decimal::Decimal;
@@ -31,7 +31,7 @@ fn statement(file: &str, period: Option<&str>) -> impatto::rules::statement::Sta
     run(&programme, &source, &catalogue, period).expect("runs")
 }
 
-fn line<'a>(s: &'a impatto::rules::statement::Statement, b: &str, rule: &str) -> &'a impatto::rules::evaluate::Line {
+fn line<'a>(s: &'a impatto::rules::statement::Statement, b: &str, rule: &str) -> &'a impatto::rules::model::Line {
     s.evaluation.lines.iter().find(|l| l.beneficiary == b && l.rule == rule).expect("line exists")
 }
 
@@ -135,9 +135,12 @@ fn statements_are_byte_identical_and_carry_provenance() {
     );
 }
 
+fn infos() -> std::collections::BTreeMap<String, impatto::rules::IndicatorInfo> {
+    impatto::rules::indicator_infos(&impatto_indicators::builtin().expect("catalogue"))
+}
+
 fn parse_err(text: &str) -> String {
-    let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
-    impatto::rules::programme::parse("p.toml", text, &ids).expect_err("should fail").to_string()
+    impatto::rules::programme::parse("p.toml", text, &infos()).expect_err("should fail").to_string()
 }
 
 fn base() -> String {
@@ -145,30 +148,49 @@ fn base() -> String {
 }
 
 #[test]
-fn bad_rules_fail_at_load_with_file_and_line() {
+fn bad_rules_fail_at_load_with_file_line_rule_and_field() {
     let e = parse_err(&base().replace(r#"indicator = "PAR-02""#, r#"indicator = "PAR-99""#));
-    assert!(e.starts_with("p.toml:27: rule tiered-women: targets: unknown indicator `PAR-99`"), "{e}");
+    assert!(e.starts_with("p.toml:27: rule `tiered-women`: targets[1].indicator: unknown indicator `PAR-99`"), "{e}");
     let e = parse_err(&base().replace(r#"{ from = "50%", to = "60%""#, r#"{ from = "45%", to = "60%""#));
-    assert!(e.starts_with("p.toml:30:") && e.contains("tiers overlap"), "{e}");
+    assert!(e.starts_with("p.toml:30: rule `tiered-women`: tiers[2].from: tiers overlap"), "{e}");
     let e = parse_err(&base().replace(r#"{ from = "50%", to = "60%""#, r#"{ from = "55%", to = "60%""#));
     assert!(e.starts_with("p.toml:30:") && e.contains("tiers leave a gap: [50%, 55%)"), "{e}");
     let e = parse_err(&base().replace(r#"floor = "0", at_least = "2""#, r#"floor = "3", at_least = "2""#));
-    assert!(e.starts_with("p.toml:19:") && e.contains("the floor (3) must be below the target (2)"), "{e}");
+    assert!(e.starts_with("p.toml:19: rule `linear-jobs`: targets[1].floor: the floor (3) must be below the target (2)"), "{e}");
     let e = parse_err(&base().replace(r#"share = "100%""#, r#"share = "120%""#));
-    assert!(e.starts_with("p.toml:11:") && e.contains("expected a share from 0% to 100%, found \"120%\""), "{e}");
+    assert!(e.starts_with("p.toml:11: payers[1].share: expected a share from 0% to 100%, found \"120%\""), "{e}");
     let e = parse_err(&base().replace(r#"budget = "1000000.00""#, r#"budget = "-5.00""#));
-    assert!(e.starts_with("p.toml:5: budget:") && e.contains("negative budget"), "{e}");
+    assert!(e.starts_with("p.toml:5: budget:") && e.contains("negative amount"), "{e}");
     let e = parse_err(&base().replace(r#"amount = "800.00""#, r#"amount = "800.00 GBP""#));
-    assert!(e.contains("currency mismatch: the programme is in EUR, found \"800.00 GBP\""), "{e}");
+    assert!(
+        e.contains(
+            "amount: expected an amount in EUR like \"35000.00\" or \"35000.00 EUR\", found \"800.00 GBP\" (currency mismatch)"
+        ),
+        "{e}"
+    );
     let e = parse_err(&base().replace(r#"share = "100%""#, "share = \"60%\"\n\n[[payers]]\nid = \"region\"\nshare = \"30%\""));
     assert!(e.contains("payers: expected shares totalling 100%, found 90%"), "{e}");
     let e = parse_err(&base().replace(r#"mode = "linear""#, r#"mode = "exponential""#));
-    // Rule tables are read whole (their `kind` picks the type), so the line is the rule's header.
-    assert!(e.starts_with("p.toml:13:") && e.contains("unknown variant `exponential`, expected one of `all_or_nothing`"), "{e}");
+    assert!(
+        e.starts_with("p.toml:16: rule `linear-jobs`: mode: unknown variant `exponential`, expected one of `all_or_nothing`"),
+        "{e}"
+    );
+}
+
+// Issue 10 case 9: a comment quoting the bad value must not get the blame (the old loader
+// searched the text and named the comment's line), and a type error names its field and says
+// how to write it.
+#[test]
+fn r_error_lines_come_from_the_parser_not_a_text_search() {
+    let text = base().replace("# Test programme", "# amount = \"800.00 GBP\" was the old amount\n# Test programme");
+    let e = parse_err(&text.replace(r#"amount = "800.00""#, r#"amount = "800.00 GBP""#));
+    assert!(e.starts_with("p.toml:39: rule `weighted`: amount:"), "{e}");
+    let e = parse_err(&base().replace(r#"amount = "800.00""#, "amount = 800"));
+    assert!(e.starts_with("p.toml:38: rule `weighted`: amount: expected an amount in quotes like \"10000.00\""), "{e}");
 }
 
 mod properties {
-    use impatto::rules::allocate::{by_priority, pro_rata, split};
+    use impatto::rules::budget::{by_priority, pro_rata, split};
     use proptest::prelude::*;
     use rust_decimal::Decimal;
 
@@ -209,13 +231,13 @@ mod properties {
 
 mod monotone {
     use super::*;
-    use impatto::rules::evaluate::{BeneficiaryInputs, IndicatorValue, evaluate};
+    use impatto::rules::evaluate::evaluate;
+    use impatto::rules::model::{BeneficiaryInputs, IndicatorValue};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
     fn programme() -> impatto::rules::programme::Programme {
-        let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
-        impatto::rules::programme::parse("alpha-modes.toml", &base(), &ids).expect("parses")
+        impatto::rules::programme::parse("alpha-modes.toml", &base(), &infos()).expect("parses")
     }
 
     fn inputs(jobs: u32, women: u32, founders_women: u32) -> BeneficiaryInputs {
@@ -224,16 +246,10 @@ mod monotone {
             value: Some(f64::from(n) / f64::from(d)),
             numerator: Some(f64::from(n)),
             denominator: Some(f64::from(d)),
-            unit: "share".into(),
         };
         indicators.insert(
             "JOB-01".into(),
-            IndicatorValue {
-                value: Some(f64::from(jobs) / 2.0),
-                numerator: Some(f64::from(jobs) / 2.0),
-                denominator: Some(1.0),
-                unit: "FTE".into(),
-            },
+            IndicatorValue { value: Some(f64::from(jobs) / 2.0), numerator: Some(f64::from(jobs) / 2.0), denominator: Some(1.0) },
         );
         indicators.insert("PAR-02".into(), share(women, 20));
         indicators.insert("FND-01".into(), share(founders_women, 10));
@@ -247,9 +263,9 @@ mod monotone {
         fn payout_never_falls_when_achievement_rises(jobs in 0u32..10, women in 0u32..20, fw in 0u32..10, up in 1u32..5) {
             let p = programme();
             let as_of = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date");
-            let before = evaluate(&p, &[inputs(jobs, women, fw)], as_of);
+            let before = evaluate(&p, &[inputs(jobs, women, fw)], as_of).expect("evaluates");
             for better in [inputs(jobs + up, women, fw), inputs(jobs, (women + up).min(20), fw), inputs(jobs, women, (fw + up).min(10))] {
-                let after = evaluate(&p, &[better], as_of);
+                let after = evaluate(&p, &[better], as_of).expect("evaluates");
                 for (a, b) in after.lines.iter().zip(&before.lines) {
                     prop_assert!(a.amount >= b.amount, "{}: {} < {}", a.rule, a.amount, b.amount);
                 }
@@ -262,7 +278,6 @@ mod monotone {
 fn share_thresholds_are_exact() {
     // 41 of 100 is below 41.5%; 83 of 200 is not (41.5% exactly). A float rounded to 41.5%
     // would get the first wrong.
-    let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
     let programme = impatto::rules::programme::parse(
         "t.toml",
         r#"id = "t"
@@ -282,29 +297,25 @@ amount = "10.00"
 interpretation = "exact threshold"
 targets = [{ indicator = "PAR-02", at_least = "41.5%" }]
 "#,
-        &ids,
+        &infos(),
     )
     .expect("parses");
     let case = |n: f64, d: f64| {
         let mut indicators = std::collections::BTreeMap::new();
         indicators.insert(
             "PAR-02".to_string(),
-            impatto::rules::evaluate::IndicatorValue {
-                value: Some(n / d),
-                numerator: Some(n),
-                denominator: Some(d),
-                unit: "share".into(),
-            },
+            impatto::rules::model::IndicatorValue { value: Some(n / d), numerator: Some(n), denominator: Some(d) },
         );
-        let b = impatto::rules::evaluate::BeneficiaryInputs {
+        let b = impatto::rules::model::BeneficiaryInputs {
             id: "X".into(),
             eligible_costs: Decimal::ZERO,
             indicators,
             ..Default::default()
         };
-        impatto::rules::evaluate::evaluate(&programme, &[b], chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date")).lines
-            [0]
-        .amount
+        impatto::rules::evaluate::evaluate(&programme, &[b], chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"))
+            .expect("evaluates")
+            .lines[0]
+            .amount
     };
     assert_eq!(case(41.0, 100.0), Decimal::ZERO);
     assert_eq!(case(83.0, 200.0), d("10.00"));
@@ -319,10 +330,10 @@ fn matching_pays_on_threshold_and_flags_gaps_and_long_campaigns() {
     let s = statement("beta-match.toml", None);
     let b5 = line(&s, "B5", "match");
     assert_eq!((b5.status, b5.amount), (Status::Paid, d("5000.00")));
-    assert_eq!(b5.flags, vec!["unfunded gap 400.00: budget 9000.00 − raised 3600.00 − match 5000.00".to_string()]);
+    assert_eq!(b5.flags, vec!["gap left to the promoter 400.00: budget 9000.00 − raised 3600.00 − match 5000.00".to_string()]);
     assert_eq!((line(&s, "B6", "match").status, line(&s, "B6", "match").amount), (Status::NotMet, Decimal::ZERO));
     assert_eq!(line(&s, "B7", "match").status, Status::MissingData);
-    assert!(s.report().contains("flag: B5 / match: unfunded gap 400.00"));
+    assert!(s.report().contains("flag: B5 / match: gap left to the promoter 400.00"));
 }
 
 // Rate card (fixture outcomes.csv), claims in the order they fall due:
@@ -333,19 +344,41 @@ fn matching_pays_on_threshold_and_flags_gaps_and_long_campaigns() {
 // P09 job sustained 26 weeks, due 2022-12-05: 500 → cut to 300 by the £1,500 participant cap;
 // P10 qualification unverified → not paid; P10 job entry from 2024-10-01, due 2024-12-31 (the
 //   as-of date): 1,000 → cut to 700 by the £3,000 provider cap (800+200+1,000+300 = 2,300).
-// B5 = 3,000.00. B7: P13's first spell lapsed after 9 weeks, the second lasted 18 → job entry
-// 1,000.00 (26 weeks not reached). B6: P12 has no events → not met.
+// B5 = 3,000.00, one line per claim in that order. B7: P13's first spell lapsed after 9 weeks,
+// the second lasted 18 → job entry 1,000.00 (26 weeks not reached). B6: P12 has no events →
+// one not-met line.
 #[test]
 fn rate_card_restarts_clocks_and_applies_caps_in_order() {
     let s = statement("beta-ratecard.toml", None);
-    let b5 = line(&s, "B5", "card");
-    assert_eq!(b5.amount, d("3000.00"), "{:?}", b5.trace);
+    let b5: Vec<&impatto::rules::model::Line> = s.evaluation.lines.iter().filter(|l| l.beneficiary == "B5").collect();
+    let got: Vec<(String, String, String, String, Vec<String>)> = b5
+        .iter()
+        .map(|l| {
+            let c = l.claim_ref.as_ref().expect("a claim");
+            (c.participant.clone(), c.outcome.clone(), c.due_on.to_string(), format!("{}", l.amount), c.caps.clone())
+        })
+        .collect();
+    let want = [
+        ("P11", "qualification_l2", "2021-09-01", "800.00", vec![]),
+        ("P09", "qualification_l2", "2022-03-01", "200.00", vec!["prices[3].cap"]),
+        ("P09", "job_entry_13w", "2022-09-05", "1000.00", vec![]),
+        ("P09", "job_sustained_26w", "2022-12-05", "300.00", vec!["per_participant_cap"]),
+        ("P10", "job_entry_13w", "2024-12-31", "700.00", vec!["per_provider_cap"]),
+    ];
+    let want: Vec<(String, String, String, String, Vec<String>)> = want
+        .iter()
+        .map(|(p, o, due, a, caps)| {
+            (p.to_string(), o.to_string(), due.to_string(), a.to_string(), caps.iter().map(|c| c.to_string()).collect())
+        })
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(b5.iter().map(|l| l.claim_ref.as_ref().map(|c| c.order)).collect::<Vec<_>>(), [1, 2, 3, 4, 5].map(Some));
+    assert!(b5[0].trace.iter().any(|t| t == "1 unverified event(s) of this provider not paid"), "{:?}", b5[0].trace);
     assert!(
-        b5.trace.iter().any(|t| t == "caps cut 1 claim(s) at the per-participant cap, 1 at outcome caps, 1 at the provider cap"),
+        b5[3].trace.iter().any(|t| t == "per_participant_cap 1500.00: 1200.00 paid so far, 300.00 left → pays 300.00"),
         "{:?}",
-        b5.trace
+        b5[3].trace
     );
-    assert!(b5.trace.iter().any(|t| t == "1 unverified event(s) not paid"), "{:?}", b5.trace);
     assert_eq!(line(&s, "B7", "card").amount, d("1000.00"));
     assert_eq!(line(&s, "B6", "card").status, Status::NotMet);
     assert_eq!(s.currency, "GBP");
@@ -353,18 +386,20 @@ fn rate_card_restarts_clocks_and_applies_caps_in_order() {
 
 // JOB-03 (FTE in the as-of month): final (2024-12) B1 6.0, B2 0, B3 0, B4 4.5; 2021-12: B1 4.5,
 // B2 0, B3 2.5, B4 0.
-// new-ground (baseline 2, best earlier period, ceiling 5, 100 per whole point): B1 counts 5
-// (ceiling) against its 2021 best 4.5 → 0 points → not met; B4 4.5 against 2 → 2 points → 200.
+// new-ground (baseline 2, previous_best, ceiling 5, 100 per whole point): increments over what
+// was paid for. B1: in 2021 4.5 paid 2 whole points (level 2 → 4); now 6.0 counts as 5 (the
+// ceiling): 1 more point → 100. B4: 2021 value 0 paid nothing (level stays 2); now 4.5 → 2
+// points → 200.
 // keep-up (baseline 2, 50 per point, recovers): B1 4 → 200; B4 2 → 100; B2, B3 −2 → −100 each.
 // repay (50% of the grant if closed within 12 months of the end of support): B2 ended
 // 2021-02-28 and closed 2021-08-20 → −7,500.00; B4's closure was reactivated within two years
 // (not a death); B3 was taken over.
-// Paid = grants 45,000 + 200 + 200 + 100 − 100 − 100 − 7,500 = 37,800.00; recovered 7,700.00.
+// Paid = grants 45,000 + 100 + 200 + 200 + 100 − 100 − 100 − 7,500 = 37,900.00; recovered 7,700.00.
 #[test]
 fn baseline_relative_and_clawback() {
     let s = statement("alpha-baseline.toml", None);
     let expect = [
-        ("B1", "new-ground", "0.00", Status::NotMet),
+        ("B1", "new-ground", "100.00", Status::Paid),
         ("B4", "new-ground", "200.00", Status::Paid),
         ("B1", "keep-up", "200.00", Status::Paid),
         ("B4", "keep-up", "100.00", Status::Paid),
@@ -378,7 +413,7 @@ fn baseline_relative_and_clawback() {
         let l = line(&s, b, rule);
         assert_eq!((l.amount, l.status), (d(amount), status), "{b} {rule}: {:?}", l.trace);
     }
-    assert_eq!((s.evaluation.paid, s.evaluation.recovered, s.evaluation.unfunded), (d("37800.00"), d("7700.00"), d("0.00")));
+    assert_eq!((s.evaluation.paid, s.evaluation.recovered, s.evaluation.unfunded), (d("37900.00"), d("7700.00"), d("0.00")));
     // 2021: B1 4.5 → new-ground 2 points (no earlier period) = 200; keep-up 2 points = 100.
     let early = statement("alpha-baseline.toml", Some("2021"));
     assert_eq!(line(&early, "B1", "new-ground").amount, d("200.00"));
@@ -386,22 +421,47 @@ fn baseline_relative_and_clawback() {
     assert_eq!(line(&early, "B4", "keep-up").amount, d("-100.00"));
 }
 
+// Each kind's trace shows its own arithmetic (figures from the hand-worked tests above).
 #[test]
 fn every_rule_kind_can_be_explained() {
     let catalogue = impatto_indicators::builtin().expect("catalogue");
     let source = PanelSource::open(&[root().join("indicators/tests/fixtures/small")]).expect("panel");
-    for (file, who, kinds) in [
-        ("alpha-topup.toml", "B1", vec!["cost_share", "result_premium"]),
-        ("alpha-modes.toml", "B4", vec!["result_premium"]),
-        ("beta-match.toml", "B5", vec!["matching"]),
-        ("beta-ratecard.toml", "B5", vec!["rate_card"]),
-        ("alpha-baseline.toml", "B2", vec!["baseline_relative", "clawback"]),
+    for (file, who, steps) in [
+        (
+            "alpha-topup.toml",
+            "B1",
+            vec![
+                "rule grant (cost_share, grant): reduced",
+                "50% × eligible costs 20000.00 = 10000",
+                "budget: 9433.96 of the 10000.00 claimed",
+            ],
+        ),
+        (
+            "alpha-modes.toml",
+            "B4",
+            vec!["rule linear-jobs (result_premium, grant): paid", "linear from 0 (nothing) to 2 (all): (1 − 0) / (2 − 0) → 0.5"],
+        ),
+        ("beta-match.toml", "B5", vec!["rule match (matching, grant): paid", "match 5400.00 capped at 5000.00"]),
+        (
+            "beta-ratecard.toml",
+            "B5",
+            vec!["rule card (rate_card, grant): paid — claim 2 of qualification_l2 by P09, due 2022-03-01"],
+        ),
+        (
+            "alpha-baseline.toml",
+            "B2",
+            vec![
+                "rule keep-up (baseline_relative, grant): recovered",
+                "rule repay (clawback, grant): recovered",
+                "recover 50% of the 15000.00 paid under grant: -7500.00",
+            ],
+        ),
     ] {
         let programme = load_programme(&root().join("engine/tests/programmes").join(file), &catalogue).expect("loads");
         let s = run(&programme, &source, &catalogue, None).expect("runs");
-        let text = impatto::rules::evaluate::explain(&programme, &s.evaluation, who).expect("explained");
-        for kind in kinds {
-            assert!(text.contains(&format!("({kind}, ")), "{file}: no {kind} in\n{text}");
+        let text = impatto::rules::statement::explain(&s, who).expect("explained");
+        for step in steps {
+            assert!(text.contains(step), "{file}: no `{step}` in\n{text}");
         }
         assert!(text.contains(&format!("total paid to {who}")), "{text}");
     }
@@ -435,32 +495,48 @@ fn a_payer_over_its_commitment_is_cut_and_the_shortfall_is_unfunded() {
 
 mod caps {
     use super::*;
-    use impatto::rules::evaluate::{BeneficiaryInputs, evaluate};
+    use impatto::rules::evaluate::evaluate;
+    use impatto::rules::model::BeneficiaryInputs;
+    use impatto::rules::money::from_cents;
     use proptest::prelude::*;
 
     proptest! {
         // A cost share never pays above its cap, pays the cap whenever share × costs reaches it,
-        // and the lines of a statement always sum to its total paid.
+        // and the lines of a statement always sum to its total paid — whichever accepted way the
+        // amounts and the share are written: with or without the currency code, with `_`
+        // between thousands, the share as "37%", "37.0 %" or "0.37".
         #[test]
-        fn cost_share_respects_its_cap(costs in prop::collection::vec(0i64..20_000_000, 1..12), share in 1u32..=100, cap in 1i64..10_000_000, budget in 0i64..50_000_000) {
-            let ids = impatto_indicators::builtin().expect("catalogue").into_iter().map(|d| d.def.id).collect();
+        fn cost_share_respects_its_cap(costs in prop::collection::vec(0i64..20_000_000, 1..12), share in 1u32..=100, cap in 1i64..10_000_000, budget in 0i64..50_000_000, notation in 0usize..3, code in any::<bool>(), underscores in any::<bool>()) {
+            let write = |cents: i64| {
+                let mut text = format!("{}", from_cents(cents));
+                if underscores && text.len() > 6 {
+                    text.insert(text.len() - 6, '_');
+                }
+                if code { text + " EUR" } else { text }
+            };
+            let share_text = match notation {
+                0 => format!("{share}%"),
+                1 => format!("{share}.0 %"),
+                _ if share < 100 => format!("{}", Decimal::from(share) / Decimal::ONE_HUNDRED),
+                _ => "100%".to_string(),
+            };
             let text = format!(
-                "id = \"p\"\nname = \"p\"\ncurrency = \"EUR\"\nbudget = \"{}\"\ndata = {{ programme = \"x\" }}\nperiods = [{{ id = \"p\", as_of = 2024-12-31 }}]\n[[payers]]\nid = \"a\"\nshare = \"70%\"\n[[payers]]\nid = \"b\"\nshare = \"30%\"\n[[rules]]\nkind = \"cost_share\"\nid = \"g\"\nshare = \"{share}%\"\ncap = \"{}\"\n",
-                impatto::rules::money::from_cents(budget), impatto::rules::money::from_cents(cap)
+                "id = \"p\"\nname = \"p\"\ncurrency = \"EUR\"\nbudget = \"{}\"\ndata = {{ programme = \"x\" }}\nperiods = [{{ id = \"p\", as_of = 2024-12-31 }}]\n[[payers]]\nid = \"a\"\nshare = \"70%\"\n[[payers]]\nid = \"b\"\nshare = \"30%\"\n[[rules]]\nkind = \"cost_share\"\nid = \"g\"\nshare = \"{share_text}\"\ncap = \"{}\"\n",
+                write(budget), write(cap)
             );
-            let programme = impatto::rules::programme::parse("p.toml", &text, &ids).expect("parses");
+            let programme = impatto::rules::programme::parse("p.toml", &text, &infos()).expect("parses");
             let inputs: Vec<BeneficiaryInputs> = costs.iter().enumerate().map(|(i, c)| BeneficiaryInputs {
-                id: format!("B{i:02}"), eligible_costs: impatto::rules::money::from_cents(*c), ..Default::default()
+                id: format!("B{i:02}"), eligible_costs: from_cents(*c), ..Default::default()
             }).collect();
-            let e = evaluate(&programme, &inputs, chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"));
-            let cap = impatto::rules::money::from_cents(cap);
+            let e = evaluate(&programme, &inputs, chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("date")).expect("evaluates");
+            let cap = from_cents(cap);
             for (l, c) in e.lines.iter().zip(&costs) {
                 prop_assert!(l.claim <= cap && l.amount <= l.claim);
-                let uncapped = impatto::rules::money::from_cents(*c) * Decimal::from(share) / Decimal::ONE_HUNDRED;
+                let uncapped = from_cents(*c) * Decimal::from(share) / Decimal::ONE_HUNDRED;
                 if uncapped >= cap { prop_assert_eq!(l.claim, cap); }
                 prop_assert_eq!(l.payers.iter().map(|p| p.1).sum::<Decimal>(), l.amount);
             }
-            prop_assert!(e.paid <= impatto::rules::money::from_cents(budget));
+            prop_assert!(e.paid <= from_cents(budget));
             prop_assert_eq!(e.lines.iter().map(|l| l.amount).sum::<Decimal>(), e.paid);
             prop_assert_eq!(e.paid + e.unfunded, e.claimed);
         }

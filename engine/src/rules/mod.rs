@@ -1,12 +1,19 @@
 //! The rules layer: pay-by-result payouts from programme rule files.
 //!
-//! [`programme`] parses and checks a rule file; [`evaluate`] turns per-beneficiary inputs into
-//! statement lines (claims, budget, payers, with a trace); [`statement`] writes them. Money is
-//! `rust_decimal` throughout: floating point is denied in this module by lint.
+//! A rule file is parsed once at the door ([`check`], [`programme`]) into checked types —
+//! [`money::Money`], [`money::Share`], quantities in an indicator's unit — so evaluation never
+//! sees text and no default is applied twice. Each rule kind lives in one file under [`kinds`]
+//! (spec, checks, needs, evaluation, hand-worked tests); [`evaluate`] runs them, [`budget`]
+//! applies the budget and the payers, [`statement`] writes the result. Money is `rust_decimal`
+//! throughout: floating point is denied in this module by lint.
 #![deny(clippy::float_arithmetic)]
 
-pub mod allocate;
+pub mod budget;
+pub mod check;
 pub mod evaluate;
+pub mod inputs;
+pub mod kinds;
+pub mod model;
 pub mod money;
 pub mod programme;
 pub mod statement;
@@ -14,252 +21,102 @@ pub mod statement;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use impatto_datasets::PanelSource;
-use impatto_datasets::schema::Table;
-use polars::prelude::*;
+use impatto_indicators::LoadedDefinition;
 
 use crate::error::{Error, Result};
-use evaluate::{BeneficiaryInputs, Campaign, Evaluation, IndicatorValue, OutcomeEvent};
-use programme::Programme;
-use programme::RuleSpec;
+pub use check::{IndicatorInfo, RuleError};
+pub use inputs::inputs;
+pub use programme::Programme;
 
-/// Load a programme file, checking indicator ids against the catalogue.
-pub fn load_programme(path: &Path, catalogue: &[impatto_indicators::LoadedDefinition]) -> Result<Programme> {
+/// The indicators rules may read, from a catalogue (the built-in one plus `--definitions`).
+pub fn indicator_infos(catalogue: &[LoadedDefinition]) -> BTreeMap<String, IndicatorInfo> {
+    catalogue.iter().map(|d| (d.def.id.clone(), IndicatorInfo::of(d))).collect()
+}
+
+/// Load and check a programme file against the catalogue.
+///
+/// # Errors
+/// The file cannot be read ([`Error::Io`]) or cannot be right ([`Error::Rule`]).
+pub fn load_programme(path: &Path, catalogue: &[LoadedDefinition]) -> Result<Programme> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let ids = catalogue.iter().map(|d| d.def.id.clone()).collect();
-    Ok(programme::parse(&path.display().to_string(), &text, &ids)?)
+    Ok(programme::parse(&path.display().to_string(), &text, &indicator_infos(catalogue))?)
 }
 
-/// The as-of date of a period (default: the last period of the file).
-pub fn period<'a>(programme: &'a Programme, id: Option<&str>) -> Result<(&'a programme::Period, NaiveDate)> {
-    let p = match id {
-        Some(id) => programme.file.periods.iter().find(|p| p.id == id).ok_or_else(|| {
-            let known: Vec<&str> = programme.file.periods.iter().map(|p| p.id.as_str()).collect();
-            Error::Request(format!("{}: no period `{id}` (periods: {})", programme.path, known.join(", ")))
-        })?,
-        None => programme.file.periods.last().ok_or_else(|| Error::Request(format!("{}: no periods", programme.path)))?,
-    };
-    let date =
-        p.as_of.date.and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)).ok_or_else(|| {
-            Error::Request(format!("{}: period `{}`: expected as_of = YYYY-MM-DD, found {}", programme.path, p.id, p.as_of))
-        })?;
-    Ok((p, date))
-}
-
-fn frame_err(what: &str) -> impl Fn(PolarsError) -> Error + '_ {
-    move |e| Error::Internal(format!("reading {what}: {e}"))
-}
-
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-}
-
-fn date_at(c: &Column, i: usize) -> Option<NaiveDate> {
-    c.date().ok().and_then(|d| d.physical().get(i)).map(|days| epoch() + chrono::Days::new(days.max(0) as u64))
-}
-
-fn str_at(c: &Column, i: usize) -> Option<String> {
-    c.str().ok().and_then(|s| s.get(i)).map(String::from)
-}
-
-fn i64_at(c: &Column, i: usize) -> Option<i64> {
-    c.i64().ok().and_then(|s| s.get(i))
-}
-
-fn col_of<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
-    df.column(name).map_err(|e| Error::Internal(format!("column {name}: {e}")))
-}
-
-/// Per-beneficiary indicator values as of a date.
-fn indicator_values(
-    source: &PanelSource,
-    catalogue: &[impatto_indicators::LoadedDefinition],
-    ids: &std::collections::BTreeSet<String>,
-    as_of: NaiveDate,
-) -> Result<BTreeMap<(String, String), IndicatorValue>> {
-    let mut values = BTreeMap::new();
-    if ids.is_empty() {
-        return Ok(values);
-    }
-    let request = impatto_indicators::Request {
-        only: ids.iter().cloned().collect(),
-        by: vec!["beneficiary_id".into()],
-        as_of: Some(as_of),
-        small_cell: Some(1),
-        any_by: true,
-        ..Default::default()
-    };
-    for r in impatto_indicators::compute(catalogue, source, &request, |_| {})?.results {
-        let id = r.group.iter().find(|(k, _)| k == "beneficiary_id").map(|(_, v)| v.clone()).unwrap_or_default();
-        values.insert(
-            (r.indicator.clone(), id),
-            IndicatorValue { value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit },
-        );
-    }
-    Ok(values)
-}
-
-/// Read what the rules need about each funded beneficiary of the programme.
-pub fn inputs(
-    programme: &Programme,
-    source: &PanelSource,
-    catalogue: &[impatto_indicators::LoadedDefinition],
-    as_of: NaiveDate,
-) -> Result<Vec<BeneficiaryInputs>> {
-    let sel = &programme.file.data;
-    let mut filter = col("programme").eq(lit(sel.programme.clone())).and(col("funded"));
-    if let Some(e) = sel.edition {
-        filter = filter.and(col("edition").eq(lit(e)));
-    }
-    let selected = source.scan(Table::Beneficiaries)?.filter(filter);
-    let df = selected
-        .clone()
-        .select([
-            col("beneficiary_id"),
-            col("eligible_costs_cents"),
-            col("support_end"),
-            col("ceased_on"),
-            col("cessation_reason"),
-            col("reactivated_on"),
-        ])
-        .sort(["beneficiary_id"], SortMultipleOptions::default())
-        .collect()
-        .map_err(frame_err("beneficiaries"))?;
-    let rules = &programme.file.rules;
-    let used = evaluate::indicators_used(programme);
-    let values = indicator_values(source, catalogue, &used, as_of)?;
-    // Earlier periods' values, for "previous best" baselines.
-    let wants_history = rules.iter().any(|r| matches!(r, RuleSpec::BaselineRelative(b) if b.previous_best));
-    let mut history: Vec<BTreeMap<(String, String), IndicatorValue>> = Vec::new();
-    if wants_history {
-        for p in &programme.file.periods {
-            let (_, date) = period(programme, Some(&p.id))?;
-            if date < as_of {
-                history.push(indicator_values(source, catalogue, &used, date)?);
-            }
-        }
-    }
-    let campaigns = if rules.iter().any(|r| matches!(r, RuleSpec::Matching(_))) {
-        let ids = selected.clone().select([col("beneficiary_id")]);
-        let df = source
-            .scan(Table::Campaigns)?
-            .join(ids, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Semi))
-            .collect()
-            .map_err(frame_err("campaigns"))?;
-        let mut out: BTreeMap<String, Campaign> = BTreeMap::new();
-        let (b, o, c, budget, raised) = (
-            col_of(&df, "beneficiary_id")?,
-            col_of(&df, "opened_on")?,
-            col_of(&df, "closed_on")?,
-            col_of(&df, "project_budget_cents")?,
-            col_of(&df, "raised_cents")?,
-        );
-        for i in 0..df.height() {
-            if let (Some(id), Some(opened_on), Some(closed_on), Some(bu), Some(ra)) =
-                (str_at(b, i), date_at(o, i), date_at(c, i), i64_at(budget, i), i64_at(raised, i))
-            {
-                out.insert(id, Campaign { opened_on, closed_on, budget: money::from_cents(bu), raised: money::from_cents(ra) });
-            }
-        }
-        out
-    } else {
-        BTreeMap::new()
-    };
-    let mut outcomes: BTreeMap<String, Vec<(String, Vec<OutcomeEvent>)>> = BTreeMap::new();
-    if rules.iter().any(|r| matches!(r, RuleSpec::RateCard(_))) {
-        let ids = selected.clone().select([col("beneficiary_id")]);
-        let people = source
-            .scan(Table::Participants)?
-            .join(ids, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Semi))
-            .select([col("participant_id"), col("beneficiary_id")]);
-        let df = people
-            .clone()
-            .join(source.scan(Table::Outcomes)?, [col("participant_id")], [col("participant_id")], JoinArgs::new(JoinType::Left))
-            .sort(["beneficiary_id", "participant_id", "achieved_on"], SortMultipleOptions::default())
-            .collect()
-            .map_err(frame_err("outcomes"))?;
-        let (p, b, e, a, l, v) = (
-            col_of(&df, "participant_id")?,
-            col_of(&df, "beneficiary_id")?,
-            col_of(&df, "outcome")?,
-            col_of(&df, "achieved_on")?,
-            col_of(&df, "lapsed_on")?,
-            col_of(&df, "verified")?,
-        );
-        for i in 0..df.height() {
-            let (Some(pid), Some(bid)) = (str_at(p, i), str_at(b, i)) else { continue };
-            let list = outcomes.entry(bid).or_default();
-            if list.last().is_none_or(|(last, _)| *last != pid) {
-                list.push((pid.clone(), Vec::new()));
-            }
-            if let (Some(event), Some(achieved_on)) = (str_at(e, i), date_at(a, i)) {
-                let verified = v.bool().ok().and_then(|x| x.get(i)).unwrap_or(false);
-                if let Some((_, events)) = list.last_mut() {
-                    events.push(OutcomeEvent { event, achieved_on, lapsed_on: date_at(l, i), verified });
-                }
-            }
-        }
-    }
-    let (ids, costs, ends, ceased, reasons, reactivated) = (
-        col_of(&df, "beneficiary_id")?,
-        col_of(&df, "eligible_costs_cents")?,
-        col_of(&df, "support_end")?,
-        col_of(&df, "ceased_on")?,
-        col_of(&df, "cessation_reason")?,
-        col_of(&df, "reactivated_on")?,
-    );
-    let mut out = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let (Some(id), Some(c)) = (str_at(ids, i), i64_at(costs, i)) else { continue };
-        let pick = |m: &BTreeMap<(String, String), IndicatorValue>| -> BTreeMap<String, IndicatorValue> {
-            m.iter().filter(|((_, b), _)| *b == id).map(|((ind, _), v)| (ind.clone(), v.clone())).collect()
-        };
-        let mut earlier: BTreeMap<String, Vec<IndicatorValue>> = BTreeMap::new();
-        for h in &history {
-            for (ind, v) in pick(h) {
-                earlier.entry(ind).or_default().push(v);
-            }
-        }
-        // A closure is a death unless reactivated within 24 months (Eurostat-OECD).
-        let closed_on = match (date_at(ceased, i), str_at(reasons, i).as_deref(), date_at(reactivated, i)) {
-            (Some(on), Some("closure"), re) if on <= as_of => {
-                let reopened = re.is_some_and(|r| r <= on.checked_add_months(chrono::Months::new(24)).unwrap_or(on));
-                (!reopened).then_some(on)
-            }
-            _ => None,
-        };
-        out.push(BeneficiaryInputs {
-            indicators: pick(&values),
-            earlier,
-            campaign: campaigns.get(&id).cloned(),
-            support_end: date_at(ends, i),
-            closed_on,
-            participants: outcomes.remove(&id).unwrap_or_default(),
-            eligible_costs: money::from_cents(c),
-            id,
-        });
-    }
-    if out.is_empty() {
-        return Err(Error::Request(format!(
-            "{}: no funded beneficiaries of programme `{}`{} in the data (hint: check [data] in the rule file)",
-            programme.path,
-            sel.programme,
-            sel.edition.map(|e| format!(", edition {e}")).unwrap_or_default()
-        )));
-    }
-    Ok(out)
-}
-
-/// Evaluate a programme over a panel for one period.
+/// Evaluate a programme over a panel for one period (default: the file's last).
+///
+/// # Errors
+/// An unknown period, a panel that cannot be read or has no beneficiary of the programme, or
+/// an amount that cannot be computed exactly.
 pub fn run(
     programme: &Programme,
     source: &PanelSource,
-    catalogue: &[impatto_indicators::LoadedDefinition],
+    catalogue: &[LoadedDefinition],
     period_id: Option<&str>,
 ) -> Result<statement::Statement> {
-    let (period, as_of) = period(programme, period_id)?;
-    let beneficiaries = inputs(programme, source, catalogue, as_of)?;
-    let evaluation: Evaluation = evaluate::evaluate(programme, &beneficiaries, as_of);
-    Ok(statement::Statement::new(programme, period.id.clone(), as_of, source.input_hash()?, evaluation))
+    let period = programme.period(period_id).map_err(Error::Request)?;
+    let beneficiaries = inputs(programme, source, catalogue, period.as_of)?;
+    let evaluation = evaluate::evaluate(programme, &beneficiaries, period.as_of)?;
+    Ok(statement::Statement::new(programme, period.id.clone(), period.as_of, source.input_hash()?, evaluation))
 }
+
+/// `engine/RULES.md`: the rule-file reference for people, generated from the programme's and
+/// the kinds' field docs (a test fails when the committed file is stale; bless with
+/// `IMPATTO_BLESS=1 cargo test -p impatto --test golden`).
+pub fn reference() -> String {
+    kinds::reference(REFERENCE_PREAMBLE, programme::FIELDS, REFERENCE_EPILOGUE)
+}
+
+const REFERENCE_PREAMBLE: &str = "# Programme rule files
+
+<!-- Generated from engine/src/rules (programme.rs and kinds/*.rs) by `impatto::rules::reference()`;
+do not edit by hand. Regenerate with `IMPATTO_BLESS=1 cargo test --release -p impatto --test golden`. -->
+
+A programme's payment rules are one TOML file. `impatto payout FILE --data DIR` turns it into a
+statement; `impatto explain FILE BENEFICIARY --data DIR` shows one beneficiary's trace; `impatto
+run` does every file at once; `--definitions DIR` adds the programme's own indicator definitions
+to the built-in catalogue. Examples: `datasets/examples/*/rules*.toml`.
+
+Every value is checked when the file loads, once: a mistake fails with the file, the line of the
+value, the rule, the field, what was expected and what was found. Money is exact decimal
+(`rust_decimal`) from the file to the statement — no floating point on the way (a lint denies it
+in `engine/src/rules`).
+
+How values are written:
+
+- **amount**: currency units with at most two decimals, in quotes: `\"35000.00\"`, optionally with
+  the programme's ISO 4217 code (`\"35000.00 EUR\"`) and `_` between thousands (`\"35_000.00\"`).
+  A thousands dot or comma (`\"35.000\"`, `\"35,000.00\"`) and amounts finer than a cent are refused,
+  never guessed; so are amounts above 1,000,000,000,000.00.
+- **share**: `\"41.5%\"` or a fraction below 1 (`\"0.415\"`), from 0% to 100%. A plain number of 1 or
+  more (`\"41.5\"`, `\"1\"`) could be either notation and is refused with both spellings.
+- **indicator value** (targets, floors, tiers, baselines, ceilings, points): in the indicator's
+  unit. For a share or probability, a share as above; for anything else (FTE, persons, entities,
+  ratio) a plain number — `\"100%\"` on an FTE indicator is refused. Only indicators with one value
+  per beneficiary can drive a payment (not Kaplan-Meier curves).
+- **id**: letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 64
+  characters (ids name output files and statement columns).
+- **whole numbers** (days, weeks, months) without quotes, within the range each field states.
+";
+
+const REFERENCE_EPILOGUE: &str = "
+## What is never a silent zero
+
+A beneficiary whose data a rule needs is missing (no indicator value as of the period, no
+campaign, a campaign past its window without the amount raised by the deadline, no participants)
+gets a `missing_data` line with nothing paid and the reason in its explanation. A rule that needs
+a panel column the data lacks (e.g. `eligible_costs_cents` for a cost share) is refused before
+anything is computed.
+
+## Statements
+
+Each line: beneficiary, rule, kind, instrument, status (`paid`, `reduced`, `not_met`,
+`missing_data`, `recovered`), claim (rounded, before budget), amount paid, the split by payer,
+for rate cards the claim (participant, outcome, due date, order, caps applied), flags, the
+interpretation, and the explanation — each step with its own arithmetic (indicator values →
+targets → formula → caps → rounding → budget → payers). Totals by rule, by instrument (grants and
+loans apart) and by payer; claimed, paid, unfunded (claims cut for want of budget or payer
+commitment), recovered. Every statement records the rule file's SHA-256, the input files' SHA-256
+and the impatto version; the same inputs give identical bytes. JSON and CSV carry amounts as exact
+decimal text; Parquet as whole cents (Int64).
+";

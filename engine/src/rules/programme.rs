@@ -1,17 +1,20 @@
-//! Programme rule files: what a city writes, and what is checked before a cent is computed.
+//! Programme rule files: what a city writes, checked once into a [`Programme`] before a cent
+//! is computed.
 //!
-//! A programme file is TOML. Parsing is strict (unknown fields are errors) and every semantic
-//! check — unknown indicator, overlapping or gapped tiers, a floor above its target, a share
-//! above 100%, a negative budget, a currency mismatch, payer shares not totalling 100% — fails
-//! at load time naming the file and line. Each field's doc and default sit beside it here;
-//! `engine/programmes/README.md` is the same for people.
+//! Parsing is strict (unknown fields are errors) and every semantic check fails at load time
+//! naming the file, the line of the value, the rule and the field (see `check`). The
+//! reference for people, `engine/RULES.md`, is generated from [`FIELDS`] and the kinds' docs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
+use chrono::NaiveDate;
 use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
-use super::money::{Rounding, parse_amount, parse_share};
+use super::check::{Door, IndicatorInfo, RuleError, peek_str, take_array, take_kind};
+use super::kinds::{FieldDoc, KINDS, Rule};
+use super::money::{Money, Rounding, Share};
 
 /// How claims are cut when they exceed the budget.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
@@ -22,6 +25,16 @@ pub enum Allocation {
     ProRata,
     /// Rules in file order, beneficiaries by id, each paid in full until the budget runs out.
     Priority,
+}
+
+impl Allocation {
+    /// The name written in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Allocation::ProRata => "pro-rata",
+            Allocation::Priority => "priority",
+        }
+    }
 }
 
 /// Which beneficiaries of the panel the programme pays.
@@ -35,598 +48,323 @@ pub struct DataSelector {
 }
 
 /// A payment period: the statement is computed as of its date.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Period {
-    /// Period id used with `--period`.
+    /// Period id used with `--period` (safe characters: it names output files).
     pub id: String,
-    /// As-of date of the indicators (YYYY-MM-DD).
-    pub as_of: toml::value::Datetime,
+    /// As-of date of the indicators.
+    pub as_of: NaiveDate,
 }
 
 /// A payer and its share of every payment.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Payer {
-    /// Payer id.
+    /// Payer id (unique in the file).
     pub id: String,
-    /// Share of each payment, "60%" or "0.6". Shares must total 100%.
-    pub share: String,
-    /// Most this payer has committed ("amount" or "amount CUR"). Default: unlimited.
-    pub commitment: Option<String>,
+    /// Share of each payment; the shares total 100%.
+    pub share: Share,
+    /// Most this payer has committed, currency units; `None` = unlimited.
+    pub commitment: Option<Money>,
 }
 
-/// The base amount of a result premium.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(untagged)]
-pub enum AmountSpec {
-    /// A fixed amount, e.g. "10000.00".
-    Fixed(String),
-    /// A share of the beneficiary's eligible costs.
-    ShareOfCosts {
-        /// e.g. "10%".
-        share_of_costs: String,
-    },
-    /// Raise the beneficiary's total under the rules above to a higher share of costs with a
-    /// higher cap: min(share × costs, cap) − what the earlier rules already give
-    /// (FabriQ Quarto 2018: "65% up to €45,000" for projects meeting the objectives).
-    TopUp {
-        /// The higher share, e.g. "65%".
-        top_up_to_share: String,
-        /// The higher cap, e.g. "45000.00".
-        top_up_to_cap: String,
-    },
-}
-
-/// How a result premium turns achievement into pay.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PremiumMode {
-    /// The whole amount when every target is met, else nothing.
-    AllOrNothing,
-    /// From 0 at `floor` to the whole amount at `at_least`, in proportion (one target).
-    Linear,
-    /// A share of the amount by half-open bands [from, to) of one indicator.
-    Tiers,
-    /// Σ weight × min(1, value / target) ÷ Σ weight, times the amount.
-    Weighted,
-}
-
-/// A target on one indicator, per beneficiary.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Target {
-    /// Indicator id (the built-in catalogue, or `--definitions`).
-    pub indicator: String,
-    /// The value to reach: a number ("2") or, for shares, a percentage ("41.5%").
-    pub at_least: String,
-    /// linear: the value at which pay starts. Default 0.
-    pub floor: Option<String>,
-    /// weighted: weight of this target. Default 1.
-    pub weight: Option<String>,
-}
-
-/// A band of a tiered premium: values in [from, to) pay `pay` of the amount.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    /// Lower bound, included.
-    pub from: String,
-    /// Upper bound, excluded; omit on the last band.
-    pub to: Option<String>,
-    /// Share of the amount paid, e.g. "50%".
-    pub pay: String,
-}
-
-/// One payment rule; `kind` selects the type.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RuleSpec {
-    /// A share of eligible costs up to a cap (FabriQ Quarto: 50% up to €35,000).
-    CostShare(CostShare),
-    /// A premium for meeting targets on indicators, capped.
-    ResultPremium(ResultPremium),
-    /// Civic crowdfunding: the city matches a campaign that reached its threshold in time.
-    Matching(Matching),
-    /// A price per verified outcome event per participant, with caps.
-    RateCard(RateCard),
-    /// Pay per point above a baseline (or the best earlier period), up to a ceiling.
-    BaselineRelative(BaselineRelative),
-    /// Recover a share of another rule's payment when the beneficiary ceases soon after.
-    Clawback(Clawback),
-}
-
-impl RuleSpec {
-    /// The rule's id.
-    pub fn id(&self) -> &str {
-        match self {
-            RuleSpec::CostShare(r) => &r.id,
-            RuleSpec::ResultPremium(r) => &r.id,
-            RuleSpec::Matching(r) => &r.id,
-            RuleSpec::RateCard(r) => &r.id,
-            RuleSpec::BaselineRelative(r) => &r.id,
-            RuleSpec::Clawback(r) => &r.id,
-        }
-    }
-}
-
-/// Matching (Crowdfunding Civico: 60% of the project, up to €60,000, if citizens raise 40% in
-/// 60 days; 2022: 45 days, up to €48,000). Reads the `campaigns` table.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Matching {
-    /// Rule id.
-    pub id: String,
-    /// Share of the project budget citizens must raise, e.g. "40%".
-    pub raise_at_least: String,
-    /// Days the campaign may run (opened_on → closed_on).
-    pub within_days: u32,
-    /// Share of the project budget the city pays on success, e.g. "60%".
-    pub pays: String,
-    /// Cap on the city's match. Default: none.
-    pub cap: Option<String>,
-    /// How the call's wording is read. Default: none.
-    pub interpretation: Option<String>,
-}
-
-/// One priced outcome of a rate card.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Price {
-    /// Name of the priced outcome on the statement, e.g. `job_entry_13w`.
-    pub outcome: String,
-    /// Event code in the `outcomes` table. Default: same as `outcome`.
-    pub event: Option<String>,
-    /// Price per claim.
-    pub price: String,
-    /// Pays only once a spell of the event has lasted this many weeks; a lapse restarts the
-    /// clock (the next spell counts from its own start). Default: paid on achievement.
-    pub sustained_weeks: Option<u32>,
-    /// May one person claim it more than once? Default false (once per person).
-    #[serde(default)]
-    pub repeatable: bool,
-    /// Most paid for this outcome per provider. Default: none.
-    pub cap: Option<String>,
-}
-
-/// Rate card (DWP Innovation Fund, rough-sleeping and Fair Chance Fund SIBs). Reads `outcomes`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct RateCard {
-    /// Rule id.
-    pub id: String,
-    /// Prices.
-    pub prices: Vec<Price>,
-    /// Most paid per participant (DWP round 2: £11,700). Default: none.
-    pub per_participant_cap: Option<String>,
-    /// Most paid per provider (beneficiary). Default: none.
-    pub per_provider_cap: Option<String>,
-    /// How the card is read. Default: none.
-    pub interpretation: Option<String>,
-}
-
-/// Baseline-relative payment (World Bank DLI style: "US$225,000 per each additional 1% point
-/// more than 50% … up to 70%").
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct BaselineRelative {
-    /// Rule id.
-    pub id: String,
-    /// Indicator measured per beneficiary.
-    pub indicator: String,
-    /// Baseline value ("50%" for shares, or a number).
-    pub baseline: String,
-    /// Measure from the best value of the earlier periods in this file, when higher than the
-    /// baseline (pay only for new ground). Default false.
-    #[serde(default)]
-    pub previous_best: bool,
-    /// Amount per whole point above the reference.
-    pub per_point: String,
-    /// Size of a point ("1%" for shares, "1" for counts). Default "1".
-    pub point: Option<String>,
-    /// Values above this count as this. Default: none.
-    pub ceiling: Option<String>,
-    /// Below the reference, recover per point too. Default false (no clawback).
-    #[serde(default)]
-    pub clawback: bool,
-    /// How the rule is read. Default: none.
-    pub interpretation: Option<String>,
-}
-
-/// Conditional repayment of another rule's payment.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Clawback {
-    /// Rule id.
-    pub id: String,
-    /// Id of the rule whose payment is recovered (listed earlier in the file).
-    pub applies_to: String,
-    /// Recover when the beneficiary closes (a closure not reactivated within 24 months)
-    /// within this many months after the end of support.
-    pub if_ceased_within_months: u32,
-    /// Share of the payment recovered. Default "100%".
-    pub share: Option<String>,
-    /// How the condition is read. Default: none.
-    pub interpretation: Option<String>,
-}
-
-/// Cost-share grant (or subsidised loan).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct CostShare {
-    /// Rule id.
-    pub id: String,
-    /// Share of eligible costs, e.g. "50%". At most 100%.
-    pub share: String,
-    /// Cap per beneficiary. Default: none.
-    pub cap: Option<String>,
-    /// `grant` or `loan` (a loan is reported apart; it is still a disbursement). Default `grant`.
-    pub instrument: Option<String>,
-    /// How the call's wording is read, shown on every statement line. Default: none.
-    pub interpretation: Option<String>,
-}
-
-/// Result premium.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ResultPremium {
-    /// Rule id.
-    pub id: String,
-    /// How achievement turns into pay.
-    pub mode: PremiumMode,
-    /// The whole premium before caps.
-    pub amount: AmountSpec,
-    /// Cap per beneficiary. Default: none.
-    pub cap: Option<String>,
-    /// Targets (one for linear and tiers).
-    #[serde(default)]
-    pub targets: Vec<Target>,
-    /// tiers: the bands, contiguous and without overlap.
-    #[serde(default)]
-    pub tiers: Vec<Tier>,
-    /// How the call's wording is read, shown on every statement line. Required: the choice
-    /// between readings (e.g. "+10 points of co-financing" vs "65% up to €45,000") is the city's.
-    pub interpretation: String,
-}
-
-/// A programme rule file.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ProgrammeFile {
-    /// Programme id.
+/// A checked programme: every amount parsed, every default applied, every rule checked.
+#[derive(Clone, Debug)]
+pub struct Programme {
+    /// Programme id (safe characters).
     pub id: String,
     /// Name.
     pub name: String,
-    /// ISO 4217 currency of every amount (e.g. "EUR", "GBP").
+    /// ISO 4217 currency of every amount.
     pub currency: String,
-    /// Total available for payments in this file's periods.
-    pub budget: String,
-    /// Rounding to the cent. Default `half-up`.
-    #[serde(default)]
+    /// Total available for payments in one statement, currency units.
+    pub budget: Money,
+    /// Rounding of every line's claim to the cent.
     pub rounding: Rounding,
-    /// Cutting claims that exceed the budget. Default `pro-rata`.
-    #[serde(default)]
+    /// Cutting claims that exceed the budget.
     pub allocation: Allocation,
     /// Beneficiaries paid.
     pub data: DataSelector,
-    /// Payment periods; the last is the default.
+    /// Payment periods, in increasing as-of order; the last is the default.
     pub periods: Vec<Period>,
-    /// Payers; shares total 100%.
+    /// Payers, in file order.
     pub payers: Vec<Payer>,
-    /// Rules, applied to every beneficiary; in priority allocation, in this order.
-    pub rules: Vec<RuleSpec>,
-}
-
-/// A checked programme with parsed amounts.
-#[derive(Clone, Debug)]
-pub struct Programme {
-    /// The file as written.
-    pub file: ProgrammeFile,
+    /// Rules, in file order (the priority order).
+    pub rules: Vec<Rule>,
     /// Path (for messages and the statement).
     pub path: String,
     /// `sha256:` of the file bytes.
     pub hash: String,
-    /// Budget.
-    pub budget: Decimal,
-    /// Payer shares and commitments, in file order.
-    pub payers: Vec<(String, Decimal, Option<Decimal>)>,
 }
 
-/// A malformed programme file: file, line, expected vs found.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-pub struct RuleError {
-    /// File.
-    pub file: String,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodSpec {
+    id: Spanned<String>,
+    as_of: Spanned<toml::value::Datetime>,
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayerSpec {
+    id: Spanned<String>,
+    share: Spanned<String>,
+    commitment: Option<Spanned<String>>,
 }
 
-impl Ctx<'_> {
-    fn at(&self, needles: &[&str], message: String) -> RuleError {
-        let line = self
-            .text
-            .lines()
-            .position(|l| needles.iter().all(|n| l.contains(n)))
-            .or_else(|| needles.first().and_then(|n| self.text.lines().position(|l| l.contains(n))))
-            .map(|i| i + 1);
-        RuleError { file: self.file.into(), line, message }
-    }
-
-    /// An amount, optionally followed by the currency code, which must be the programme's.
-    fn amount(&self, field: &str, s: &str, currency: &str) -> Result<Decimal, RuleError> {
-        let t = s.trim();
-        let (number, code) = match t.rsplit_once(' ') {
-            Some((n, c)) if c.chars().all(|ch| ch.is_ascii_uppercase()) && c.len() == 3 => (n, Some(c)),
-            _ => (t, None),
-        };
-        if let Some(code) = code
-            && code != currency
-        {
-            return Err(self.at(&[s], format!("{field}: currency mismatch: the programme is in {currency}, found \"{s}\"")));
-        }
-        let d = parse_amount(number)
-            .ok_or_else(|| self.at(&[s], format!("{field}: expected an amount like \"35000.00\", found \"{s}\"")))?;
-        if d.is_sign_negative() {
-            return Err(self.at(&[s], format!("{field}: expected an amount ≥ 0, found \"{s}\"")));
-        }
-        Ok(d)
-    }
-
-    fn share(&self, field: &str, s: &str) -> Result<Decimal, RuleError> {
-        let d = parse_share(s)
-            .ok_or_else(|| self.at(&[s], format!("{field}: expected a share like \"50%\" or \"0.5\", found \"{s}\"")))?;
-        if d.is_sign_negative() || d > Decimal::ONE {
-            return Err(self.at(&[s], format!("{field}: expected a share from 0% to 100%, found \"{s}\"")));
-        }
-        Ok(d)
-    }
-
-    fn number(&self, field: &str, s: &str) -> Result<Decimal, RuleError> {
-        parse_share(s).ok_or_else(|| self.at(&[s], format!("{field}: expected a number or a percentage, found \"{s}\"")))
-    }
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    currency: Spanned<String>,
+    budget: Spanned<String>,
+    #[serde(default)]
+    rounding: Rounding,
+    #[serde(default)]
+    allocation: Allocation,
+    data: DataSelector,
+    periods: Spanned<Vec<PeriodSpec>>,
+    payers: Spanned<Vec<PayerSpec>>,
 }
 
-/// Parse and check a programme file against the indicator ids that exist.
-pub fn parse(file: &str, text: &str, indicators: &BTreeSet<String>) -> Result<Programme, RuleError> {
-    let parsed: ProgrammeFile = toml::from_str(text).map_err(|e| RuleError {
+/// The programme's own fields, for `RULES.md`.
+pub const FIELDS: &[FieldDoc] = &[
+    FieldDoc { name: "id", notation: "id", default: "required", doc: "Programme id on statements and output file names." },
+    FieldDoc { name: "name", notation: "text", default: "required", doc: "Name on statements." },
+    FieldDoc {
+        name: "currency",
+        notation: "ISO 4217 code",
+        default: "required",
+        doc: "Currency of every amount; an amount written with another code is an error.",
+    },
+    FieldDoc {
+        name: "budget",
+        notation: "amount",
+        default: "required",
+        doc: "Total available in a statement; claims above it are cut.",
+    },
+    FieldDoc {
+        name: "rounding",
+        notation: "`half-up`, `half-even`, `down`",
+        default: "`half-up`",
+        doc: "Rounding of every line's claim to the cent.",
+    },
+    FieldDoc {
+        name: "allocation",
+        notation: "`pro-rata`, `priority`",
+        default: "`pro-rata`",
+        doc: "`pro-rata`: every line scaled, cents by largest remainder; `priority`: rules in file order, beneficiaries by id, paid in full until the budget runs out.",
+    },
+    FieldDoc {
+        name: "data",
+        notation: "`{ programme, edition }`",
+        default: "required; edition: all",
+        doc: "Which funded beneficiaries of the panel are paid.",
+    },
+    FieldDoc {
+        name: "periods",
+        notation: "`[{ id, as_of }]`",
+        default: "required",
+        doc: "Payment periods in increasing date order; `as_of` a plain date (1900–2200); `--period` picks one, the last by default.",
+    },
+    FieldDoc {
+        name: "[[payers]]",
+        notation: "`id`, `share`, `commitment`",
+        default: "required; commitment: none",
+        doc: "Each line is split by `share` (shares total 100%, cents by largest remainder); a payer whose total exceeds its `commitment` (an amount) is cut pro rata and the shortfall shows as unfunded.",
+    },
+    FieldDoc {
+        name: "[[rules]]",
+        notation: "`kind` and its fields",
+        default: "required",
+        doc: "The rules below, applied to every beneficiary in file order.",
+    },
+];
+
+/// ISO 4217 alphabetic codes of current currencies (ISO 4217 list one, SIX Group, 2024).
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND",
+    "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU",
+    "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP",
+    "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES",
+    "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
+    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR",
+    "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+    "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS",
+    "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF",
+    "YER", "ZAR", "ZMW", "ZWG",
+];
+
+fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
+    RuleError {
         file: file.into(),
         line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+        rule: None,
+        field: None,
         message: e.message().trim_end().to_string(),
-    })?;
-    let ck = Ctx { file, text };
-    let cur = parsed.currency.trim();
-    if cur.len() != 3 || !cur.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(ck.at(&["currency ="], format!("currency: expected an ISO 4217 code like \"EUR\", found \"{cur}\"")));
     }
-    if parsed.budget.trim().starts_with('-') {
-        return Err(
-            ck.at(&["budget ="], format!("budget: expected an amount ≥ 0, found \"{}\" (a negative budget)", parsed.budget))
-        );
+}
+
+/// Parse and check a programme file against the indicators rules may read.
+///
+/// # Errors
+/// [`RuleError`] naming the line, the rule and the field of the first value that cannot be
+/// right, what was expected and what was found.
+pub fn parse(file: &str, text: &str, indicators: &BTreeMap<String, IndicatorInfo>) -> Result<Programme, RuleError> {
+    let mut doc = DeTable::parse(text).map_err(|e| parse_error(file, text, &e))?;
+    let rules = take_array(&mut doc, "rules");
+    let span = doc.span();
+    let mut door = Door::new(file, text, indicators);
+    let spec: Spec = door.spec(Spanned::new(span.clone(), DeValue::Table(doc.into_inner())), "the programme")?;
+
+    let id = door.id("id", &spec.id)?;
+    if spec.name.get_ref().trim().is_empty() {
+        return Err(door.err(Some(&spec.name.span()), "name", "expected the programme's name, found an empty text"));
     }
-    let budget = ck.amount("budget", &parsed.budget, cur)?;
-    if parsed.periods.is_empty() {
-        return Err(ck.at(
-            &["periods"],
-            "periods: expected at least one period, e.g. periods = [{ id = \"2020\", as_of = 2020-12-31 }]".into(),
+    let currency = spec.currency.get_ref().trim().to_string();
+    if !ISO_4217.contains(&currency.as_str()) {
+        return Err(door.err(
+            Some(&spec.currency.span()),
+            "currency",
+            format!("expected an ISO 4217 currency code like \"EUR\" or \"GBP\", found \"{currency}\""),
         ));
     }
-    let mut payers = Vec::new();
-    let mut total = Decimal::ZERO;
-    for p in &parsed.payers {
-        let share = ck.share(&format!("payer {}: share", p.id), &p.share)?;
-        let commitment =
-            p.commitment.as_deref().map(|c| ck.amount(&format!("payer {}: commitment", p.id), c, cur)).transpose()?;
-        total += share;
-        payers.push((p.id.clone(), share, commitment));
-    }
-    if parsed.payers.is_empty() || total != Decimal::ONE {
-        return Err(ck.at(
-            &["[[payers]]"],
-            format!("payers: expected shares totalling 100%, found {}%", (total * Decimal::ONE_HUNDRED).normalize()),
+    door.currency = currency.clone();
+    let budget = door.money("budget", &spec.budget)?;
+
+    if spec.periods.get_ref().is_empty() {
+        return Err(door.err(
+            Some(&spec.periods.span()),
+            "periods",
+            "expected at least one period, e.g. periods = [{ id = \"2020\", as_of = 2020-12-31 }]",
         ));
     }
-    let mut ids = BTreeSet::new();
-    for rule in &parsed.rules {
-        let id = match rule {
-            RuleSpec::CostShare(r) => {
-                ck.share(&format!("rule {}: share", r.id), &r.share)?;
-                if let Some(c) = &r.cap {
-                    ck.amount(&format!("rule {}: cap", r.id), c, cur)?;
-                }
-                if let Some(i) = &r.instrument
-                    && i != "grant"
-                    && i != "loan"
-                {
-                    return Err(
-                        ck.at(&["instrument"], format!("rule {}: instrument: expected `grant` or `loan`, found `{i}`", r.id))
-                    );
-                }
-                &r.id
-            }
-            RuleSpec::ResultPremium(r) => {
-                check_premium(&ck, r, cur, indicators)?;
-                &r.id
-            }
-            RuleSpec::Matching(r) => {
-                ck.share(&format!("rule {}: raise_at_least", r.id), &r.raise_at_least)?;
-                ck.share(&format!("rule {}: pays", r.id), &r.pays)?;
-                if let Some(c) = &r.cap {
-                    ck.amount(&format!("rule {}: cap", r.id), c, cur)?;
-                }
-                if r.within_days == 0 {
-                    return Err(ck.at(&["within_days"], format!("rule {}: within_days: expected at least 1 day, found 0", r.id)));
-                }
-                &r.id
-            }
-            RuleSpec::RateCard(r) => {
-                let f = |x: &str| format!("rule {}: {x}", r.id);
-                if r.prices.is_empty() {
-                    return Err(ck.at(&[&r.id], f("expected at least one price, found none")));
-                }
-                let mut outcomes = BTreeSet::new();
-                for p in &r.prices {
-                    ck.amount(&f(&format!("price of {}", p.outcome)), &p.price, cur)?;
-                    if let Some(c) = &p.cap {
-                        let cap = ck.amount(&f(&format!("cap of {}", p.outcome)), c, cur)?;
-                        let price = parse_amount(p.price.trim().split(' ').next().unwrap_or_default()).unwrap_or_default();
-                        if cap < price {
-                            return Err(ck.at(
-                                &[&format!("\"{}\"", p.outcome)],
-                                f(&format!(
-                                    "the cap of {} ({c}) is below its price ({}): nothing could ever be paid",
-                                    p.outcome, p.price
-                                )),
-                            ));
-                        }
-                    }
-                    if !outcomes.insert(p.outcome.clone()) {
-                        return Err(
-                            ck.at(&[&format!("\"{}\"", p.outcome)], f(&format!("outcome `{}` is priced twice", p.outcome)))
-                        );
-                    }
-                }
-                for (field, cap) in [("per_participant_cap", &r.per_participant_cap), ("per_provider_cap", &r.per_provider_cap)] {
-                    if let Some(c) = cap {
-                        ck.amount(&f(field), c, cur)?;
-                    }
-                }
-                &r.id
-            }
-            RuleSpec::BaselineRelative(r) => {
-                let f = |x: &str| format!("rule {}: {x}", r.id);
-                if !indicators.contains(&r.indicator) {
-                    return Err(ck.at(&[&format!("\"{}\"", r.indicator)], f(&format!("unknown indicator `{}`", r.indicator))));
-                }
-                let baseline = ck.number(&f("baseline"), &r.baseline)?;
-                ck.amount(&f("per_point"), &r.per_point, cur)?;
-                if let Some(p) = &r.point
-                    && ck.number(&f("point"), p)? <= Decimal::ZERO
-                {
-                    return Err(ck.at(&["point"], f(&format!("point: expected a positive size, found {p}"))));
-                }
-                if let Some(c) = &r.ceiling
-                    && ck.number(&f("ceiling"), c)? <= baseline
-                {
-                    return Err(ck.at(&["ceiling"], f(&format!("the ceiling ({c}) must be above the baseline ({})", r.baseline))));
-                }
-                &r.id
-            }
-            RuleSpec::Clawback(r) => {
-                if !ids.contains(&r.applies_to) {
-                    return Err(ck.at(
-                        &[&format!("\"{}\"", r.applies_to)],
-                        format!("rule {}: applies_to: expected the id of a rule listed above, found `{}`", r.id, r.applies_to),
-                    ));
-                }
-                if let Some(sh) = &r.share {
-                    ck.share(&format!("rule {}: share", r.id), sh)?;
-                }
-                &r.id
-            }
-        };
-        if !ids.insert(id.to_string()) {
-            return Err(ck.at(&[&format!("\"{id}\"")], format!("rules: duplicate rule id `{id}`")));
+    let mut periods: Vec<Period> = Vec::new();
+    for (i, p) in spec.periods.get_ref().iter().enumerate() {
+        let f = |x: &str| format!("periods[{}].{x}", i + 1);
+        let pid = door.id(&f("id"), &p.id)?;
+        if periods.iter().any(|q| q.id == pid) {
+            return Err(door.err(Some(&p.id.span()), &f("id"), format!("period `{pid}` is listed twice")));
         }
+        let as_of = plain_date(&door, &f("as_of"), &p.as_of)?;
+        if let Some(prev) = periods.last()
+            && as_of <= prev.as_of
+        {
+            return Err(door.err(
+                Some(&p.as_of.span()),
+                &f("as_of"),
+                format!("expected periods in increasing date order: {as_of} is not after `{}` ({})", prev.id, prev.as_of),
+            ));
+        }
+        periods.push(Period { id: pid, as_of });
+    }
+
+    let mut payers: Vec<Payer> = Vec::new();
+    let mut total = rust_decimal::Decimal::ZERO;
+    for (i, p) in spec.payers.get_ref().iter().enumerate() {
+        let f = |x: &str| format!("payers[{}].{x}", i + 1);
+        let pid = door.id(&f("id"), &p.id)?;
+        if payers.iter().any(|q| q.id == pid) {
+            return Err(door.err(Some(&p.id.span()), &f("id"), format!("payer `{pid}` is listed twice")));
+        }
+        let share = door.share(&f("share"), &p.share)?;
+        let commitment = p.commitment.as_ref().map(|c| door.money(&f("commitment"), c)).transpose()?;
+        total += share.get();
+        payers.push(Payer { id: pid, share, commitment });
+    }
+    if payers.is_empty() || total != rust_decimal::Decimal::ONE {
+        return Err(door.err(
+            Some(&spec.payers.span()),
+            "payers",
+            format!("expected shares totalling 100%, found {}", super::money::percent(total)),
+        ));
+    }
+
+    let mut checked: Vec<Rule> = Vec::new();
+    let Some(rules) = rules else {
+        return Err(door.err(None, "rules", "expected at least one [[rules]] table, found none"));
+    };
+    let rules_span = rules.span();
+    let DeValue::Array(items) = rules.into_inner() else {
+        return Err(door.err(Some(&rules_span), "rules", "expected [[rules]] tables"));
+    };
+    for mut item in items {
+        let item_span = item.span();
+        let rule_id = peek_str(&item, "id");
+        let id_span = rule_id.as_ref().map_or(item_span.clone(), |s| s.span());
+        let door = door.for_rule(rule_id.map(|s| s.into_inner()).filter(|s| super::check::is_safe_id(s)));
+        let Some(kind) = take_kind(&mut item) else {
+            return Err(door.err(Some(&item_span), "kind", format!("expected `kind = \"…\"`, one of {}", kind_names())));
+        };
+        let Some((_, _, _, check)) = KINDS.iter().find(|k| k.0 == kind.get_ref()) else {
+            return Err(door.err(
+                Some(&kind.span()),
+                "kind",
+                format!("expected one of {}, found \"{}\"", kind_names(), kind.get_ref()),
+            ));
+        };
+        let rule = check(item, &door, &checked)?;
+        if checked.iter().any(|r| r.id() == rule.id()) {
+            return Err(door.err(Some(&id_span), "id", format!("duplicate rule id `{}`", rule.id())));
+        }
+        checked.push(rule);
+    }
+    if checked.is_empty() {
+        return Err(door.err(Some(&rules_span), "rules", "expected at least one rule, found none"));
     }
     use sha2::{Digest, Sha256};
     let hash: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Programme { file: parsed, path: file.into(), hash: format!("sha256:{hash}"), budget, payers })
+    Ok(Programme {
+        id,
+        name: spec.name.into_inner(),
+        currency,
+        budget,
+        rounding: spec.rounding,
+        allocation: spec.allocation,
+        data: spec.data,
+        periods,
+        payers,
+        rules: checked,
+        path: file.into(),
+        hash: format!("sha256:{hash}"),
+    })
 }
 
-fn check_premium(ck: &Ctx, r: &ResultPremium, cur: &str, indicators: &BTreeSet<String>) -> Result<(), RuleError> {
-    let f = |x: &str| format!("rule {}: {x}", r.id);
-    match &r.amount {
-        AmountSpec::Fixed(a) => {
-            ck.amount(&f("amount"), a, cur)?;
-        }
-        AmountSpec::ShareOfCosts { share_of_costs } => {
-            ck.share(&f("amount.share_of_costs"), share_of_costs)?;
-        }
-        AmountSpec::TopUp { top_up_to_share, top_up_to_cap } => {
-            ck.share(&f("amount.top_up_to_share"), top_up_to_share)?;
-            ck.amount(&f("amount.top_up_to_cap"), top_up_to_cap, cur)?;
+fn kind_names() -> String {
+    KINDS.iter().map(|k| format!("`{}`", k.0)).collect::<Vec<_>>().join(", ")
+}
+
+/// A TOML date without a time or offset, in a plausible range.
+fn plain_date(door: &Door, field: &str, v: &Spanned<toml::value::Datetime>) -> Result<NaiveDate, RuleError> {
+    let dt = v.get_ref();
+    let at = |m: String| door.err(Some(&v.span()), field, m);
+    let (Some(d), None, None) = (dt.date, dt.time, dt.offset) else {
+        return Err(at(format!("expected a plain date like 2022-12-31, found {dt}")));
+    };
+    if !(1900..=2200).contains(&d.year) {
+        return Err(at(format!("expected a date between 1900 and 2200, found {dt}")));
+    }
+    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        .ok_or_else(|| at(format!("expected a calendar date, found {dt}")))
+}
+
+impl Programme {
+    /// The period named `id`, or the last one.
+    ///
+    /// # Errors
+    /// The periods there are, when `id` is not one of them.
+    pub fn period(&self, id: Option<&str>) -> Result<&Period, String> {
+        match id {
+            Some(id) => self.periods.iter().find(|p| p.id == id).ok_or_else(|| {
+                let known: Vec<&str> = self.periods.iter().map(|p| p.id.as_str()).collect();
+                format!("{}: no period `{id}` (periods: {})", self.path, known.join(", "))
+            }),
+            None => self.periods.last().ok_or_else(|| format!("{}: no periods", self.path)),
         }
     }
-    if let Some(c) = &r.cap {
-        ck.amount(&f("cap"), c, cur)?;
+
+    /// Indicator ids the rules read as of the period.
+    pub fn indicators_used(&self) -> BTreeSet<String> {
+        self.rules.iter().flat_map(|r| r.needs().indicators).collect()
     }
-    if r.targets.is_empty() {
-        return Err(ck.at(&[&r.id], f("expected at least one target, found none")));
-    }
-    for t in &r.targets {
-        if !indicators.contains(&t.indicator) {
-            let known: Vec<&str> = indicators.iter().map(String::as_str).collect();
-            return Err(ck.at(
-                &[&format!("\"{}\"", t.indicator)],
-                format!("{}: unknown indicator `{}` (known: {})", f("targets"), t.indicator, known.join(", ")),
-            ));
-        }
-        let target = ck.number(&f("at_least"), &t.at_least)?;
-        if let Some(fl) = &t.floor {
-            let floor = ck.number(&f("floor"), fl)?;
-            if floor >= target {
-                return Err(ck.at(
-                    &[&format!("floor = \"{fl}\""), &format!("\"{}\"", t.indicator)],
-                    format!("{}: the floor ({fl}) must be below the target ({})", f("floor"), t.at_least),
-                ));
-            }
-        }
-        if let Some(w) = &t.weight {
-            let w = ck.number(&f("weight"), w)?;
-            if w <= Decimal::ZERO {
-                return Err(ck.at(&["weight"], format!("{}: expected a positive weight, found {w}", f("weight"))));
-            }
-        }
-    }
-    let single = matches!(r.mode, PremiumMode::Linear | PremiumMode::Tiers);
-    if single && r.targets.len() != 1 {
-        return Err(ck.at(&[&r.id], f(&format!("mode {:?} takes exactly one target, found {}", r.mode, r.targets.len()))));
-    }
-    if r.mode == PremiumMode::Tiers {
-        if r.tiers.is_empty() {
-            return Err(ck.at(&["tiers"], f("mode tiers needs `tiers = [{ from, to, pay }, …]`")));
-        }
-        let mut previous_to: Option<(Decimal, &str)> = None;
-        for (i, t) in r.tiers.iter().enumerate() {
-            let from = ck.number(&f("tiers.from"), &t.from)?;
-            ck.share(&f("tiers.pay"), &t.pay)?;
-            let to = t.to.as_deref().map(|x| ck.number(&f("tiers.to"), x)).transpose()?;
-            if let Some(to) = to {
-                if to <= from {
-                    return Err(ck.at(
-                        &[&format!("\"{}\"", t.from)],
-                        f(&format!("tier [{}, {}) is empty or reversed", t.from, t.to.as_deref().unwrap_or(""))),
-                    ));
-                }
-            } else if i + 1 != r.tiers.len() {
-                return Err(ck.at(&[&format!("\"{}\"", t.from)], f("only the last tier may be open-ended (no `to`)")));
-            }
-            if let Some((prev, prev_text)) = previous_to {
-                if from < prev {
-                    return Err(ck.at(
-                        &[&format!("\"{}\"", t.from)],
-                        f(&format!("tiers overlap: a band starts at {} before the previous one ends at {prev_text}", t.from)),
-                    ));
-                }
-                if from > prev {
-                    return Err(ck.at(
-                        &[&format!("\"{}\"", t.from)],
-                        f(&format!("tiers leave a gap: [{prev_text}, {}) is in no band", t.from)),
-                    ));
-                }
-            }
-            previous_to = to.zip(t.to.as_deref());
-        }
-    } else if !r.tiers.is_empty() {
-        return Err(ck.at(&["tiers"], f("`tiers` only applies to mode tiers")));
-    }
-    Ok(())
 }

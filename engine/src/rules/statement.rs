@@ -10,8 +10,8 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::evaluate::{Evaluation, Line};
-use super::money::whole_cents;
+use super::model::{Evaluation, Line, Status};
+use super::money::{amount as money, whole_cents};
 use super::programme::Programme;
 use crate::error::{Error, Result};
 
@@ -44,25 +44,21 @@ pub struct Statement {
     pub evaluation: Evaluation,
 }
 
-fn money(d: Decimal) -> String {
-    format!("{d:.2}")
-}
-
 impl Statement {
     /// Stamp an evaluation with its provenance.
     pub fn new(p: &Programme, period: String, as_of: NaiveDate, input_hash: String, evaluation: Evaluation) -> Self {
         Statement {
-            programme: p.file.id.clone(),
-            name: p.file.name.clone(),
+            programme: p.id.clone(),
+            name: p.name.clone(),
             rule_file: p.path.clone(),
             rule_hash: p.hash.clone(),
             period,
             as_of,
-            currency: p.file.currency.clone(),
-            budget: p.budget,
+            currency: p.currency.clone(),
+            budget: p.budget.get(),
             input_hash,
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
-            payers: p.payers.iter().map(|x| x.0.clone()).collect(),
+            payers: p.payers.iter().map(|x| x.id.clone()).collect(),
             evaluation,
         }
     }
@@ -88,6 +84,18 @@ impl Statement {
             .collect()
     }
 
+    /// (instrument, paid): grants and loans reported apart.
+    pub fn totals_by_instrument(&self) -> Vec<(&'static str, Decimal)> {
+        let mut out: Vec<(&'static str, Decimal)> = Vec::new();
+        for l in &self.evaluation.lines {
+            match out.iter_mut().find(|(i, _)| *i == l.instrument.as_str()) {
+                Some(slot) => slot.1 += l.amount,
+                None => out.push((l.instrument.as_str(), l.amount)),
+            }
+        }
+        out
+    }
+
     /// (payer, paid) in payer order.
     pub fn totals_by_payer(&self) -> Vec<(String, Decimal)> {
         self.payers
@@ -106,11 +114,18 @@ impl Statement {
             "beneficiary": l.beneficiary,
             "rule": l.rule,
             "kind": l.kind,
-            "instrument": l.instrument,
-            "status": l.status,
+            "instrument": l.instrument.as_str(),
+            "status": l.status.as_str(),
             "claim": money(l.claim),
             "amount": money(l.amount),
             "payers": payers,
+            "claim_ref": l.claim_ref.as_ref().map(|c| json!({
+                "participant": c.participant,
+                "outcome": c.outcome,
+                "due_on": c.due_on.format("%Y-%m-%d").to_string(),
+                "order": c.order,
+                "caps": c.caps,
+            })),
             "interpretation": l.interpretation,
             "flags": l.flags,
             "explanation": l.trace,
@@ -132,6 +147,7 @@ impl Statement {
                 "unfunded": money(self.evaluation.unfunded),
                 "recovered": money(self.evaluation.recovered),
                 "by_rule": self.totals_by_rule().iter().map(|(r, c, p)| json!({"rule": r, "claimed": money(*c), "paid": money(*p)})).collect::<Vec<_>>(),
+                "by_instrument": self.totals_by_instrument().iter().map(|(i, p)| json!({"instrument": i, "paid": money(*p)})).collect::<Vec<_>>(),
                 "by_payer": self.totals_by_payer().iter().map(|(id, p)| json!({"payer": id, "paid": money(*p)})).collect::<Vec<_>>(),
             },
             "notes": self.evaluation.notes,
@@ -158,17 +174,23 @@ impl Statement {
             text("beneficiary", &|l| l.beneficiary.clone()),
             text("rule", &|l| l.rule.clone()),
             text("kind", &|l| l.kind.to_string()),
-            text("instrument", &|l| l.instrument.to_string()),
-            text("status", &|l| {
-                serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-            }),
+            text("instrument", &|l| l.instrument.as_str().to_string()),
+            text("status", &|l| l.status.as_str().to_string()),
             amount("claim", &|l| l.claim),
             amount("amount", &|l| l.amount),
         ];
         for (i, p) in self.payers.iter().enumerate() {
             cols.push(amount(&format!("payer_{p}"), &|l| l.payers.get(i).map(|x| x.1).unwrap_or_default()));
         }
+        fn of(l: &Line, f: fn(&super::model::ClaimRef) -> String) -> String {
+            l.claim_ref.as_ref().map(f).unwrap_or_default()
+        }
         cols.extend([
+            text("participant", &|l| of(l, |c| c.participant.clone())),
+            text("outcome", &|l| of(l, |c| c.outcome.clone())),
+            text("due_on", &|l| of(l, |c| c.due_on.format("%Y-%m-%d").to_string())),
+            text("claim_order", &|l| of(l, |c| c.order.to_string())),
+            text("caps_applied", &|l| of(l, |c| c.caps.join(" "))),
             text("currency", &|_| self.currency.clone()),
             text("flags", &|l| l.flags.join("; ")),
             text("explanation", &|l| l.trace.join("; ")),
@@ -191,8 +213,26 @@ impl Statement {
         crate::output::frame_bytes(&mut self.frame(true)?, crate::output::Format::Parquet)
     }
 
-    /// The readable report.
+    /// The readable report: the summary, then every line.
     pub fn report(&self) -> String {
+        let mut out = self.summary();
+        let _ = writeln!(out, "\n{:<22} {:<24} {:<12} {:>14} {:>14}", "beneficiary", "rule", "status", "claim", "paid");
+        for l in &self.evaluation.lines {
+            let _ = writeln!(
+                out,
+                "{:<22} {:<24} {:<12} {:>14} {:>14}",
+                l.beneficiary,
+                l.rule,
+                l.status.as_str(),
+                money(l.claim),
+                money(l.amount)
+            );
+        }
+        out
+    }
+
+    /// The report's summary: provenance, totals by rule, instrument and payer, notes and flags.
+    pub fn summary(&self) -> String {
         let mut out = String::new();
         let c = &self.currency;
         let _ = writeln!(out, "{} ({}) — period {} as of {}", self.name, self.programme, self.period, self.as_of);
@@ -200,7 +240,7 @@ impl Statement {
         let _ = writeln!(out, "data  {} · impatto {}", self.input_hash, self.engine_version);
         let _ = writeln!(
             out,
-            "\nbudget {} {c} · claimed {} · paid {} · unfunded {}",
+            "\nbudget {} {c} · claimed {} · paid {} · unfunded for want of budget or payer commitment {}",
             money(self.budget),
             money(self.evaluation.claimed),
             money(self.evaluation.paid),
@@ -213,6 +253,10 @@ impl Statement {
         for (r, claimed, paid) in self.totals_by_rule() {
             let _ = writeln!(out, "  {r:<24} claimed {:>14}  paid {:>14}", money(claimed), money(paid));
         }
+        let _ = writeln!(out, "by instrument:");
+        for (i, paid) in self.totals_by_instrument() {
+            let _ = writeln!(out, "  {i:<24} paid {:>14}", money(paid));
+        }
         let _ = writeln!(out, "by payer:");
         for (p, paid) in self.totals_by_payer() {
             let _ = writeln!(out, "  {p:<24} paid {:>14}", money(paid));
@@ -223,23 +267,46 @@ impl Statement {
         for l in self.evaluation.lines.iter().filter(|l| !l.flags.is_empty()) {
             let _ = writeln!(out, "flag: {} / {}: {}", l.beneficiary, l.rule, l.flags.join("; "));
         }
-        let flagged = self.evaluation.lines.iter().filter(|l| l.status == super::evaluate::Status::MissingData).count();
+        let flagged = self.evaluation.lines.iter().filter(|l| l.status == Status::MissingData).count();
         if flagged > 0 {
             let _ = writeln!(out, "{flagged} line(s) flagged for missing data: nothing paid on them (see `impatto explain`)");
         }
-        let _ = writeln!(out, "\n{:<22} {:<24} {:<12} {:>14} {:>14}", "beneficiary", "rule", "status", "claim", "paid");
-        for l in &self.evaluation.lines {
-            let status = serde_json::to_value(l.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{:<22} {:<24} {:<12} {:>14} {:>14}",
-                l.beneficiary,
-                l.rule,
-                status,
-                money(l.claim),
-                money(l.amount)
-            );
-        }
         out
     }
+}
+
+/// The trace of one beneficiary, as `impatto explain` prints it; `None` when the beneficiary
+/// has no line.
+pub fn explain(statement: &Statement, beneficiary: &str) -> Option<String> {
+    let lines: Vec<&Line> = statement.evaluation.lines.iter().filter(|l| l.beneficiary == beneficiary).collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let c = &statement.currency;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}) — beneficiary {beneficiary}, period {} as of {}",
+        statement.name, statement.programme, statement.period, statement.as_of
+    );
+    for l in &lines {
+        let _ = write!(out, "\nrule {} ({}, {}): {}", l.rule, l.kind, l.instrument.as_str(), l.status);
+        if let Some(r) = &l.claim_ref {
+            let _ = write!(out, " — claim {} of {} by {}, due {}", r.order, r.outcome, r.participant, r.due_on);
+        }
+        out.push('\n');
+        if let Some(i) = &l.interpretation {
+            let _ = writeln!(out, "  reading of the call: {i}");
+        }
+        for step in &l.trace {
+            let _ = writeln!(out, "  - {step}");
+        }
+        let _ = writeln!(out, "  = claim {} {c}, paid {} {c}", money(l.claim), money(l.amount));
+    }
+    let total: Decimal = lines.iter().map(|l| l.amount).sum();
+    let _ = writeln!(out, "\ntotal paid to {beneficiary}: {} {c}", money(total));
+    for n in &statement.evaluation.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    Some(out)
 }

@@ -1,4 +1,5 @@
-//! Sharing a fixed amount exactly: pro rata with largest remainders, or by priority.
+//! Budget, payers and rounding: sharing a fixed amount exactly, pro rata with largest
+//! remainders or by priority, and splitting every line between the payers.
 //!
 //! When claims exceed a budget (or a payment is split between payers), every line is first
 //! given its share rounded down to the cent; the cents left over go one each to the lines with
@@ -6,6 +7,10 @@
 //! exactly — never a cent more, never a cent lost.
 
 use rust_decimal::Decimal;
+
+use super::model::{Line, Status};
+use super::money::{amount, from_cents, whole_cents};
+use super::programme::{Allocation, Programme};
 
 /// Scale `claims` (in cents, ≥ 0) so they sum to exactly `available` cents, in proportion to
 /// the claims. Claims that already fit are returned unchanged.
@@ -84,6 +89,91 @@ pub fn split(amount: i64, shares: &[Decimal]) -> Vec<i64> {
         left -= 1;
     }
     parts
+}
+
+/// Apply the budget and the payers to the lines (claims already rounded to the cent), in
+/// place: cut claims that exceed the budget, split each line between the payers, cut a payer
+/// over its commitment. Recoveries (negative claims) are not budget claims; they are split back
+/// to the payers as they are. Returns the notes an auditor reads.
+pub fn apply(lines: &mut [Line], programme: &Programme) -> Vec<String> {
+    let claims: Vec<i64> = lines.iter().map(|l| whole_cents(l.claim).max(0)).collect();
+    let claimed: i64 = claims.iter().sum();
+    let budget = whole_cents(programme.budget.get());
+    let mut notes = Vec::new();
+    let granted = match programme.allocation {
+        Allocation::ProRata => pro_rata(&claims, budget),
+        Allocation::Priority => by_priority(&claims, budget),
+    };
+    if claimed > budget {
+        notes.push(format!(
+            "claims {} exceed the budget {}: {} allocation, cents by largest remainder",
+            amount(from_cents(claimed)),
+            programme.budget,
+            programme.allocation.as_str()
+        ));
+    }
+    let shares: Vec<Decimal> = programme.payers.iter().map(|p| p.share.get()).collect();
+    let mut parts: Vec<Vec<i64>> = granted
+        .iter()
+        .zip(lines.iter())
+        .map(|(&g, l)| {
+            if l.claim.is_sign_negative() {
+                split(-whole_cents(l.claim), &shares).into_iter().map(|c| -c).collect()
+            } else {
+                split(g, &shares)
+            }
+        })
+        .collect();
+    for (p, payer) in programme.payers.iter().enumerate() {
+        let Some(limit) = payer.commitment else { continue };
+        let column: Vec<i64> = parts.iter().map(|row| row[p].max(0)).collect();
+        let total: i64 = column.iter().sum();
+        if total > whole_cents(limit.get()) {
+            let cut = pro_rata(&column, whole_cents(limit.get()));
+            for (row, c) in parts.iter_mut().zip(cut) {
+                if row[p] >= 0 {
+                    row[p] = c;
+                }
+            }
+            notes.push(format!(
+                "payer {}: share {} exceeds its commitment {}: cut pro rata",
+                payer.id,
+                amount(from_cents(total)),
+                limit
+            ));
+        }
+    }
+    for ((line, g), row) in lines.iter_mut().zip(&granted).zip(&parts) {
+        let paid: i64 = row.iter().sum();
+        line.payers = programme.payers.iter().zip(row).map(|(p, c)| (p.id.clone(), from_cents(*c))).collect();
+        line.amount = from_cents(paid);
+        if line.claim.is_sign_negative() {
+            continue;
+        }
+        if *g != whole_cents(line.claim) {
+            line.trace.push(format!(
+                "budget: {} of the {} claimed ({} allocation)",
+                amount(from_cents(*g)),
+                amount(line.claim),
+                programme.allocation.as_str()
+            ));
+        }
+        if paid > 0 {
+            let split: Vec<String> = line.payers.iter().map(|(id, a)| format!("{id} {}", amount(*a))).collect();
+            line.trace.push(format!("paid by {}", split.join(", ")));
+        }
+        if paid != *g {
+            line.trace.push(format!(
+                "payer commitments cut the line from {} to {}",
+                amount(from_cents(*g)),
+                amount(from_cents(paid))
+            ));
+        }
+        if line.status == Status::Paid && paid < whole_cents(line.claim) {
+            line.status = Status::Reduced;
+        }
+    }
+    notes
 }
 
 #[cfg(test)]
