@@ -5,6 +5,12 @@
 //! rata) and repeated under new ids up to the size benched. `write_statement_csv` is the floor:
 //! serialising a finished statement and writing it atomically; `evaluate_and_write_csv` is the
 //! whole payout after the inputs are known.
+//!
+//! `end_to_end` measures what a city waits for: from opening the panel to the statement file on
+//! disk (per-beneficiary indicators, inputs, evaluation, CSV), at 10^5–10^7 panel rows, for the
+//! Bandi 266 rules (two cost shares) and FabriQ Quarto 2018 (a premium on JOB-01 and PAR-02).
+//! Its floor, `indicators_and_write`, computes the indicators the rules use by programme (the
+//! published job) and writes the same statement file.
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -53,5 +59,46 @@ fn payouts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, payouts);
+fn end_to_end(c: &mut Criterion) {
+    let catalogue = impatto_indicators::builtin().expect("catalogue");
+    let out = tempfile::tempdir().expect("tempdir");
+    let file = out.path().join("statement.csv");
+    let mut group = c.benchmark_group("payout_end_to_end");
+    group.sample_size(10);
+    for rows in [100_000u64, 1_000_000, 10_000_000] {
+        let panel = impatto_benches::panel_with_rows(rows);
+        for rules in ["mi15/rules-bandi-266.toml", "fabriq-quarto/rules-2018.toml"] {
+            let path = impatto_benches::workspace().join("datasets/examples").join(rules);
+            let programme = load_programme(&path, &catalogue).expect("rule file loads");
+            let shape = format!("{}/panel_rows={rows}", programme.id);
+            group.bench_function(BenchmarkId::new("payout", &shape), |b| {
+                b.iter(|| {
+                    let source = PanelSource::open(std::slice::from_ref(&panel)).expect("panel opens");
+                    let s = impatto::rules::run(&programme, &source, &catalogue, None).expect("runs");
+                    impatto::output::write_atomic(&file, &s.to_csv().expect("csv")).expect("written")
+                })
+            });
+            let source = PanelSource::open(std::slice::from_ref(&panel)).expect("panel opens");
+            let finished = impatto::rules::run(&programme, &source, &catalogue, None).expect("runs");
+            let used: Vec<String> = programme.indicators_used().into_iter().collect();
+            group.bench_function(BenchmarkId::new("indicators_and_write", &shape), |b| {
+                b.iter(|| {
+                    let source = PanelSource::open(std::slice::from_ref(&panel)).expect("panel opens");
+                    if !used.is_empty() {
+                        let request = impatto_indicators::Request {
+                            only: used.clone(),
+                            by: vec!["programme".into()],
+                            ..Default::default()
+                        };
+                        impatto_indicators::compute(&catalogue, &source, &request, |_| {}).expect("indicators");
+                    }
+                    impatto::output::write_atomic(&file, &finished.to_csv().expect("csv")).expect("written")
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, payouts, end_to_end);
 criterion_main!(benches);

@@ -477,3 +477,37 @@ fn event_study_from_the_command_line_matches_r_and_plots() {
         impatto(&["did", &st, "--outcome", "y", "--unit", "unit", "--post", "period", "--treated", "unit", "--period", "period"]);
     assert_eq!(both.status.code(), Some(2), "--post and --period are two different designs");
 }
+
+// Issue 10 case 6: a programme's own indicator drives its rules through --definitions; without
+// it the rule file names the indicator it does not know and says how to add it.
+#[test]
+fn a_programmes_own_definition_drives_its_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).expect("dir");
+    let own = std::fs::read_to_string(workspace().join("indicators/definitions/PAR-02.toml"))
+        .expect("PAR-02")
+        .replace("id = \"PAR-02\"", "id = \"OWN-WOMEN\"");
+    std::fs::write(defs.join("OWN-WOMEN.toml"), own).expect("write");
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        std::fs::read_to_string(workspace().join("engine/tests/programmes/alpha-topup.toml"))
+            .expect("rules")
+            .replace("\"PAR-02\"", "\"OWN-WOMEN\""),
+    )
+    .expect("write");
+    let rules = rules.to_str().expect("utf-8");
+    let without = impatto(&["payout", rules, "--data", FIXTURE]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(
+        stderr(&without).contains("unknown indicator `OWN-WOMEN`") && stderr(&without).contains("--definitions DIR"),
+        "{}",
+        stderr(&without)
+    );
+    let with = impatto(&["payout", rules, "--data", FIXTURE, "--definitions", defs.to_str().expect("utf-8"), "--format", "json"]);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let original = impatto(&["payout", "engine/tests/programmes/alpha-topup.toml", "--data", FIXTURE, "--format", "json"]);
+    let paid = |o: &Output| serde_json::from_str::<serde_json::Value>(&stdout(o)).expect("json")["totals"].clone();
+    assert_eq!(paid(&with), paid(&original), "the same definition under another id pays the same");
+}

@@ -1,6 +1,6 @@
 //! Rule kinds: each in its own file with its spec, checks, needs, evaluation and hand-worked
 //! tests, behind [`RuleKind`]. `engine/RULES.md` is generated from the kinds' docs
-//! ([`reference`]), and a test fails when the committed page is stale.
+//! ([`reference()`]), and a test fails when the committed page is stale.
 //!
 //! Adding a kind: a file here implementing [`RuleKind`], a variant of [`Rule`], and a line in
 //! [`KINDS`]. The compiler checks the rest.

@@ -1,0 +1,159 @@
+//! `indicators`, `check` and `validate`: the indicator library and the panel format.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use chrono::NaiveDate;
+use impatto::output::{self, Format};
+use impatto_indicators::definition::CiMethod;
+
+use super::emit;
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct IndicatorsArgs {
+    /// Panel directories (each with programmes, beneficiaries, panel, participants).
+    #[arg(long = "data", required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Definition files or directories (default: the built-in catalogue).
+    #[arg(long = "definitions", num_args = 1..)]
+    definitions: Vec<PathBuf>,
+    /// Only these indicator ids (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Break results down by these columns (comma-separated), e.g. programme,municipio.
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// Break one indicator down differently, as ID=COLUMNS (repeatable), e.g. SUR-02=programme,edition.
+    #[arg(long = "by-indicator", value_name = "ID=COLUMNS", value_parser = parse_by_indicator)]
+    by_indicator: Vec<(String, Vec<String>)>,
+    /// As-of date YYYY-MM-DD (default: last day of the latest panel month).
+    #[arg(long = "as-of")]
+    as_of: Option<NaiveDate>,
+    /// Interval method for every share (default: each definition's, Wilson unless stated).
+    #[arg(long, value_enum)]
+    ci: Option<CiArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout; required for parquet.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Override every definition's small-cell threshold (1 = no suppression: internal analysis only).
+    #[arg(long = "small-cell")]
+    small_cell: Option<u64>,
+    /// Skip the full validation pass (schema checks still run). For very large, already validated panels.
+    #[arg(long)]
+    no_validate: bool,
+}
+
+pub(crate) fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("reading {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            inner.sort();
+            files.extend(inner);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if files.is_empty() {
+        bail!(
+            "no definition files found in {} (expected *.toml)",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(files)
+}
+
+pub(crate) fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+    let files = definition_files(paths)?;
+    let defs = impatto_indicators::definition::load_files(&files)?;
+    for d in &defs {
+        println!("ok  {:<12} {:<8} {}  {}", d.def.id, d.def.version, d.hash, d.file);
+    }
+    eprintln!("{} definition(s) checked", defs.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn validate(data: &[PathBuf]) -> Result<ExitCode> {
+    let source = impatto_datasets::PanelSource::open(data)?;
+    let report = impatto_datasets::validate(&source)?;
+    print!("{report}");
+    let errors = report.errors().count();
+    let warnings = report.warnings().count();
+    eprintln!("{errors} error(s), {warnings} warning(s); input {}", source.input_hash()?);
+    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+pub(crate) fn parse_by_indicator(text: &str) -> std::result::Result<(String, Vec<String>), String> {
+    match text.split_once('=') {
+        Some((id, columns)) if !id.trim().is_empty() => {
+            Ok((id.trim().to_string(), columns.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()))
+        }
+        _ => Err(format!("expected ID=COLUMNS (e.g. SUR-02=programme,edition), found `{text}`")),
+    }
+}
+
+pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
+    if args.format == Format::Parquet && args.output.is_none() {
+        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    }
+    let defs = if args.definitions.is_empty() {
+        impatto_indicators::builtin()?
+    } else {
+        impatto_indicators::definition::load_files(&definition_files(&args.definitions)?)?
+    };
+    let started = std::time::Instant::now();
+    let source = if args.no_validate {
+        impatto_datasets::PanelSource::open(&args.data)?
+    } else {
+        eprintln!("validating {} …", args.data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
+        let (source, report) = impatto_datasets::open_validated(&args.data)?;
+        for w in report.warnings() {
+            eprintln!("{w}");
+        }
+        source
+    };
+    let request = impatto_indicators::Request {
+        only: args.only,
+        by: args.by,
+        by_indicator: args.by_indicator,
+        as_of: args.as_of,
+        ci: args.ci.map(|c| match c {
+            CiArg::Wilson => CiMethod::Wilson,
+            CiArg::ClopperPearson => CiMethod::ClopperPearson,
+        }),
+        small_cell: args.small_cell,
+        any_by: false,
+    };
+    let total = defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).count();
+    let mut done = 0;
+    let run = impatto_indicators::compute(&defs, &source, &request, |id| {
+        done += 1;
+        eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
+    })?;
+    for (id, why) in &run.skipped {
+        eprintln!("skipped {id}: {why}");
+    }
+    let as_of = run.as_of.format("%Y-%m-%d").to_string();
+    let bytes = output::render(&run.results, args.format, &as_of, &run.input_hash)?;
+    emit(args.output.as_deref(), &bytes)?;
+    eprintln!("{} row(s) in {:.1}s; as of {as_of}; input {}", run.results.len(), started.elapsed().as_secs_f64(), run.input_hash);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Interval methods of shares in the indicator tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CiArg {
+    /// Wilson score interval.
+    Wilson,
+    /// Clopper-Pearson exact interval.
+    ClopperPearson,
+}

@@ -1,0 +1,231 @@
+//! `payout`, `explain` and `run`: statements from rule files.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use impatto::output::{self, Format};
+
+use super::emit;
+use super::indicators::definition_files;
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct RunArgs {
+    /// Panel directories.
+    #[arg(long = "data", required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Programme rule files (TOML); each pays the beneficiaries its [data] selects.
+    #[arg(long = "rules", num_args = 1..)]
+    rules: Vec<PathBuf>,
+    /// Indicator breakdown (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "programme")]
+    by: Vec<String>,
+    /// Output directory (created; files are written atomically).
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    #[command(flatten)]
+    definitions: DefinitionsArg,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct PayoutArgs {
+    /// Programme rule file (TOML).
+    programme: PathBuf,
+    /// Panel directory (repeat --data for several).
+    #[arg(long = "data", required = true, num_args = 1, action = clap::ArgAction::Append)]
+    data: Vec<PathBuf>,
+    /// Period id (default: the file's last period).
+    #[arg(long)]
+    period: Option<String>,
+    /// Statement format (default: from the --output extension, else the readable report).
+    #[arg(long, value_enum)]
+    format: Option<StatementFormat>,
+    /// Write the statement here (atomically); the report's summary then goes to stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    definitions: DefinitionsArg,
+    /// Skip the full validation pass (schema checks still run), for large panels validated
+    /// once with `impatto validate`.
+    #[arg(long)]
+    no_validate: bool,
+}
+
+/// Formats of a payout statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StatementFormat {
+    /// The readable report (summary and one row per line).
+    Text,
+    /// JSON: provenance, totals and every line with its explanation.
+    Json,
+    /// CSV: one row per line, amounts as exact decimal text.
+    Csv,
+    /// Parquet: one row per line, amounts as Int64 cents (needs --output).
+    Parquet,
+}
+
+impl StatementFormat {
+    fn from_extension(path: &Path) -> Option<StatementFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(StatementFormat::Json),
+            "csv" => Some(StatementFormat::Csv),
+            "parquet" => Some(StatementFormat::Parquet),
+            "txt" => Some(StatementFormat::Text),
+            _ => None,
+        }
+    }
+}
+
+/// A programme's own indicator definitions, added to the built-in catalogue.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DefinitionsArg {
+    /// Definition files or directories the rules may use besides the built-in catalogue
+    /// (a file with a built-in id replaces it).
+    #[arg(long = "definitions", num_args = 1..)]
+    definitions: Vec<PathBuf>,
+}
+
+/// The built-in catalogue plus a programme's own definitions (same id: the programme's wins).
+pub(crate) fn catalogue(extra: &DefinitionsArg) -> Result<Vec<impatto_indicators::LoadedDefinition>> {
+    let mut catalogue = impatto_indicators::builtin()?;
+    if !extra.definitions.is_empty() {
+        for own in impatto_indicators::definition::load_files(&definition_files(&extra.definitions)?)? {
+            catalogue.retain(|d| d.def.id != own.def.id);
+            catalogue.push(own);
+        }
+    }
+    Ok(catalogue)
+}
+
+pub(crate) fn statement_for(
+    programme: &Path,
+    data: &[PathBuf],
+    period: Option<&str>,
+    definitions: &DefinitionsArg,
+    no_validate: bool,
+) -> Result<impatto::rules::statement::Statement> {
+    let catalogue = catalogue(definitions)?;
+    let programme = impatto::rules::load_programme(programme, &catalogue)?;
+    let started = std::time::Instant::now();
+    let source = if no_validate {
+        impatto_datasets::PanelSource::open(data)?
+    } else {
+        eprintln!("validating {} …", data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
+        let (source, report) = impatto_datasets::open_validated(data)?;
+        for w in report.warnings() {
+            eprintln!("{w}");
+        }
+        source
+    };
+    eprintln!("payout {} ({:.1}s) …", programme.id, started.elapsed().as_secs_f64());
+    let statement = impatto::rules::run(&programme, &source, &catalogue, period)?;
+    eprintln!("{} line(s) in {:.1}s", statement.evaluation.lines.len(), started.elapsed().as_secs_f64());
+    Ok(statement)
+}
+
+pub(crate) fn payout(args: PayoutArgs) -> Result<ExitCode> {
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(path)) => StatementFormat::from_extension(path).with_context(|| {
+            format!(
+                "--output {}: give --format (json, csv, parquet or text), or a file ending .json, .csv, .parquet or .txt",
+                path.display()
+            )
+        })?,
+        (None, None) => StatementFormat::Text,
+    };
+    if format == StatementFormat::Parquet && args.output.is_none() {
+        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    }
+    let statement = statement_for(&args.programme, &args.data, args.period.as_deref(), &args.definitions, args.no_validate)?;
+    let bytes = match format {
+        StatementFormat::Text => statement.report().into_bytes(),
+        StatementFormat::Json => statement.to_json()?,
+        StatementFormat::Csv => statement.to_csv()?,
+        StatementFormat::Parquet => statement.to_parquet()?,
+    };
+    match &args.output {
+        Some(path) => {
+            output::write_atomic(path, &bytes)?;
+            eprintln!("statement written to {}", path.display());
+            emit(None, statement.summary().as_bytes())?;
+        }
+        None => emit(None, &bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn explain(
+    programme: &Path,
+    beneficiary: &str,
+    data: &[PathBuf],
+    period: Option<&str>,
+    definitions: &DefinitionsArg,
+    no_validate: bool,
+) -> Result<ExitCode> {
+    let statement = statement_for(programme, data, period, definitions, no_validate)?;
+    match impatto::rules::statement::explain(&statement, beneficiary) {
+        Some(text) => {
+            emit(None, text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => bail!("{}: `{beneficiary}` is not a funded beneficiary of this programme", programme.display()),
+    }
+}
+
+pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let catalogue = catalogue(&args.definitions)?;
+    // Rule files are checked before any data is read: a bad file fails fast.
+    let programmes = args.rules.iter().map(|p| impatto::rules::load_programme(p, &catalogue)).collect::<Result<Vec<_>, _>>()?;
+    eprintln!("validating {} panel director{} …", args.data.len(), if args.data.len() == 1 { "y" } else { "ies" });
+    let (source, report) = impatto_datasets::open_validated(&args.data)?;
+    for w in report.warnings() {
+        eprintln!("{w}");
+    }
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let request = impatto_indicators::Request { by: args.by.clone(), ..Default::default() };
+    let total = catalogue.len();
+    let mut done = 0;
+    let run = impatto_indicators::compute(&catalogue, &source, &request, |id| {
+        done += 1;
+        eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
+    })?;
+    let as_of = run.as_of.format("%Y-%m-%d").to_string();
+    for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
+        output::write_atomic(&args.out.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
+    }
+    let mut summary = format!(
+        "impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n",
+        env!("CARGO_PKG_VERSION"),
+        run.input_hash,
+        run.results.len(),
+        args.out.join("indicators.csv").display()
+    );
+    for programme in &programmes {
+        eprintln!("payout {} …", programme.id);
+        let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
+        let stem = format!("{}-{}", programme.id, statement.period);
+        output::write_atomic(&args.out.join(format!("{stem}.json")), &statement.to_json()?)?;
+        output::write_atomic(&args.out.join(format!("{stem}.csv")), &statement.to_csv()?)?;
+        let report = statement.report();
+        output::write_atomic(&args.out.join(format!("{stem}.txt")), report.as_bytes())?;
+        let e = &statement.evaluation;
+        summary += &format!(
+            "{:<28} {:<8} paid {:>13} {} of {:>13} claimed · unfunded {:>12} · {} lines → {}\n",
+            programme.id,
+            statement.period,
+            impatto::rules::money::amount(e.paid),
+            statement.currency,
+            impatto::rules::money::amount(e.claimed),
+            impatto::rules::money::amount(e.unfunded),
+            e.lines.len(),
+            args.out.join(format!("{stem}.json")).display()
+        );
+    }
+    output::write_atomic(&args.out.join("summary.txt"), summary.as_bytes())?;
+    emit(None, summary.as_bytes())?;
+    eprintln!("done in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}

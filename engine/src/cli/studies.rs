@@ -1,0 +1,358 @@
+//! Statistics and plots on any CSV or Parquet file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use clap::Subcommand;
+use impatto::output::Format;
+use impatto_indicators::definition::ConfType;
+use impatto_indicators::study::did::SeType;
+use impatto_indicators::study::proportion::Method;
+
+use super::emit;
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum PlotCommand {
+    /// Kaplan-Meier curves with confidence bands and a number-at-risk table.
+    Survival {
+        /// CSV or Parquet file.
+        file: PathBuf,
+        /// Time column.
+        #[arg(long)]
+        time: String,
+        /// Event column (1 = event, 0 = censored).
+        #[arg(long)]
+        event: String,
+        /// One curve per value of this column.
+        #[arg(long)]
+        by: Option<String>,
+        /// Interval type, as R's conf.type.
+        #[arg(long = "conf-type", value_enum, default_value_t = ConfTypeArg::LogLog)]
+        conf_type: ConfTypeArg,
+        /// Output file, .svg or .png.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Event-study coefficients by period relative to treatment, with intervals.
+    EventStudy {
+        /// CSV or Parquet file, one row per unit × period.
+        file: PathBuf,
+        /// Outcome column.
+        #[arg(long)]
+        outcome: String,
+        /// Unit column (clusters).
+        #[arg(long)]
+        unit: String,
+        /// Period column (integer).
+        #[arg(long)]
+        period: String,
+        /// Column with the period treatment started (empty for never treated).
+        #[arg(long = "first-treated")]
+        first_treated: String,
+        /// Output file, .svg or .png.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// One indicator's values by group, with interval whiskers, from `impatto indicators --format csv` output.
+    Indicator {
+        /// Results CSV written by `impatto indicators --format csv`.
+        results: PathBuf,
+        /// Indicator id.
+        #[arg(long)]
+        indicator: String,
+        /// Group column to put on the x axis (default: the first group column).
+        #[arg(long)]
+        by: Option<String>,
+        /// Output file, .svg or .png.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct StudyOutput {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout; required for parquet.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    level: f64,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct SurvivalArgs {
+    /// CSV or Parquet file.
+    file: PathBuf,
+    /// Time column (≥ 0).
+    #[arg(long)]
+    time: String,
+    /// Event column (1 = event, 0 = censored).
+    #[arg(long)]
+    event: String,
+    /// Stratify by this column.
+    #[arg(long)]
+    by: Option<String>,
+    /// Report the curve at these times (comma-separated); default every event time.
+    #[arg(long, value_delimiter = ',')]
+    at: Vec<f64>,
+    /// Interval type, as R's conf.type.
+    #[arg(long = "conf-type", value_enum, default_value_t = ConfTypeArg::LogLog)]
+    conf_type: ConfTypeArg,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct LogrankArgs {
+    /// CSV or Parquet file.
+    file: PathBuf,
+    /// Time column.
+    #[arg(long)]
+    time: String,
+    /// Event column (1 = event, 0 = censored).
+    #[arg(long)]
+    event: String,
+    /// Group column.
+    #[arg(long)]
+    by: String,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct ProportionArgs {
+    /// Successes.
+    #[arg(long)]
+    successes: u64,
+    /// Trials.
+    #[arg(long)]
+    trials: u64,
+    /// Interval method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Wilson)]
+    method: MethodArg,
+    /// Successes of a second group (adds the difference, Newcombe).
+    #[arg(long, requires = "trials2")]
+    successes2: Option<u64>,
+    /// Trials of the second group.
+    #[arg(long, requires = "successes2")]
+    trials2: Option<u64>,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct CompareMeansArgs {
+    /// CSV or Parquet file.
+    file: PathBuf,
+    /// Outcome column.
+    #[arg(long)]
+    outcome: String,
+    /// Group column (exactly two values).
+    #[arg(long)]
+    group: String,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct DidArgs {
+    /// CSV or Parquet file, one row per unit × period.
+    file: PathBuf,
+    /// Outcome column.
+    #[arg(long)]
+    outcome: String,
+    /// Unit column (the cluster for --se cluster).
+    #[arg(long)]
+    unit: String,
+    /// Post-period column (0/1), for the 2×2 and two-way designs.
+    #[arg(long, required_unless_present = "period", requires = "treated")]
+    post: Option<String>,
+    /// Treated-group column (0/1); the comparison group is everyone else in the file.
+    #[arg(long, requires = "post")]
+    treated: Option<String>,
+    /// Period column (integer): with --first-treated, an event study by period relative to treatment.
+    #[arg(long, requires = "first_treated", conflicts_with = "post")]
+    period: Option<String>,
+    /// Column with the period each unit's treatment started (empty for never-treated units).
+    #[arg(long = "first-treated", requires = "period")]
+    first_treated: Option<String>,
+    /// Standard errors.
+    #[arg(long, value_enum, default_value_t = SeArg::Cluster)]
+    se: SeArg,
+    /// Two-way fixed effects (unit and period) instead of the 2×2 regression.
+    #[arg(long)]
+    fixed_effects: bool,
+    #[command(flatten)]
+    out: StudyOutput,
+}
+
+fn study_out(out: &StudyOutput, tables: &[(&str, &impatto::table::Rows)]) -> Result<ExitCode> {
+    let bytes = impatto::table::render(tables, out.format)?;
+    emit(out.output.as_deref(), &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// R's `conf.type` of a Kaplan-Meier interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ConfTypeArg {
+    /// log(−log S), R's default for `survfit` in many packages; stays within [0, 1].
+    LogLog,
+    /// log S, R's `survfit` default.
+    Log,
+    /// S ± z·se (may leave [0, 1]).
+    Plain,
+}
+
+impl ConfTypeArg {
+    fn get(self) -> ConfType {
+        match self {
+            ConfTypeArg::LogLog => ConfType::LogLog,
+            ConfTypeArg::Log => ConfType::Log,
+            ConfTypeArg::Plain => ConfType::Plain,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ConfTypeArg::LogLog => "log-log",
+            ConfTypeArg::Log => "log",
+            ConfTypeArg::Plain => "plain",
+        }
+    }
+}
+
+/// Interval methods of a proportion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum MethodArg {
+    /// Wilson score interval.
+    Wilson,
+    /// Clopper-Pearson exact interval.
+    ClopperPearson,
+    /// Agresti-Coull interval.
+    AgrestiCoull,
+    /// Jeffreys (Bayesian, Beta(1/2, 1/2)) interval.
+    Jeffreys,
+    /// Wald interval (for comparison only).
+    Wald,
+}
+
+/// Standard errors of a difference-in-differences, in fixest's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SeArg {
+    /// iid errors.
+    Classical,
+    /// Heteroskedasticity-robust, HC1.
+    Hc1,
+    /// Clustered by unit, CR1.
+    Cluster,
+}
+
+/// `impatto plot …`.
+pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
+    match cmd {
+        PlotCommand::Survival { file, time, event, by, conf_type, output } => {
+            impatto::plot::picture_of(&output)?;
+            let strata = impatto::studies::strata(&file, &time, &event, by.as_deref(), conf_type.get(), 0.95)?;
+            let title = format!(
+                "Kaplan-Meier survival{} ({} 95% interval)",
+                by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
+                conf_type.name()
+            );
+            impatto::plot::survival(&output, &strata, &time, &title)?;
+            eprintln!("wrote {}", output.display());
+        }
+        PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
+            impatto::plot::picture_of(&output)?;
+            let estimates =
+                impatto::studies::event_study(&file, (&outcome, &unit, &period, &first_treated), SeType::Cluster, 0.95)?;
+            impatto::plot::coefficients(
+                &output,
+                &estimates,
+                &format!("event study of `{outcome}` (95% intervals, clustered by {unit})"),
+            )?;
+            eprintln!("wrote {}", output.display());
+        }
+        PlotCommand::Indicator { results, indicator, by, output } => {
+            impatto::plot::picture_of(&output)?;
+            let (bars, unit) = impatto::studies::indicator_bars(&results, &indicator, by.as_deref())?;
+            impatto::plot::bars(&output, &bars, &format!("{indicator} by {}", by.as_deref().unwrap_or("group")), &unit)?;
+            eprintln!("wrote {}", output.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `impatto survival`.
+pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
+    check_level(&a.out)?;
+    let (curve, medians, dropped) =
+        impatto::studies::survival_tables(&a.file, &a.time, &a.event, a.by.as_deref(), &a.at, a.conf_type.get(), a.out.level)?;
+    if dropped > 0 {
+        eprintln!("{dropped} row(s) with a missing time, event or group left out");
+    }
+    study_out(&a.out, &[("survival", &curve), ("medians", &medians)])
+}
+
+/// `impatto logrank`.
+pub(crate) fn logrank(a: LogrankArgs) -> Result<ExitCode> {
+    check_level(&a.out)?;
+    let (test, groups) = impatto::studies::logrank_tables(&a.file, &a.time, &a.event, &a.by)?;
+    study_out(&a.out, &[("test", &test), ("groups", &groups)])
+}
+
+/// `impatto proportion`.
+pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
+    check_level(&a.out)?;
+    let method = match a.method {
+        MethodArg::Wilson => Method::Wilson,
+        MethodArg::ClopperPearson => Method::ClopperPearson,
+        MethodArg::AgrestiCoull => Method::AgrestiCoull,
+        MethodArg::Jeffreys => Method::Jeffreys,
+        MethodArg::Wald => Method::Wald,
+    };
+    let t = impatto::studies::proportion_table(a.successes, a.trials, a.successes2.zip(a.trials2), method, a.out.level)?;
+    study_out(&a.out, &[("estimates", &t)])
+}
+
+/// `impatto compare-means`.
+pub(crate) fn compare_means(a: CompareMeansArgs) -> Result<ExitCode> {
+    check_level(&a.out)?;
+    let t = impatto::studies::compare_means_table(&a.file, &a.outcome, &a.group, a.out.level)?;
+    study_out(&a.out, &[("estimates", &t)])
+}
+
+/// `impatto did`.
+pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
+    check_level(&a.out)?;
+    let se = match a.se {
+        SeArg::Classical => SeType::Classical,
+        SeArg::Hc1 => SeType::Hc1,
+        SeArg::Cluster => SeType::Cluster,
+    };
+    let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
+        (Some(post), Some(treated), _, _) => {
+            impatto::studies::did_table(&a.file, (&a.outcome, &a.unit, post, treated), se, a.fixed_effects, a.out.level)?
+        }
+        (_, _, Some(period), Some(first)) => {
+            impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?
+        }
+        _ => bail!("did: give --post and --treated (2×2 or --fixed-effects), or --period and --first-treated (event study)"),
+    };
+    study_out(&a.out, &[("estimates", &t)])
+}
+
+/// Arguments are checked before any file is read.
+fn check_level(out: &StudyOutput) -> Result<()> {
+    if !(out.level > 0.5 && out.level < 1.0) {
+        bail!("--level: expected a confidence level between 0.5 and 1 (e.g. 0.95), found {}", out.level);
+    }
+    if out.format == Format::Parquet && out.output.is_none() {
+        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    }
+    Ok(())
+}
