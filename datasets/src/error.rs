@@ -189,11 +189,15 @@ fn missing_columns_message(
     let mut parts: Vec<String> = lacking.iter().map(|(file, cs)| format!("{file}: no column {}", quoted(cs))).collect();
     parts.extend(no_table.iter().map(|dir| format!("{}: no {table}.parquet or {table}.csv", dir.display())));
     let example = columns.first().map(String::as_str).unwrap_or("<column>");
-    let hint = if lacking.is_empty() {
-        format!("add the `{table}` table with these columns; see datasets/PANEL_FORMAT.md")
-    } else {
-        let (the, it) = if columns.len() > 1 { ("the columns", "them") } else { ("the column", "it") };
-        format!("add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\"; see datasets/PANEL_FORMAT.md")
+    let (the, it) = if columns.len() > 1 { ("the columns", "them") } else { ("the column", "it") };
+    let hint = match (lacking.is_empty(), no_table.is_empty()) {
+        (true, _) => format!("add the `{table}` table with {the}; see datasets/PANEL_FORMAT.md"),
+        (false, true) => {
+            format!("add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\"; see datasets/PANEL_FORMAT.md")
+        }
+        (false, false) => format!(
+            "add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\", and add the `{table}` table where it is missing; see datasets/PANEL_FORMAT.md"
+        ),
     };
     format!(
         "{} (expected column(s) {} of the `{table}` table, needed by {needed_by}; hint: {hint})",

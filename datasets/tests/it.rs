@@ -436,7 +436,7 @@ fn require_names_the_file_the_missing_columns_and_who_needs_them() {
     assert_eq!(columns, ["fte"]);
     let dir = rate_card_fixture().display().to_string();
     assert!(message.starts_with(&format!("{dir}: no panel.parquet or panel.csv")), "{message}");
-    assert!(message.contains("indicator JOB-01") && message.contains("add the `panel` table"), "{message}");
+    assert!(message.contains("indicator JOB-01") && message.contains("hint: add the `panel` table with the column"), "{message}");
 }
 
 #[test]
