@@ -120,6 +120,21 @@ pub enum Error {
         /// Table stem.
         table: &'static str,
     },
+    /// Columns (or an optional table) that a computation needs are not in the panel; from
+    /// [`crate::PanelSource::require`].
+    #[error("{}", missing_columns_message(table, columns, lacking, no_table, needed_by))]
+    MissingColumns {
+        /// Table stem.
+        table: &'static str,
+        /// The columns needed and not provided by every file, in the order asked.
+        columns: Vec<String>,
+        /// Each table file lacking some of them, with the ones it lacks.
+        lacking: Vec<(String, Vec<String>)>,
+        /// Panel directories without the table at all (an optional table).
+        no_table: Vec<PathBuf>,
+        /// Who needs them, e.g. "rule `grant` (cost_share)" or "indicator JOB-01".
+        needed_by: String,
+    },
     /// The panel breaks the format; the report lists every finding.
     #[error("the panel is not valid ({} error(s)):\n{report}", report.errors().count())]
     Invalid {
@@ -161,6 +176,34 @@ pub enum Error {
     /// A generator argument is out of range.
     #[error("{0}")]
     Generate(String),
+}
+
+fn missing_columns_message(
+    table: &str,
+    columns: &[String],
+    lacking: &[(String, Vec<String>)],
+    no_table: &[PathBuf],
+    needed_by: &str,
+) -> String {
+    let quoted = |cs: &[String]| cs.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let mut parts: Vec<String> = lacking.iter().map(|(file, cs)| format!("{file}: no column {}", quoted(cs))).collect();
+    parts.extend(no_table.iter().map(|dir| format!("{}: no {table}.parquet or {table}.csv", dir.display())));
+    let example = columns.first().map(String::as_str).unwrap_or("<column>");
+    let (the, it) = if columns.len() > 1 { ("the columns", "them") } else { ("the column", "it") };
+    let hint = match (lacking.is_empty(), no_table.is_empty()) {
+        (true, _) => format!("add the `{table}` table with {the}; see datasets/PANEL_FORMAT.md"),
+        (false, true) => {
+            format!("add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\"; see datasets/PANEL_FORMAT.md")
+        }
+        (false, false) => format!(
+            "add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\", and add the `{table}` table where it is missing; see datasets/PANEL_FORMAT.md"
+        ),
+    };
+    format!(
+        "{} (expected column(s) {} of the `{table}` table, needed by {needed_by}; hint: {hint})",
+        parts.join("; "),
+        quoted(columns)
+    )
 }
 
 /// Result alias of the datasets crate.

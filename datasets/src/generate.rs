@@ -519,11 +519,12 @@ pub fn generate(dir: &Path, options: &GenerateOptions, mut progress: impl FnMut(
         (w.campaigns, &mut optional_rows.0),
         (w.outcomes, &mut optional_rows.1),
     ] {
-        let required = writer.table.required();
+        // The generated panel is the whole history, so an empty one is written (no activity);
+        // an optional table nobody uses is left out rather than written empty.
+        let keep_empty = writer.table.required() || writer.table == Table::Panel;
         let (tmp, fin, rows) = writer.finish()?;
         *slot = rows;
-        if rows == 0 && !required {
-            // An optional table nobody uses is left out rather than written empty.
+        if rows == 0 && !keep_empty {
             fs::remove_file(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
             if fin.exists() {
                 fs::remove_file(&fin).map_err(|source| Error::Io { path: fin.clone(), source })?;
@@ -618,11 +619,12 @@ impl<'a> ProgrammeGenerator<'a> {
             };
             // Civic crowdfunding: the campaign runs before support starts; 2020-21 calls gave 60
             // days and every campaign reached its 40% (published); later calls 45 days, not all.
+            // It closes on day `days` or up to two days earlier, the opening day being day 1.
             let campaign = (p.support == Support::Associations && is_funded).then(|| {
                 let days: u64 = if year <= 2021 { 60 } else { 45 };
                 let opened = support_start - chrono::Days::new(90 + rng.random_range(0..20));
                 let share = if year <= 2021 { rng.random_range(40..=60) } else { rng.random_range(25..=60) };
-                (opened, opened + chrono::Days::new(days - rng.random_range(0..3)), costs_eur * 100 * share / 100)
+                (opened, opened + chrono::Days::new(days - 1 - rng.random_range(0..3)), costs_eur * 100 * share / 100)
             });
             if let Some((opened, closed, raised)) = campaign {
                 w.campaigns.push(vec![
@@ -631,6 +633,8 @@ impl<'a> ProgrammeGenerator<'a> {
                     Cell::Date(Some(closed)),
                     Cell::Int(Some(costs_eur * 100)),
                     Cell::Int(Some(raised)),
+                    // Every campaign closes within its window.
+                    Cell::Int(None),
                 ])?;
             }
             let mut history = History::new(p, is_funded, founders_total, founders_women, founders_under35, p.support);

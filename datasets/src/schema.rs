@@ -7,16 +7,17 @@
 use std::fmt;
 
 /// Version of the panel format described by this module and `datasets/PANEL_FORMAT.md`.
-pub const PANEL_FORMAT_VERSION: &str = "1.1";
+pub const PANEL_FORMAT_VERSION: &str = "1.2";
 
-/// The four tables of a panel directory.
+/// The tables of a panel directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Table {
     /// One row per programme (call) — the reference list for `beneficiaries.programme`.
     Programmes,
     /// One row per supported (or applicant) entity.
     Beneficiaries,
-    /// One row per beneficiary × month.
+    /// Optional: one row per beneficiary × month (employment, revenue and investment
+    /// indicators read it; an outcomes fund paying by a rate card need not have it).
     Panel,
     /// One row per person taking part in a programme.
     Participants,
@@ -31,10 +32,12 @@ impl Table {
     pub const ALL: [Table; 6] =
         [Table::Programmes, Table::Beneficiaries, Table::Panel, Table::Participants, Table::Campaigns, Table::Outcomes];
 
-    /// Must every panel directory have this table? (Campaigns and outcomes are needed only by
-    /// the payment rules that read them.)
+    /// Must every panel directory have this table? The monthly panel is needed only by the
+    /// indicators that read it, campaigns and outcomes only by the payment rules that read them;
+    /// those ask for them with [`crate::PanelSource::require`], so a table left out is never
+    /// read as "no activity".
     pub fn required(self) -> bool {
-        !matches!(self, Table::Campaigns | Table::Outcomes)
+        !matches!(self, Table::Panel | Table::Campaigns | Table::Outcomes)
     }
 
     /// File stem on disk: `<stem>.parquet` or `<stem>.csv`.
@@ -75,6 +78,14 @@ impl Table {
             Table::Participants => &["participant_id"],
             Table::Campaigns => &["beneficiary_id", "opened_on"],
             Table::Outcomes => &["participant_id", "outcome", "achieved_on"],
+        }
+    }
+
+    /// What the format document says about the table as a whole, after its key ("" for nothing).
+    pub fn note(self) -> &'static str {
+        match self {
+            Table::Campaigns => CAMPAIGNS_NOTE,
+            _ => "",
         }
     }
 
@@ -139,15 +150,31 @@ pub struct ColumnSpec {
     pub unit: &'static str,
     /// What the column means.
     pub meaning: &'static str,
+    /// Which indicators, breakdowns and payment-rule kinds read the column, for optional
+    /// columns ("" where nothing in particular does). Computations ask for what they read with
+    /// [`crate::PanelSource::require`], so a panel that leaves the column out gets an error
+    /// naming it, never an empty or zero value.
+    pub needed_by: &'static str,
 }
 
 macro_rules! col {
-    ($name:literal, $ty:ident, required, $null:ident, $allowed:expr, $unit:literal, $meaning:literal) => {
-        ColumnSpec { name: $name, ty: ColumnType::$ty, required: true, nullable: col!(@n $null), allowed: $allowed, unit: $unit, meaning: $meaning }
+    ($name:literal, $ty:ident, $req:ident, $null:ident, $allowed:expr, $unit:literal, $meaning:literal) => {
+        col!($name, $ty, $req, $null, $allowed, $unit, $meaning, "")
     };
-    ($name:literal, $ty:ident, optional, $null:ident, $allowed:expr, $unit:literal, $meaning:literal) => {
-        ColumnSpec { name: $name, ty: ColumnType::$ty, required: false, nullable: col!(@n $null), allowed: $allowed, unit: $unit, meaning: $meaning }
+    ($name:literal, $ty:ident, $req:ident, $null:ident, $allowed:expr, $unit:literal, $meaning:literal, $needed:literal) => {
+        ColumnSpec {
+            name: $name,
+            ty: ColumnType::$ty,
+            required: col!(@r $req),
+            nullable: col!(@n $null),
+            allowed: $allowed,
+            unit: $unit,
+            meaning: $meaning,
+            needed_by: $needed,
+        }
     };
+    (@r required) => { true };
+    (@r optional) => { false };
     (@n null) => { true };
     (@n notnull) => { false };
 }
@@ -163,6 +190,15 @@ pub const STATUSES_AFTER_EXIT: &[&str] = &["employed", "self_employed", "unemplo
 
 const NONE: &[&str] = &[];
 
+/// How the days of a campaign are counted (the `campaigns` section of the format document).
+pub const CAMPAIGNS_NOTE: &str = "\
+Days are counted with the opening day as day 1. A campaign under an N-day window is within it
+when it closed on or before day N, that is on or before `opened_on` + (N − 1) days: a 60-day
+window opened on 2020-10-01 ends on 2020-11-29 inclusive, and a campaign that closed on
+2020-11-30 (day 61) ran longer. For such a campaign `raised_by_deadline_cents` holds what was
+raised by day N, and the matching rule is decided on it; without it the amount raised within the
+window is unknown and the line is flagged as missing data, never paid or refused on a guess.";
+
 /// Columns of `campaigns` (optional table).
 pub static CAMPAIGNS: &[ColumnSpec] = &[
     col!("beneficiary_id", Text, required, notnull, NONE, "", "Project promoter; must exist in `beneficiaries`."),
@@ -174,10 +210,20 @@ pub static CAMPAIGNS: &[ColumnSpec] = &[
         notnull,
         NONE,
         "",
-        "Day the campaign closed (its deadline, or the day it stopped collecting)."
+        "Day the campaign closed (its deadline, or the day it stopped collecting). The campaign ran (closed_on − opened_on) + 1 days: the opening day is day 1."
     ),
     col!("project_budget_cents", Cents, required, notnull, NONE, "cents", "Budget of the project the campaign funds."),
     col!("raised_cents", Cents, required, notnull, NONE, "cents", "Raised from citizens by the closing day."),
+    col!(
+        "raised_by_deadline_cents",
+        Cents,
+        optional,
+        null,
+        NONE,
+        "cents",
+        "Raised from citizens by the last day of the call's window (day `within_days` of the campaign, the opening day being day 1), when the campaign ran longer; empty when it closed within the window.",
+        "payment rule `matching`, for campaigns that closed after the window"
+    ),
 ];
 
 /// Columns of `outcomes` (optional table).
@@ -217,7 +263,16 @@ pub static OUTCOMES: &[ColumnSpec] = &[
 pub static PROGRAMMES: &[ColumnSpec] = &[
     col!("programme", Text, required, notnull, NONE, "", "Programme (call) identifier, e.g. `fabriq-quarto`."),
     col!("name", Text, required, notnull, NONE, "", "Human-readable name of the programme."),
-    col!("funder", Text, optional, null, NONE, "", "Who funds the programme (e.g. Comune di Milano, PON Metro)."),
+    col!(
+        "funder",
+        Text,
+        optional,
+        null,
+        NONE,
+        "",
+        "Who funds the programme (e.g. Comune di Milano, PON Metro).",
+        "nothing in impatto (kept for the reader)"
+    ),
 ];
 
 /// Columns of `beneficiaries`.
@@ -242,9 +297,36 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
         "",
         "true for supported entities; false for applicants who were not funded (comparison group)."
     ),
-    col!("quartiere", Text, required, null, NONE, "", "Neighbourhood (NIL) where the entity operates."),
-    col!("municipio", Integer, required, null, NONE, "1-9", "Milan municipio (1-9)."),
-    col!("kind", Text, required, notnull, KINDS, "", "Kind of entity at application."),
+    col!(
+        "quartiere",
+        Text,
+        optional,
+        null,
+        NONE,
+        "",
+        "Neighbourhood (NIL) where the entity operates.",
+        "the `quartiere` breakdown only (no indicator or payment rule reads it)"
+    ),
+    col!(
+        "municipio",
+        Integer,
+        optional,
+        null,
+        NONE,
+        "1-9",
+        "Milan municipio (1-9).",
+        "the `municipio` breakdown only (no indicator or payment rule reads it)"
+    ),
+    col!(
+        "kind",
+        Text,
+        optional,
+        notnull,
+        KINDS,
+        "",
+        "Kind of entity at application.",
+        "indicators ENT-02, ENT-03, SUR-01-1Y, SUR-01-3Y (their populations) and the `kind` breakdown"
+    ),
     col!(
         "legal_form",
         Text,
@@ -252,7 +334,8 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
         null,
         NONE,
         "",
-        "Legal form (srl, srls, ditta_individuale, cooperativa, aps, odv, impresa_sociale, …); empty for informal groups."
+        "Legal form (srl, srls, ditta_individuale, cooperativa, aps, odv, impresa_sociale, …); empty for informal groups.",
+        "the `legal_form` breakdown only"
     ),
     col!(
         "founded_on",
@@ -263,11 +346,38 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
         "",
         "Registration date of the enterprise or organisation; empty while an informal group."
     ),
-    col!("formalised_on", Date, optional, null, NONE, "", "For informal groups: date the group registered a legal entity."),
+    col!(
+        "formalised_on",
+        Date,
+        optional,
+        null,
+        NONE,
+        "",
+        "For informal groups: date the group registered a legal entity.",
+        "indicator ENT-03"
+    ),
     col!("support_start", Date, required, null, NONE, "", "Start of support (grant agreement); empty for applicants not funded."),
     col!("support_end", Date, required, null, NONE, "", "End (completion) of support."),
-    col!("grant_cents", Cents, required, notnull, NONE, "cents", "Public grant awarded."),
-    col!("eligible_costs_cents", Cents, required, notnull, NONE, "cents", "Eligible project costs."),
+    col!(
+        "grant_cents",
+        Cents,
+        optional,
+        notnull,
+        NONE,
+        "cents",
+        "Public grant awarded.",
+        "indicator INV-01 (private investment per euro of grant)"
+    ),
+    col!(
+        "eligible_costs_cents",
+        Cents,
+        optional,
+        notnull,
+        NONE,
+        "cents",
+        "Eligible project costs.",
+        "payment rules `cost_share`, and `result_premium` with a `share_of_costs` or `top_up_to_share` amount"
+    ),
     col!("ceased_on", Date, required, null, NONE, "", "Date the entity ceased; empty while alive."),
     col!(
         "cessation_reason",
@@ -285,11 +395,39 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
         null,
         NONE,
         "",
-        "Date a closed entity resumed activity; within two years the closure is not a death."
+        "Date a closed entity resumed activity; within two years the closure is not a death.",
+        "indicators SUR-01-1Y, SUR-01-3Y, SUR-02 and payment rule `clawback` (without it no closure is undone)"
     ),
-    col!("founders_total", Integer, required, notnull, NONE, "persons", "Founders / owners / partners."),
-    col!("founders_women", Integer, required, notnull, NONE, "persons", "Of whom women."),
-    col!("founders_under35", Integer, required, notnull, NONE, "persons", "Of whom under 35 at support start."),
+    col!(
+        "founders_total",
+        Integer,
+        optional,
+        notnull,
+        NONE,
+        "persons",
+        "Founders / owners / partners.",
+        "indicators FND-01, FND-02, OWN-01, OWN-01-IRIS, OWN-01-L215, OWN-02, OWN-02-IRIS"
+    ),
+    col!(
+        "founders_women",
+        Integer,
+        optional,
+        notnull,
+        NONE,
+        "persons",
+        "Of whom women.",
+        "indicators FND-01, OWN-01, OWN-01-IRIS, OWN-01-L215"
+    ),
+    col!(
+        "founders_under35",
+        Integer,
+        optional,
+        notnull,
+        NONE,
+        "persons",
+        "Of whom under 35 at support start.",
+        "indicators FND-02, OWN-02, OWN-02-IRIS"
+    ),
 ];
 
 /// Columns of `panel`.
@@ -342,7 +480,7 @@ pub static PARTICIPANTS: &[ColumnSpec] = &[
         "",
         "Entity or group the person took part with; must exist in `beneficiaries`."
     ),
-    col!("gender", Text, required, notnull, GENDERS, "", "Self-declared gender."),
+    col!("gender", Text, optional, notnull, GENDERS, "", "Self-declared gender.", "indicator PAR-02 and the `gender` breakdown"),
     col!(
         "birth_date",
         Date,
@@ -350,7 +488,8 @@ pub static PARTICIPANTS: &[ColumnSpec] = &[
         null,
         NONE,
         "",
-        "Birth date; age at entry is derived from it when `age_at_entry` is empty."
+        "Birth date; age at entry is derived from it when `age_at_entry` is empty.",
+        "indicators PAR-03, PAR-03-1829, PAR-03-U25, PAR-03-55 and the age-band breakdowns (this column or `age_at_entry`)"
     ),
     col!(
         "age_at_entry",
@@ -359,27 +498,31 @@ pub static PARTICIPANTS: &[ColumnSpec] = &[
         null,
         NONE,
         "years",
-        "Age in whole years at entry; used when the birth date is not collected."
+        "Age in whole years at entry; used when the birth date is not collected.",
+        "indicators PAR-03, PAR-03-1829, PAR-03-U25, PAR-03-55 and the age-band breakdowns (this column or `birth_date`)"
     ),
     col!("entry_date", Date, required, notnull, NONE, "", "Date the person entered the programme."),
-    col!("exit_date", Date, required, null, NONE, "", "Date the person left; empty while taking part."),
+    col!("exit_date", Date, optional, null, NONE, "", "Date the person left; empty while taking part.", "indicator PAR-04"),
     col!(
         "status_6m_after_exit",
         Text,
-        required,
+        optional,
         null,
         STATUSES_AFTER_EXIT,
         "",
-        "Labour-market status six months after exit; empty until known."
+        "Labour-market status six months after exit; empty until known.",
+        "indicator PAR-04"
     ),
 ];
 
 const DOCUMENT_INTRO: &str = "\
-A panel is a directory holding four tables — `programmes`, `beneficiaries`, `panel`,
-`participants` — and, where payment rules need them, two optional ones — `campaigns` (matching
-rules) and `outcomes` (rate cards). Each is `<table>.parquet` or `<table>.csv` (comma- or
-semicolon-separated, header line, dates as `YYYY-MM-DD`, booleans as `true`/`false`). An
-optional `columns.toml` maps your column names to ours:
+A panel is a directory holding three tables — `programmes`, `beneficiaries`, `participants` —
+and, where computations need them, three optional ones — `panel` (the monthly history that
+employment, revenue and investment indicators read), `campaigns` (matching rules) and `outcomes`
+(rate cards). A computation that needs an optional table a directory lacks stops with an error
+naming the directory and what needs the table. Each table is `<table>.parquet` or `<table>.csv`
+(comma- or semicolon-separated, header line, dates as `YYYY-MM-DD`, booleans as
+`true`/`false`). An optional `columns.toml` maps your column names to ours:
 
 ```toml
 [panel]            # table
@@ -399,8 +542,30 @@ first day, dates out of order, duplicate keys, references to unknown beneficiari
 programmes. Errors stop computation; warnings (a grant above eligible costs, a participant with
 no age) are reported and computation goes on.
 
-A month missing from `panel` means no activity and no employment in that month (the entity was
-not yet founded, had ceased, or was dormant).
+A month missing from a `panel` table means no activity and no employment in that month (the
+entity was not yet founded, had ceased, or was dormant); a directory without a `panel` table
+says nothing about activity, and the indicators that read it refuse to run on it.
+
+**Optional columns.** A column marked *required: no* may be left out of the file altogether: a
+programme outside Milan has no `quartiere` or `municipio`, an outcomes fund no founders or
+eligible costs. Such a column reads as empty in every row of that file, and validation does not
+complain about it. It never stands for zero: each optional column lists what needs it (*needed
+by*), and those indicators and payment rules check that the panel has the column before they
+run, failing with an error that names the table file, the missing column and what needs it.
+Leave a column out only when its data is not collected; when a column is present, its
+*may be empty* rule applies to every row.
+";
+
+const CHANGES: &str = "\
+## Changes
+
+- 1.2: the Milan-specific columns of `beneficiaries` (`quartiere`, `municipio`, `kind`,
+  `grant_cents`, `eligible_costs_cents`, `founders_total`, `founders_women`,
+  `founders_under35`) and the ESF+ columns of `participants` (`gender`, `exit_date`,
+  `status_6m_after_exit`) are optional, and so is the `panel` table (an outcomes fund paying by
+  a rate card has no monthly history); each optional column says what needs it, and what a
+  panel leaves out is never read as zero. `campaigns` gains `raised_by_deadline_cents`, and the
+  counting of a campaign's days is stated (the opening day is day 1).
 ";
 
 /// The panel-format document (`datasets/PANEL_FORMAT.md`), generated from this module so the
@@ -418,8 +583,11 @@ pub fn format_document() -> String {
             if table.required() { "" } else { " (optional)" },
             table.key().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" × ")
         );
+        if !table.note().is_empty() {
+            let _ = write!(out, "{}\n\n", table.note());
+        }
         out.push_str(
-            "| column | type | required | may be empty | allowed values | unit | meaning |\n|---|---|---|---|---|---|---|\n",
+            "| column | type | required | may be empty | allowed values | unit | meaning | needed by (optional columns) |\n|---|---|---|---|---|---|---|---|\n",
         );
         for c in table.columns() {
             let allowed = if c.allowed.is_empty() {
@@ -429,16 +597,18 @@ pub fn format_document() -> String {
             };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
                 c.name,
                 c.ty.name(),
                 if c.required { "yes" } else { "no" },
                 if c.nullable { "yes" } else { "no" },
                 allowed,
                 c.unit,
-                c.meaning
+                c.meaning,
+                c.needed_by
             );
         }
     }
+    let _ = write!(out, "\n{CHANGES}");
     out
 }

@@ -1,11 +1,14 @@
 //! Finding, mapping and scanning the tables of one or more panel directories.
 //!
-//! A panel directory holds `programmes`, `beneficiaries`, `panel` and `participants`, each as
-//! Parquet or CSV, and optionally `columns.toml`, which maps the user's column names to ours so
-//! nobody rewrites a file to use impatto. Scans are lazy: the columns and rows an indicator
-//! needs are pushed down into the Parquet reader.
+//! A panel directory holds `programmes`, `beneficiaries` and `participants`, and where
+//! computations need them `panel`, `campaigns` and `outcomes`, each as Parquet or CSV, and
+//! optionally `columns.toml`, which maps the user's column names to ours so nobody rewrites a
+//! file to use impatto. Optional columns and tables may be left out: [`PanelSource::has_column`],
+//! [`PanelSource::absent_columns`] and [`PanelSource::require`] say what a panel actually has,
+//! so that what it lacks is never read as empty or zero. Scans are lazy: the columns and rows an
+//! indicator needs are pushed down into the Parquet reader.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -41,12 +44,47 @@ pub struct TableFile {
     pub format: FileFormat,
     /// canonical name → name in the file, from `columns.toml`.
     pub renames: BTreeMap<String, String>,
+    /// Canonical names of the format's columns the file provides (after the renames of
+    /// `columns.toml`), read from its header or Parquet schema when the panel is opened.
+    pub columns: BTreeSet<String>,
 }
 
 impl TableFile {
     /// Display name used in messages.
     pub fn display(&self) -> String {
         self.path.display().to_string()
+    }
+
+    /// Does the file provide this column of the format (under its name or a mapped one)?
+    pub fn has_column(&self, column: &str) -> bool {
+        self.columns.contains(column)
+    }
+
+    /// The canonical names of the format's columns found in the file's header or schema.
+    fn present_columns(
+        path: &Path,
+        format: FileFormat,
+        table: Table,
+        renames: &BTreeMap<String, String>,
+    ) -> Result<BTreeSet<String>> {
+        let names: Vec<String> = match format {
+            FileFormat::Csv { separator } => {
+                read_header(path)?.split(separator as char).map(|s| s.trim().trim_matches('"').to_string()).collect()
+            }
+            FileFormat::Parquet => {
+                let display = path.display().to_string();
+                let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
+                let mut lf = LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(polars_err(display.clone()))?;
+                lf.collect_schema().map_err(polars_err(display))?.iter_names().map(|n| n.to_string()).collect()
+            }
+        };
+        let reverse: BTreeMap<&str, &str> = renames.iter().map(|(c, f)| (f.as_str(), c.as_str())).collect();
+        Ok(names
+            .iter()
+            .map(|n| reverse.get(n.as_str()).copied().unwrap_or(n.as_str()))
+            .filter(|n| table.column(n).is_some())
+            .map(str::to_string)
+            .collect())
     }
 
     fn raw_scan(&self, overrides: Option<Schema>) -> Result<LazyFrame> {
@@ -101,7 +139,11 @@ impl TableFile {
 
     /// Scan the file with canonical names and types, checking the schema first.
     ///
-    /// Schema problems are appended to `issues`; the scan is returned only when there are none.
+    /// The scan has every column of the format: an optional column the file leaves out is
+    /// empty (null) in every row, so check [`TableFile::has_column`] (or
+    /// [`PanelSource::require`]) before reading one. Schema problems — a required column
+    /// missing, a column of the wrong type, a `columns.toml` mapping to a column the file does
+    /// not have — are appended to `issues`; the scan is returned only when there are none.
     pub fn scan(&self, table: Table, issues: &mut Vec<Issue>) -> Result<Option<LazyFrame>> {
         let schema = self.canonical_schema(table)?;
         let before = issues.iter().filter(|i| i.severity == Severity::Error).count();
@@ -123,6 +165,21 @@ impl TableFile {
                         spec.name
                     )),
                 }),
+                None if self.renames.contains_key(spec.name) => issues.push(Issue {
+                    severity: Severity::Error,
+                    file: self.display(),
+                    column: Some(spec.name.to_string()),
+                    rows: vec![],
+                    count: 0,
+                    expected: format!("a column `{source_name}` ({}), which {MAPPING_FILE} maps to `{}`", spec.ty.name(), spec.name),
+                    found: format!("no such column among {}", list_names(&schema)),
+                    hint: Some(format!(
+                        "correct the name in {MAPPING_FILE} ([{}] {} = \"<your name>\"), or remove the line if the file does not have the column",
+                        table.stem(),
+                        spec.name
+                    )),
+                }),
+                // An optional column left out: empty in every row (see the format document).
                 None => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
                 Some(dtype) => {
                     if accepts(spec.ty, dtype) {
@@ -205,6 +262,8 @@ fn read_header(path: &Path) -> Result<String> {
 pub struct PanelSource {
     /// Files of each table, in the order the directories were given.
     pub files: BTreeMap<Table, Vec<TableFile>>,
+    /// The panel directories, in the order given.
+    dirs: Vec<PathBuf>,
     hash: Arc<InputHash>,
 }
 
@@ -266,7 +325,8 @@ impl InputHash {
 }
 
 impl PanelSource {
-    /// Find the four tables in each directory and read its `columns.toml`, if any.
+    /// Find the tables in each directory (the required ones must be there) and read its
+    /// `columns.toml`, if any, and the column names of every table file.
     pub fn open<P: AsRef<Path>>(dirs: &[P]) -> Result<Self> {
         let mut files: BTreeMap<Table, Vec<TableFile>> = BTreeMap::new();
         let mut hashed = Vec::new();
@@ -281,14 +341,13 @@ impl PanelSource {
                 };
                 hashed.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
                 hashed.push(HashPart::File(file.0.clone()));
-                files.entry(table).or_default().push(TableFile {
-                    path: file.0,
-                    format: file.1,
-                    renames: mapping.get(table.stem()).cloned().unwrap_or_default(),
-                });
+                let renames = mapping.get(table.stem()).cloned().unwrap_or_default();
+                let columns = TableFile::present_columns(&file.0, file.1, table, &renames)?;
+                files.entry(table).or_default().push(TableFile { path: file.0, format: file.1, renames, columns });
             }
         }
-        Ok(PanelSource { files, hash: Arc::new(InputHash::start(hashed)) })
+        let dirs = dirs.iter().map(|d| d.as_ref().to_path_buf()).collect();
+        Ok(PanelSource { files, dirs, hash: Arc::new(InputHash::start(hashed)) })
     }
 
     /// `sha256:` digest of every input file (tables and mapping files), in a fixed order. It
@@ -312,9 +371,76 @@ impl PanelSource {
         self.table_files(table).iter().map(TableFile::display).collect::<Vec<_>>().join(", ")
     }
 
+    /// The panel directories, in the order given to [`PanelSource::open`].
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
+    /// Directories without a file of this (optional) table.
+    fn dirs_without(&self, table: Table) -> Vec<&Path> {
+        let files = self.table_files(table);
+        self.dirs.iter().filter(|d| !files.iter().any(|f| f.path.parent() == Some(d.as_path()))).map(PathBuf::as_path).collect()
+    }
+
+    /// True when every directory has the table and every file of it provides the column, so
+    /// every row can hold a value. A column (or an optional table) that only some directories
+    /// provide is not had: the rows of the others would read as empty.
+    pub fn has_column(&self, table: Table, column: &str) -> bool {
+        let files = self.table_files(table);
+        !files.is_empty() && self.dirs_without(table).is_empty() && files.iter().all(|f| f.has_column(column))
+    }
+
+    /// The columns of the format (in format order) that no file of the table provides — all
+    /// of them when no directory has the table. Required columns show up here only in a panel
+    /// that fails validation.
+    pub fn absent_columns(&self, table: Table) -> Vec<&'static str> {
+        table
+            .columns()
+            .iter()
+            .map(|c| c.name)
+            .filter(|name| !self.table_files(table).iter().any(|f| f.has_column(name)))
+            .collect()
+    }
+
+    /// Check that every directory has `table` and every file of it provides `columns`, before
+    /// a computation reads them.
+    ///
+    /// `needed_by` says who reads them, e.g. "rule `grant` (cost_share)" or "indicator
+    /// JOB-01". The error ([`Error::MissingColumns`]) names each table file lacking a column
+    /// with the columns it lacks (or each directory lacking the table), `needed_by` and how to
+    /// fix it; an optional column or table left out is thus never taken for empty or zero data.
+    pub fn require(&self, table: Table, columns: &[&str], needed_by: &str) -> Result<()> {
+        let mut wanted: Vec<&str> = Vec::new();
+        for c in columns {
+            if !wanted.contains(c) {
+                wanted.push(c);
+            }
+        }
+        let lacking: Vec<(String, Vec<String>)> = self
+            .table_files(table)
+            .iter()
+            .map(|f| (f.display(), wanted.iter().filter(|c| !f.has_column(c)).map(|c| c.to_string()).collect::<Vec<_>>()))
+            .filter(|(_, missing)| !missing.is_empty())
+            .collect();
+        let no_table: Vec<PathBuf> = self.dirs_without(table).into_iter().map(Path::to_path_buf).collect();
+        if lacking.is_empty() && no_table.is_empty() {
+            return Ok(());
+        }
+        let missing: Vec<String> = wanted
+            .iter()
+            .filter(|c| !no_table.is_empty() || lacking.iter().any(|(_, m)| m.iter().any(|x| x == *c)))
+            .map(|c| c.to_string())
+            .collect();
+        Err(Error::MissingColumns { table: table.stem(), columns: missing, lacking, no_table, needed_by: needed_by.to_string() })
+    }
+
     /// A lazy scan of one table over all directories, canonical names and types.
     ///
-    /// Fails with [`Error::Invalid`] when a file lacks a column or has the wrong type.
+    /// Every column of the format is in the scan; an optional column that a file leaves out is
+    /// empty (null) in that file's rows. Ask [`PanelSource::require`] before reading an
+    /// optional column, so that a column the panel lacks stops the computation instead of
+    /// reading as empty. Fails with [`Error::Invalid`] when a file lacks a required column or
+    /// has the wrong type.
     pub fn scan(&self, table: Table) -> Result<LazyFrame> {
         if self.table_files(table).is_empty() {
             return Err(Error::NoTable { table: table.stem() });

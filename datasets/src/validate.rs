@@ -68,12 +68,15 @@ fn not_before(later: &'static str, earlier: &'static str) -> RowCheck {
     )
 }
 
-fn row_checks(table: Table) -> Vec<RowCheck> {
+/// The row-level rules of one file of `table`. An optional column the file leaves out reads as
+/// empty in every row; it is not an empty cell, so its "a value in every row" rule is skipped
+/// (every other rule treats an empty value as passing).
+fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
     use Severity::{Error as E, Warning as W};
     let mut checks = Vec::new();
     for spec in table.columns() {
         let c = col(spec.name);
-        if !spec.nullable {
+        if !spec.nullable && (spec.required || file.has_column(spec.name)) {
             checks.push(check(E, &[spec.name], c.clone().is_null(), "a value in every row", "an empty cell", None));
         }
         if !spec.allowed.is_empty() {
@@ -98,6 +101,7 @@ fn row_checks(table: Table) -> Vec<RowCheck> {
         Table::Programmes => {}
         Table::Campaigns => {
             checks.push(not_before("closed_on", "opened_on"));
+            checks.push(not_above("raised_by_deadline_cents", "raised_cents"));
         }
         Table::Outcomes => {
             checks.push(not_before("lapsed_on", "achieved_on"));
@@ -187,7 +191,7 @@ fn row_checks(table: Table) -> Vec<RowCheck> {
 }
 
 fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Vec<Issue>) -> Result<()> {
-    let checks = row_checks(table);
+    let checks = row_checks(table, file);
     let counts = lf
         .clone()
         .select(

@@ -320,3 +320,316 @@ fn the_format_document_is_current_and_lists_every_column() {
     }
     assert!(doc.contains(&format!("version {}", impatto_datasets::schema::PANEL_FORMAT_VERSION)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Optional columns and tables: a rate-card programme outside Milan.
+
+const CAMPAIGNS: &str = include_str!("../../indicators/tests/fixtures/small/campaigns.csv");
+
+fn rate_card_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rate-card")
+}
+
+/// A copy of the rate-card fixture in a fresh directory, with `edit` applied to (file name, text).
+fn rate_card_copy(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in fs::read_dir(rate_card_fixture()).expect("fixture") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+        if name.ends_with(".csv") {
+            fs::write(dir.path().join(&name), edit(&name, fs::read_to_string(&path).expect("read"))).expect("write");
+        }
+    }
+    dir
+}
+
+fn missing_columns(result: impatto_datasets::Result<()>) -> (Vec<String>, String) {
+    match result {
+        Err(e @ Error::MissingColumns { .. }) => {
+            let message = e.to_string();
+            let Error::MissingColumns { columns, .. } = e else { unreachable!() };
+            (columns, message)
+        }
+        other => panic!("expected Error::MissingColumns, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_rate_card_panel_without_milan_columns_validates_clean() {
+    let report = report_of(&rate_card_fixture());
+    assert!(report.issues.is_empty(), "expected no errors and no warnings:\n{report}");
+}
+
+#[test]
+fn absent_columns_are_exactly_those_the_files_leave_out() {
+    let source = PanelSource::open(&[rate_card_fixture()]).expect("opens");
+    assert_eq!(
+        source.absent_columns(Table::Beneficiaries),
+        [
+            "quartiere",
+            "municipio",
+            "kind",
+            "legal_form",
+            "formalised_on",
+            "grant_cents",
+            "eligible_costs_cents",
+            "reactivated_on",
+            "founders_total",
+            "founders_women",
+            "founders_under35"
+        ]
+    );
+    assert_eq!(source.absent_columns(Table::Participants), ["gender", "age_at_entry", "exit_date", "status_6m_after_exit"]);
+    assert_eq!(source.absent_columns(Table::Programmes), Vec::<&str>::new());
+    assert_eq!(source.absent_columns(Table::Outcomes), Vec::<&str>::new());
+    // No directory has the table: every column is absent.
+    assert_eq!(source.absent_columns(Table::Panel).len(), Table::Panel.columns().len());
+    assert!(source.has_column(Table::Beneficiaries, "support_start"));
+    assert!(source.has_column(Table::Participants, "birth_date"));
+    assert!(!source.has_column(Table::Beneficiaries, "eligible_costs_cents"));
+    assert!(!source.has_column(Table::Panel, "fte"));
+    assert!(!source.has_column(Table::Campaigns, "raised_cents"));
+}
+
+#[test]
+fn require_names_the_file_the_missing_columns_and_who_needs_them() {
+    let source = PanelSource::open(&[rate_card_fixture()]).expect("opens");
+    // What a rate card reads is there.
+    source.require(Table::Participants, &["participant_id", "beneficiary_id"], "rule `rate-card` (rate_card)").expect("has");
+    source
+        .require(Table::Outcomes, &["participant_id", "outcome", "achieved_on", "lapsed_on", "verified"], "rule `rate-card`")
+        .expect("has");
+    // A cost share is not payable on it, and says exactly why.
+    let (columns, message) = missing_columns(source.require(
+        Table::Beneficiaries,
+        &["beneficiary_id", "eligible_costs_cents", "support_end"],
+        "rule `grant` (cost_share)",
+    ));
+    assert_eq!(columns, ["eligible_costs_cents"]);
+    let file = rate_card_fixture().join("beneficiaries.csv").display().to_string();
+    assert_eq!(
+        message,
+        format!(
+            "{file}: no column `eligible_costs_cents` (expected column(s) `eligible_costs_cents` of the `beneficiaries` table, \
+             needed by rule `grant` (cost_share); hint: add the column, or map it in columns.toml: \
+             [beneficiaries] eligible_costs_cents = \"<your name>\"; see datasets/PANEL_FORMAT.md)"
+        )
+    );
+    // Several at once, in the order asked, duplicates once.
+    let (columns, message) = missing_columns(source.require(
+        Table::Beneficiaries,
+        &["founders_women", "founders_total", "founders_women", "programme"],
+        "indicator FND-01",
+    ));
+    assert_eq!(columns, ["founders_women", "founders_total"]);
+    assert!(
+        message.contains("no column `founders_women`, `founders_total`") && message.contains("indicator FND-01"),
+        "{message}"
+    );
+    assert!(message.contains("add the columns, or map them in columns.toml"), "{message}");
+    // ESF+ participant columns.
+    let (columns, message) = missing_columns(source.require(Table::Participants, &["gender"], "indicator PAR-02"));
+    assert_eq!(columns, ["gender"]);
+    assert!(message.contains("participants.csv: no column `gender`") && message.contains("indicator PAR-02"), "{message}");
+    // An optional table the directory lacks: named with the directory, never read as "no activity".
+    let (columns, message) = missing_columns(source.require(Table::Panel, &["fte"], "indicator JOB-01"));
+    assert_eq!(columns, ["fte"]);
+    let dir = rate_card_fixture().display().to_string();
+    assert!(message.starts_with(&format!("{dir}: no panel.parquet or panel.csv")), "{message}");
+    assert!(message.contains("indicator JOB-01") && message.contains("hint: add the `panel` table with the column"), "{message}");
+}
+
+#[test]
+fn a_column_only_some_directories_have_is_required_of_the_others() {
+    let milan = panel_dir(|_, t| t);
+    let source = PanelSource::open(&[milan.path(), rate_card_fixture().as_path()]).expect("opens");
+    assert!(!validate(&source).expect("validates").has_errors());
+    // Provided in Milan, not by the rate-card fund: neither absent nor had.
+    assert!(!source.absent_columns(Table::Beneficiaries).contains(&"grant_cents"));
+    assert!(!source.has_column(Table::Beneficiaries, "grant_cents"));
+    let (columns, message) = missing_columns(source.require(Table::Beneficiaries, &["grant_cents"], "indicator INV-01"));
+    assert_eq!(columns, ["grant_cents"]);
+    let fund = rate_card_fixture().join("beneficiaries.csv").display().to_string();
+    assert!(message.starts_with(&format!("{fund}: no column `grant_cents` (")), "{message}");
+    assert!(!message.contains(&milan.path().display().to_string()), "{message}");
+    // The panel table is in one directory only.
+    let (_, message) = missing_columns(source.require(Table::Panel, &["fte"], "indicator JOB-01"));
+    assert!(message.starts_with(&format!("{}: no panel.parquet or panel.csv", rate_card_fixture().display())), "{message}");
+    // The scan has every column; the fund's rows of a column it lacks are empty, not zero.
+    let df = source
+        .scan(Table::Beneficiaries)
+        .expect("scan")
+        .filter(col("programme").eq(lit("youth-outcomes")))
+        .select([col("grant_cents"), col("kind"), col("municipio")])
+        .collect()
+        .expect("collect");
+    assert_eq!(df.height(), 3);
+    for c in df.columns() {
+        assert_eq!(c.null_count(), 3, "{}", c.name());
+    }
+}
+
+#[test]
+fn a_present_optional_column_still_needs_every_cell() {
+    let dir = panel_dir(replace_in(
+        Table::Beneficiaries,
+        Table::Beneficiaries,
+        "B1,alpha,2020,true,Q1,1,enterprise",
+        "B1,alpha,2020,true,Q1,1,",
+    ));
+    let e = only_error(dir.path());
+    assert!(e.contains("column `kind`") && e.contains("row 1") && e.contains("a value in every row"), "{e}");
+}
+
+#[test]
+fn a_mapping_to_a_column_the_file_lacks_is_an_error() {
+    let dir = rate_card_copy(|_, t| t);
+    fs::write(dir.path().join("columns.toml"), "[beneficiaries]\ngrant_cents = \"contributo\"\n").expect("write");
+    let e = only_error(dir.path());
+    assert!(e.contains("beneficiaries.csv") && e.contains("column `grant_cents`") && e.contains("`contributo`"), "{e}");
+    assert!(e.contains("columns.toml"), "{e}");
+}
+
+#[test]
+fn a_mapped_optional_column_is_had() {
+    let dir = rate_card_copy(|name, t| {
+        if name == "beneficiaries.csv" {
+            t.lines()
+                .enumerate()
+                .map(|(i, l)| if i == 0 { format!("{l},costi_ammissibili") } else { format!("{l},100000") })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            t
+        }
+    });
+    fs::write(dir.path().join("columns.toml"), "[beneficiaries]\neligible_costs_cents = \"costi_ammissibili\"\n").expect("write");
+    let source = PanelSource::open(&[dir.path()]).expect("opens");
+    assert!(source.has_column(Table::Beneficiaries, "eligible_costs_cents"));
+    source.require(Table::Beneficiaries, &["eligible_costs_cents"], "rule `grant` (cost_share)").expect("has");
+    assert!(validate(&source).expect("validates").issues.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Campaigns: the amount raised by the end of the window.
+
+fn with_campaigns(text: &str) -> tempfile::TempDir {
+    let dir = panel_dir(|_, t| t);
+    fs::write(dir.path().join("campaigns.csv"), text).expect("write");
+    dir
+}
+
+#[test]
+fn campaigns_may_carry_the_amount_raised_by_the_deadline() {
+    // Without the column (as before 1.2), and with it: B5 closed on day 61 of a 60-day window,
+    // having raised 3,600.00 by day 60.
+    let report = report_of(with_campaigns(CAMPAIGNS).path());
+    assert!(!report.has_errors(), "{report}");
+    let text = CAMPAIGNS
+        .replacen("raised_cents\n", "raised_cents,raised_by_deadline_cents\n", 1)
+        .replacen("900000,360000\n", "900000,360000,360000\n", 1)
+        .replacen("800000,300000\n", "800000,300000,\n", 1)
+        .replacen("700000,400000\n", "700000,400000,280000\n", 1);
+    let dir = with_campaigns(&text);
+    let report = report_of(dir.path());
+    assert!(!report.has_errors(), "{report}");
+    let source = PanelSource::open(&[dir.path()]).expect("opens");
+    source.require(Table::Campaigns, &["raised_by_deadline_cents"], "rule `match` (matching)").expect("has");
+    let df = source.scan(Table::Campaigns).expect("scan").select([col("raised_by_deadline_cents")]).collect().expect("collect");
+    let values = df.column("raised_by_deadline_cents").expect("col").i64().expect("i64").clone();
+    let values: Vec<Option<i64>> = (0..values.len()).map(|i| values.get(i)).collect();
+    assert_eq!(values, [Some(360_000), None, Some(280_000)]);
+}
+
+#[test]
+fn raised_by_the_deadline_cannot_exceed_the_total_or_be_negative() {
+    let header = "beneficiary_id,opened_on,closed_on,project_budget_cents,raised_cents,raised_by_deadline_cents\n";
+    let dir = with_campaigns(&format!(
+        "{header}B5,2020-10-01,2020-11-30,900000,360000,360000\nB6,2020-10-01,2020-11-30,800000,300000,300001\n"
+    ));
+    let e = only_error(dir.path());
+    assert!(
+        e.contains("campaigns.csv") && e.contains("column `raised_by_deadline_cents, raised_cents`") && e.contains("row 2"),
+        "{e}"
+    );
+    assert!(e.contains("expected raised_by_deadline_cents ≤ raised_cents"), "{e}");
+    assert!(e.contains("raised_by_deadline_cents = 300001, raised_cents = 300000 in the first"), "{e}");
+    let dir = with_campaigns(&format!("{header}B5,2020-10-01,2020-11-30,900000,360000,-1\n"));
+    let e = only_error(dir.path());
+    assert!(e.contains("column `raised_by_deadline_cents`") && e.contains("row 1") && e.contains("expected a value ≥ 0"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example panels (the engine's examples and CI read them).
+
+#[test]
+fn every_example_panel_validates() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut dirs: Vec<PathBuf> =
+        fs::read_dir(&examples).expect("examples").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    assert!(dirs.len() >= 6, "{dirs:?}");
+    for dir in &dirs {
+        let (_, report) = impatto_datasets::open_validated(&[dir]).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert!(!report.has_errors(), "{}: {report}", dir.display());
+    }
+    // All together, as `impatto run --data datasets/examples/*/` reads them.
+    let (_, report) = impatto_datasets::open_validated(&dirs).expect("all examples together");
+    assert!(!report.has_errors(), "{report}");
+}
+
+/// The generated campaigns close within their call's window, counting the opening day as day 1
+/// (Crowdfunding Civico: 60 days in 2020-21, 45 from 2022).
+#[test]
+fn example_campaigns_close_within_their_window() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/crowdfunding-civico");
+    let source = PanelSource::open(&[&dir]).expect("opens");
+    let campaigns = source.scan(Table::Campaigns).expect("campaigns");
+    let editions = source.scan(Table::Beneficiaries).expect("beneficiaries").select([col("beneficiary_id"), col("edition")]);
+    let window = when(col("edition").lt_eq(lit(2021))).then(lit(60i64)).otherwise(lit(45i64));
+    // Dates are days since 1970-01-01.
+    let days = col("closed_on").cast(DataType::Int64) - col("opened_on").cast(DataType::Int64) + lit(1i64);
+    let late = count(
+        campaigns.join(editions, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Inner)),
+        days.gt(window),
+    );
+    assert_eq!(late, 0, "campaigns closing after the last day of their window");
+}
+
+/// The example panels are exactly what `impatto generate --out datasets/examples/<id> --programme
+/// <id>` writes (seed and last month by default), so they follow the generator and the format.
+/// `IMPATTO_BLESS=1` rewrites them.
+#[test]
+fn the_example_panels_are_what_the_generator_writes() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let bless = std::env::var("IMPATTO_BLESS").as_deref() == Ok("1");
+    let mut stale = Vec::new();
+    for entry in fs::read_dir(&examples).expect("examples") {
+        let dir = entry.expect("entry").path();
+        let Some(id) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+        if !dir.is_dir() {
+            continue;
+        }
+        let options =
+            GenerateOptions { programmes: vec![profile(&id).expect("a profile per example")], ..GenerateOptions::default() };
+        let (_d, out) = generated(&options);
+        for t in Table::ALL {
+            let name = format!("{}.parquet", t.stem());
+            let (new, old) = (fs::read(out.join(&name)).ok(), fs::read(dir.join(&name)).ok());
+            if new != old {
+                stale.push(format!("{id}/{name}"));
+                if bless {
+                    match new {
+                        Some(bytes) => fs::write(dir.join(&name), bytes).expect("bless example"),
+                        None => fs::remove_file(dir.join(&name)).expect("remove example table"),
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        bless || stale.is_empty(),
+        "example tables differ from the generator's: {} (run `IMPATTO_BLESS=1 cargo test --release -p impatto-datasets --test it`)",
+        stale.join(", ")
+    );
+}
