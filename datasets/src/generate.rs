@@ -619,7 +619,8 @@ impl<'a> ProgrammeGenerator<'a> {
             };
             // Civic crowdfunding: the campaign runs before support starts; 2020-21 calls gave 60
             // days and every campaign reached its 40% (published); later calls 45 days, not all.
-            // It closes on day `days` or up to two days earlier, the opening day being day 1.
+            // It closes on day `days` − 1 or up to two days earlier (the opening day is day 0), within
+            // the window under either way of counting.
             let campaign = (p.support == Support::Associations && is_funded).then(|| {
                 let days: u64 = if year <= 2021 { 60 } else { 45 };
                 let opened = support_start - chrono::Days::new(90 + rng.random_range(0..20));

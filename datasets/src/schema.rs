@@ -192,12 +192,13 @@ const NONE: &[&str] = &[];
 
 /// How the days of a campaign are counted (the `campaigns` section of the format document).
 pub const CAMPAIGNS_NOTE: &str = "\
-Days are counted with the opening day as day 1. A campaign under an N-day window is within it
-when it closed on or before day N, that is on or before `opened_on` + (N − 1) days: a 60-day
-window opened on 2020-10-01 ends on 2020-11-29 inclusive, and a campaign that closed on
-2020-11-30 (day 61) ran longer. For such a campaign `raised_by_deadline_cents` holds what was
-raised by day N, and the matching rule is decided on it; without it the amount raised within the
-window is unknown and the line is flagged as missing data, never paid or refused on a guess.";
+Days are counted as Italian law counts terms (art. 155 c.p.c., art. 2963 c.c.: the first day is
+not counted): the opening day is day 0, and an N-day window ends at the end of day N,
+`opened_on` + N days. A 60-day window opened on 2020-10-01 ends with 2020-11-30; a campaign that
+closed on 2020-12-01 (day 61) ran longer. For such a campaign `raised_by_deadline_cents` holds what
+was raised by the end of day N, and the matching rule is decided on it; without it the amount
+raised within the window is unknown and the line is flagged as missing data, never paid or
+refused on a guess.";
 
 /// Columns of `campaigns` (optional table).
 pub static CAMPAIGNS: &[ColumnSpec] = &[
@@ -210,7 +211,7 @@ pub static CAMPAIGNS: &[ColumnSpec] = &[
         notnull,
         NONE,
         "",
-        "Day the campaign closed (its deadline, or the day it stopped collecting). The campaign ran (closed_on − opened_on) + 1 days: the opening day is day 1."
+        "Day the campaign closed (its deadline, or the day it stopped collecting). The opening day is day 0, so the closing day is day (closed_on − opened_on)."
     ),
     col!("project_budget_cents", Cents, required, notnull, NONE, "cents", "Budget of the project the campaign funds."),
     col!("raised_cents", Cents, required, notnull, NONE, "cents", "Raised from citizens by the closing day."),
@@ -221,7 +222,7 @@ pub static CAMPAIGNS: &[ColumnSpec] = &[
         null,
         NONE,
         "cents",
-        "Raised from citizens by the last day of the call's window (day `within_days` of the campaign, the opening day being day 1), when the campaign ran longer; empty when it closed within the window.",
+        "Raised from citizens by the last day of the call's window (the end of day `within_days`, the opening day being day 0), when the campaign ran longer; empty when it closed within the window.",
         "payment rule `matching`, for campaigns that closed after the window"
     ),
 ];
@@ -565,7 +566,7 @@ const CHANGES: &str = "\
   `status_6m_after_exit`) are optional, and so is the `panel` table (an outcomes fund paying by
   a rate card has no monthly history); each optional column says what needs it, and what a
   panel leaves out is never read as zero. `campaigns` gains `raised_by_deadline_cents`, and the
-  counting of a campaign's days is stated (the opening day is day 1).
+  counting of a campaign's days is stated (the opening day is day 0, art. 155 c.p.c.).
 ";
 
 /// The panel-format document (`datasets/PANEL_FORMAT.md`), generated from this module so the

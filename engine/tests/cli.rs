@@ -511,3 +511,74 @@ fn a_programmes_own_definition_drives_its_rules() {
     let paid = |o: &Output| serde_json::from_str::<serde_json::Value>(&stdout(o)).expect("json")["totals"].clone();
     assert_eq!(paid(&with), paid(&original), "the same definition under another id pays the same");
 }
+
+// Issue 10 case 11: an outcomes fund outside Milan is paid without Milan's columns; a rule that
+// needs one the panel lacks names it, and the rule, before anything is computed.
+// Panel datasets/tests/fixtures/rate-card, as of 2025-12-31, worked by hand:
+// PRV-1: YP-001 attendance from 2024-09-02 sustained 13 weeks → due 2024-12-02, 1,400.00;
+//   YP-001 qualification_l1 2025-06-20, 1,100.00; YP-002's attendance lapsed after 6 weeks (no
+//   claim); YP-003 none → 2,500.00.
+// PRV-2: YP-004 attendance due 2024-12-02, 1,400.00; qualification_l2 2025-07-11, 3,300.00;
+//   YP-005 employment from 2025-08-04 sustained 13 weeks → due 2025-11-03, 3,500.00 → 8,200.00.
+#[test]
+fn an_outcomes_fund_without_milan_columns_is_paid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("youth.toml");
+    let card = r#"id = "youth-outcomes"
+name = "Youth outcomes fund"
+currency = "GBP"
+budget = "100000.00 GBP"
+data = { programme = "youth-outcomes" }
+periods = [{ id = "2025", as_of = 2025-12-31 }]
+
+[[payers]]
+id = "dwp"
+share = "100%"
+
+[[rules]]
+kind = "rate_card"
+id = "card"
+prices = [
+  { outcome = "attendance_13w", event = "attendance", sustained_weeks = 13, price = "1400.00" },
+  { outcome = "qualification_l1", price = "1100.00" },
+  { outcome = "qualification_l2", price = "3300.00" },
+  { outcome = "employment_13w", event = "employment", sustained_weeks = 13, price = "3500.00 GBP" },
+]
+"#;
+    std::fs::write(&rules, card).expect("write");
+    let data = "datasets/tests/fixtures/rate-card";
+    let out = impatto(&["payout", rules.to_str().expect("utf-8"), "--data", data, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(doc["totals"]["paid"], "10700.00");
+    let lines = doc["lines"].as_array().expect("lines");
+    let of = |b: &str| -> Vec<(String, String, String)> {
+        lines
+            .iter()
+            .filter(|l| l["beneficiary"] == b)
+            .map(|l| {
+                let c = &l["claim_ref"];
+                (
+                    c["participant"].as_str().unwrap_or("").into(),
+                    c["due_on"].as_str().unwrap_or("").into(),
+                    l["amount"].as_str().unwrap_or("").into(),
+                )
+            })
+            .collect()
+    };
+    let t = |p: &str, d: &str, a: &str| (p.to_string(), d.to_string(), a.to_string());
+    assert_eq!(of("PRV-1"), vec![t("YP-001", "2024-12-02", "1400.00"), t("YP-001", "2025-06-20", "1100.00")]);
+    assert_eq!(
+        of("PRV-2"),
+        vec![t("YP-004", "2024-12-02", "1400.00"), t("YP-004", "2025-07-11", "3300.00"), t("YP-005", "2025-11-03", "3500.00")]
+    );
+    let grant = card.replace(
+        "[[rules]]\nkind = \"rate_card\"",
+        "[[rules]]\nkind = \"cost_share\"\nid = \"grant\"\nshare = \"50%\"\n\n[[rules]]\nkind = \"rate_card\"",
+    );
+    std::fs::write(&rules, grant).expect("write");
+    let refused = impatto(&["payout", rules.to_str().expect("utf-8"), "--data", data]);
+    assert_eq!(refused.status.code(), Some(1));
+    let e = stderr(&refused);
+    assert!(e.contains("no column `eligible_costs_cents`") && e.contains("needed by rule `grant` (cost_share)"), "{e}");
+}

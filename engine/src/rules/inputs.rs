@@ -97,17 +97,24 @@ pub fn inputs(
     if let Some(e) = sel.edition {
         filter = filter.and(col("edition").eq(lit(e)));
     }
+    // Only the columns the rules read are required of the panel: an outcomes fund need not have
+    // Milan's eligible costs. Each rule asks for its own, so a missing one names the rule.
+    for rule in &programme.rules {
+        let columns = rule.needs().beneficiary_columns;
+        if !columns.is_empty() {
+            source.require(Table::Beneficiaries, &columns, &format!("rule `{}` ({})", rule.id(), rule.kind()))?;
+        }
+    }
+    let mut columns: Vec<&str> = vec!["beneficiary_id"];
+    for c in needs.beneficiary_columns.iter().chain(&["reactivated_on"]) {
+        if !columns.contains(c) && source.has_column(Table::Beneficiaries, c) {
+            columns.push(c);
+        }
+    }
     let selected = source.scan(Table::Beneficiaries)?.filter(filter);
     let df = selected
         .clone()
-        .select([
-            col("beneficiary_id"),
-            col("eligible_costs_cents"),
-            col("support_end"),
-            col("ceased_on"),
-            col("cessation_reason"),
-            col("reactivated_on"),
-        ])
+        .select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .sort(["beneficiary_id"], SortMultipleOptions::default())
         .collect()
         .map_err(frame_err("beneficiaries"))?;
@@ -121,13 +128,14 @@ pub fn inputs(
     }
     let campaigns = if needs.campaigns { campaigns(source, &selected)? } else { HashMap::new() };
     let mut outcomes = if needs.outcomes { outcomes(source, &selected)? } else { HashMap::new() };
-    let (ids, costs, ends, ceased, reasons, reactivated) = (
-        col_of(&df, "beneficiary_id")?,
-        col_of(&df, "eligible_costs_cents")?,
-        col_of(&df, "support_end")?,
-        col_of(&df, "ceased_on")?,
-        col_of(&df, "cessation_reason")?,
-        col_of(&df, "reactivated_on")?,
+    let ids = col_of(&df, "beneficiary_id")?;
+    let optional = |name: &str| df.column(name).ok();
+    let (costs, ends, ceased, reasons, reactivated) = (
+        optional("eligible_costs_cents"),
+        optional("support_end"),
+        optional("ceased_on"),
+        optional("cessation_reason"),
+        optional("reactivated_on"),
     );
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
@@ -137,16 +145,18 @@ pub fn inputs(
             let series = history.iter().map(|h| h.get(&id).and_then(|m| m.get(indicator)).cloned()).collect();
             earlier.insert(indicator.clone(), series);
         }
-        let closed_on =
-            date_at(ceased, i).filter(|on| is_death(*on, str_at(reasons, i).as_deref(), date_at(reactivated, i), as_of));
+        let closed_on = ceased.and_then(|c| date_at(c, i)).filter(|on| {
+            is_death(*on, reasons.and_then(|r| str_at(r, i)).as_deref(), reactivated.and_then(|r| date_at(r, i)), as_of)
+        });
         out.push(BeneficiaryInputs {
             indicators: values.remove(&id).unwrap_or_default(),
             earlier,
             campaign: campaigns.get(&id).cloned(),
-            support_end: date_at(ends, i),
+            support_end: ends.and_then(|e| date_at(e, i)),
             closed_on,
             participants: outcomes.remove(&id).unwrap_or_default(),
-            eligible_costs: from_cents(i64_at(costs, i).unwrap_or_default()),
+            // Required (and not null) whenever a rule reads it; zero is never read in its place.
+            eligible_costs: from_cents(costs.and_then(|c| i64_at(c, i)).unwrap_or_default()),
             id,
         });
     }
