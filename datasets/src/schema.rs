@@ -285,7 +285,7 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
         null,
         NONE,
         "",
-        "Date a closed entity resumed activity; within two years the closure is not a death."
+        "Date a closed entity resumed activity; on or before the closure day + 24 calendar months (month-end clamped), and known at the as-of date, the closure is not a death."
     ),
     col!("founders_total", Integer, required, notnull, NONE, "persons", "Founders / owners / partners."),
     col!("founders_women", Integer, required, notnull, NONE, "persons", "Of whom women."),
