@@ -68,6 +68,11 @@ fn not_before(later: &'static str, earlier: &'static str) -> RowCheck {
     )
 }
 
+/// A part above its whole is an error, for every sub-count the schema declares.
+fn sub_count_checks(table: Table) -> Vec<RowCheck> {
+    crate::schema::SUB_COUNTS.iter().filter(|(t, _, _)| *t == table).map(|(_, part, whole)| not_above(part, whole)).collect()
+}
+
 fn row_checks(table: Table) -> Vec<RowCheck> {
     use Severity::{Error as E, Warning as W};
     let mut checks = Vec::new();
@@ -103,9 +108,8 @@ fn row_checks(table: Table) -> Vec<RowCheck> {
             checks.push(not_before("lapsed_on", "achieved_on"));
         }
         Table::Beneficiaries => {
+            checks.extend(sub_count_checks(table));
             checks.extend([
-                not_above("founders_women", "founders_total"),
-                not_above("founders_under35", "founders_total"),
                 not_before("support_end", "support_start"),
                 not_before("ceased_on", "founded_on"),
                 not_before("reactivated_on", "ceased_on"),
@@ -145,10 +149,8 @@ fn row_checks(table: Table) -> Vec<RowCheck> {
             ]);
         }
         Table::Panel => {
+            checks.extend(sub_count_checks(table));
             checks.extend([
-                not_above("women", "headcount"),
-                not_above("under35", "headcount"),
-                not_above("permanent", "headcount"),
                 check(
                     E,
                     &["fte", "headcount"],
