@@ -133,6 +133,30 @@ impl ColumnType {
     }
 }
 
+/// Units of quantity columns: what a sum over rows can mean.
+const QUANTITY_UNITS: &[&str] = &["persons", "FTE", "cents"];
+
+/// Sub-counts, `(table, part, whole)`: in every row, `part` counts some of the persons `whole`
+/// counts (women among the headcount). Validation refuses a part above its whole; an
+/// indicator's `part` must be a sub-count of its `measure`. FTE is not listed: it measures
+/// hours, not a group of the persons counted.
+pub const SUB_COUNTS: &[(Table, &str, &str)] = &[
+    (Table::Beneficiaries, "founders_women", "founders_total"),
+    (Table::Beneficiaries, "founders_under35", "founders_total"),
+    (Table::Panel, "women", "headcount"),
+    (Table::Panel, "under35", "headcount"),
+    (Table::Panel, "permanent", "headcount"),
+];
+
+/// The sub-counts of `whole` in `table` (empty when it has none).
+pub fn parts_of(table: Table, whole: &str) -> Vec<&'static str> {
+    SUB_COUNTS.iter().filter(|(t, _, w)| *t == table && *w == whole).map(|(_, p, _)| *p).collect()
+}
+
+/// Columns that identify one entity or person. Never a breakdown: each cell would be a single
+/// unit.
+pub const IDENTIFIERS: &[&str] = &["beneficiary_id", "participant_id"];
+
 /// One column of the panel format.
 #[derive(Debug)]
 pub struct ColumnSpec {
@@ -155,6 +179,14 @@ pub struct ColumnSpec {
     /// [`crate::PanelSource::require`], so a panel that leaves the column out gets an error
     /// naming it, never an empty or zero value.
     pub needed_by: &'static str,
+}
+
+impl ColumnSpec {
+    /// Is this a quantity that can be summed over rows: a number of persons, FTE or cents? Codes
+    /// stored as numbers (`edition`, `municipio`), ages, text, dates and flags are not.
+    pub fn is_quantity(&self) -> bool {
+        matches!(self.ty, ColumnType::Integer | ColumnType::Number | ColumnType::Cents) && QUANTITY_UNITS.contains(&self.unit)
+    }
 }
 
 macro_rules! col {
@@ -396,7 +428,7 @@ pub static BENEFICIARIES: &[ColumnSpec] = &[
         null,
         NONE,
         "",
-        "Date a closed entity resumed activity; within two years the closure is not a death.",
+        "Date a closed entity resumed activity; on or before the closure day + 24 calendar months (month-end clamped), and known at the as-of date, the closure is not a death.",
         "indicators SUR-01-1Y, SUR-01-3Y, SUR-02 and payment rule `clawback` (without it no closure is undone)"
     ),
     col!(

@@ -68,6 +68,11 @@ fn not_before(later: &'static str, earlier: &'static str) -> RowCheck {
     )
 }
 
+/// A part above its whole is an error, for every sub-count the schema declares.
+fn sub_count_checks(table: Table) -> Vec<RowCheck> {
+    crate::schema::SUB_COUNTS.iter().filter(|(t, _, _)| *t == table).map(|(_, part, whole)| not_above(part, whole)).collect()
+}
+
 /// The row-level rules of one file of `table`. An optional column the file leaves out reads as
 /// empty in every row; it is not an empty cell, so its "a value in every row" rule is skipped
 /// (every other rule treats an empty value as passing).
@@ -107,9 +112,8 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
             checks.push(not_before("lapsed_on", "achieved_on"));
         }
         Table::Beneficiaries => {
+            checks.extend(sub_count_checks(table));
             checks.extend([
-                not_above("founders_women", "founders_total"),
-                not_above("founders_under35", "founders_total"),
                 not_before("support_end", "support_start"),
                 not_before("ceased_on", "founded_on"),
                 not_before("reactivated_on", "ceased_on"),
@@ -149,10 +153,8 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
             ]);
         }
         Table::Panel => {
+            checks.extend(sub_count_checks(table));
             checks.extend([
-                not_above("women", "headcount"),
-                not_above("under35", "headcount"),
-                not_above("permanent", "headcount"),
                 check(
                     E,
                     &["fte", "headcount"],

@@ -10,9 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use impatto_datasets::schema::{ColumnType, Table};
+use impatto_datasets::schema::{self, ColumnSpec, ColumnType, Table};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::error::{Error, Result};
 
@@ -86,6 +88,79 @@ pub enum ConfType {
     Log,
     /// S ± z S σ, clipped to [0, 1].
     Plain,
+}
+
+/// Unit of an indicator's value: what a number means, and how a payout rule's target on it is
+/// written (`engine/RULES.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// A proportion of units, 0 to 1 (results also carry the whole-count numerator and
+    /// denominator). Rule targets are percentages, `at_least = "40%"`, and are tested exactly on
+    /// the counts: `numerator ≥ 40% × denominator`.
+    Share,
+    /// A number of entities (beneficiaries). Targets are whole numbers, `at_least = "3"`.
+    Entities,
+    /// A number of persons (participants, founders, employees). Targets are whole numbers,
+    /// `at_least = "10"`.
+    Persons,
+    /// Full-time equivalents (contract hours ÷ full-time hours), a decimal. Targets are decimals
+    /// in FTE, `at_least = "1"` or `"0.5"`.
+    Fte,
+    /// A quotient of two sums that is not a proportion (e.g. private euros per euro of grant; may
+    /// exceed 1). Targets are plain decimals, `at_least = "0.5"`, never percentages.
+    Ratio,
+    /// A probability from a survival curve (Kaplan-Meier Ŝ(t)), 0 to 1, one value per horizon.
+    /// Not a per-unit value, so no payout target can be set on it.
+    Probability,
+}
+
+impl Unit {
+    /// Every unit, in the order messages list them.
+    pub const ALL: [Unit; 6] = [Unit::Share, Unit::Entities, Unit::Persons, Unit::Fte, Unit::Ratio, Unit::Probability];
+
+    /// Name as written in definition files and results (`share`, `entities`, `persons`, `FTE`,
+    /// `ratio`, `probability`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Share => "share",
+            Unit::Entities => "entities",
+            Unit::Persons => "persons",
+            Unit::Fte => "FTE",
+            Unit::Ratio => "ratio",
+            Unit::Probability => "probability",
+        }
+    }
+
+    /// Is the value a proportion whose targets are percentages tested on numerator and
+    /// denominator?
+    pub fn is_share(self) -> bool {
+        self == Unit::Share
+    }
+
+    /// The unit written `name`, exactly (case matters: `FTE`).
+    pub fn from_name(name: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Unit::from_name(&name).ok_or_else(|| {
+            let expected = Unit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ");
+            let hint = match Unit::ALL.iter().find(|u| u.as_str().eq_ignore_ascii_case(name.trim())) {
+                Some(u) => format!(" (hint: write \"{u}\")"),
+                None => String::new(),
+            };
+            serde::de::Error::custom(format!("unit: expected one of {expected}, found \"{name}\"{hint}"))
+        })
+    }
 }
 
 /// What a take-over or merger means for survival.
@@ -167,13 +242,14 @@ pub struct Window {
     pub baseline: Option<String>,
     /// jobs_change/new_jobs_share: month of the measured value, a date column or `as_of`. Default `support_end`.
     pub measure_at: Option<String>,
-    /// Months added to `measure_at` (RCR01: 12 after completion). Default 0.
+    /// Months added to `measure_at` (RCR01: 12 after completion), 0 to [`MAX_MONTHS`] (50
+    /// years). Default 0.
     pub offset_months: Option<i32>,
     /// ratio: first month summed (a date column). Default `support_start`.
     pub from: Option<String>,
     /// cohort_survival: years after birth (Eurostat t+n). Required for that kind.
     pub years: Option<i32>,
-    /// kaplan_meier: horizons in months. Default [12, 24, 36].
+    /// kaplan_meier: horizons in months, increasing, each 1 to [`MAX_MONTHS`]. Default [12, 24, 36].
     pub horizons_months: Option<Vec<u32>>,
     /// kaplan_meier: origin of time (a date column). Default `support_start`.
     pub origin: Option<String>,
@@ -185,14 +261,15 @@ pub struct Window {
 pub struct Definition {
     /// Stable id, e.g. `PAR-02`.
     pub id: String,
-    /// Semantic version of the definition; bump it whenever a result could change.
+    /// Semantic version of the definition, MAJOR.MINOR.PATCH without leading zeros (`1.0.0`);
+    /// bump it whenever a result could change.
     pub version: String,
     /// Names.
     pub name: Names,
     /// What it measures, in plain words.
     pub description: String,
-    /// Unit of the value (`entities`, `persons`, `share`, `FTE`, `ratio`, `probability`).
-    pub unit: String,
+    /// Unit of the value.
+    pub unit: Unit,
     /// Computation kind.
     pub kind: Kind,
     /// Table whose rows form the population: `beneficiaries` or `participants`. Default `beneficiaries`.
@@ -203,20 +280,26 @@ pub struct Definition {
     /// share: conditions a population row meets to count in the numerator.
     #[serde(default)]
     pub numerator: Vec<Condition>,
-    /// share: column summed for the numerator (instead of counting rows).
+    /// share: column summed for the numerator (instead of counting rows): a quantity (persons,
+    /// FTE or cents; [`ColumnSpec::is_quantity`]), never a code, text, date or flag.
     pub numerator_sum: Option<String>,
-    /// share: column summed for the denominator; and ratio: beneficiary column summed.
+    /// share: column summed for the denominator; and ratio: beneficiary column summed. A
+    /// quantity, as `numerator_sum`.
     pub denominator_sum: Option<String>,
     /// jobs_change/stock/ratio: panel measure (fte, headcount, women, private_investment_cents, …).
     pub measure: Option<String>,
-    /// new_jobs_share: panel column counting the group (e.g. `women`) within `measure`.
+    /// new_jobs_share: panel column counting a group within `measure`: one of the sub-counts the
+    /// panel format declares for it ([`schema::SUB_COUNTS`]: `women`, `under35` or `permanent`
+    /// of `headcount`).
     pub part: Option<String>,
     /// jobs_change: `gross` (Σ max(0, Δ), RCR01) or `net` (Σ Δ, IRIS PI3687). Default `gross`.
     pub mode: Option<String>,
     /// Time window.
     #[serde(default)]
     pub window: Window,
-    /// Columns results may be broken down by.
+    /// Columns results may be broken down by: categorical columns (text, integer or boolean
+    /// codes), never an identifier ([`schema::IDENTIFIERS`]) or a date, which would publish
+    /// single units.
     #[serde(default)]
     pub disaggregations: Vec<String>,
     /// Interval method for shares. Default `wilson` for shares, `none` otherwise.
@@ -233,7 +316,8 @@ pub struct Definition {
     /// Codes in external frameworks: `iris`, `eu`, `eurostat`, `esf`, …
     #[serde(default)]
     pub codes: BTreeMap<String, String>,
-    /// Id of the indicator this one is a named variant of.
+    /// Id of the indicator this one is a named variant of: a built-in indicator or one checked
+    /// together with this file.
     pub variant_of: Option<String>,
 }
 
@@ -268,6 +352,10 @@ pub fn derived_columns(table: Table) -> &'static [(&'static str, ColumnType)] {
     }
 }
 
+/// Largest month offset or horizon a definition may use: 600 months (50 years), far beyond
+/// any programme's follow-up, and small enough that month arithmetic cannot overflow.
+pub const MAX_MONTHS: i32 = 600;
+
 /// Beneficiary columns joined onto participant rows, for filters and breakdowns.
 pub const JOINED_BENEFICIARY_COLUMNS: &[&str] =
     &["programme", "edition", "funded", "quartiere", "municipio", "kind", "legal_form"];
@@ -295,6 +383,11 @@ fn known_columns(table: Table) -> String {
     names.join(", ")
 }
 
+/// Quantity columns of a table (what may be summed).
+fn quantities(table: Table) -> Vec<&'static str> {
+    table.columns().iter().filter(|c| c.is_quantity()).map(|c| c.name).collect()
+}
+
 /// 1-based line of the first occurrence of `needle` in `text`.
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
@@ -315,15 +408,64 @@ pub fn parse_fraction(s: &str) -> Option<(i64, i64)> {
     (q > 0 && (0..=q).contains(&p)).then_some((p, q))
 }
 
+/// A step into a TOML document: a key of a table or an index of an array.
+#[derive(Clone, Copy, Debug)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+use Step::{Index, Key};
+
+/// The definition file as the TOML parser saw it, for exact line numbers of fields.
+struct Spans<'a> {
+    text: &'a str,
+    root: Option<Spanned<DeTable<'a>>>,
+}
+
+impl<'a> Spans<'a> {
+    fn new(text: &'a str) -> Self {
+        Spans { text, root: DeTable::parse(text).ok() }
+    }
+
+    /// 1-based line where the value at `path` starts.
+    fn line(&self, path: &[Step]) -> Option<usize> {
+        let root = self.root.as_ref()?;
+        let mut span = root.span();
+        let mut value: Option<&DeValue> = None;
+        for step in path {
+            let next = match (step, value) {
+                (Key(k), None) => root.get_ref().iter().find(|(key, _)| key.get_ref().as_ref() == *k).map(|(_, v)| v),
+                (Key(k), Some(v)) => v.as_table()?.iter().find(|(key, _)| key.get_ref().as_ref() == *k).map(|(_, v)| v),
+                (Index(i), Some(v)) => v.as_array()?.get(*i),
+                (Index(_), None) => None,
+            }?;
+            span = next.span();
+            value = Some(next.get_ref());
+        }
+        Some(self.text[..span.start.min(self.text.len())].matches('\n').count() + 1)
+    }
+}
+
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
     table: Table,
+    spans: Spans<'a>,
 }
 
 impl Checker<'_> {
     fn fail(&self, needle: &str, message: String) -> Error {
         Error::Definition { file: self.file.to_string(), line: line_of(self.text, needle), message }
+    }
+
+    /// An error at the value of `path` (exact line from the TOML parser; else the first line
+    /// naming the path's last key).
+    fn at(&self, path: &[Step], message: String) -> Error {
+        let line = self
+            .spans
+            .line(path)
+            .or_else(|| path.iter().rev().find_map(|s| if let Key(k) = s { line_of(self.text, k) } else { None }));
+        Error::Definition { file: self.file.to_string(), line, message }
     }
 
     fn fail_near(&self, needles: &[&str], message: String) -> Error {
@@ -345,19 +487,100 @@ impl Checker<'_> {
 
     fn panel_measure(&self, field: &str, name: &str) -> Result<()> {
         match Table::Panel.column(name) {
-            Some(spec) if matches!(spec.ty, ColumnType::Integer | ColumnType::Number | ColumnType::Cents) => Ok(()),
-            _ => {
-                let numeric: Vec<&str> = Table::Panel
-                    .columns()
-                    .iter()
-                    .filter(|c| matches!(c.ty, ColumnType::Integer | ColumnType::Number | ColumnType::Cents))
-                    .map(|c| c.name)
-                    .collect();
-                Err(self.fail(
-                    &format!("\"{name}\""),
-                    format!("{field}: expected a numeric panel column ({}), found `{name}`", numeric.join(", ")),
+            Some(spec) if spec.is_quantity() => Ok(()),
+            _ => Err(self.at(
+                &[Key(field)],
+                format!(
+                    "{field}: expected a numeric panel column ({}), found `{name}`{}",
+                    quantities(Table::Panel).join(", "),
+                    Table::Panel.column(name).map(|c| format!(" ({})", c.ty.name())).unwrap_or_default()
+                ),
+            )),
+        }
+    }
+
+    /// A column summed by `field`: it must exist and be a quantity (persons, FTE, cents).
+    fn summed(&self, field: &str, name: &str) -> Result<()> {
+        self.column_at(&[Key(field)], field, name)?;
+        match self.table.column(name).or_else(|| self.joined(name)) {
+            Some(spec) if spec.is_quantity() => Ok(()),
+            spec => {
+                let what = match spec {
+                    Some(s) if s.ty == ColumnType::Integer || s.ty == ColumnType::Number => {
+                        format!(
+                            "{} code ({}), not a quantity",
+                            if s.ty == ColumnType::Integer { "an integer" } else { "a number" },
+                            if s.unit.is_empty() { "no unit" } else { s.unit }
+                        )
+                    }
+                    Some(s) => format!("a {} column", s.ty.name()),
+                    None => "a derived column".to_string(),
+                };
+                Err(self.at(
+                    &[Key(field)],
+                    format!(
+                        "{field}: expected a numeric column of `{}` to sum ({}), found `{name}`, {what}",
+                        self.table,
+                        quantities(self.table).join(", ")
+                    ),
                 ))
             }
+        }
+    }
+
+    /// The spec of a beneficiary column joined onto participant rows.
+    fn joined(&self, name: &str) -> Option<&'static ColumnSpec> {
+        (self.table == Table::Participants && JOINED_BENEFICIARY_COLUMNS.contains(&name))
+            .then(|| Table::Beneficiaries.column(name))
+            .flatten()
+    }
+
+    /// `column`, with the error at `path`.
+    fn column_at(&self, path: &[Step], field: &str, name: &str) -> Result<ColumnType> {
+        column_type(self.table, name).ok_or_else(|| {
+            self.at(
+                path,
+                format!(
+                    "{field}: unknown column `{name}` for table `{}` (expected one of: {})",
+                    self.table,
+                    known_columns(self.table)
+                ),
+            )
+        })
+    }
+
+    /// The `i`th breakdown: a categorical column (text, integer or boolean codes).
+    fn breakdown(&self, i: usize, name: &str) -> Result<()> {
+        let path = [Key("disaggregations"), Index(i)];
+        let ty = self.column_at(&path, "disaggregations", name)?;
+        let problem = if schema::IDENTIFIERS.contains(&name) {
+            Some(format!(
+                "an identifier, so every cell would be a single {}",
+                if self.table == Table::Participants { "person" } else { "entity" }
+            ))
+        } else {
+            match ty {
+                ColumnType::Text | ColumnType::Integer | ColumnType::Boolean => None,
+                ColumnType::Date => Some(format!(
+                    "a date (hint: break down by {})",
+                    if self.table == Table::Participants {
+                        "`age_band_eu` or `age_band_esf`"
+                    } else {
+                        "`birth_year` or `edition`"
+                    }
+                )),
+                other => Some(format!("a {} column", other.name())),
+            }
+        };
+        match problem {
+            None => Ok(()),
+            Some(problem) => Err(self.at(
+                &path,
+                format!(
+                    "disaggregations: expected a categorical column (text, integer or boolean codes such as programme, municipio{}), found `{name}`, {problem}",
+                    if self.table == Table::Participants { ", gender" } else { ", kind" }
+                ),
+            )),
         }
     }
 
@@ -472,8 +695,37 @@ fn uses(kind: Kind, field: &str) -> bool {
     }
 }
 
-/// Parse and check one definition file's text.
+/// Ids of the built-in catalogue, read without checking the files (a `variant_of` may name
+/// them from any definition file).
+fn builtin_ids() -> &'static [String] {
+    static IDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| crate::embedded::BUILTIN.iter().filter_map(|(_, text)| id_of(text)).collect())
+}
+
+/// The `id` of a definition text, if it has one (no other check).
+fn id_of(text: &str) -> Option<String> {
+    toml::from_str::<toml::Table>(text).ok()?.get("id")?.as_str().map(String::from)
+}
+
+/// Is `v` a canonical semantic version MAJOR.MINOR.PATCH: decimal numbers, no leading zeros?
+fn canonical_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p == &"0" || !p.starts_with('0'))
+                && p.parse::<u64>().is_ok()
+        })
+}
+
+/// Parse and check one definition file's text. A `variant_of` must name a built-in indicator.
 pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
+    parse_among(file, text, &[])
+}
+
+/// [`parse`], where `variant_of` may also name one of `others` (ids checked together).
+fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefinition> {
     let def: Definition = toml::from_str(text).map_err(|e| Error::Definition {
         file: file.to_string(),
         line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
@@ -498,13 +750,38 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
             });
         }
     };
-    let ck = Checker { file, text, table };
+    let ck = Checker { file, text, table, spans: Spans::new(text) };
     if def.id.trim().is_empty() || def.id.contains(char::is_whitespace) {
         return Err(ck.fail("id", format!("id: expected a non-empty id without spaces, found \"{}\"", def.id)));
     }
-    let version_ok = def.version.split('.').count() == 3 && def.version.split('.').all(|p| p.parse::<u32>().is_ok());
-    if !version_ok {
-        return Err(ck.fail("version", format!("version: expected MAJOR.MINOR.PATCH, found \"{}\"", def.version)));
+    if !canonical_version(&def.version) {
+        return Err(ck.at(
+            &[Key("version")],
+            format!(
+                "version: expected MAJOR.MINOR.PATCH, whole numbers without leading zeros (e.g. \"1.0.0\"), found \"{}\"",
+                def.version
+            ),
+        ));
+    }
+    if let Some(parent) = &def.variant_of {
+        let known = |id: &String| id == parent;
+        if parent == &def.id {
+            return Err(
+                ck.at(&[Key("variant_of")], format!("variant_of: expected another indicator's id, found its own id `{parent}`"))
+            );
+        }
+        if !builtin_ids().iter().any(known) && !others.iter().any(known) {
+            let mut ids: Vec<&str> = builtin_ids().iter().chain(others).map(String::as_str).filter(|i| *i != def.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            return Err(ck.at(
+                &[Key("variant_of")],
+                format!(
+                    "variant_of: expected the id of a built-in indicator or of a definition checked with this one ({}), found `{parent}`",
+                    ids.join(", ")
+                ),
+            ));
+        }
     }
     let set: [(&str, bool); 15] = [
         ("numerator", !def.numerator.is_empty()),
@@ -540,8 +817,8 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
     for c in &def.numerator {
         ck.condition("numerator", c)?;
     }
-    for name in &def.disaggregations {
-        ck.column("disaggregations", name)?;
+    for (i, name) in def.disaggregations.iter().enumerate() {
+        ck.breakdown(i, name)?;
     }
     if let Some(level) = def.confidence
         && !(level > 0.5 && level < 1.0)
@@ -559,8 +836,8 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
                 let (Some(n), Some(d)) = (&def.numerator_sum, &def.denominator_sum) else {
                     return Err(ck.fail("_sum", "share: numerator_sum and denominator_sum go together".into()));
                 };
-                ck.column("numerator_sum", n)?;
-                ck.column("denominator_sum", d)?;
+                ck.summed("numerator_sum", n)?;
+                ck.summed("denominator_sum", d)?;
                 if !def.numerator.is_empty() {
                     return Err(ck.fail("numerator", "share: use either numerator conditions or numerator_sum, not both".into()));
                 }
@@ -579,7 +856,25 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
             };
             ck.panel_measure("measure", measure)?;
             if let Some(part) = &def.part {
-                ck.panel_measure("part", part)?;
+                let parts = schema::parts_of(Table::Panel, measure);
+                if !parts.contains(&part.as_str()) {
+                    let expected = if parts.is_empty() {
+                        let wholes: Vec<String> = schema::SUB_COUNTS
+                            .iter()
+                            .filter(|s| s.0 == Table::Panel)
+                            .map(|s| format!("{} of {}", s.1, s.2))
+                            .collect();
+                        format!("a sub-count of `{measure}`, but `{measure}` has none (sub-counts: {})", wholes.join(", "))
+                    } else {
+                        format!("a sub-count of measure `{measure}` ({})", parts.join(", "))
+                    };
+                    let hint = if part == measure {
+                        " (hint: `part` counts a group within `measure`, e.g. part = \"women\" with measure = \"headcount\")"
+                    } else {
+                        ""
+                    };
+                    return Err(ck.at(&[Key("part")], format!("part: expected {expected}, found `{part}`{hint}")));
+                }
             } else if def.kind == Kind::NewJobsShare {
                 return Err(ck.fail("kind", "new_jobs_share: expected `part` (e.g. \"women\"), found none".into()));
             }
@@ -602,7 +897,15 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
                 let Some(den) = &def.denominator_sum else {
                     return Err(ck.fail("kind", "ratio: expected `denominator_sum` (a beneficiary column), found none".into()));
                 };
-                ck.column("denominator_sum", den)?;
+                ck.summed("denominator_sum", den)?;
+            }
+            if let Some(offset) = def.window.offset_months
+                && !(0..=MAX_MONTHS).contains(&offset)
+            {
+                return Err(ck.at(
+                    &[Key("window"), Key("offset_months")],
+                    format!("window.offset_months: expected 0 to {MAX_MONTHS} months (50 years), found {offset}"),
+                ));
             }
         }
         Kind::CohortSurvival => match def.window.years {
@@ -612,6 +915,14 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedDefinition> {
             }
         },
         Kind::KaplanMeier => {
+            if let Some(h) = &def.window.horizons_months
+                && let Some(bad) = h.iter().find(|&&m| m == 0 || m > MAX_MONTHS as u32)
+            {
+                return Err(ck.at(
+                    &[Key("window"), Key("horizons_months")],
+                    format!("window.horizons_months: expected months from 1 to {MAX_MONTHS}, found {bad}"),
+                ));
+            }
             if let Some(h) = &def.window.horizons_months
                 && (h.is_empty() || h.windows(2).any(|w| w[0] >= w[1]))
             {
@@ -645,10 +956,12 @@ pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<LoadedDefinition>> 
 
 /// Check a set of (file, text) definitions, ids unique.
 pub fn parse_all<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Vec<LoadedDefinition>> {
+    let items: Vec<(&str, &str)> = items.into_iter().collect();
+    let ids: Vec<String> = items.iter().filter_map(|(_, text)| id_of(text)).collect();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Vec::new();
     for (file, text) in items {
-        let loaded = parse(file, text)?;
+        let loaded = parse_among(file, text, &ids)?;
         if let Some(first) = seen.get(&loaded.def.id) {
             return Err(Error::DuplicateId { id: loaded.def.id.clone(), first: first.clone(), second: file.to_string() });
         }

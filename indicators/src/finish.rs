@@ -85,7 +85,7 @@ pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggreg
         n_at_risk: None,
         units: None,
         suppressed: false,
-        unit: def.unit.clone(),
+        unit: def.unit.as_str().to_string(),
         as_of: stamp.as_of.clone(),
         definition_hash: loaded.hash.clone(),
         input_hash: stamp.input_hash.clone(),

@@ -68,8 +68,9 @@ pub enum Predicate {
         /// n of t+n.
         years: i32,
     },
-    /// Eurostat-OECD: born in year y, not dead before 1 January of y + `years`. A death is a
-    /// closure not reactivated within 24 months; take-overs and mergers are survival.
+    /// Eurostat-OECD: born in year y, not dead before 1 January of y + `years`. A death is
+    /// [`impatto_datasets::derived::is_death`]: a closure not reactivated within 24 calendar
+    /// months of the closure day; take-overs and mergers are survival.
     Survived {
         /// n of t+n.
         years: i32,

@@ -54,8 +54,9 @@ pub struct IndicatorInfo {
 impl IndicatorInfo {
     /// From a loaded definition.
     pub fn of(d: &impatto_indicators::LoadedDefinition) -> IndicatorInfo {
-        let unit = d.def.unit.to_string();
-        let is_share = matches!(unit.as_str(), "share" | "probability");
+        let unit = d.def.unit.as_str().to_string();
+        let is_share =
+            matches!(d.def.unit, impatto_indicators::definition::Unit::Share | impatto_indicators::definition::Unit::Probability);
         let not_per_unit = matches!(d.def.kind, impatto_indicators::definition::Kind::KaplanMeier).then(|| {
             format!(
                 "{} is a Kaplan-Meier curve (one value per group and horizon, none per beneficiary); rules can use indicators of kinds share, count, jobs_change, stock, ratio, new_jobs_share and cohort_survival",

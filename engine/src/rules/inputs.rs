@@ -146,7 +146,12 @@ pub fn inputs(
             earlier.insert(indicator.clone(), series);
         }
         let closed_on = ceased.and_then(|c| date_at(c, i)).filter(|on| {
-            is_death(*on, reasons.and_then(|r| str_at(r, i)).as_deref(), reactivated.and_then(|r| date_at(r, i)), as_of)
+            impatto_datasets::derived::is_death(
+                *on,
+                reasons.and_then(|r| str_at(r, i)).as_deref(),
+                reactivated.and_then(|r| date_at(r, i)),
+                as_of,
+            )
         });
         out.push(BeneficiaryInputs {
             indicators: values.remove(&id).unwrap_or_default(),
@@ -234,13 +239,4 @@ fn outcomes(source: &PanelSource, selected: &LazyFrame) -> Result<HashMap<String
         }
     }
     Ok(out)
-}
-
-// Until impatto_datasets::derived lands: the same rule, to the day.
-fn is_death(ceased_on: NaiveDate, reason: Option<&str>, reactivated_on: Option<NaiveDate>, as_of: NaiveDate) -> bool {
-    if reason != Some("closure") || ceased_on > as_of {
-        return false;
-    }
-    let limit = ceased_on.checked_add_months(chrono::Months::new(24));
-    !reactivated_on.is_some_and(|r| r <= as_of && limit.is_some_and(|l| r <= l))
 }

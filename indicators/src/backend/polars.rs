@@ -202,15 +202,10 @@ fn compare(left: Expr, op: Op, right: Expr) -> Expr {
     }
 }
 
-/// A closure not reactivated within 24 months, on or before the as-of date (Eurostat-OECD death).
+/// A closure not reactivated within 24 months of the closure day, on or before the as-of date
+/// (Eurostat-OECD death; the one definition is [`impatto_datasets::derived`]).
 fn is_death(ctx: &Context) -> Expr {
-    let reactivated_soon =
-        col("reactivated_on").is_not_null().and(months_between(col("ceased_on"), col("reactivated_on")).lt_eq(lit(24)));
-    col("cessation_reason")
-        .eq(lit("closure"))
-        .and(reactivated_soon.not())
-        .and(col("ceased_on").lt_eq(as_of_lit(ctx)))
-        .fill_null(lit(false))
+    impatto_datasets::derived::death_expr(ctx.as_of_days)
 }
 
 fn predicate(p: &Predicate, ctx: &Context) -> Expr {
