@@ -143,32 +143,34 @@ pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggreg
         .collect()
 }
 
+/// A group's value, numerator and denominator before suppression — what a published row
+/// shows when not suppressed, and what [`crate::per_unit`] returns per beneficiary.
+pub(crate) fn row_values(row: &AggRow, finish: &Finish) -> (Option<f64>, Option<f64>, Option<f64>) {
+    match finish {
+        Finish::Count => (Some(row.numerator), Some(row.numerator), None),
+        Finish::Total => (Some(stable(row.numerator)), Some(stable(row.numerator)), Some(row.denominator)),
+        Finish::Ratio => (
+            (row.denominator != 0.0).then(|| stable(row.numerator / row.denominator)),
+            Some(stable(row.numerator)),
+            Some(stable(row.denominator)),
+        ),
+        Finish::Share { .. } => {
+            let (x, n) = (stable(row.numerator), stable(row.denominator));
+            ((n > 0.0).then(|| x / n), Some(x), Some(n))
+        }
+        Finish::KaplanMeier { .. } => (None, None, None),
+    }
+}
+
 fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64, k: u64) -> (IndicatorResult, bool) {
     let few = |x: f64| x > 0.0 && x < k as f64;
     r.units = Some(row.units);
+    (r.value, r.numerator, r.denominator) = row_values(row, finish);
     let small = match finish {
-        Finish::Count => {
-            r.value = Some(row.numerator);
-            r.numerator = Some(row.numerator);
-            few(row.numerator)
-        }
-        Finish::Total => {
-            r.value = Some(stable(row.numerator));
-            r.numerator = Some(stable(row.numerator));
-            r.denominator = Some(row.denominator);
-            few(row.units as f64)
-        }
-        Finish::Ratio => {
-            r.numerator = Some(stable(row.numerator));
-            r.denominator = Some(stable(row.denominator));
-            r.value = (row.denominator != 0.0).then(|| stable(row.numerator / row.denominator));
-            few(row.units as f64)
-        }
+        Finish::Count => few(row.numerator),
+        Finish::Total | Finish::Ratio => few(row.units as f64),
         Finish::Share { ci } => {
-            let (x, n) = (stable(row.numerator), stable(row.denominator));
-            r.numerator = Some(x);
-            r.denominator = Some(n);
-            r.value = (n > 0.0).then(|| x / n);
+            let (x, n) = (r.numerator.unwrap_or(0.0), r.denominator.unwrap_or(0.0));
             let interval = match ci {
                 CiMethod::Wilson => wilson(x, n, level),
                 CiMethod::ClopperPearson => clopper_pearson(x, n, level),

@@ -2,7 +2,8 @@
 //!
 //! A definition file ([`definition`]) compiles to a backend-independent [`plan`]; a backend
 //! ([`backend::polars`]) turns the plan into additive aggregates; [`finish`] computes values,
-//! intervals and suppression. [`compute`] runs the whole chain for a set of definitions.
+//! intervals and suppression. [`compute`] runs the whole chain for a set of definitions;
+//! [`per_unit::per_unit`] gives exact, unsuppressed values per beneficiary for payouts.
 //!
 //! ```no_run
 //! use impatto_indicators::{builtin, compute, Request};
@@ -18,6 +19,7 @@ pub mod compile;
 pub mod definition;
 pub mod error;
 pub mod finish;
+pub mod per_unit;
 pub mod plan;
 pub mod stats;
 pub mod study;
@@ -27,7 +29,7 @@ use impatto_datasets::PanelSource;
 
 use backend::Backend;
 use backend::polars::PolarsBackend;
-pub use definition::LoadedDefinition;
+pub use definition::{LoadedDefinition, Unit};
 pub use error::{Error, Result};
 pub use finish::IndicatorResult;
 

@@ -9,13 +9,22 @@ use impatto_indicators::compile::compile;
 use impatto_indicators::plan::Context;
 
 fn explain(id: &str) -> String {
+    explain_for(id, None)
+}
+
+/// The plan of `id` by programme; with `only`, restricted to those beneficiaries (per-unit).
+fn explain_for(id: &str, only: Option<&[String]>) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     let options = GenerateOptions { programmes: vec![profile("fabriq-quarto").expect("profile")], ..GenerateOptions::default() };
     generate(dir.path(), &options, |_, _| {}).expect("generates");
     let source = PanelSource::open(&[dir.path()]).expect("opens");
     let def = builtin().expect("catalogue").into_iter().find(|d| d.def.id == id).expect("definition");
     let compiled = compile(&def, &["programme".to_string()]);
-    PolarsBackend::new(&source).explain(&compiled.plan, &Context { as_of_days: 20_453 }).expect("explains")
+    let backend = match only {
+        Some(ids) => PolarsBackend::new(&source).only_beneficiaries(ids),
+        None => PolarsBackend::new(&source),
+    };
+    backend.explain(&compiled.plan, &Context { as_of_days: 20_453 }).expect("explains")
 }
 
 /// The lines of the optimised plan that describe Parquet scans.
@@ -48,4 +57,19 @@ fn the_jobs_indicator_scans_the_panel_once_for_all_its_lookups() {
     assert_eq!(panel_scans, 1, "four month lookups share one panel scan:\n{plan}");
     let panel = scans(&plan).into_iter().find(|s| s.contains("panel.parquet")).expect("panel scan");
     assert!(panel.contains("PROJECT 4/10 COLUMNS"), "beneficiary_id, month, headcount, women only:\n{plan}");
+}
+
+/// Per-unit values for one programme's payouts: the selected beneficiaries' filter reaches every
+/// scan — beneficiaries, participants and the panel — so row groups without them can be skipped.
+#[test]
+fn a_per_unit_restriction_reaches_every_scan() {
+    let only = ["FQ-2018-000001".to_string(), "FQ-2018-000002".to_string()];
+    for id in ["JOB-04", "PAR-02", "INV-01"] {
+        let plan = explain_for(id, Some(&only));
+        let scans = scans(&plan);
+        assert!(!scans.is_empty(), "{plan}");
+        for scan in &scans {
+            assert!(scan.contains("SELECTION") && scan.contains("is_in"), "{id}: restriction in the scan:\n{plan}");
+        }
+    }
 }

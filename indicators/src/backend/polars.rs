@@ -19,12 +19,33 @@ use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, 
 #[derive(Debug)]
 pub struct PolarsBackend<'a> {
     source: &'a PanelSource,
+    /// When set, only these beneficiaries' rows are read (per-unit values for payouts).
+    only: Option<Series>,
 }
 
 impl<'a> PolarsBackend<'a> {
     /// A backend reading `source`.
     pub fn new(source: &'a PanelSource) -> Self {
-        PolarsBackend { source }
+        PolarsBackend { source, only: None }
+    }
+
+    /// Read only the rows of these beneficiaries — in `beneficiaries`, `participants` and
+    /// `panel` alike. The filter goes into every scan, so Parquet row groups whose statistics
+    /// exclude them are skipped and no other beneficiary is joined or grouped.
+    pub fn only_beneficiaries(mut self, ids: &[String]) -> Self {
+        self.only = Some(Series::new("only".into(), ids));
+        self
+    }
+
+    /// A table's scan, restricted to [`Self::only_beneficiaries`] when set.
+    fn scan(&self, table: Table) -> Result<LazyFrame> {
+        let lf = self.source.scan(table)?;
+        Ok(match (&self.only, table) {
+            (Some(ids), Table::Beneficiaries | Table::Participants | Table::Panel) => {
+                lf.filter(col("beneficiary_id").is_in(lit(ids.clone()).implode(false), false))
+            }
+            _ => lf,
+        })
     }
 
     /// The day after which nothing is observed: the last day of the latest panel month.
@@ -43,11 +64,11 @@ impl<'a> PolarsBackend<'a> {
     }
 
     fn units(&self, table: Table, ctx: &Context) -> Result<LazyFrame> {
-        let mut lf = self.source.scan(table)?;
+        let mut lf = self.scan(table)?;
         if table == Table::Participants {
             let mut cols = vec![col("beneficiary_id")];
             cols.extend(JOINED_BENEFICIARY_COLUMNS.iter().map(|c| col(*c)));
-            let beneficiaries = self.source.scan(Table::Beneficiaries)?.select(cols);
+            let beneficiaries = self.scan(Table::Beneficiaries)?.select(cols);
             lf = lf.join(beneficiaries, [col("beneficiary_id")], [col("beneficiary_id")], JoinArgs::new(JoinType::Left));
         }
         for stage in derived(table, ctx) {
@@ -297,7 +318,6 @@ impl PolarsBackend<'_> {
             let mut select = vec![col("beneficiary_id"), panel_month_days().alias("__month")];
             select.extend(measures.iter().map(|m| col(m.as_str()).cast(DataType::Float64)));
             let hits = self
-                .source
                 .scan(Table::Panel)?
                 .select(select)
                 .join(
@@ -318,7 +338,6 @@ impl PolarsBackend<'_> {
                     .clone()
                     .select([col("beneficiary_id"), first_of_month_days(month_index(col(from.as_str()))).alias("__from")]);
                 let sums = self
-                    .source
                     .scan(Table::Panel)?
                     .select([
                         col("beneficiary_id"),
