@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use impatto_datasets::PanelSource;
 use impatto_datasets::schema::Table;
 use impatto_indicators::LoadedDefinition;
+use impatto_indicators::per_unit::{UnitSelection, per_unit};
 use polars::prelude::*;
 
 use super::kinds::Needs;
@@ -52,33 +53,35 @@ pub fn needs(programme: &Programme) -> Needs {
     all
 }
 
-/// Per-beneficiary indicator values as of a date: beneficiary id → indicator id → value.
+/// Beneficiary id → indicator id → value.
+type Values = HashMap<String, BTreeMap<String, IndicatorValue>>;
+
+/// Per-beneficiary indicator values of the programme's beneficiaries as of each date, through
+/// the indicator layer's per-unit seam (exact, unsuppressed, filtered to the programme at the
+/// scan). One map per date, in the order given.
 fn indicator_values(
     source: &PanelSource,
     catalogue: &[LoadedDefinition],
     ids: &BTreeSet<String>,
-    as_of: NaiveDate,
-) -> Result<HashMap<String, BTreeMap<String, IndicatorValue>>> {
-    let mut values: HashMap<String, BTreeMap<String, IndicatorValue>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(values);
+    dates: &[NaiveDate],
+    programme: &Programme,
+) -> Result<Vec<Values>> {
+    let mut out: Vec<Values> = vec![HashMap::new(); dates.len()];
+    if ids.is_empty() || dates.is_empty() {
+        return Ok(out);
     }
-    let request = impatto_indicators::Request {
-        only: ids.iter().cloned().collect(),
-        by: vec!["beneficiary_id".into()],
-        as_of: Some(as_of),
-        small_cell: Some(1),
-        any_by: true,
-        ..Default::default()
-    };
-    for r in impatto_indicators::compute(catalogue, source, &request, |_| {})?.results {
-        let Some((_, id)) = r.group.iter().find(|(k, _)| k == "beneficiary_id") else { continue };
-        values
-            .entry(id.clone())
-            .or_default()
-            .insert(r.indicator.clone(), IndicatorValue { value: r.value, numerator: r.numerator, denominator: r.denominator });
+    let selection = UnitSelection { programme: programme.data.programme.clone(), edition: programme.data.edition };
+    let ids: Vec<String> = ids.iter().cloned().collect();
+    for per in per_unit(catalogue, source, &ids, dates, &selection)? {
+        let Some(slot) = dates.iter().position(|d| *d == per.as_of) else { continue };
+        for (beneficiary, v) in per.values {
+            out[slot].entry(beneficiary).or_default().insert(
+                per.indicator.clone(),
+                IndicatorValue { value: v.value, numerator: v.numerator, denominator: v.denominator },
+            );
+        }
     }
-    Ok(values)
+    Ok(out)
 }
 
 /// Read what the rules need about each funded beneficiary of the programme, as of `as_of`.
@@ -119,13 +122,11 @@ pub fn inputs(
         .collect()
         .map_err(frame_err("beneficiaries"))?;
     let used: BTreeSet<String> = needs.indicators.iter().cloned().collect();
-    let mut values = indicator_values(source, catalogue, &used, as_of)?;
-    // Earlier periods' values, for rules that look back.
+    let mut values = indicator_values(source, catalogue, &used, &[as_of], programme)?.pop().unwrap_or_default();
+    // Earlier periods' values, for rules that look back: one call, the plans compiled once.
     let looked_back: BTreeSet<String> = needs.history.iter().cloned().collect();
-    let mut history: Vec<HashMap<String, BTreeMap<String, IndicatorValue>>> = Vec::new();
-    for p in programme.periods.iter().filter(|p| p.as_of < as_of) {
-        history.push(indicator_values(source, catalogue, &looked_back, p.as_of)?);
-    }
+    let earlier_dates: Vec<NaiveDate> = programme.periods.iter().map(|p| p.as_of).filter(|d| *d < as_of).collect();
+    let history = indicator_values(source, catalogue, &looked_back, &earlier_dates, programme)?;
     let campaigns = if needs.campaigns { campaigns(source, &selected)? } else { HashMap::new() };
     let mut outcomes = if needs.outcomes { outcomes(source, &selected)? } else { HashMap::new() };
     let ids = col_of(&df, "beneficiary_id")?;
