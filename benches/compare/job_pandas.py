@@ -89,7 +89,11 @@ def main(data, out):
 
     # Kaplan-Meier by cohort (lifelines' intervals are the log-log "exponential Greenwood" ones).
     e = b[b["funded"] & b["founded_on"].notna() & b["support_start"].notna() & (b["support_start"] <= as_of)].copy()
-    soon = e["reactivated_on"].notna() & (months_between(e["ceased_on"], e["reactivated_on"]) <= 24)
+    # Not a death when reactivated on or before the closure day + 24 months (month ends clamp),
+    # by the as-of date.
+    gap = month_index(e["reactivated_on"]) - month_index(e["ceased_on"])
+    same_day_or_earlier = e["reactivated_on"].dt.day <= e["ceased_on"].dt.day
+    soon = e["reactivated_on"].notna() & (e["reactivated_on"] <= as_of) & ((gap < 24) | ((gap == 24) & same_day_or_earlier))
     e["event"] = ((e["cessation_reason"] == "closure") & ~soon & (e["ceased_on"] <= as_of)).fillna(False)
     end = e["ceased_on"].where(e["event"], as_of)
     e["time"] = months_between(e["support_start"], end).clip(lower=0)

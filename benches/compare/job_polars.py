@@ -98,8 +98,13 @@ def main(data, out):
     )
 
     # Kaplan-Meier by cohort, from the start of support.
-    reactivated_soon = pl.col("reactivated_on").is_not_null() & (
-        months_between(pl.col("ceased_on"), pl.col("reactivated_on")) <= 24
+    # Not a death when reactivated on or before the closure day + 24 months (month ends clamp),
+    # by the as-of date: month indexes differ by < 24, or by 24 with the day not later.
+    gap = month_index(pl.col("reactivated_on")) - month_index(pl.col("ceased_on"))
+    reactivated_soon = (
+        pl.col("reactivated_on").is_not_null()
+        & (pl.col("reactivated_on") <= as_of)
+        & ((gap < 24) | ((gap == 24) & (pl.col("reactivated_on").dt.day() <= pl.col("ceased_on").dt.day())))
     )
     death = (
         ((pl.col("cessation_reason") == "closure") & ~reactivated_soon & (pl.col("ceased_on") <= as_of))

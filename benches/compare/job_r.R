@@ -59,7 +59,11 @@ out$jobs <- units[, .(indicator = "JOB-01", numerator = sum(change), denominator
 
 # Kaplan-Meier by cohort.
 e <- b[funded == TRUE & !is.na(founded_on) & !is.na(support_start) & support_start <= as_of]
-soon <- !is.na(e$reactivated_on) & !is.na(e$ceased_on) & months_between(e$ceased_on, e$reactivated_on) <= 24
+# Not a death when reactivated on or before the closure day + 24 months (month ends clamp), by
+# the as-of date.
+gap <- mi(e$reactivated_on) - mi(e$ceased_on)
+soon <- !is.na(e$reactivated_on) & !is.na(e$ceased_on) & e$reactivated_on <= as_of &
+  (gap < 24L | (gap == 24L & mday(e$reactivated_on) <= mday(e$ceased_on)))
 e[, event := !is.na(cessation_reason) & cessation_reason == "closure" & !soon & !is.na(ceased_on) & ceased_on <= as_of]
 e[, time := pmax(0L, months_between(support_start, fifelse(event, ceased_on, as_of)))]
 km <- rbindlist(lapply(split(e, by = c("programme", "edition")), function(g) {
