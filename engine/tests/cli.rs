@@ -582,3 +582,22 @@ prices = [
     let e = stderr(&refused);
     assert!(e.contains("no column `eligible_costs_cents`") && e.contains("needed by rule `grant` (cost_share)"), "{e}");
 }
+
+// Issue 10 case 11, the indicator side: an indicator whose columns the panel leaves out is
+// skipped with the columns named, never computed over null-filled columns (PAR-02 would be 0 of
+// 0, JOB-01 zero jobs); the others are computed. Five participants in the fixture.
+#[test]
+fn indicators_the_panel_cannot_feed_are_skipped_with_their_missing_columns() {
+    let data = "datasets/tests/fixtures/rate-card";
+    let out = impatto(&["indicators", "--data", data, "--as-of", "2025-12-31", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(e.contains("skipped PAR-02: the panel lacks `participants.gender`"), "{e}");
+    assert!(e.contains("skipped JOB-01: the panel lacks `panel.fte`, `panel.month`"), "{e}");
+    let csv = stdout(&out);
+    assert!(csv.lines().any(|l| l.starts_with("PAR-01,") && l.contains(",5.0,")), "{csv}");
+    assert!(!csv.lines().any(|l| l.starts_with("PAR-02,") || l.starts_with("JOB-01,")), "{csv}");
+    let no_as_of = impatto(&["indicators", "--data", data]);
+    assert_eq!(no_as_of.status.code(), Some(1));
+    assert!(stderr(&no_as_of).contains("hint: pass --as-of YYYY-MM-DD"), "{}", stderr(&no_as_of));
+}

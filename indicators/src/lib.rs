@@ -21,6 +21,7 @@ pub mod error;
 pub mod finish;
 pub mod per_unit;
 pub mod plan;
+pub mod reads;
 pub mod stats;
 pub mod study;
 
@@ -111,6 +112,10 @@ pub fn compute(
                 loaded.def.id.clone(),
                 format!("not disaggregable by `{missing}` (allowed: {})", loaded.def.disaggregations.join(", ")),
             ));
+            continue;
+        }
+        if let Some(why) = reads::missing(source, loaded, by) {
+            skipped.push((loaded.def.id.clone(), why));
             continue;
         }
         let mut compiled = compile::compile(loaded, by);

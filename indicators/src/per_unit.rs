@@ -133,6 +133,9 @@ pub fn per_unit(
                 loaded.def.unit
             )));
         }
+        if let Some(why) = crate::reads::missing(source, loaded, &[]) {
+            return Err(Error::Request(format!("{id} cannot be computed for the payment: {why}")));
+        }
         let mut compiled = compile::compile(loaded, &["beneficiary_id".to_string()]);
         compiled.small_cell = 1;
         jobs.push((loaded, compiled));

@@ -50,6 +50,12 @@ impl<'a> PolarsBackend<'a> {
 
     /// The day after which nothing is observed: the last day of the latest panel month.
     pub fn default_as_of(&self) -> Result<i32> {
+        if !self.source.has_column(Table::Panel, "month") {
+            return Err(Error::Request(
+                "the data has no monthly `panel` table to take the default as-of date from (hint: pass --as-of YYYY-MM-DD)"
+                    .into(),
+            ));
+        }
         let df = collect(self.source.scan(Table::Panel)?.select([col("month").max().cast(DataType::Int32)]), "panel")?;
         let first = df
             .column("month")
