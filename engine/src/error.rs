@@ -18,9 +18,15 @@ pub enum Error {
     /// A rule could not be evaluated exactly for a beneficiary.
     #[error(transparent)]
     Evaluation(#[from] crate::rules::evaluate::EvalError),
-    /// The panel's data cannot be read as the rules need it.
-    #[error("{0}")]
-    Data(String),
+    /// The panel's data cannot be read as the rules need it (the source error is kept).
+    #[error("reading {what}: {source}")]
+    Data {
+        /// What was being read, e.g. `campaigns`.
+        what: String,
+        /// The reader's error.
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
     /// A request cannot be served (unknown period, no beneficiaries, …).
     #[error("{0}")]
     Request(String),

@@ -17,7 +17,7 @@ use super::programme::Programme;
 use crate::error::{Error, Result};
 
 fn frame_err(what: &str) -> impl Fn(PolarsError) -> Error + '_ {
-    move |e| Error::Data(format!("reading {what}: {e}"))
+    move |source| Error::Data { what: what.to_string(), source }
 }
 
 fn date_at(c: &Column, i: usize) -> Option<NaiveDate> {

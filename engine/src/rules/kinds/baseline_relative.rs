@@ -67,7 +67,7 @@ impl RuleKind for BaselineRelative {
     const KIND: &'static str = "baseline_relative";
     const SUMMARY: &'static str = "Pays `per_point` × whole points of min(value, `ceiling`) above a reference (World Bank DLIs: \"US$225,000 per each additional 1% point more than 50% … up to 70%\"). Without `previous_best` each period stands alone: the reference is `baseline`, and with `clawback` each point below it is a negative line. With `previous_best` payments are increments over what has been paid for so far: the paid level starts at `baseline`, each period pays the points from the paid level up to min(value, `ceiling`) and raises the level; with `clawback` a period below the paid level recovers the points down to max(value, `baseline`) and lowers it, so recovered points can be earned again and nothing is recovered twice. Values and `point` are in the indicator's unit: for a share `baseline = \"50%\"` and a point defaults to one percentage point.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc { name: "indicator", notation: "indicator id", default: "required", doc: "Indicator measured per beneficiary." },
         FieldDoc {
             name: "baseline",
@@ -90,7 +90,7 @@ impl RuleKind for BaselineRelative {
         },
         FieldDoc { name: "ceiling", notation: "indicator value", default: "none", doc: "Values above it count as it." },
         FieldDoc { name: "clawback", notation: "true/false", default: "false", doc: "Recover per point below the reference." },
-        FieldDoc { name: "interpretation", notation: "text", default: "none", doc: "How the rule is read, on every line." },
+        super::INTERPRETATION,
     ];
     type Spec = Spec;
 

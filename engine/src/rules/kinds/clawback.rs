@@ -42,7 +42,7 @@ impl RuleKind for Clawback {
     const KIND: &'static str = "clawback";
     const SUMMARY: &'static str = "Recovers `share` of what rule `applies_to` paid (after budget and payers, from each payer as it paid) when the beneficiary died — a closure not reactivated within 24 months, the Eurostat-OECD rule the survival indicators use — on or after the end of support and within `if_ceased_within_months` of it, by the as-of date.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc {
             name: "applies_to",
             notation: "rule id",
@@ -56,7 +56,7 @@ impl RuleKind for Clawback {
             doc: "Window after the end of support.",
         },
         FieldDoc { name: "share", notation: "share", default: "\"100%\"", doc: "Share of the payment recovered." },
-        FieldDoc { name: "interpretation", notation: "text", default: "none", doc: "How the condition is read, on every line." },
+        super::INTERPRETATION,
     ];
     type Spec = Spec;
 

@@ -38,7 +38,7 @@ impl RuleKind for CostShare {
     const KIND: &'static str = "cost_share";
     const SUMMARY: &'static str = "Pays `share` × the beneficiary's eligible costs (`beneficiaries.eligible_costs_cents`), at most `cap`. FabriQ Quarto: 50% of costs up to €35,000.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc { name: "share", notation: "share", default: "required", doc: "Share of eligible costs." },
         FieldDoc { name: "cap", notation: "amount", default: "none", doc: "Most paid per beneficiary." },
         FieldDoc {
@@ -47,12 +47,7 @@ impl RuleKind for CostShare {
             default: "`grant`",
             doc: "A loan is still a disbursement, reported apart.",
         },
-        FieldDoc {
-            name: "interpretation",
-            notation: "text",
-            default: "none",
-            doc: "How the call's wording is read, on every line.",
-        },
+        super::INTERPRETATION,
     ];
     type Spec = Spec;
 

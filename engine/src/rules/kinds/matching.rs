@@ -49,7 +49,7 @@ impl RuleKind for Matching {
     const KIND: &'static str = "matching";
     const SUMMARY: &'static str = "Civic crowdfunding (Crowdfunding Civico): if the campaign (table `campaigns`) raised at least `raise_at_least` × the project budget within `within_days`, pays `pays` × the budget, at most `cap`. The opening day is day 0 (Italian law does not count the first day of a term: art. 155 c.p.c.), so a 60-day window opened 2020-10-01 ends with 2020-11-30. A campaign that ran longer is decided on `raised_by_deadline_cents` when recorded, else flagged `missing_data`. A gap budget − raised − match > 0 is flagged as left to the promoter.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc {
             name: "raise_at_least",
             notation: "share",
@@ -64,12 +64,7 @@ impl RuleKind for Matching {
         },
         FieldDoc { name: "pays", notation: "share", default: "required", doc: "Share of the project budget the city pays." },
         FieldDoc { name: "cap", notation: "amount", default: "none", doc: "Most the city pays per project." },
-        FieldDoc {
-            name: "interpretation",
-            notation: "text",
-            default: "none",
-            doc: "How the call's wording is read, on every line.",
-        },
+        super::INTERPRETATION,
     ];
     type Spec = Spec;
 

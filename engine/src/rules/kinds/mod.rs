@@ -38,6 +38,17 @@ pub struct FieldDoc {
     pub doc: &'static str,
 }
 
+/// `id`, which every kind has.
+pub const ID: FieldDoc = FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." };
+
+/// `interpretation`, which every kind but `result_premium` (where it is required) may have.
+pub const INTERPRETATION: FieldDoc = FieldDoc {
+    name: "interpretation",
+    notation: "text",
+    default: "none",
+    doc: "How the call's wording is read, printed on every statement line.",
+};
+
 /// What a rule reads; the inputs reader reads the union over the file's rules.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Needs {

@@ -59,7 +59,7 @@ impl RuleKind for PotShare {
     const KIND: &'static str = "pot_share";
     const SUMMARY: &'static str = "Shares a fixed `pot` between the beneficiaries in proportion to a verified count: `in_proportion_to = { outcome = \"code\" }` counts verified events of that code (table `outcomes`) achieved by the as-of date; `{ indicator = \"ID\" }` takes the indicator's numerator per beneficiary. Cents by largest remainder, so the lines sum to the pot exactly (50,000.00 shared 3 / 17 / 41 gives 2,459.02 / 13,934.42 / 33,606.56). Quality bonus pools and results-based financing.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc { name: "pot", notation: "amount", default: "required", doc: "The sum shared." },
         FieldDoc {
             name: "in_proportion_to",
@@ -67,7 +67,7 @@ impl RuleKind for PotShare {
             default: "required",
             doc: "The count each share is proportional to.",
         },
-        FieldDoc { name: "interpretation", notation: "text", default: "none", doc: "How the rule is read, on every line." },
+        super::INTERPRETATION,
     ];
     type Spec = Spec;
 

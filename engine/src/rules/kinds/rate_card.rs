@@ -80,7 +80,7 @@ impl RuleKind for RateCard {
     const KIND: &'static str = "rate_card";
     const SUMMARY: &'static str = "A price per verified outcome event per participant (tables `participants` and `outcomes`), one statement line per claim (participant × outcome × due date). Claims are met in the order they fall due; claims due the same day by participant id, then by the order of `prices` in the file. Each cap is a running balance in that order, and the claim that crosses it is paid in part. A `sustained_weeks` outcome falls due when a spell has lasted that long; a lapse restarts the clock. Unverified events are never paid.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc {
             name: "prices",
             notation: "`[{ outcome, event, price, sustained_weeks, repeatable, cap }]`",
@@ -94,7 +94,7 @@ impl RuleKind for RateCard {
             doc: "Most paid per participant (DWP round 2: £11,700).",
         },
         FieldDoc { name: "per_provider_cap", notation: "amount", default: "none", doc: "Most paid per provider (beneficiary)." },
-        FieldDoc { name: "interpretation", notation: "text", default: "none", doc: "How the card is read, on every line." },
+        super::INTERPRETATION,
     ];
     type Spec = Spec;
 

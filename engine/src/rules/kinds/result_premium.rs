@@ -126,7 +126,7 @@ impl RuleKind for ResultPremium {
     const KIND: &'static str = "result_premium";
     const SUMMARY: &'static str = "Pays `amount` × achievement of `targets` on indicators computed per beneficiary, at most `cap`. `mode`: `all_or_nothing` (the whole amount when every target is met), `linear` (one target: nothing at or below `floor`, everything from `at_least`, in proportion between), `tiers` (one target, half-open bands `[from, to)`, contiguous, the last open-ended, each paying `pay` of the amount; ORBF's score tables), `weighted` (Σ `weight` × min(1, value ÷ `at_least`) ÷ Σ `weight`). `amount` is a fixed amount (`\"10000.00\"`), `{ share_of_costs = \"10%\" }`, or `{ top_up_to_share = \"65%\", top_up_to_cap = \"45000.00\" }`: min(65% × costs, 45,000) minus what the rules above already give (FabriQ Quarto 2018's \"65% up to €45,000\"). Targets are written in the indicator's unit: shares as `\"41.5%\"` or `\"0.415\"`, other units as plain numbers (`\"2\"` FTE); a share is compared exactly on its numerator and denominator (n ≥ t × d), so 41 of 100 is below 41.5% and 83 of 200 is not. A beneficiary with no value of a target's indicator as of the period gets a `missing_data` line.";
     const FIELDS: &'static [FieldDoc] = &[
-        FieldDoc { name: "id", notation: "id", default: "required", doc: "Rule id on statements." },
+        super::ID,
         FieldDoc {
             name: "mode",
             notation: "`all_or_nothing`, `linear`, `tiers`, `weighted`",
