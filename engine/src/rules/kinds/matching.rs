@@ -209,4 +209,28 @@ mod tests {
         let e = error(&RULE.replace("within_days = 60", "within_days = \"60\""));
         assert!(e.contains("within_days: "), "{e}");
     }
+
+    // payments.md S9, Crowdfunding Civico 2022: budget €90,000, 40% raised (36,000) within 45 days:
+    // 60% = 54,000, capped to €48,000; the €6,000 left (90,000 − 36,000 − 48,000) is flagged as
+    // the promoter's gap.
+    #[test]
+    fn crowdfunding_2022_cap_and_the_promoters_gap() {
+        let rule = RULE.replace("within_days = 60", "within_days = 45").replace("60000.00 EUR", "48000.00");
+        let p = programme(&rule);
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let b = BeneficiaryInputs {
+            id: "B".into(),
+            campaign: Some(Campaign {
+                opened_on: day("2022-03-01"),
+                closed_on: day("2022-04-15"),
+                budget: Decimal::from(90_000),
+                raised: Decimal::from(36_000),
+                raised_by_deadline: None,
+            }),
+            ..Default::default()
+        };
+        let e = crate::rules::evaluate::evaluate(&p, &[b], p.periods[0].as_of).expect("evaluates");
+        assert_eq!((e.lines[0].status, e.lines[0].amount), (Status::Paid, Decimal::from(48_000)));
+        assert_eq!(e.lines[0].flags, ["gap left to the promoter 6000.00: budget 90000.00 − raised 36000.00 − match 48000.00"]);
+    }
 }

@@ -506,4 +506,28 @@ mod tests {
         let rule = "[[rules]]\nkind = \"result_premium\"\nid = \"w\"\nmode = \"weighted\"\namount = \"800.00\"\ninterpretation = \"w\"\ntargets = [{ indicator = \"JOB-01\", at_least = \"2\", weight = \"1e30\" }]\n";
         assert!(error(rule).contains("targets[1].weight: expected a positive number up to 1000000"), "{}", error(rule));
     }
+
+    // payments.md S9, FabriQ Quarto, eligible costs €60,000, objectives met: the 2018 reading
+    // ("65% up to €45,000" in all) pays a premium of min(39,000, 45,000) − grant 30,000 = 9,000;
+    // the 2019 reading ("+10 points of co-financing", at most €10,000) pays 10% × 60,000 = 6,000.
+    // The interpretation is the city's, so it is stated and printed on every line.
+    #[test]
+    fn fabriq_2018_and_2019_readings_of_the_premium() {
+        let grant = "[[rules]]\nkind = \"cost_share\"\nid = \"grant\"\nshare = \"50%\"\ncap = \"35000.00\"\n";
+        let target = "targets = [{ indicator = \"PAR-02\", at_least = \"40%\" }]\n";
+        let y2018 = format!(
+            "{grant}[[rules]]\nkind = \"result_premium\"\nid = \"premium\"\nmode = \"all_or_nothing\"\namount = {{ top_up_to_share = \"65%\", top_up_to_cap = \"45000.00\" }}\ninterpretation = \"2018: 65% up to 45,000 in all\"\n{target}"
+        );
+        let y2019 = format!(
+            "{grant}[[rules]]\nkind = \"result_premium\"\nid = \"premium\"\nmode = \"all_or_nothing\"\namount = {{ share_of_costs = \"10%\" }}\ncap = \"10000.00\"\ninterpretation = \"2019: +10 points\"\n{target}"
+        );
+        for (rules, premium, reading) in [(y2018, 9_000, "2018: 65% up to 45,000 in all"), (y2019, 6_000, "2019: +10 points")] {
+            let p = programme(&rules);
+            let mut b = women(1.0, 2.0);
+            b.eligible_costs = Decimal::from(60_000);
+            let e = crate::rules::evaluate::evaluate(&p, &[b], p.periods[0].as_of).expect("evaluates");
+            assert_eq!((e.lines[0].amount, e.lines[1].amount), (Decimal::from(30_000), Decimal::from(premium)));
+            assert_eq!(e.lines[1].interpretation.as_deref(), Some(reading));
+        }
+    }
 }
