@@ -123,18 +123,32 @@ pub fn render(results: &[IndicatorResult], format: Format, as_of: &str, input_ha
             out.push(b'\n');
             Ok(out)
         }
-        Format::Csv | Format::Parquet => frame_bytes(&mut to_frame(results)?, format),
+        Format::Csv => frame_bytes(&mut to_frame(results)?, TableFormat::Csv),
+        Format::Parquet => frame_bytes(&mut to_frame(results)?, TableFormat::Parquet),
     }
 }
 
-/// A frame as CSV or Parquet bytes (any other format is written as CSV); every command that
-/// writes tables goes through here.
-pub fn frame_bytes(df: &mut DataFrame, format: Format) -> Result<Vec<u8>> {
+/// A file format for tables: what the money and statistics layers write, independent of the
+/// command line's `--format` choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// CSV, with a header line.
+    Csv,
+    /// Parquet.
+    Parquet,
+}
+
+
+/// A frame as CSV or Parquet bytes; every command that writes tables goes through here.
+pub fn frame_bytes(df: &mut DataFrame, format: TableFormat) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    if format == Format::Parquet {
-        ParquetWriter::new(&mut buf).finish(df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
-    } else {
-        CsvWriter::new(&mut buf).include_header(true).finish(df).map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+    match format {
+        TableFormat::Parquet => {
+            ParquetWriter::new(&mut buf).finish(df).map_err(|e| Error::Internal(format!("writing Parquet: {e}")))?;
+        }
+        TableFormat::Csv => {
+            CsvWriter::new(&mut buf).include_header(true).finish(df).map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+        }
     }
     Ok(buf)
 }

@@ -122,9 +122,13 @@ pub fn render(tables: &[(&str, &Rows)], format: Format) -> Result<Vec<u8>> {
             out.push(b'\n');
             Ok(out)
         }
-        Format::Csv | Format::Parquet => {
+        Format::Csv => {
             let Some((_, first)) = tables.first() else { return Ok(Vec::new()) };
-            crate::output::frame_bytes(&mut first.frame()?, format)
+            crate::output::frame_bytes(&mut first.frame()?, crate::output::TableFormat::Csv)
+        }
+        Format::Parquet => {
+            let Some((_, first)) = tables.first() else { return Ok(Vec::new()) };
+            crate::output::frame_bytes(&mut first.frame()?, crate::output::TableFormat::Parquet)
         }
     }
 }

@@ -205,12 +205,12 @@ impl Statement {
 
     /// CSV lines (amounts as exact decimal text).
     pub fn to_csv(&self) -> Result<Vec<u8>> {
-        crate::output::frame_bytes(&mut self.frame(false)?, crate::output::Format::Csv)
+        crate::output::frame_bytes(&mut self.frame(false)?, crate::output::TableFormat::Csv)
     }
 
     /// Parquet lines (amounts as Int64 cents).
     pub fn to_parquet(&self) -> Result<Vec<u8>> {
-        crate::output::frame_bytes(&mut self.frame(true)?, crate::output::Format::Parquet)
+        crate::output::frame_bytes(&mut self.frame(true)?, crate::output::TableFormat::Parquet)
     }
 
     /// The readable report: the summary, then every line.
