@@ -138,7 +138,6 @@ pub enum TableFormat {
     Parquet,
 }
 
-
 /// A frame as CSV or Parquet bytes; every command that writes tables goes through here.
 pub fn frame_bytes(df: &mut DataFrame, format: TableFormat) -> Result<Vec<u8>> {
     let mut buf = Vec::new();

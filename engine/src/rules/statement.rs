@@ -8,7 +8,6 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
 
 use super::model::{Evaluation, Line, Status};
 use super::money::{amount as money, whole_cents};
@@ -107,53 +106,9 @@ impl Statement {
             .collect()
     }
 
-    fn line_json(&self, l: &Line) -> Value {
-        let payers: serde_json::Map<String, Value> =
-            l.payers.iter().map(|(id, a)| (id.clone(), Value::String(money(*a)))).collect();
-        json!({
-            "beneficiary": l.beneficiary,
-            "rule": l.rule,
-            "kind": l.kind,
-            "instrument": l.instrument.as_str(),
-            "status": l.status.as_str(),
-            "claim": money(l.claim),
-            "amount": money(l.amount),
-            "payers": payers,
-            "claim_ref": l.claim_ref.as_ref().map(|c| json!({
-                "participant": c.participant,
-                "outcome": c.outcome,
-                "due_on": c.due_on.format("%Y-%m-%d").to_string(),
-                "order": c.order,
-                "caps": c.caps,
-            })),
-            "interpretation": l.interpretation,
-            "flags": l.flags,
-            "explanation": l.trace,
-        })
-    }
-
-    /// The statement as JSON (amounts as exact decimal strings).
+    /// The statement as JSON (amounts as exact decimal strings; the shape is [`json::Statement`]).
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let doc = json!({
-            "programme": { "id": self.programme, "name": self.name, "rule_file": self.rule_file, "rule_hash": self.rule_hash },
-            "period": { "id": self.period, "as_of": self.as_of.format("%Y-%m-%d").to_string() },
-            "currency": self.currency,
-            "budget": money(self.budget),
-            "input_hash": self.input_hash,
-            "engine_version": self.engine_version,
-            "totals": {
-                "claimed": money(self.evaluation.claimed),
-                "paid": money(self.evaluation.paid),
-                "unfunded": money(self.evaluation.unfunded),
-                "recovered": money(self.evaluation.recovered),
-                "by_rule": self.totals_by_rule().iter().map(|(r, c, p)| json!({"rule": r, "claimed": money(*c), "paid": money(*p)})).collect::<Vec<_>>(),
-                "by_instrument": self.totals_by_instrument().iter().map(|(i, p)| json!({"instrument": i, "paid": money(*p)})).collect::<Vec<_>>(),
-                "by_payer": self.totals_by_payer().iter().map(|(id, p)| json!({"payer": id, "paid": money(*p)})).collect::<Vec<_>>(),
-            },
-            "notes": self.evaluation.notes,
-            "lines": self.evaluation.lines.iter().map(|l| self.line_json(l)).collect::<Vec<_>>(),
-        });
-        let mut out = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut out = serde_json::to_vec_pretty(&json::Statement::of(self)).map_err(|e| Error::Internal(e.to_string()))?;
         out.push(b'\n');
         Ok(out)
     }
@@ -309,4 +264,223 @@ pub fn explain(statement: &Statement, beneficiary: &str) -> Option<String> {
         let _ = writeln!(out, "note: {n}");
     }
     Some(out)
+}
+
+/// The statement's JSON shape: serialize-only types, apart from the evaluation's, so the
+/// published format changes only when these do (golden files in `engine/tests/golden/`).
+/// Amounts are decimal strings with two places, dates `YYYY-MM-DD`.
+pub mod json {
+    use serde::Serialize;
+
+    use super::super::model::Line;
+    use super::money;
+
+    /// A whole statement.
+    #[derive(Debug, Serialize)]
+    pub struct Statement<'a> {
+        /// Which rule file.
+        pub programme: Programme<'a>,
+        /// Which period.
+        pub period: Period<'a>,
+        /// ISO 4217.
+        pub currency: &'a str,
+        /// Budget, currency units.
+        pub budget: String,
+        /// `sha256:` of the input files.
+        pub input_hash: &'a str,
+        /// impatto version.
+        pub engine_version: &'a str,
+        /// Totals.
+        pub totals: Totals<'a>,
+        /// Notes on budget and payer caps.
+        pub notes: &'a [String],
+        /// Every line.
+        pub lines: Vec<StatementLine<'a>>,
+    }
+
+    /// The rule file.
+    #[derive(Debug, Serialize)]
+    pub struct Programme<'a> {
+        /// Programme id.
+        pub id: &'a str,
+        /// Name.
+        pub name: &'a str,
+        /// Path of the rule file.
+        pub rule_file: &'a str,
+        /// `sha256:` of the rule file.
+        pub rule_hash: &'a str,
+    }
+
+    /// The period.
+    #[derive(Debug, Serialize)]
+    pub struct Period<'a> {
+        /// Period id.
+        pub id: &'a str,
+        /// As-of date.
+        pub as_of: String,
+    }
+
+    /// Totals, currency units.
+    #[derive(Debug, Serialize)]
+    pub struct Totals<'a> {
+        /// Σ positive claims.
+        pub claimed: String,
+        /// Σ paid, net of recoveries.
+        pub paid: String,
+        /// Claims cut for want of budget or payer commitment.
+        pub unfunded: String,
+        /// Recovered (positive).
+        pub recovered: String,
+        /// By rule, in file order.
+        pub by_rule: Vec<ByRule>,
+        /// Grants and loans apart.
+        pub by_instrument: Vec<ByInstrument<'a>>,
+        /// By payer, in file order.
+        pub by_payer: Vec<ByPayer>,
+    }
+
+    /// One rule's totals.
+    #[derive(Debug, Serialize)]
+    pub struct ByRule {
+        /// Rule id.
+        pub rule: String,
+        /// Claimed.
+        pub claimed: String,
+        /// Paid.
+        pub paid: String,
+    }
+
+    /// One instrument's total.
+    #[derive(Debug, Serialize)]
+    pub struct ByInstrument<'a> {
+        /// `grant` or `loan`.
+        pub instrument: &'a str,
+        /// Paid.
+        pub paid: String,
+    }
+
+    /// One payer's total.
+    #[derive(Debug, Serialize)]
+    pub struct ByPayer {
+        /// Payer id.
+        pub payer: String,
+        /// Paid.
+        pub paid: String,
+    }
+
+    /// A rate card's claim.
+    #[derive(Debug, Serialize)]
+    pub struct ClaimRef<'a> {
+        /// Participant id.
+        pub participant: &'a str,
+        /// Priced outcome.
+        pub outcome: &'a str,
+        /// Due date.
+        pub due_on: String,
+        /// Position in the order claims are met.
+        pub order: usize,
+        /// Caps that cut it.
+        pub caps: &'a [String],
+    }
+
+    /// One line.
+    #[derive(Debug, Serialize)]
+    pub struct StatementLine<'a> {
+        /// Beneficiary id.
+        pub beneficiary: &'a str,
+        /// Rule id.
+        pub rule: &'a str,
+        /// Rule kind.
+        pub kind: &'a str,
+        /// `grant` or `loan`.
+        pub instrument: &'a str,
+        /// `paid`, `reduced`, `not_met`, `recovered` or `missing_data`.
+        pub status: &'a str,
+        /// Claim, rounded, before budget.
+        pub claim: String,
+        /// Paid.
+        pub amount: String,
+        /// Payer id → paid, in payer order (ids are unique in the file).
+        pub payers: PayerParts<'a>,
+        /// The claim, for per-claim lines.
+        pub claim_ref: Option<ClaimRef<'a>>,
+        /// How the call's wording is read.
+        pub interpretation: Option<&'a str>,
+        /// Conditions an auditor should see.
+        pub flags: &'a [String],
+        /// The arithmetic, step by step.
+        pub explanation: &'a [String],
+    }
+
+    /// Payer parts as a JSON object in payer order.
+    #[derive(Debug)]
+    pub struct PayerParts<'a>(&'a [(String, rust_decimal::Decimal)]);
+
+    impl Serialize for PayerParts<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (id, a) in self.0 {
+                m.serialize_entry(id, &money(*a))?;
+            }
+            m.end()
+        }
+    }
+
+    impl<'a> Statement<'a> {
+        /// The JSON shape of a statement.
+        pub fn of(st: &'a super::Statement) -> Statement<'a> {
+            let e = &st.evaluation;
+            Statement {
+                programme: Programme { id: &st.programme, name: &st.name, rule_file: &st.rule_file, rule_hash: &st.rule_hash },
+                period: Period { id: &st.period, as_of: st.as_of.format("%Y-%m-%d").to_string() },
+                currency: &st.currency,
+                budget: money(st.budget),
+                input_hash: &st.input_hash,
+                engine_version: &st.engine_version,
+                totals: Totals {
+                    claimed: money(e.claimed),
+                    paid: money(e.paid),
+                    unfunded: money(e.unfunded),
+                    recovered: money(e.recovered),
+                    by_rule: st
+                        .totals_by_rule()
+                        .into_iter()
+                        .map(|(rule, c, p)| ByRule { rule, claimed: money(c), paid: money(p) })
+                        .collect(),
+                    by_instrument: st
+                        .totals_by_instrument()
+                        .into_iter()
+                        .map(|(instrument, p)| ByInstrument { instrument, paid: money(p) })
+                        .collect(),
+                    by_payer: st.totals_by_payer().into_iter().map(|(payer, p)| ByPayer { payer, paid: money(p) }).collect(),
+                },
+                notes: &e.notes,
+                lines: e.lines.iter().map(line).collect(),
+            }
+        }
+    }
+
+    fn line(l: &Line) -> StatementLine<'_> {
+        StatementLine {
+            beneficiary: &l.beneficiary,
+            rule: &l.rule,
+            kind: l.kind,
+            instrument: l.instrument.as_str(),
+            status: l.status.as_str(),
+            claim: money(l.claim),
+            amount: money(l.amount),
+            payers: PayerParts(&l.payers),
+            claim_ref: l.claim_ref.as_ref().map(|c| ClaimRef {
+                participant: &c.participant,
+                outcome: &c.outcome,
+                due_on: c.due_on.format("%Y-%m-%d").to_string(),
+                order: c.order,
+                caps: &c.caps,
+            }),
+            interpretation: l.interpretation.as_deref(),
+            flags: &l.flags,
+            explanation: &l.trace,
+        }
+    }
 }
