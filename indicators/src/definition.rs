@@ -17,6 +17,12 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{Error, Result};
+use crate::plan::{Filter, Literal, Operand};
+pub use crate::plan::{Op, TakeoverRule};
+pub use crate::stats::{CiMethod, ConfType};
+
+mod resolved;
+pub use resolved::{Change, Computation, MeasureAt, Mode, Resolved, ShareOf, UnitTable};
 
 /// The kind of computation; each kind is one function in [`crate::compile`].
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -54,40 +60,6 @@ impl Kind {
             Kind::KaplanMeier => "kaplan_meier",
         }
     }
-
-    /// The table whose rows the kind counts; panel kinds count beneficiaries.
-    fn default_table(self) -> Table {
-        match self {
-            Kind::Count | Kind::Share => Table::Beneficiaries,
-            _ => Table::Beneficiaries,
-        }
-    }
-}
-
-/// Confidence-interval method for shares.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum CiMethod {
-    /// Wilson score interval (default: good coverage at small n).
-    #[default]
-    Wilson,
-    /// Clopper-Pearson exact interval (conservative).
-    ClopperPearson,
-    /// No interval (counts and sums).
-    None,
-}
-
-/// Confidence interval of Kaplan-Meier survival, named as R's `conf.type`.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConfType {
-    /// exp(−exp(log(−log S) ± z σ / log S)): stays inside (0, 1). Default, as in the research.
-    #[default]
-    LogLog,
-    /// exp(log S ± z σ), capped at 1.
-    Log,
-    /// S ± z S σ, clipped to [0, 1].
-    Plain,
 }
 
 /// Unit of an indicator's value: what a number means, and how a payout rule's target on it is
@@ -163,43 +135,6 @@ impl<'de> Deserialize<'de> for Unit {
     }
 }
 
-/// What a take-over or merger means for survival.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum TakeoverRule {
-    /// The activity survives in the new unit (Eurostat-OECD "survival by take-over"). Default.
-    #[default]
-    Survival,
-    /// Followed until the take-over, then censored (common in Kaplan-Meier studies).
-    Censor,
-}
-
-/// Comparison operator of a condition.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Op {
-    /// equal to `value`
-    Eq,
-    /// not equal to `value`
-    Ne,
-    /// less than `value`
-    Lt,
-    /// at most `value`
-    Le,
-    /// greater than `value`
-    Gt,
-    /// at least `value`
-    Ge,
-    /// one of `values`
-    In,
-    /// none of `values`
-    NotIn,
-    /// empty
-    IsNull,
-    /// filled
-    NotNull,
-}
-
 /// A row condition. Either `column op value(s)`, or an exact ratio test
 /// `numerator / denominator op fraction`, evaluated as integers (`numerator × q op p × denominator`)
 /// so that no rounding can move a threshold.
@@ -238,20 +173,23 @@ pub struct Names {
 pub struct Window {
     /// count/share: rows count only if this date is on or before the as-of date. Default: none.
     pub date: Option<String>,
-    /// jobs_change/new_jobs_share: month of the baseline value (a date column). Default `support_start`.
+    /// jobs_change/new_jobs_share: month of the baseline value (a date column). Default
+    /// `support_start` ([`Change::DEFAULT_BASELINE`]).
     pub baseline: Option<String>,
-    /// jobs_change/new_jobs_share: month of the measured value, a date column or `as_of`. Default `support_end`.
+    /// jobs_change/new_jobs_share: month of the measured value, a date column or `as_of`. Default
+    /// `support_end` ([`Change::DEFAULT_MEASURE_AT`]).
     pub measure_at: Option<String>,
     /// Months added to `measure_at` (RCR01: 12 after completion), 0 to [`MAX_MONTHS`] (50
-    /// years). Default 0.
+    /// years). Default 0 ([`Change::DEFAULT_OFFSET_MONTHS`]).
     pub offset_months: Option<i32>,
-    /// ratio: first month summed (a date column). Default `support_start`.
+    /// ratio: first month summed (a date column). Default `support_start` ([`Computation::DEFAULT_FROM`]).
     pub from: Option<String>,
     /// cohort_survival: years after birth (Eurostat t+n). Required for that kind.
     pub years: Option<i32>,
-    /// kaplan_meier: horizons in months, increasing, each 1 to [`MAX_MONTHS`]. Default [12, 24, 36].
+    /// kaplan_meier: horizons in months, increasing, each 1 to [`MAX_MONTHS`]. Default [12, 24, 36]
+    /// ([`Computation::DEFAULT_HORIZONS_MONTHS`]).
     pub horizons_months: Option<Vec<u32>>,
-    /// kaplan_meier: origin of time (a date column). Default `support_start`.
+    /// kaplan_meier: origin of time (a date column). Default `support_start` ([`Computation::DEFAULT_ORIGIN`]).
     pub origin: Option<String>,
 }
 
@@ -272,7 +210,8 @@ pub struct Definition {
     pub unit: Unit,
     /// Computation kind.
     pub kind: Kind,
-    /// Table whose rows form the population: `beneficiaries` or `participants`. Default `beneficiaries`.
+    /// Table whose rows form the population: `beneficiaries` or `participants`. Default
+    /// `beneficiaries` ([`UnitTable::DEFAULT`]).
     pub table: Option<String>,
     /// Conditions every counted row meets (the denominator of a share). Default: none.
     #[serde(default)]
@@ -292,7 +231,8 @@ pub struct Definition {
     /// panel format declares for it ([`schema::SUB_COUNTS`]: `women`, `under35` or `permanent`
     /// of `headcount`).
     pub part: Option<String>,
-    /// jobs_change: `gross` (Σ max(0, Δ), RCR01) or `net` (Σ Δ, IRIS PI3687). Default `gross`.
+    /// jobs_change: `gross` (Σ max(0, Δ), RCR01) or `net` (Σ Δ, IRIS PI3687). Default `gross`
+    /// ([`Mode::DEFAULT`]).
     pub mode: Option<String>,
     /// Time window.
     #[serde(default)]
@@ -302,16 +242,18 @@ pub struct Definition {
     /// single units.
     #[serde(default)]
     pub disaggregations: Vec<String>,
-    /// Interval method for shares. Default `wilson` for shares, `none` otherwise.
+    /// share, new_jobs_share, cohort_survival: interval method. Default `wilson`
+    /// ([`CiMethod::default`]); other kinds have no interval.
     pub ci: Option<CiMethod>,
-    /// Confidence level. Default 0.95.
+    /// Confidence level. Default 0.95 ([`Resolved::DEFAULT_CONFIDENCE`]).
     pub confidence: Option<f64>,
-    /// kaplan_meier: interval type. Default `log-log`.
+    /// kaplan_meier: interval type. Default `log-log` ([`ConfType::default`]).
     pub conf_type: Option<ConfType>,
     /// kaplan_meier: take-overs and mergers. Default `survival` (the Eurostat-OECD rule, which
-    /// cohort_survival always applies).
+    /// cohort_survival always applies; [`TakeoverRule::default`]).
     pub takeover: Option<TakeoverRule>,
-    /// Cells counting fewer units than this are suppressed (SISTAN minimum is 3). Default 3.
+    /// Cells counting fewer units than this are suppressed (SISTAN minimum is 3). Default 3
+    /// ([`Resolved::DEFAULT_SMALL_CELL`]).
     pub small_cell: Option<u64>,
     /// Codes in external frameworks: `iris`, `eu`, `eurostat`, `esf`, …
     #[serde(default)]
@@ -324,13 +266,15 @@ pub struct Definition {
 /// A definition with where it came from.
 #[derive(Clone, Debug)]
 pub struct LoadedDefinition {
-    /// Parsed definition.
+    /// Parsed definition, as written (the file format).
     pub def: Definition,
+    /// The same definition checked and resolved: typed filters, every default applied.
+    pub resolved: Resolved,
     /// File name (for messages).
     pub file: String,
     /// `sha256:` of the file bytes: what a partner signs.
     pub hash: String,
-    /// The table whose rows are counted.
+    /// The table whose rows are counted (`resolved.table` in the panel format's terms).
     pub table: Table,
 }
 
@@ -601,7 +545,9 @@ impl Checker<'_> {
         }
     }
 
-    fn condition(&self, field: &str, c: &Condition) -> Result<()> {
+    /// Check a condition and return it as a typed filter (values in the column's type, dates as
+    /// days, fractions as exact integers).
+    fn condition(&self, field: &str, c: &Condition) -> Result<Filter> {
         let is_ratio = c.numerator.is_some() || c.denominator.is_some() || c.fraction.is_some();
         if is_ratio {
             let (Some(num), Some(den), Some(frac)) = (&c.numerator, &c.denominator, &c.fraction) else {
@@ -617,22 +563,26 @@ impl Checker<'_> {
                     ));
                 }
             }
-            if parse_fraction(frac).is_none() {
+            let Some((p, q)) = parse_fraction(frac) else {
                 return Err(
                     self.fail(frac, format!("{field}: expected a fraction p/q between 0 and 1 (e.g. \"1/2\"), found \"{frac}\""))
                 );
-            }
+            };
             if !matches!(c.op, Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::Eq) {
                 return Err(self.fail("fraction", format!("{field}: a ratio test takes gt, ge, lt, le or eq, found {:?}", c.op)));
             }
-            return Ok(());
+            return Ok(Filter {
+                column: Operand::Ratio { numerator: num.clone(), denominator: den.clone() },
+                op: c.op,
+                literal: Literal::Fraction { numerator: p, denominator: q },
+            });
         }
         let Some(name) = &c.column else {
             return Err(self.fail(field, format!("{field}: a condition needs `column` (or numerator/denominator/fraction)")));
         };
         let ty = self.column(field, name)?;
-        let needs_value = matches!(c.op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge);
-        let needs_values = matches!(c.op, Op::In | Op::NotIn);
+        let needs_value = c.op.compares();
+        let needs_values = c.op.tests_membership();
         if needs_value != c.value.is_some() || needs_values != c.values.is_some() {
             return Err(self.fail(
                 &format!("\"{name}\""),
@@ -649,30 +599,57 @@ impl Checker<'_> {
                 ),
             ));
         }
-        let values: Vec<&toml::Value> = c.value.iter().chain(c.values.iter().flatten()).collect();
-        for v in values {
-            let ok = match ty {
-                ColumnType::Text => v.is_str(),
-                ColumnType::Integer | ColumnType::Cents => v.is_integer(),
-                ColumnType::Number => v.is_integer() || v.is_float(),
-                ColumnType::Boolean => v.is_bool(),
-                ColumnType::Date => v.is_datetime(),
+        let literal = |v: &toml::Value| -> Result<Literal> {
+            let typed = match (ty, v) {
+                (ColumnType::Text, toml::Value::String(s)) => Some(Literal::Text(s.clone())),
+                (ColumnType::Integer | ColumnType::Cents | ColumnType::Number, toml::Value::Integer(i)) => {
+                    Some(Literal::Integer(*i))
+                }
+                (ColumnType::Number, toml::Value::Float(f)) => Some(Literal::Float(*f)),
+                (ColumnType::Boolean, toml::Value::Boolean(b)) => Some(Literal::Bool(*b)),
+                (ColumnType::Date, toml::Value::Datetime(d)) => {
+                    let Some(days) =
+                        d.date.and_then(|date| days_since_epoch(date.year.into(), date.month.into(), date.day.into()))
+                    else {
+                        return Err(self.fail(
+                            &format!("\"{name}\""),
+                            format!(
+                                "{field}: `{name}` is a date, expected a calendar date such as 2020-01-31, found the value {v}"
+                            ),
+                        ));
+                    };
+                    Some(Literal::Date(days))
+                }
+                _ => None,
             };
-            if !ok {
+            let Some(typed) = typed else {
                 return Err(self.fail(&format!("\"{name}\""), format!("{field}: `{name}` is {}, found the value {v}", ty.name())));
-            }
-            if let (ColumnType::Text, Some(s)) = (ty, v.as_str())
+            };
+            if let Literal::Text(s) = &typed
                 && let Some(spec) = self.table.column(name).or_else(|| Table::Beneficiaries.column(name))
                 && !spec.allowed.is_empty()
-                && !spec.allowed.contains(&s)
+                && !spec.allowed.contains(&s.as_str())
             {
                 return Err(
                     self.fail(&format!("\"{s}\""), format!("{field}: `{name}` takes {}, found \"{s}\"", spec.allowed.join(", ")))
                 );
             }
-        }
-        Ok(())
+            Ok(typed)
+        };
+        let literal = match (&c.value, &c.values) {
+            (Some(v), None) => literal(v)?,
+            (None, Some(vs)) => Literal::List(vs.iter().map(literal).collect::<Result<_>>()?),
+            _ => Literal::Absent,
+        };
+        Ok(Filter::column(name.clone(), c.op, literal))
     }
+}
+
+/// Days since 1970-01-01 of a calendar date, if it exists.
+fn days_since_epoch(year: i32, month: u32, day: u32) -> Option<i32> {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day)?;
+    i32::try_from((date - epoch).num_days()).ok()
 }
 
 /// Which optional fields a kind uses; any other set field is an error.
@@ -731,25 +708,22 @@ fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefini
         line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
         message: e.message().trim_end().to_string(),
     })?;
-    let table = match def.table.as_deref() {
-        None => def.kind.default_table(),
-        Some("beneficiaries") => Table::Beneficiaries,
-        Some("participants") if matches!(def.kind, Kind::Count | Kind::Share) => Table::Participants,
-        Some(other) => {
-            return Err(Error::Definition {
-                file: file.into(),
-                line: line_of(text, "table"),
-                message: format!(
-                    "table: expected `beneficiaries`{}, found `{other}`",
-                    if matches!(def.kind, Kind::Count | Kind::Share) {
-                        " or `participants`"
-                    } else {
-                        " (panel kinds count beneficiaries)"
-                    }
-                ),
-            });
-        }
+    let unit_table = match def.table.as_deref() {
+        None => UnitTable::DEFAULT,
+        Some(name) => UnitTable::from_name(name, def.kind).ok_or_else(|| Error::Definition {
+            file: file.into(),
+            line: line_of(text, "table"),
+            message: format!(
+                "table: expected `beneficiaries`{}, found `{name}`",
+                if matches!(def.kind, Kind::Count | Kind::Share) {
+                    " or `participants`"
+                } else {
+                    " (panel kinds count beneficiaries)"
+                }
+            ),
+        })?,
     };
+    let table = unit_table.table();
     let ck = Checker { file, text, table, spans: Spans::new(text) };
     if def.id.trim().is_empty() || def.id.contains(char::is_whitespace) {
         return Err(ck.fail("id", format!("id: expected a non-empty id without spaces, found \"{}\"", def.id)));
@@ -811,12 +785,8 @@ fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefini
     if def.ci.is_some() && !uses(def.kind, "ci") {
         return Err(ck.fail("ci", format!("ci does not apply to kind `{}`", def.kind.name())));
     }
-    for c in &def.population {
-        ck.condition("population", c)?;
-    }
-    for c in &def.numerator {
-        ck.condition("numerator", c)?;
-    }
+    let population = def.population.iter().map(|c| ck.condition("population", c)).collect::<Result<Vec<_>>>()?;
+    let numerator = def.numerator.iter().map(|c| ck.condition("numerator", c)).collect::<Result<Vec<_>>>()?;
     for (i, name) in def.disaggregations.iter().enumerate() {
         ck.breakdown(i, name)?;
     }
@@ -879,8 +849,7 @@ fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefini
                 return Err(ck.fail("kind", "new_jobs_share: expected `part` (e.g. \"women\"), found none".into()));
             }
             if let Some(mode) = &def.mode
-                && mode != "gross"
-                && mode != "net"
+                && Mode::from_name(mode).is_none()
             {
                 return Err(ck.fail("mode", format!("mode: expected `gross` or `net`, found `{mode}`")));
             }
@@ -940,7 +909,8 @@ fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefini
         ck.date_column("date", d, false)?;
     }
     let hash: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(LoadedDefinition { def, file: file.to_string(), hash: format!("sha256:{hash}"), table })
+    let resolved = resolved::resolve(&def, unit_table, population, numerator)?;
+    Ok(LoadedDefinition { def, resolved, file: file.to_string(), hash: format!("sha256:{hash}"), table })
 }
 
 /// Read and check definition files; ids must be unique across them.

@@ -11,9 +11,12 @@ use impatto_datasets::schema::Table;
 use polars::prelude::*;
 
 use super::Backend;
-use crate::definition::{Condition, JOINED_BENEFICIARY_COLUMNS, Op, TakeoverRule};
+use crate::definition::JOINED_BENEFICIARY_COLUMNS;
 use crate::error::{Error, Result};
-use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, Predicate, SurvivalRow, SurvivalSpec, Value};
+use crate::plan::{
+    AggRow, Aggregate, Aggregates, Anchor, Context, Filter, Literal, Op, Operand, Output, Plan, Predicate, SurvivalRow,
+    SurvivalSpec, TakeoverRule, Value,
+};
 
 /// Executes plans with polars over a panel source.
 #[derive(Debug)]
@@ -172,55 +175,66 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
     }
 }
 
-fn value_lit(v: &toml::Value) -> Expr {
-    match v {
-        toml::Value::String(s) => lit(s.clone()),
-        toml::Value::Integer(i) => lit(*i),
-        toml::Value::Float(f) => lit(*f),
-        toml::Value::Boolean(b) => lit(*b),
-        toml::Value::Datetime(d) => match d.date {
-            Some(date) => {
-                let days = chrono::NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
-                    .map(|n| (n - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32)
-                    .unwrap_or(0);
-                lit(days).cast(DataType::Date)
-            }
-            None => lit(NULL),
-        },
-        other => lit(other.to_string()),
-    }
-}
-
-fn condition(c: &Condition) -> Expr {
-    if let (Some(num), Some(den), Some(frac)) = (&c.numerator, &c.denominator, &c.fraction) {
-        let (p, q) = crate::definition::parse_fraction(frac).unwrap_or((0, 1));
-        let left = col(num.as_str()).cast(DataType::Int64) * lit(q);
-        let right = col(den.as_str()).cast(DataType::Int64) * lit(p);
-        return compare(left, c.op, right);
-    }
-    let column = col(c.column.as_deref().unwrap_or_default());
-    match c.op {
-        Op::IsNull => column.is_null(),
-        Op::NotNull => column.is_not_null(),
-        Op::In | Op::NotIn => {
-            let values: Vec<Expr> = c.values.iter().flatten().map(value_lit).collect();
-            let any = values.into_iter().map(|v| column.clone().eq(v)).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
-            if c.op == Op::In { any } else { any.not() }
+/// A scalar literal in its own type (dates as polars dates).
+fn value_lit(v: &Literal) -> Result<Expr> {
+    Ok(match v {
+        Literal::Text(s) => lit(s.clone()),
+        Literal::Integer(i) => lit(*i),
+        Literal::Float(f) => lit(*f),
+        Literal::Bool(b) => lit(*b),
+        Literal::Date(days) => lit(*days).cast(DataType::Date),
+        Literal::Absent | Literal::Fraction { .. } | Literal::List(_) => {
+            return Err(Error::Internal(format!("a filter compares a column with {v:?}, not one value")));
         }
-        op => compare(column, op, c.value.as_ref().map(value_lit).unwrap_or(lit(NULL))),
+    })
+}
+
+fn filter(f: &Filter) -> Result<Expr> {
+    let mismatch = || Error::Internal(format!("filter {f:?}: operator, operand and literal do not fit"));
+    match (&f.column, &f.literal) {
+        (Operand::Ratio { numerator, denominator }, Literal::Fraction { numerator: p, denominator: q }) => {
+            let left = col(numerator.as_str()).cast(DataType::Int64) * lit(*q);
+            let right = col(denominator.as_str()).cast(DataType::Int64) * lit(*p);
+            compare(left, f.op, right).ok_or_else(mismatch)
+        }
+        (Operand::Ratio { .. }, _) | (_, Literal::Fraction { .. }) => Err(mismatch()),
+        (Operand::Column(c), literal) => {
+            let column = col(c.as_str());
+            match (f.op, literal) {
+                (Op::IsNull, Literal::Absent) => Ok(column.is_null()),
+                (Op::NotNull, Literal::Absent) => Ok(column.is_not_null()),
+                (Op::In | Op::NotIn, Literal::List(values)) => {
+                    let mut any: Option<Expr> = None;
+                    for v in values {
+                        let eq = column.clone().eq(value_lit(v)?);
+                        any = Some(match any {
+                            Some(a) => a.or(eq),
+                            None => eq,
+                        });
+                    }
+                    // `in []` holds for no row; `not_in []` for every row.
+                    let any = any.unwrap_or(lit(false));
+                    Ok(if f.op == Op::In { any } else { any.not() })
+                }
+                (op, Literal::Absent | Literal::List(_)) if op.compares() => Err(mismatch()),
+                (op, value) if op.compares() => compare(column, op, value_lit(value)?).ok_or_else(mismatch),
+                _ => Err(mismatch()),
+            }
+        }
     }
 }
 
-fn compare(left: Expr, op: Op, right: Expr) -> Expr {
-    match op {
+/// `left op right` for the comparison operators; `None` for the others.
+fn compare(left: Expr, op: Op, right: Expr) -> Option<Expr> {
+    Some(match op {
         Op::Eq => left.eq(right),
         Op::Ne => left.neq(right),
         Op::Lt => left.lt(right),
         Op::Le => left.lt_eq(right),
         Op::Gt => left.gt(right),
         Op::Ge => left.gt_eq(right),
-        _ => lit(false),
-    }
+        Op::In | Op::NotIn | Op::IsNull | Op::NotNull => return None,
+    })
 }
 
 /// A closure not reactivated within 24 months of the closure day, on or before the as-of date
@@ -229,9 +243,9 @@ fn is_death(ctx: &Context) -> Expr {
     impatto_datasets::derived::death_expr(ctx.as_of_days)
 }
 
-fn predicate(p: &Predicate, ctx: &Context) -> Expr {
-    match p {
-        Predicate::Condition(c) => condition(c),
+fn predicate(p: &Predicate, ctx: &Context) -> Result<Expr> {
+    Ok(match p {
+        Predicate::Filter(f) => filter(f)?,
         Predicate::OnOrBeforeAsOf(c) => col(c.as_str()).lt_eq(as_of_lit(ctx)),
         Predicate::Observable { anchor, offset_months } => {
             (month_index(col(anchor.as_str())) + lit(*offset_months)).lt_eq(lit(as_of_month_index(ctx)))
@@ -247,14 +261,23 @@ fn predicate(p: &Predicate, ctx: &Context) -> Expr {
             let death_year = col("ceased_on").dt().year().cast(DataType::Int64);
             is_death(ctx).not().or(death_year.gt_eq(col("birth_year") + lit(*years as i64)))
         }
-    }
+    })
 }
 
 /// All predicates together. A null (unknown) result drops the row in a filter and counts
 /// nothing in a sum, so no null handling is needed — and none is added, as it would stop the
 /// predicate from reaching the Parquet scan.
-fn all(predicates: &[Predicate], ctx: &Context) -> Expr {
-    predicates.iter().map(|p| predicate(p, ctx)).reduce(|a, b| a.and(b)).unwrap_or(lit(true))
+fn all(predicates: &[Predicate], ctx: &Context) -> Result<Expr> {
+    let mut conjunction: Option<Expr> = None;
+    for p in predicates {
+        let e = predicate(p, ctx)?;
+        conjunction = Some(match conjunction {
+            Some(c) => c.and(e),
+            None => e,
+        });
+    }
+    // No predicate: every unit counts.
+    Ok(conjunction.unwrap_or(lit(true)))
 }
 
 /// Panel lookups needed by a value, collected so each is joined once.
@@ -398,10 +421,12 @@ impl PolarsBackend<'_> {
             first.filters.iter().filter(|f| plans.iter().all(|p| p.filters.contains(f))).cloned().collect();
         let residuals: Vec<Vec<Predicate>> =
             plans.iter().map(|p| p.filters.iter().filter(|f| !common.contains(f)).cloned().collect()).collect();
-        let mut units = self.units(first.table, ctx)?.filter(all(&common, ctx));
+        let mut units = self.units(first.table, ctx)?.filter(all(&common, ctx)?);
         if residuals.iter().all(|r| !r.is_empty()) {
-            let any = residuals.iter().map(|r| all(r, ctx)).reduce(|a, b| a.or(b)).unwrap_or(lit(true));
-            units = units.filter(any);
+            let any = residuals.iter().map(|r| all(r, ctx)).collect::<Result<Vec<_>>>()?.into_iter().reduce(|a, b| a.or(b));
+            if let Some(any) = any {
+                units = units.filter(any);
+            }
         }
         let mut lookups = Lookups::default();
         let mut aggs = Vec::new();
@@ -410,17 +435,19 @@ impl PolarsBackend<'_> {
                 return Err(Error::Request("a survival plan cannot share an aggregates query".into()));
             };
             // A null mask (unknown) leaves the unit out, as a null filter would.
-            let mask = (!residual.is_empty()).then(|| all(residual, ctx).fill_null(lit(false)));
-            let mut agg = |a: &Aggregate| match (a, &mask) {
-                (Aggregate::Count, None) => len().cast(DataType::Float64),
-                (Aggregate::Count, Some(m)) => m.clone().cast(DataType::Float64).sum(),
-                (Aggregate::CountWhere(ps), None) => all(ps, ctx).cast(DataType::Float64).sum(),
-                (Aggregate::CountWhere(ps), Some(m)) => m.clone().and(all(ps, ctx)).cast(DataType::Float64).sum(),
-                (Aggregate::Sum(v), None) => lookups.expr(v).sum(),
-                (Aggregate::Sum(v), Some(m)) => lookups.expr(v).filter(m.clone()).sum(),
+            let mask = if residual.is_empty() { None } else { Some(all(residual, ctx)?.fill_null(lit(false))) };
+            let mut agg = |a: &Aggregate| -> Result<Expr> {
+                Ok(match (a, &mask) {
+                    (Aggregate::Count, None) => len().cast(DataType::Float64),
+                    (Aggregate::Count, Some(m)) => m.clone().cast(DataType::Float64).sum(),
+                    (Aggregate::CountWhere(ps), None) => all(ps, ctx)?.cast(DataType::Float64).sum(),
+                    (Aggregate::CountWhere(ps), Some(m)) => m.clone().and(all(ps, ctx)?).cast(DataType::Float64).sum(),
+                    (Aggregate::Sum(v), None) => lookups.expr(v).sum(),
+                    (Aggregate::Sum(v), Some(m)) => lookups.expr(v).filter(m.clone()).sum(),
+                })
             };
-            aggs.push(agg(numerator).alias(format!("__num{i}")));
-            aggs.push(agg(denominator).alias(format!("__den{i}")));
+            aggs.push(agg(numerator)?.alias(format!("__num{i}")));
+            aggs.push(agg(denominator)?.alias(format!("__den{i}")));
             aggs.push(
                 match &mask {
                     None => len().cast(DataType::UInt64),
@@ -434,7 +461,7 @@ impl PolarsBackend<'_> {
     }
 
     fn survival_query(&self, plan: &Plan, spec: &SurvivalSpec, ctx: &Context) -> Result<LazyFrame> {
-        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx));
+        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx)?);
         let death = is_death(ctx);
         let taken_over = col("cessation_reason")
             .is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
