@@ -159,3 +159,38 @@ fn kaplan_meier(origin: &str, horizons: &[u32], conf_type: ConfType, takeover: T
     let finish = Finish::KaplanMeier { horizons: horizons.to_vec(), conf_type };
     (Output::Survival(spec), finish, vec![])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::parse;
+
+    fn compiled(body: &str) -> Compiled {
+        let text =
+            format!("id = \"T-01\"\nversion = \"1.0.0\"\nname = {{ it = \"P\", en = \"T\" }}\ndescription = \"t\"\n{body}");
+        compile(&parse("T-01.toml", &text).expect("a valid definition"), &[])
+    }
+
+    #[test]
+    fn cohort_survival_adds_a_typed_founded_on_filter() {
+        let c = compiled("unit = \"share\"\nkind = \"cohort_survival\"\nwindow = { years = 2 }\n");
+        assert_eq!(
+            c.plan.filters,
+            vec![
+                Predicate::CohortComplete { years: 2 },
+                Predicate::Filter(Filter::column("founded_on", Op::NotNull, Literal::Absent)),
+            ]
+        );
+        assert_eq!(c.plan.group_keys, vec!["birth_year".to_string()]);
+        assert_eq!((c.level, c.small_cell), (0.95, 3));
+    }
+
+    #[test]
+    fn a_date_condition_reaches_the_plan_as_a_day_number() {
+        let c = compiled(
+            "unit = \"entities\"\nkind = \"count\"\npopulation = [{ column = \"support_start\", op = \"le\", value = 2024-02-29 }]\n",
+        );
+        // 2024-02-29: 54 years (13 of them leap) and 59 days after 1970-01-01.
+        assert_eq!(c.plan.filters, vec![Predicate::Filter(Filter::column("support_start", Op::Le, Literal::Date(19_782)))]);
+    }
+}

@@ -559,6 +559,69 @@ impl Backend for PolarsBackend<'_> {
 mod tests {
     use super::*;
 
+    /// Rows of a small frame kept by a filter.
+    fn kept(df: &DataFrame, f: &Filter) -> Vec<i32> {
+        let expr = filter(f).expect("a well-formed filter");
+        let out = df.clone().lazy().filter(expr).select([col("i")]).collect().expect("evaluates");
+        out.column("i").expect("column").i32().expect("i32").into_no_null_iter().collect()
+    }
+
+    #[test]
+    fn a_date_literal_compares_as_that_day() {
+        // Days 18 261, 18 262 and 18 263: 2019-12-31, 2020-01-01, 2020-01-02.
+        let df = df!("i" => [0, 1, 2], "d" => [18_261, 18_262, 18_263]).expect("frame");
+        let df = df.lazy().with_column(col("d").cast(DataType::Date)).collect().expect("dates");
+        assert_eq!(kept(&df, &Filter::column("d", Op::Ge, Literal::Date(18_262))), vec![1, 2]);
+        assert_eq!(kept(&df, &Filter::column("d", Op::Eq, Literal::Date(18_262))), vec![1]);
+    }
+
+    #[test]
+    fn a_fraction_is_tested_exactly_on_whole_counts() {
+        // 2 of 3 is exactly two thirds: kept by ≥ 2/3, not by > 2/3; 66 of 100 is below.
+        let df = df!("i" => [0, 1, 2], "women" => [2i64, 66, 3], "total" => [3i64, 100, 4]).expect("frame");
+        let ratio = |op| Filter {
+            column: Operand::Ratio { numerator: "women".into(), denominator: "total".into() },
+            op,
+            literal: Literal::Fraction { numerator: 2, denominator: 3 },
+        };
+        assert_eq!(kept(&df, &ratio(Op::Ge)), vec![0, 2]);
+        assert_eq!(kept(&df, &ratio(Op::Gt)), vec![2]);
+    }
+
+    #[test]
+    fn membership_and_null_tests() {
+        let df = df!("i" => [0, 1, 2], "k" => [Some("a"), Some("b"), None]).expect("frame");
+        let list = Literal::List(vec![Literal::Text("a".into())]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::In, list.clone())), vec![0]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::NotIn, list)), vec![1]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::IsNull, Literal::Absent)), vec![2]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::NotNull, Literal::Absent)), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_filter_whose_parts_do_not_fit_is_an_internal_error_not_a_default() {
+        let misfits = [
+            Filter::column("k", Op::Eq, Literal::Absent),
+            Filter::column("k", Op::Lt, Literal::List(vec![Literal::Integer(1)])),
+            Filter::column("k", Op::In, Literal::Integer(1)),
+            Filter::column("k", Op::IsNull, Literal::Integer(1)),
+            Filter::column("k", Op::Ge, Literal::Fraction { numerator: 1, denominator: 2 }),
+            Filter {
+                column: Operand::Ratio { numerator: "a".into(), denominator: "b".into() },
+                op: Op::Ge,
+                literal: Literal::Integer(1),
+            },
+            Filter {
+                column: Operand::Ratio { numerator: "a".into(), denominator: "b".into() },
+                op: Op::In,
+                literal: Literal::Fraction { numerator: 1, denominator: 2 },
+            },
+        ];
+        for f in &misfits {
+            assert!(matches!(filter(f), Err(Error::Internal(_))), "{f:?}");
+        }
+    }
+
     #[test]
     fn first_of_month_days_agrees_with_chrono_from_1900_to_2199() {
         let indices: Vec<i32> = (1900 * 12..2200 * 12).collect();

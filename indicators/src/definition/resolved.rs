@@ -281,3 +281,184 @@ pub(super) fn resolve(def: &Definition, table: UnitTable, population: Vec<Filter
         small_cell: def.small_cell.unwrap_or(Resolved::DEFAULT_SMALL_CELL),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::parse;
+    use crate::plan::{Literal, Op, Operand};
+
+    const HEAD: &str = r#"id = "T-01"
+version = "1.0.0"
+name = { it = "Prova", en = "Test" }
+description = "test"
+"#;
+
+    fn resolved(body: &str) -> Resolved {
+        parse("T-01.toml", &format!("{HEAD}{body}")).expect("a valid definition").resolved
+    }
+
+    #[test]
+    fn a_share_without_optional_fields_takes_every_default() {
+        let r = resolved(
+            r#"unit = "share"
+kind = "share"
+population = [{ column = "funded", op = "eq", value = true }]
+numerator = [{ column = "kind", op = "eq", value = "enterprise" }]
+"#,
+        );
+        assert_eq!(r.table, UnitTable::Beneficiaries);
+        assert_eq!(r.confidence, 0.95);
+        assert_eq!(r.small_cell, 3);
+        assert_eq!(r.date, None);
+        assert_eq!(r.population, vec![Filter::column("funded", Op::Eq, Literal::Bool(true))]);
+        assert_eq!(
+            r.computation,
+            Computation::Share {
+                of: ShareOf::Rows(vec![Filter::column("kind", Op::Eq, Literal::Text("enterprise".into()))]),
+                ci: CiMethod::Wilson,
+            }
+        );
+    }
+
+    #[test]
+    fn set_fields_override_the_defaults() {
+        let r = resolved(
+            r#"unit = "share"
+kind = "share"
+table = "participants"
+numerator = [{ column = "gender", op = "eq", value = "F" }]
+window = { date = "entry_date" }
+ci = "clopper-pearson"
+confidence = 0.9
+small_cell = 5
+"#,
+        );
+        assert_eq!(r.table, UnitTable::Participants);
+        assert_eq!((r.confidence, r.small_cell), (0.9, 5));
+        assert_eq!(r.date.as_deref(), Some("entry_date"));
+        assert!(matches!(r.computation, Computation::Share { ci: CiMethod::ClopperPearson, .. }));
+    }
+
+    #[test]
+    fn jobs_change_defaults_to_gross_from_support_start_to_support_end() {
+        let r = resolved("unit = \"FTE\"\nkind = \"jobs_change\"\nmeasure = \"fte\"\n");
+        let change =
+            Change { baseline: "support_start".into(), measure_at: MeasureAt::Column("support_end".into()), offset_months: 0 };
+        assert_eq!(r.computation, Computation::JobsChange { measure: "fte".into(), mode: Mode::Gross, change });
+    }
+
+    #[test]
+    fn jobs_change_net_at_the_as_of_month() {
+        let r = resolved(
+            "unit = \"FTE\"\nkind = \"jobs_change\"\nmeasure = \"fte\"\nmode = \"net\"\nwindow = { measure_at = \"as_of\", offset_months = 6 }\n",
+        );
+        let change = Change { baseline: "support_start".into(), measure_at: MeasureAt::AsOf, offset_months: 6 };
+        assert_eq!(r.computation, Computation::JobsChange { measure: "fte".into(), mode: Mode::Net, change });
+    }
+
+    #[test]
+    fn ratio_sums_from_support_start_by_default() {
+        let r = resolved(
+            "unit = \"ratio\"\nkind = \"ratio\"\nmeasure = \"private_investment_cents\"\ndenominator_sum = \"grant_cents\"\n",
+        );
+        assert_eq!(
+            r.computation,
+            Computation::Ratio {
+                measure: "private_investment_cents".into(),
+                from: "support_start".into(),
+                denominator_sum: "grant_cents".into()
+            }
+        );
+    }
+
+    #[test]
+    fn kaplan_meier_defaults_to_one_two_three_years_log_log_and_takeover_as_survival() {
+        let r = resolved("unit = \"probability\"\nkind = \"kaplan_meier\"\n");
+        assert_eq!(
+            r.computation,
+            Computation::KaplanMeier {
+                origin: "support_start".into(),
+                horizons_months: vec![12, 24, 36],
+                conf_type: ConfType::LogLog,
+                takeover: TakeoverRule::Survival,
+            }
+        );
+    }
+
+    #[test]
+    fn cohort_survival_keeps_its_years_and_defaults_to_wilson() {
+        let r = resolved("unit = \"share\"\nkind = \"cohort_survival\"\nwindow = { years = 3 }\n");
+        assert_eq!(r.computation, Computation::CohortSurvival { years: 3, ci: CiMethod::Wilson });
+    }
+
+    #[test]
+    fn a_date_condition_becomes_its_day_number() {
+        let r = resolved(
+            r#"unit = "entities"
+kind = "count"
+population = [{ column = "support_start", op = "ge", value = 2020-01-01 }, { column = "support_start", op = "lt", value = 1970-01-02 }]
+"#,
+        );
+        // 2020-01-01 is 18 262 days after 1970-01-01 (50 years, 12 of them leap).
+        assert_eq!(
+            r.population,
+            vec![
+                Filter::column("support_start", Op::Ge, Literal::Date(18_262)),
+                Filter::column("support_start", Op::Lt, Literal::Date(1)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fraction_condition_keeps_its_exact_numerator_and_denominator() {
+        let r = resolved(
+            r#"unit = "share"
+kind = "share"
+numerator = [{ numerator = "founders_women", denominator = "founders_total", op = "ge", fraction = "2/3" }]
+"#,
+        );
+        let Computation::Share { of: ShareOf::Rows(filters), .. } = r.computation else {
+            panic!("a share of rows: {:?}", r.computation);
+        };
+        assert_eq!(
+            filters,
+            vec![Filter {
+                column: Operand::Ratio { numerator: "founders_women".into(), denominator: "founders_total".into() },
+                op: Op::Ge,
+                literal: Literal::Fraction { numerator: 2, denominator: 3 },
+            }]
+        );
+    }
+
+    #[test]
+    fn lists_and_null_tests_are_typed_too() {
+        let r = resolved(
+            r#"unit = "entities"
+kind = "count"
+population = [{ column = "kind", op = "in", values = ["enterprise", "association"] }, { column = "edition", op = "not_in", values = [2018] }, { column = "founded_on", op = "is_null" }]
+"#,
+        );
+        assert_eq!(
+            r.population,
+            vec![
+                Filter::column(
+                    "kind",
+                    Op::In,
+                    Literal::List(vec![Literal::Text("enterprise".into()), Literal::Text("association".into())])
+                ),
+                Filter::column("edition", Op::NotIn, Literal::List(vec![Literal::Integer(2018)])),
+                Filter::column("founded_on", Op::IsNull, Literal::Absent),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_date_condition_without_a_calendar_date_is_refused() {
+        let text = format!(
+            "{HEAD}unit = \"entities\"\nkind = \"count\"\npopulation = [{{ column = \"support_start\", op = \"ge\", value = 10:30:00 }}]\n"
+        );
+        let e = parse("T-01.toml", &text).expect_err("a time is not a date").to_string();
+        assert!(e.starts_with("T-01.toml:7: population: `support_start` is a date, expected a calendar date"), "{e}");
+    }
+}
