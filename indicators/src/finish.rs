@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compile::{Compiled, Finish};
-use crate::definition::{CiMethod, LoadedDefinition};
+use crate::definition::LoadedDefinition;
 use crate::plan::{AggRow, Aggregates, SurvivalRow};
-use crate::stats::{at_time, clopper_pearson, kaplan_meier, wilson};
+use crate::stats::{CiMethod, at_time, clopper_pearson, kaplan_meier, wilson};
 
 /// One published result row.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -56,7 +56,7 @@ pub struct Request {
     /// As-of date; default the last day of the latest panel month.
     pub as_of: Option<NaiveDate>,
     /// Override every share's interval method (e.g. Clopper-Pearson on request).
-    pub ci: Option<definition::CiMethod>,
+    pub ci: Option<stats::CiMethod>,
     /// Override every definition's small-cell threshold (1 turns suppression off; for
     /// internal analysis and tests, never for publication).
     pub small_cell: Option<u64>,

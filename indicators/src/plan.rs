@@ -7,8 +7,118 @@
 //! second backend (e.g. a distributed one) only has to produce the same additive table.
 
 use impatto_datasets::schema::Table;
+use serde::Deserialize;
 
-use crate::definition::{Condition, TakeoverRule};
+/// Comparison operator of a filter (and of a definition file's condition).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// equal to `value`
+    Eq,
+    /// not equal to `value`
+    Ne,
+    /// less than `value`
+    Lt,
+    /// at most `value`
+    Le,
+    /// greater than `value`
+    Gt,
+    /// at least `value`
+    Ge,
+    /// one of `values`
+    In,
+    /// none of `values`
+    NotIn,
+    /// empty
+    IsNull,
+    /// filled
+    NotNull,
+}
+
+impl Op {
+    /// Does the operator compare with one value (eq, ne, lt, le, gt, ge)?
+    pub fn compares(self) -> bool {
+        matches!(self, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge)
+    }
+
+    /// Does the operator test membership of a list (in, not_in)?
+    pub fn tests_membership(self) -> bool {
+        matches!(self, Op::In | Op::NotIn)
+    }
+}
+
+/// What a take-over or merger means for survival.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TakeoverRule {
+    /// The activity survives in the new unit (Eurostat-OECD "survival by take-over"). Default.
+    #[default]
+    Survival,
+    /// Followed until the take-over, then censored (common in Kaplan-Meier studies).
+    Censor,
+}
+
+/// A typed value a filter compares with, in the column's own type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// No value: the operators `is_null` and `not_null`.
+    Absent,
+    /// Text.
+    Text(String),
+    /// A whole number (integer, cents, or a number column compared with a whole number).
+    Integer(i64),
+    /// A decimal number.
+    Float(f64),
+    /// A flag.
+    Bool(bool),
+    /// A date, as days since 1970-01-01.
+    Date(i32),
+    /// The threshold p/q of a ratio test, kept exact: 0 ≤ p ≤ q, q > 0.
+    Fraction {
+        /// p.
+        numerator: i64,
+        /// q.
+        denominator: i64,
+    },
+    /// The values of `in` / `not_in`.
+    List(Vec<Literal>),
+}
+
+/// What a filter tests: one column, or the ratio of two whole-count columns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    /// A column of the unit's row (raw, joined or derived).
+    Column(String),
+    /// numerator ÷ denominator, compared exactly with a [`Literal::Fraction`] p/q as
+    /// `numerator × q op p × denominator`, in integers, so no rounding can move a threshold.
+    Ratio {
+        /// Numerator column.
+        numerator: String,
+        /// Denominator column.
+        denominator: String,
+    },
+}
+
+/// A typed row filter: `column op literal`. Which literal goes with which operator and operand
+/// is checked where filters are built (a definition's conditions at load); a backend meeting
+/// another combination reports an internal error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    /// What is tested.
+    pub column: Operand,
+    /// Operator.
+    pub op: Op,
+    /// Value compared with: one value for eq…ge, a list for in/not_in, [`Literal::Absent`]
+    /// for is_null/not_null, a fraction for a ratio.
+    pub literal: Literal,
+}
+
+impl Filter {
+    /// `column op literal` on one column.
+    pub fn column(column: impl Into<String>, op: Op, literal: Literal) -> Filter {
+        Filter { column: Operand::Column(column.into()), op, literal }
+    }
+}
 
 /// A month relative to each unit: a date column of the unit's row, or the as-of month.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,8 +162,8 @@ pub enum Value {
 /// A row predicate.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Predicate {
-    /// A condition from a definition file.
-    Condition(Condition),
+    /// A typed filter (a definition's condition, or one a kind adds).
+    Filter(Filter),
     /// The date column is on or before the as-of date.
     OnOrBeforeAsOf(String),
     /// The anchor month + offset is on or before the as-of month (the measurement is observable).

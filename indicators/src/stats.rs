@@ -2,9 +2,34 @@
 //!
 //! These take counts, not rows, so they serve every backend and the statistics commands alike.
 
+use serde::Deserialize;
 use statrs::distribution::{Beta, ContinuousCDF, Normal};
 
-use crate::definition::ConfType;
+/// Confidence-interval method for shares.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiMethod {
+    /// Wilson score interval (default: good coverage at small n).
+    #[default]
+    Wilson,
+    /// Clopper-Pearson exact interval (conservative).
+    ClopperPearson,
+    /// No interval (counts and sums).
+    None,
+}
+
+/// Confidence interval of Kaplan-Meier survival, named as R's `conf.type`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfType {
+    /// exp(−exp(log(−log S) ± z σ / log S)): stays inside (0, 1). Default, as in the research.
+    #[default]
+    LogLog,
+    /// exp(log S ± z σ), capped at 1.
+    Log,
+    /// S ± z S σ, clipped to [0, 1].
+    Plain,
+}
 
 /// Two-sided normal quantile for a confidence level (0.95 → 1.959964…).
 pub fn z_value(level: f64) -> f64 {

@@ -11,9 +11,12 @@ use impatto_datasets::schema::Table;
 use polars::prelude::*;
 
 use super::Backend;
-use crate::definition::{Condition, JOINED_BENEFICIARY_COLUMNS, Op, TakeoverRule};
+use crate::definition::JOINED_BENEFICIARY_COLUMNS;
 use crate::error::{Error, Result};
-use crate::plan::{AggRow, Aggregate, Aggregates, Anchor, Context, Output, Plan, Predicate, SurvivalRow, SurvivalSpec, Value};
+use crate::plan::{
+    AggRow, Aggregate, Aggregates, Anchor, Context, Filter, Literal, Op, Operand, Output, Plan, Predicate, SurvivalRow,
+    SurvivalSpec, TakeoverRule, Value,
+};
 
 /// Executes plans with polars over a panel source.
 #[derive(Debug)]
@@ -178,55 +181,66 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
     }
 }
 
-fn value_lit(v: &toml::Value) -> Expr {
-    match v {
-        toml::Value::String(s) => lit(s.clone()),
-        toml::Value::Integer(i) => lit(*i),
-        toml::Value::Float(f) => lit(*f),
-        toml::Value::Boolean(b) => lit(*b),
-        toml::Value::Datetime(d) => match d.date {
-            Some(date) => {
-                let days = chrono::NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
-                    .map(|n| (n - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32)
-                    .unwrap_or(0);
-                lit(days).cast(DataType::Date)
-            }
-            None => lit(NULL),
-        },
-        other => lit(other.to_string()),
-    }
-}
-
-fn condition(c: &Condition) -> Expr {
-    if let (Some(num), Some(den), Some(frac)) = (&c.numerator, &c.denominator, &c.fraction) {
-        let (p, q) = crate::definition::parse_fraction(frac).unwrap_or((0, 1));
-        let left = col(num.as_str()).cast(DataType::Int64) * lit(q);
-        let right = col(den.as_str()).cast(DataType::Int64) * lit(p);
-        return compare(left, c.op, right);
-    }
-    let column = col(c.column.as_deref().unwrap_or_default());
-    match c.op {
-        Op::IsNull => column.is_null(),
-        Op::NotNull => column.is_not_null(),
-        Op::In | Op::NotIn => {
-            let values: Vec<Expr> = c.values.iter().flatten().map(value_lit).collect();
-            let any = values.into_iter().map(|v| column.clone().eq(v)).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
-            if c.op == Op::In { any } else { any.not() }
+/// A scalar literal in its own type (dates as polars dates).
+fn value_lit(v: &Literal) -> Result<Expr> {
+    Ok(match v {
+        Literal::Text(s) => lit(s.clone()),
+        Literal::Integer(i) => lit(*i),
+        Literal::Float(f) => lit(*f),
+        Literal::Bool(b) => lit(*b),
+        Literal::Date(days) => lit(*days).cast(DataType::Date),
+        Literal::Absent | Literal::Fraction { .. } | Literal::List(_) => {
+            return Err(Error::Internal(format!("a filter compares a column with {v:?}, not one value")));
         }
-        op => compare(column, op, c.value.as_ref().map(value_lit).unwrap_or(lit(NULL))),
+    })
+}
+
+fn filter(f: &Filter) -> Result<Expr> {
+    let mismatch = || Error::Internal(format!("filter {f:?}: operator, operand and literal do not fit"));
+    match (&f.column, &f.literal) {
+        (Operand::Ratio { numerator, denominator }, Literal::Fraction { numerator: p, denominator: q }) => {
+            let left = col(numerator.as_str()).cast(DataType::Int64) * lit(*q);
+            let right = col(denominator.as_str()).cast(DataType::Int64) * lit(*p);
+            compare(left, f.op, right).ok_or_else(mismatch)
+        }
+        (Operand::Ratio { .. }, _) | (_, Literal::Fraction { .. }) => Err(mismatch()),
+        (Operand::Column(c), literal) => {
+            let column = col(c.as_str());
+            match (f.op, literal) {
+                (Op::IsNull, Literal::Absent) => Ok(column.is_null()),
+                (Op::NotNull, Literal::Absent) => Ok(column.is_not_null()),
+                (Op::In | Op::NotIn, Literal::List(values)) => {
+                    let mut any: Option<Expr> = None;
+                    for v in values {
+                        let eq = column.clone().eq(value_lit(v)?);
+                        any = Some(match any {
+                            Some(a) => a.or(eq),
+                            None => eq,
+                        });
+                    }
+                    // `in []` holds for no row; `not_in []` for every row.
+                    let any = any.unwrap_or(lit(false));
+                    Ok(if f.op == Op::In { any } else { any.not() })
+                }
+                (op, Literal::Absent | Literal::List(_)) if op.compares() => Err(mismatch()),
+                (op, value) if op.compares() => compare(column, op, value_lit(value)?).ok_or_else(mismatch),
+                _ => Err(mismatch()),
+            }
+        }
     }
 }
 
-fn compare(left: Expr, op: Op, right: Expr) -> Expr {
-    match op {
+/// `left op right` for the comparison operators; `None` for the others.
+fn compare(left: Expr, op: Op, right: Expr) -> Option<Expr> {
+    Some(match op {
         Op::Eq => left.eq(right),
         Op::Ne => left.neq(right),
         Op::Lt => left.lt(right),
         Op::Le => left.lt_eq(right),
         Op::Gt => left.gt(right),
         Op::Ge => left.gt_eq(right),
-        _ => lit(false),
-    }
+        Op::In | Op::NotIn | Op::IsNull | Op::NotNull => return None,
+    })
 }
 
 /// A closure not reactivated within 24 months of the closure day, on or before the as-of date
@@ -235,9 +249,9 @@ fn is_death(ctx: &Context) -> Expr {
     impatto_datasets::derived::death_expr(ctx.as_of_days)
 }
 
-fn predicate(p: &Predicate, ctx: &Context) -> Expr {
-    match p {
-        Predicate::Condition(c) => condition(c),
+fn predicate(p: &Predicate, ctx: &Context) -> Result<Expr> {
+    Ok(match p {
+        Predicate::Filter(f) => filter(f)?,
         Predicate::OnOrBeforeAsOf(c) => col(c.as_str()).lt_eq(as_of_lit(ctx)),
         Predicate::Observable { anchor, offset_months } => {
             (month_index(col(anchor.as_str())) + lit(*offset_months)).lt_eq(lit(as_of_month_index(ctx)))
@@ -253,14 +267,23 @@ fn predicate(p: &Predicate, ctx: &Context) -> Expr {
             let death_year = col("ceased_on").dt().year().cast(DataType::Int64);
             is_death(ctx).not().or(death_year.gt_eq(col("birth_year") + lit(*years as i64)))
         }
-    }
+    })
 }
 
 /// All predicates together. A null (unknown) result drops the row in a filter and counts
 /// nothing in a sum, so no null handling is needed — and none is added, as it would stop the
 /// predicate from reaching the Parquet scan.
-fn all(predicates: &[Predicate], ctx: &Context) -> Expr {
-    predicates.iter().map(|p| predicate(p, ctx)).reduce(|a, b| a.and(b)).unwrap_or(lit(true))
+fn all(predicates: &[Predicate], ctx: &Context) -> Result<Expr> {
+    let mut conjunction: Option<Expr> = None;
+    for p in predicates {
+        let e = predicate(p, ctx)?;
+        conjunction = Some(match conjunction {
+            Some(c) => c.and(e),
+            None => e,
+        });
+    }
+    // No predicate: every unit counts.
+    Ok(conjunction.unwrap_or(lit(true)))
 }
 
 /// Panel lookups needed by a value, collected so each is joined once.
@@ -404,10 +427,12 @@ impl PolarsBackend<'_> {
             first.filters.iter().filter(|f| plans.iter().all(|p| p.filters.contains(f))).cloned().collect();
         let residuals: Vec<Vec<Predicate>> =
             plans.iter().map(|p| p.filters.iter().filter(|f| !common.contains(f)).cloned().collect()).collect();
-        let mut units = self.units(first.table, ctx)?.filter(all(&common, ctx));
+        let mut units = self.units(first.table, ctx)?.filter(all(&common, ctx)?);
         if residuals.iter().all(|r| !r.is_empty()) {
-            let any = residuals.iter().map(|r| all(r, ctx)).reduce(|a, b| a.or(b)).unwrap_or(lit(true));
-            units = units.filter(any);
+            let any = residuals.iter().map(|r| all(r, ctx)).collect::<Result<Vec<_>>>()?.into_iter().reduce(|a, b| a.or(b));
+            if let Some(any) = any {
+                units = units.filter(any);
+            }
         }
         let mut lookups = Lookups::default();
         let mut aggs = Vec::new();
@@ -416,17 +441,19 @@ impl PolarsBackend<'_> {
                 return Err(Error::Request("a survival plan cannot share an aggregates query".into()));
             };
             // A null mask (unknown) leaves the unit out, as a null filter would.
-            let mask = (!residual.is_empty()).then(|| all(residual, ctx).fill_null(lit(false)));
-            let mut agg = |a: &Aggregate| match (a, &mask) {
-                (Aggregate::Count, None) => len().cast(DataType::Float64),
-                (Aggregate::Count, Some(m)) => m.clone().cast(DataType::Float64).sum(),
-                (Aggregate::CountWhere(ps), None) => all(ps, ctx).cast(DataType::Float64).sum(),
-                (Aggregate::CountWhere(ps), Some(m)) => m.clone().and(all(ps, ctx)).cast(DataType::Float64).sum(),
-                (Aggregate::Sum(v), None) => lookups.expr(v).sum(),
-                (Aggregate::Sum(v), Some(m)) => lookups.expr(v).filter(m.clone()).sum(),
+            let mask = if residual.is_empty() { None } else { Some(all(residual, ctx)?.fill_null(lit(false))) };
+            let mut agg = |a: &Aggregate| -> Result<Expr> {
+                Ok(match (a, &mask) {
+                    (Aggregate::Count, None) => len().cast(DataType::Float64),
+                    (Aggregate::Count, Some(m)) => m.clone().cast(DataType::Float64).sum(),
+                    (Aggregate::CountWhere(ps), None) => all(ps, ctx)?.cast(DataType::Float64).sum(),
+                    (Aggregate::CountWhere(ps), Some(m)) => m.clone().and(all(ps, ctx)?).cast(DataType::Float64).sum(),
+                    (Aggregate::Sum(v), None) => lookups.expr(v).sum(),
+                    (Aggregate::Sum(v), Some(m)) => lookups.expr(v).filter(m.clone()).sum(),
+                })
             };
-            aggs.push(agg(numerator).alias(format!("__num{i}")));
-            aggs.push(agg(denominator).alias(format!("__den{i}")));
+            aggs.push(agg(numerator)?.alias(format!("__num{i}")));
+            aggs.push(agg(denominator)?.alias(format!("__den{i}")));
             aggs.push(
                 match &mask {
                     None => len().cast(DataType::UInt64),
@@ -440,7 +467,7 @@ impl PolarsBackend<'_> {
     }
 
     fn survival_query(&self, plan: &Plan, spec: &SurvivalSpec, ctx: &Context) -> Result<LazyFrame> {
-        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx));
+        let units = self.units(plan.table, ctx)?.filter(all(&plan.filters, ctx)?);
         let death = is_death(ctx);
         let taken_over = col("cessation_reason")
             .is_in(lit(Series::new("r".into(), ["merger", "takeover"])).implode(false), false)
@@ -537,6 +564,69 @@ impl Backend for PolarsBackend<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows of a small frame kept by a filter.
+    fn kept(df: &DataFrame, f: &Filter) -> Vec<i32> {
+        let expr = filter(f).expect("a well-formed filter");
+        let out = df.clone().lazy().filter(expr).select([col("i")]).collect().expect("evaluates");
+        out.column("i").expect("column").i32().expect("i32").into_no_null_iter().collect()
+    }
+
+    #[test]
+    fn a_date_literal_compares_as_that_day() {
+        // Days 18 261, 18 262 and 18 263: 2019-12-31, 2020-01-01, 2020-01-02.
+        let df = df!("i" => [0, 1, 2], "d" => [18_261, 18_262, 18_263]).expect("frame");
+        let df = df.lazy().with_column(col("d").cast(DataType::Date)).collect().expect("dates");
+        assert_eq!(kept(&df, &Filter::column("d", Op::Ge, Literal::Date(18_262))), vec![1, 2]);
+        assert_eq!(kept(&df, &Filter::column("d", Op::Eq, Literal::Date(18_262))), vec![1]);
+    }
+
+    #[test]
+    fn a_fraction_is_tested_exactly_on_whole_counts() {
+        // 2 of 3 is exactly two thirds: kept by ≥ 2/3, not by > 2/3; 66 of 100 is below.
+        let df = df!("i" => [0, 1, 2], "women" => [2i64, 66, 3], "total" => [3i64, 100, 4]).expect("frame");
+        let ratio = |op| Filter {
+            column: Operand::Ratio { numerator: "women".into(), denominator: "total".into() },
+            op,
+            literal: Literal::Fraction { numerator: 2, denominator: 3 },
+        };
+        assert_eq!(kept(&df, &ratio(Op::Ge)), vec![0, 2]);
+        assert_eq!(kept(&df, &ratio(Op::Gt)), vec![2]);
+    }
+
+    #[test]
+    fn membership_and_null_tests() {
+        let df = df!("i" => [0, 1, 2], "k" => [Some("a"), Some("b"), None]).expect("frame");
+        let list = Literal::List(vec![Literal::Text("a".into())]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::In, list.clone())), vec![0]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::NotIn, list)), vec![1]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::IsNull, Literal::Absent)), vec![2]);
+        assert_eq!(kept(&df, &Filter::column("k", Op::NotNull, Literal::Absent)), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_filter_whose_parts_do_not_fit_is_an_internal_error_not_a_default() {
+        let misfits = [
+            Filter::column("k", Op::Eq, Literal::Absent),
+            Filter::column("k", Op::Lt, Literal::List(vec![Literal::Integer(1)])),
+            Filter::column("k", Op::In, Literal::Integer(1)),
+            Filter::column("k", Op::IsNull, Literal::Integer(1)),
+            Filter::column("k", Op::Ge, Literal::Fraction { numerator: 1, denominator: 2 }),
+            Filter {
+                column: Operand::Ratio { numerator: "a".into(), denominator: "b".into() },
+                op: Op::Ge,
+                literal: Literal::Integer(1),
+            },
+            Filter {
+                column: Operand::Ratio { numerator: "a".into(), denominator: "b".into() },
+                op: Op::In,
+                literal: Literal::Fraction { numerator: 1, denominator: 2 },
+            },
+        ];
+        for f in &misfits {
+            assert!(matches!(filter(f), Err(Error::Internal(_))), "{f:?}");
+        }
+    }
 
     #[test]
     fn first_of_month_days_agrees_with_chrono_from_1900_to_2199() {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use nalgebra::DMatrix;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::definition::ConfType;
 use crate::error::{Error, Result};
+use crate::stats::ConfType;
 use crate::stats::{KmStep, kaplan_meier};
 
 /// One stratum's curve.
