@@ -127,8 +127,26 @@ pub fn compute(
         }
         jobs.push((loaded, compiled));
     }
-    // Indicators over the same units and groups (e.g. the women and youth shares of the
-    // participants by programme) are computed in one pass over the data.
+    let aggregates = execute_in_batches(&backend, &jobs, &ctx, &mut progress)?;
+    // Only now, so the input files were hashed while the indicators were computed.
+    let input_hash = source.input_hash()?;
+    let stamp = finish::Stamp { as_of: as_of.format("%Y-%m-%d").to_string(), input_hash: input_hash.clone() };
+    let mut results = Vec::new();
+    for ((loaded, compiled), aggregates) in jobs.iter().zip(aggregates) {
+        results.extend(finish::finish(loaded, compiled, aggregates, &stamp));
+    }
+    Ok(Run { results, skipped, as_of, input_hash })
+}
+
+/// Run the jobs' plans, indicators over the same units and groups (e.g. the women and youth
+/// shares of the participants by programme) in one pass over the data. `progress` is called
+/// with each id before its pass. Aggregates come back in job order.
+pub(crate) fn execute_in_batches(
+    backend: &PolarsBackend,
+    jobs: &[(&LoadedDefinition, compile::Compiled)],
+    ctx: &plan::Context,
+    progress: &mut impl FnMut(&str),
+) -> Result<Vec<plan::Aggregates>> {
     let mut aggregates: Vec<Option<plan::Aggregates>> = vec![None; jobs.len()];
     for i in 0..jobs.len() {
         if aggregates[i].is_some() {
@@ -141,18 +159,9 @@ pub fn compute(
         for (id, _) in &plans {
             progress(id);
         }
-        for (j, result) in batch.iter().zip(backend.execute_batch(&plans, &ctx)?) {
+        for (j, result) in batch.iter().zip(backend.execute_batch(&plans, ctx)?) {
             aggregates[*j] = Some(result);
         }
     }
-    // Only now, so the input files were hashed while the indicators were computed.
-    let input_hash = source.input_hash()?;
-    let stamp = finish::Stamp { as_of: as_of.format("%Y-%m-%d").to_string(), input_hash: input_hash.clone() };
-    let mut results = Vec::new();
-    for ((loaded, compiled), aggregates) in jobs.iter().zip(aggregates) {
-        if let Some(aggregates) = aggregates {
-            results.extend(finish::finish(loaded, compiled, aggregates, &stamp));
-        }
-    }
-    Ok(Run { results, skipped, as_of, input_hash })
+    aggregates.into_iter().map(|a| a.ok_or_else(|| Error::Internal("a job without aggregates".into()))).collect()
 }

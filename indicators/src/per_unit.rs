@@ -27,7 +27,6 @@ use impatto_datasets::PanelSource;
 use impatto_datasets::schema::Table;
 use polars::prelude::*;
 
-use crate::backend::Backend;
 use crate::backend::polars::PolarsBackend;
 use crate::compile::{self, Compiled};
 use crate::definition::{Kind, LoadedDefinition, Unit};
@@ -146,22 +145,11 @@ pub fn per_unit(
     let mut values: Vec<Vec<HashMap<String, UnitValue>>> = vec![Vec::with_capacity(as_of.len()); jobs.len()];
     for &date in as_of {
         let ctx = plan::Context { as_of_days: days(date) };
-        let mut aggregates: Vec<Option<Aggregates>> = vec![None; jobs.len()];
-        if !selected.is_empty() {
-            for i in 0..jobs.len() {
-                if aggregates[i].is_some() {
-                    continue;
-                }
-                let batch: Vec<usize> = (i..jobs.len())
-                    .filter(|&j| aggregates[j].is_none() && (j == i || jobs[i].1.plan.shares_units_with(&jobs[j].1.plan)))
-                    .collect();
-                let plans: Vec<(&str, &plan::Plan)> =
-                    batch.iter().map(|&j| (jobs[j].0.def.id.as_str(), &jobs[j].1.plan)).collect();
-                for (j, result) in batch.iter().zip(backend.execute_batch(&plans, &ctx)?) {
-                    aggregates[*j] = Some(result);
-                }
-            }
-        }
+        let aggregates: Vec<Option<Aggregates>> = if selected.is_empty() {
+            vec![None; jobs.len()]
+        } else {
+            crate::execute_in_batches(&backend, &jobs, &ctx, &mut |_| {})?.into_iter().map(Some).collect()
+        };
         for ((_, compiled), (slot, aggregates)) in jobs.iter().zip(values.iter_mut().zip(aggregates)) {
             slot.push(by_beneficiary(compiled, aggregates)?);
         }
