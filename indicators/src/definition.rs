@@ -4,7 +4,7 @@
 //! cannot silently change a definition) and is followed by a semantic check against the panel
 //! format: every column must exist in the indicator's table, its joined beneficiary columns or
 //! the documented derived columns; every field must mean something for the indicator's kind.
-//! Each field's meaning sits beside it in [`format`]'s types; `indicators/definitions/README.md`
+//! Each field's meaning sits beside it in [`format`](mod@format)'s types; `indicators/definitions/README.md`
 //! is the same text for people.
 //!
 //! Three steps, one file each: the file format ([`Definition`] and its parts, serde types kept
