@@ -310,32 +310,74 @@ pub fn did_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, fixed_
     ))
 }
 
-/// Event-study estimates of a staggered panel.
-pub fn event_study(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<Vec<Estimate>> {
+/// Whole numbers of a period column; a fraction or an infinite value is an error with the row.
+fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Option<i64>>> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            None => Ok(None),
+            Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => Ok(Some(x as i64)),
+            Some(x) => Err(bad(format!("{file}: column `{column}`, row {}: expected a whole period number, found {x}", i + 1))),
+        })
+        .collect()
+}
+
+/// The observations of an event study, complete rows only.
+fn event_study_observations(file: &Path, cols: (&str, &str, &str, &str)) -> Result<Vec<did::PeriodObservation>> {
     let (outcome, unit, period, first) = cols;
     let name = file.display().to_string();
     let df = data::read(file, &[outcome, unit, period, first])?;
     let y = data::numbers(&df, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
-    let p = data::numbers(&df, period, &name)?;
-    let f = data::numbers(&df, first, &name)?;
-    let obs: Vec<did::PeriodObservation> = (0..y.len())
+    let p = whole_numbers(data::numbers(&df, period, &name)?, period, &name)?;
+    let f = whole_numbers(data::numbers(&df, first, &name)?, first, &name)?;
+    Ok((0..y.len())
         .filter_map(|i| match (y[i], u[i].clone(), p[i]) {
-            (Some(y), Some(unit), Some(period)) => {
-                Some(did::PeriodObservation { y, unit, period: period as i64, first_treated: f[i].map(|v| v as i64) })
-            }
+            (Some(y), Some(unit), Some(period)) => Some(did::PeriodObservation { y, unit, period, first_treated: f[i] }),
             _ => None,
         })
-        .collect();
-    did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))
+        .collect())
 }
 
-/// `impatto did --period … --first-treated …`: event-study coefficients.
-pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<Rows> {
-    let estimates = event_study(file, cols, se, level)?;
+/// What the event study took as never treated besides empty cells: first-treated values outside
+/// the observed periods (e.g. R `did`'s 0), said once.
+fn never_treated_note(obs: &[did::PeriodObservation], first: &str) -> Option<String> {
+    let outside = did::outside_periods(obs);
+    if outside.is_empty() {
+        return None;
+    }
+    let lo = obs.iter().map(|o| o.period).min()?;
+    let hi = obs.iter().map(|o| o.period).max()?;
+    let values: Vec<String> = outside.iter().map(|(v, n)| format!("{v} ({n} unit{})", if *n == 1 { "" } else { "s" })).collect();
+    Some(format!("`{first}` = {} is outside the observed periods {lo}–{hi}: taken as never treated", values.join(", ")))
+}
+
+/// Event-study estimates of a staggered panel, and a note on first-treated values taken as
+/// never treated.
+pub fn event_study(
+    file: &Path,
+    cols: (&str, &str, &str, &str),
+    se: SeType,
+    level: f64,
+) -> Result<(Vec<Estimate>, Option<String>)> {
+    let name = file.display().to_string();
+    let obs = event_study_observations(file, cols)?;
+    let note = never_treated_note(&obs, cols.3);
+    let estimates = did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
+    Ok((estimates, note))
+}
+
+/// `impatto did --period … --first-treated …`: event-study coefficients, and the note of
+/// [`event_study`].
+pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<(Rows, Option<String>)> {
+    let (estimates, note) = event_study(file, cols, se, level)?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    Ok(estimate_rows(
-        format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
-        estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
+    Ok((
+        estimate_rows(
+            format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
+            estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
+        ),
+        note,
     ))
 }

@@ -601,3 +601,53 @@ fn indicators_the_panel_cannot_feed_are_skipped_with_their_missing_columns() {
     assert_eq!(no_as_of.status.code(), Some(1));
     assert!(stderr(&no_as_of).contains("hint: pass --as-of YYYY-MM-DD"), "{}", stderr(&no_as_of));
 }
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-12-event-study-never-treated-zero
+// (expected.md, reference.R: R 4.2.2 lm + sandwich::vcovCL HC1, t on 7 df). First-treated 0
+// means never treated, said on stderr; no panic with classical standard errors.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_12_event_study_never_treated_zero() {
+    let dir = format!("{STUDIES}/field-cases/case-12-event-study-never-treated-zero");
+    let args = |file: &str, se: &str| -> Vec<String> {
+        [
+            "did",
+            &format!("{dir}/{file}"),
+            "--outcome",
+            "occupati",
+            "--unit",
+            "comune",
+            "--period",
+            "anno",
+            "--first-treated",
+            "primo_anno_trattato",
+            "--se",
+            se,
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    for file in ["staggered_zero.csv", "staggered_blank.csv"] {
+        let a = args(file, "cluster");
+        let out = impatto(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let e: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let rows = e["estimates"].as_array().expect("rows");
+        assert_eq!(
+            rows.iter().map(|r| r["term"].as_str().expect("term")).collect::<Vec<_>>(),
+            ["k=-3", "k=-2", "k=0", "k=1", "k=2"]
+        );
+        close(&rows[2]["estimate"], 2.15517368421);
+        close(&rows[2]["std_error"], 0.0837667807716);
+        close(&rows[4]["ci_high"], 3.88007249277);
+        let note = stderr(&out)
+            .contains("`primo_anno_trattato` = 0 (3 units) is outside the observed periods 2019–2023: taken as never treated");
+        assert_eq!(note, file == "staggered_zero.csv", "{}", stderr(&out));
+    }
+    let a = args("staggered_zero.csv", "classical");
+    let out = impatto(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+}

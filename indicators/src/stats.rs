@@ -2,13 +2,61 @@
 //!
 //! These take counts, not rows, so they serve every backend and the statistics commands alike.
 
-use statrs::distribution::{Beta, ContinuousCDF, Normal};
+use statrs::distribution::{Beta, ContinuousCDF, Normal, StudentsT};
+use statrs::function::{beta::checked_beta_reg, gamma::checked_gamma_ur};
 
 use crate::definition::ConfType;
 
 /// Two-sided normal quantile for a confidence level (0.95 → 1.959964…).
 pub fn z_value(level: f64) -> f64 {
     Normal::standard().inverse_cdf(1.0 - (1.0 - level) / 2.0)
+}
+
+/// Two-sided p-value of a t statistic on `df` degrees of freedom, 2·P(T > |t|), from the upper
+/// tail (the regularized incomplete beta I_{df/(df+t²)}(df/2, 1/2)), so it does not underflow to
+/// 0 as 1 − cdf does: |t| = 25 on 100 df gives 8.23e-45. `df` infinite is the normal. `None`
+/// for a NaN statistic or degrees of freedom that are not positive, never a panic.
+pub fn t_two_sided_p(t: f64, df: f64) -> Option<f64> {
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return None;
+    }
+    if t.is_infinite() {
+        return Some(0.0);
+    }
+    if df.is_infinite() {
+        return Some(2.0 * Normal::standard().sf(t.abs()));
+    }
+    let h = df / (df + t * t);
+    checked_beta_reg(df / 2.0, 0.5, h).ok().map(|p| p.clamp(0.0, 1.0))
+}
+
+/// Upper-tail p-value of a χ² statistic on `df` degrees of freedom, P(X > x), from the upper
+/// regularized gamma function Q(df/2, x/2), so it does not underflow to 0 as 1 − cdf does:
+/// χ² = 150 on 1 df gives 1.7336432457178413e-34. `None` for a NaN statistic or degrees of
+/// freedom that are not positive.
+pub fn chi_squared_upper_p(x: f64, df: f64) -> Option<f64> {
+    if x.is_nan() || df.is_nan() || df <= 0.0 || df.is_infinite() {
+        return None;
+    }
+    if x <= 0.0 {
+        return Some(1.0);
+    }
+    if x.is_infinite() {
+        return Some(0.0);
+    }
+    checked_gamma_ur(df / 2.0, x / 2.0).ok().map(|p| p.clamp(0.0, 1.0))
+}
+
+/// Two-sided t quantile for a confidence level (0.95 on 7 df → 2.3646…); `None` for a level
+/// outside (0, 1) or degrees of freedom that are not positive.
+pub fn t_value(level: f64, df: f64) -> Option<f64> {
+    if !(level > 0.0 && level < 1.0) || df.is_nan() || df <= 0.0 {
+        return None;
+    }
+    if df.is_infinite() {
+        return Some(z_value(level));
+    }
+    Some(StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(1.0 - (1.0 - level) / 2.0))
 }
 
 /// Wilson score interval for x successes in n trials; `None` when n = 0.
@@ -144,6 +192,27 @@ mod tests {
         let (lo, hi) = clopper_pearson(10.0, 10.0, 0.95).expect("n > 0");
         assert!((lo - 0.025f64.powf(0.1)).abs() < 1e-12, "{lo}");
         assert_eq!(hi, 1.0);
+    }
+
+    // scipy 1.x: stats.t.sf(25, 100) * 2 = 8.231980897006e-45; stats.chi2.sf(150, 1) =
+    // 1.7336432457178413e-34 (issue 11 item 3: p-values from the upper tail, not 1 − cdf).
+    #[test]
+    fn p_values_come_from_the_upper_tail_and_never_panic() {
+        let p = t_two_sided_p(25.0, 100.0).expect("p");
+        assert!((p - 8.231980897006e-45).abs() <= 1e-9 * 8.231980897006e-45, "{p}");
+        let p = t_two_sided_p(-25.0, 100.0).expect("p");
+        assert!((p - 8.231980897006e-45).abs() <= 1e-9 * 8.231980897006e-45, "{p}");
+        let p = chi_squared_upper_p(150.0, 1.0).expect("p");
+        assert!((p - 1.7336432457178413e-34).abs() <= 1e-9 * 1.7336432457178413e-34, "{p}");
+        assert_eq!(t_two_sided_p(0.0, 10.0), Some(1.0));
+        assert_eq!(t_two_sided_p(f64::INFINITY, 10.0), Some(0.0));
+        assert_eq!(t_two_sided_p(f64::NAN, 10.0), None);
+        assert_eq!(t_two_sided_p(2.0, 0.0), None);
+        assert_eq!(chi_squared_upper_p(f64::NAN, 1.0), None);
+        assert_eq!(chi_squared_upper_p(0.0, 1.0), Some(1.0));
+        assert_eq!(chi_squared_upper_p(1e6, 1.0), Some(0.0));
+        assert_eq!(t_value(f64::NAN, 10.0), None);
+        assert_eq!(t_value(0.95, 0.0), None);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub(crate) enum PlotCommand {
         /// Period column (integer).
         #[arg(long)]
         period: String,
-        /// Column with the period treatment started (empty for never treated).
+        /// Column with the period treatment started (empty, or a value outside the observed periods such as 0, for never treated).
         #[arg(long = "first-treated")]
         first_treated: String,
         /// Output file, .svg or .png.
@@ -178,7 +178,7 @@ pub(crate) struct DidArgs {
     /// Period column (integer): with --first-treated, an event study by period relative to treatment.
     #[arg(long, requires = "first_treated", conflicts_with = "post")]
     period: Option<String>,
-    /// Column with the period each unit's treatment started (empty for never-treated units).
+    /// Column with the period each unit's treatment started (empty, or a value outside the observed periods such as 0, for never-treated units).
     #[arg(long = "first-treated", requires = "period")]
     first_treated: Option<String>,
     /// Standard errors.
@@ -268,8 +268,11 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
         }
         PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
             impatto::plot::picture_of(&output)?;
-            let estimates =
+            let (estimates, note) =
                 impatto::studies::event_study(&file, (&outcome, &unit, &period, &first_treated), SeType::Cluster, 0.95)?;
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
             impatto::plot::coefficients(
                 &output,
                 &estimates,
@@ -339,7 +342,11 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
             impatto::studies::did_table(&a.file, (&a.outcome, &a.unit, post, treated), se, a.fixed_effects, a.out.level)?
         }
         (_, _, Some(period), Some(first)) => {
-            impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?
+            let (t, note) = impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?;
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
+            t
         }
         _ => bail!("did: give --post and --treated (2×2 or --fixed-effects), or --period and --first-treated (event study)"),
     };

@@ -13,12 +13,21 @@
 
 use std::collections::BTreeMap;
 
-use nalgebra::DMatrix;
-use ndarray::{Array1, Array2, Axis};
-use statrs::distribution::{ContinuousCDF, StudentsT};
-
 use super::Estimate;
 use crate::error::{Error, Result};
+use crate::stats::{t_two_sided_p, t_value};
+use nalgebra::DMatrix;
+use ndarray::{Array1, Array2, Axis};
+
+/// The t quantile for intervals, or a clear error where there are no degrees of freedom left
+/// (e.g. one cluster).
+fn quantile(level: f64, df: f64) -> Result<f64> {
+    t_value(level, df).ok_or_else(|| {
+        Error::Request(format!(
+            "no degrees of freedom left for an interval (df = {df}): clustered standard errors need at least 2 units"
+        ))
+    })
+}
 
 /// Standard-error type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -145,8 +154,7 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
     let fit = ols(&x, &y, absorbed, &clusters, units.len(), se)?;
     let (estimate, variance, df) = (fit.beta[0], fit.vcov[[0, 0]], fit.df);
     let std_error = variance.sqrt();
-    let dist = StudentsT::new(0.0, 1.0, df).map_err(|e| Error::Internal(e.to_string()))?;
-    let q = dist.inverse_cdf(1.0 - (1.0 - level) / 2.0);
+    let q = quantile(level, df)?;
     let t = estimate / std_error;
     Ok(Estimate {
         term: "treated:post".into(),
@@ -155,7 +163,7 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
         ci_low: Some(estimate - q * std_error),
         ci_high: Some(estimate + q * std_error),
         statistic: Some(t),
-        p_value: Some(2.0 * (1.0 - dist.cdf(t.abs()))),
+        p_value: t_two_sided_p(t, df),
         df: Some(df),
         n: n as u64,
     })
@@ -170,8 +178,38 @@ pub struct PeriodObservation {
     pub unit: String,
     /// Period (an integer: year, month index, wave).
     pub period: i64,
-    /// Period the unit's treatment started; `None` for never-treated (comparison) units.
+    /// Period the unit's treatment started; `None` for never-treated (comparison) units. A
+    /// period outside the observed ones (0, as in R's `did` package; 10000, as in fixest's
+    /// `sunab`) also means never treated.
     pub first_treated: Option<i64>,
+}
+
+/// The first and last observed periods.
+fn period_range(obs: &[PeriodObservation]) -> Option<(i64, i64)> {
+    let lo = obs.iter().map(|o| o.period).min()?;
+    let hi = obs.iter().map(|o| o.period).max()?;
+    Some((lo, hi))
+}
+
+/// First-treated values outside the observed periods, each with the number of units carrying
+/// it: the event study takes those units as never treated (R `did`'s 0, fixest `sunab`'s
+/// out-of-range cohorts). For the caller to report; sorted by value.
+pub fn outside_periods(obs: &[PeriodObservation]) -> Vec<(i64, usize)> {
+    let Some((lo, hi)) = period_range(obs) else { return vec![] };
+    let mut units: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for o in obs {
+        if let Some(f) = o.first_treated.filter(|f| *f < lo || *f > hi) {
+            units.entry(f).or_default().push(o.unit.as_str());
+        }
+    }
+    units
+        .into_iter()
+        .map(|(f, mut u)| {
+            u.sort_unstable();
+            u.dedup();
+            (f, u.len())
+        })
+        .collect()
 }
 
 /// Event-study coefficients: y = unit + period effects + Σ_k β_k 1[treated, period − start = k],
@@ -185,10 +223,15 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
         v.into_iter().enumerate().map(|(i, u)| (u, i)).collect()
     };
     let units = index(obs.iter().map(|o| o.unit.clone()).collect());
+    let Some((first_period, last_period)) = period_range(obs) else {
+        return Err(Error::Request("an event study needs observations".into()));
+    };
+    // Treated within the observed periods; any other first-treated value means never treated.
+    let start = |o: &PeriodObservation| o.first_treated.filter(|f| (first_period..=last_period).contains(f));
     let mut periods: Vec<i64> = obs.iter().map(|o| o.period).collect();
     periods.sort_unstable();
     periods.dedup();
-    let mut ks: Vec<i64> = obs.iter().filter_map(|o| o.first_treated.map(|f| o.period - f)).filter(|k| *k != -1).collect();
+    let mut ks: Vec<i64> = obs.iter().filter_map(|o| start(o).map(|f| o.period - f)).filter(|k| *k != -1).collect();
     ks.sort_unstable();
     ks.dedup();
     if ks.is_empty() {
@@ -205,7 +248,7 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
     }
     let mut x = Array2::<f64>::zeros((n, nk + np));
     for (i, o) in obs.iter().enumerate() {
-        if let Some(j) = o.first_treated.and_then(|f| ks.binary_search(&(o.period - f)).ok()) {
+        if let Some(j) = start(o).and_then(|f| ks.binary_search(&(o.period - f)).ok()) {
             x[[i, j]] = 1.0;
         }
         if let Some(p) = periods.binary_search(&o.period).ok().filter(|p| *p > 0) {
@@ -216,8 +259,7 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
     let clusters: Vec<usize> = obs.iter().map(|o| units[&o.unit]).collect();
     demean_within_units(&mut x, &mut y, &clusters, units.len());
     let fit = ols(&x, &y, units.len(), &clusters, units.len(), se)?;
-    let dist = StudentsT::new(0.0, 1.0, fit.df).map_err(|e| Error::Internal(e.to_string()))?;
-    let q = dist.inverse_cdf(1.0 - (1.0 - level) / 2.0);
+    let q = quantile(level, fit.df)?;
     Ok(ks
         .iter()
         .enumerate()
@@ -230,7 +272,7 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
                 ci_low: Some(b - q * s),
                 ci_high: Some(b + q * s),
                 statistic: Some(b / s),
-                p_value: Some(2.0 * (1.0 - dist.cdf((b / s).abs()))),
+                p_value: t_two_sided_p(b / s, fit.df),
                 df: Some(fit.df),
                 n: n as u64,
             }

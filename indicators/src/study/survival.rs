@@ -4,11 +4,10 @@
 use std::collections::BTreeMap;
 
 use nalgebra::DMatrix;
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::definition::ConfType;
 use crate::error::{Error, Result};
-use crate::stats::{KmStep, kaplan_meier};
+use crate::stats::{KmStep, chi_squared_upper_p, kaplan_meier};
 
 /// One stratum's curve.
 #[derive(Clone, Debug)]
@@ -234,7 +233,7 @@ pub fn logrank(times: &[f64], events: &[bool], groups: &[String]) -> Result<LogR
     })?;
     let chisq = (diff.transpose() * inv * &diff)[(0, 0)];
     let df = (k - 1) as u64;
-    let p_value = ChiSquared::new(df as f64).map(|c| 1.0 - c.cdf(chisq)).unwrap_or(f64::NAN);
+    let p_value = chi_squared_upper_p(chisq, df as f64).unwrap_or(f64::NAN);
     Ok(LogRank {
         chisq,
         df,
