@@ -370,3 +370,56 @@ fn case_12_event_study_never_treated_zero() {
     let zero = period_observations(&field_case(case, "staggered_zero.csv"), cols);
     assert_eq!(impatto_indicators::study::did::outside_periods(&zero), vec![(0, 3)], "0 is reported, once per value");
 }
+
+// Issue 11 item 3: p-values from the upper tail, never 1 − cdf (which underflows to 0 below
+// ~1e-16). References (scipy 1.17.1, statsmodels 0.15.0, computed on the data written here):
+// - log-rank: scipy.stats.logrank(arange(1, 41), arange(41, 81)) (every time an event):
+//   statistic² = 96.1943004867284, p = 1.0414427666890852e-22;
+// - Welch / pooled t: scipy.stats.ttest_ind(a, b, equal_var=False / True) on the a, b below:
+//   t = 322.38400747534274, Welch df 40.21413721413717, p 3.0271291244913174e-70; pooled p
+//   8.358390918917325e-79;
+// - DiD with unit effects, classical: statsmodels OLS(y, [treated·post, post, unit dummies]) on
+//   the 12 × 2 panel below: 3.0083333333333333, se 0.015365907428821242, p 2.971008558995465e-19
+//   on 10 df.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn p_values_come_from_the_upper_tail_and_do_not_underflow() {
+    let times: Vec<f64> = (1..=80).map(f64::from).collect();
+    let groups: Vec<String> = (1..=80).map(|t| if t <= 40 { "g=a".to_string() } else { "g=b".to_string() }).collect();
+    let t = survival::logrank(&times, &[true; 80], &groups).expect("test");
+    close(t.chisq, 96.1943004867284, "log-rank chisq");
+    close(t.p_value, 1.0414427666890852e-22, "log-rank p");
+
+    let a: Vec<f64> = [10.0, 10.1, 10.2, 10.3, 10.1, 10.2, 10.0, 10.3].repeat(3);
+    let b: Vec<f64> = [1.0, 1.1, 1.2, 1.05, 1.15, 1.0, 1.1, 1.2].repeat(3);
+    let w = means::difference(&a, &b, false, 0.95, "a - b").expect("welch");
+    close(w.statistic.expect("t"), 322.38400747534274, "welch t");
+    close(w.df.expect("df"), 40.21413721413717, "welch df");
+    close(w.p_value.expect("p"), 3.0271291244913174e-70, "welch p");
+    let p = means::difference(&a, &b, true, 0.95, "a - b").expect("pooled");
+    close(p.p_value.expect("p"), 8.358390918917325e-79, "pooled p");
+
+    let y = [
+        -0.02, 4.01, 0.5, 4.48, 1.02, 5.0, 1.49, 5.52, 2.01, 5.99, 2.48, 6.51, 3.0, 3.98, 3.52, 4.5, 3.99, 5.02, 4.51, 5.49,
+        4.98, 6.01, 5.5, 6.48,
+    ];
+    let obs: Vec<Observation> = y
+        .iter()
+        .enumerate()
+        .map(|(i, y)| Observation { y: *y, unit: format!("u{:02}", i / 2), post: i % 2 == 1, treated: i / 2 < 6 })
+        .collect();
+    let e = estimate(&obs, true, SeType::Classical, 0.95).expect("did");
+    close(e.estimate, 3.0083333333333333, "did estimate");
+    close(e.std_error.expect("se"), 0.015365907428821242, "did se");
+    close(e.p_value.expect("p"), 2.971008558995465e-19, "did p");
+    assert_eq!(e.df, Some(10.0));
+}
+
+// No statistic reaches a distribution with NaN: two constant groups have no variance, so no
+// interval and no test, and no panic.
+#[test]
+fn constant_groups_give_no_test_and_no_panic() {
+    let w = means::difference(&[1.0, 1.0, 1.0], &[2.0, 2.0], false, 0.95, "a - b").expect("no panic");
+    assert_eq!(w.estimate, -1.0);
+    assert_eq!((w.p_value, w.ci_low, w.df), (None, None, None));
+}
