@@ -129,6 +129,9 @@ pub fn survival_tables(
     conf: ConfType,
     level: f64,
 ) -> Result<(Rows, Rows, usize)> {
+    if let Some(t) = at.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+        return Err(bad(format!("--at: expected times ≥ 0, found {t}")));
+    }
     let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, by)?;
     let strata = survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let mut curve = Rows {
@@ -150,7 +153,7 @@ pub fn survival_tables(
                 Cell::Int(Some(r.n_risk)),
                 Cell::Int(Some(r.n_event)),
                 num(r.surv),
-                num(r.std_err),
+                opt(r.std_err),
                 opt(r.lower),
                 opt(r.upper),
             ]);

@@ -651,3 +651,35 @@ fn case_12_event_study_never_treated_zero() {
     let out = impatto(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-02-median-ci-curve-hits-zero
+// (expected.md, reference.R: R 4.2.2, survival 3.5.3, log-log): median 6 (3, NA); at month 11
+// (Ŝ = 0) std.err and both limits are null, not 0.
+#[test]
+fn case_02_median_ci_curve_hits_zero() {
+    let spells = format!("{STUDIES}/field-cases/case-02-median-ci-curve-hits-zero/spells.csv");
+    let s = json_of(&["survival", &spells, "--time", "months", "--event", "closed"]);
+    let m = &s["medians"][0];
+    assert_eq!((m["median"].as_f64(), m["lower"].as_f64()), (Some(6.0), Some(3.0)));
+    assert!(m["upper"].is_null(), "the upper band never reaches 0.5: {m}");
+    let last = &s["survival"][4];
+    assert_eq!(last["time"].as_f64(), Some(11.0));
+    assert!(last["std_err"].is_null() && last["lower"].is_null() && last["upper"].is_null(), "{last}");
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-04-at-times-unsorted (expected.md,
+// reference.R: R 4.2.2 summary(fit, times = c(1095, 365)), which sorts the times).
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_04_at_times_unsorted() {
+    let ovarian = format!("{STUDIES}/field-cases/case-04-at-times-unsorted/ovarian.csv");
+    let s = json_of(&["survival", &ovarian, "--time", "futime", "--event", "fustat", "--at", "1095,365", "--conf-type", "log"]);
+    let rows = s["survival"].as_array().expect("rows");
+    let got: Vec<_> = rows.iter().map(|r| (r["time"].as_f64(), r["n_risk"].as_u64(), r["n_event"].as_u64())).collect();
+    assert_eq!(got, vec![(Some(365.0), Some(20), Some(7)), (Some(1095.0), Some(4), Some(5))]);
+    close(&rows[0]["surv"], 0.730769230769231);
+    close(&rows[1]["surv"], 0.496732026143791);
+    let out = impatto(&["survival", &ovarian, "--time", "futime", "--event", "fustat", "--at", "365,-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--at: expected times ≥ 0, found -1"), "{}", stderr(&out));
+}

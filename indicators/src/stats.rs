@@ -96,8 +96,9 @@ pub struct KmStep {
     pub n_censor: u64,
     /// Ŝ(time).
     pub surv: f64,
-    /// Standard error of Ŝ (Greenwood).
-    pub std_err: f64,
+    /// Standard error of Ŝ (Greenwood); `None` where undefined, from the time Ŝ reaches 0 (R
+    /// prints NaN there), never 0.
+    pub std_err: Option<f64>,
     /// Lower confidence limit (`None` where undefined, e.g. Ŝ = 0 for log-log).
     pub lower: Option<f64>,
     /// Upper confidence limit.
@@ -121,7 +122,7 @@ pub fn kaplan_meier(times: &[(f64, u64, u64)], conf: ConfType, level: f64) -> Ve
             greenwood += if at_risk > deaths { d / (n * (n - d)) } else { f64::INFINITY };
         }
         let sigma = greenwood.sqrt(); // standard error of log Ŝ
-        let std_err = if greenwood.is_finite() { surv * sigma } else { 0.0 };
+        let std_err = greenwood.is_finite().then_some(surv * sigma);
         let (lower, upper) = interval(surv, sigma, z, conf);
         steps.push(KmStep { time, n_risk: at_risk, n_event: deaths, n_censor: censored, surv, std_err, lower, upper });
         at_risk -= deaths + censored;
@@ -230,7 +231,8 @@ mod tests {
         let s: Vec<f64> = curve.iter().map(|c| c.surv).collect();
         assert_eq!(s, vec![0.8, 0.4, 0.4, 0.0]);
         assert_eq!(curve.iter().map(|c| c.n_risk).collect::<Vec<_>>(), vec![5, 4, 2, 1]);
-        assert!((curve[1].std_err - 0.4 * 0.3f64.sqrt()).abs() < 1e-15);
+        assert!((curve[1].std_err.expect("defined") - 0.4 * 0.3f64.sqrt()).abs() < 1e-15);
+        assert_eq!(curve[3].std_err, None, "undefined at S = 0, not 0");
         // log-log at S=0.4: w = z·√0.3/|ln 0.4|; lower = 0.4^exp(w), upper = 0.4^exp(−w).
         let w = 1.959963984540054 * 0.3f64.sqrt() / 0.4f64.ln().abs();
         assert!((curve[1].lower.expect("defined") - 0.4f64.powf(w.exp())).abs() < 1e-12);

@@ -103,7 +103,7 @@ fn kaplan_meier_at_times_matches_survfit_for_every_conf_type() {
             let (n_risk, n_event, surv, se) = common[i];
             assert_eq!((r.n_risk, r.n_event), (n_risk, n_event), "{conf:?} row {i}");
             close(r.surv, surv, "surv");
-            close(r.std_err, se, "std.err");
+            close(r.std_err.expect("std.err"), se, "std.err");
             close(r.lower.expect("lower"), expected[i].0, &format!("{conf:?} lower row {i}"));
             close(r.upper.expect("upper"), expected[i].1, &format!("{conf:?} upper row {i}"));
         }
@@ -422,4 +422,75 @@ fn constant_groups_give_no_test_and_no_panic() {
     let w = means::difference(&[1.0, 1.0, 1.0], &[2.0, 2.0], false, 0.95, "a - b").expect("no panic");
     assert_eq!(w.estimate, -1.0);
     assert_eq!((w.p_value, w.ci_low, w.df), (None, None, None));
+}
+
+fn survival_case(case: &str, file: &str, time: &str, event: &str) -> Data {
+    let path = field_case(case, file);
+    let f = path.display().to_string();
+    let df = data::read(&path, &[time, event]).expect("reads");
+    let t = data::numbers(&df, time, &f).expect("time");
+    let e = data::events(&data::numbers(&df, event, &f).expect("event"), event, &f).expect("0/1");
+    let mut d = Data { times: vec![], events: vec![], groups: vec![] };
+    for (t, e) in t.into_iter().zip(e) {
+        d.times.push(t.expect("time"));
+        d.events.push(e.expect("event"));
+        d.groups.push("all".into());
+    }
+    d
+}
+
+// Source: field-cases/case-02-median-ci-curve-hits-zero, expected.md and reference.R (R 4.2.2,
+// survival 3.5.3, conf.type = "log-log"; therneau/survival#290). Closures at 3, 5, 6, 8, 11,
+// no censoring: median 6, lower 3, upper NA (the upper band is 0.582 at month 8, its last
+// defined value, so it never reaches 0.5; not 11, where Ŝ = 0 and the limit is NA). At month 11
+// std.err is undefined (R NaN), not 0, and both limits are NA. R prints std.err and limits to 3
+// to 5 significant digits; the std.err to 1e-12 are Greenwood's by hand (Ŝ·√Σ d/(n(n−d))).
+#[test]
+fn case_02_median_ci_curve_hits_zero() {
+    let d = survival_case("case-02-median-ci-curve-hits-zero", "spells.csv", "months", "closed");
+    let strata = survival::fit(&d.times, &d.events, &d.groups, ConfType::LogLog, 0.95).expect("fits");
+    let m = survival::median(&strata[0]);
+    assert_eq!((m.n, m.events, m.median, m.lower, m.upper), (5, 5, Some(6.0), Some(3.0), None));
+    let rows = survival::summary_events(&strata[0]);
+    let r_values = [
+        (3.0, 5, 0.8, 0.179, 0.20381, 0.969),
+        (5.0, 4, 0.6, 0.219, 0.12573, 0.882),
+        (6.0, 3, 0.4, 0.219, 0.05198, 0.753),
+        (8.0, 2, 0.2, 0.179, 0.00837, 0.582),
+    ];
+    let mut greenwood = 0.0;
+    for (r, (time, n_risk, surv, se, lower, upper)) in rows.iter().zip(r_values) {
+        assert_eq!((r.time, r.n_risk, r.n_event), (time, n_risk, 1));
+        close(r.surv, surv, "surv");
+        let n = n_risk as f64;
+        greenwood += 1.0 / (n * (n - 1.0));
+        close(r.std_err.expect("defined while Ŝ > 0"), surv * f64::sqrt(greenwood), "Greenwood std.err");
+        // To the digits R printed.
+        assert!((r.std_err.expect("std.err") - se).abs() < 5e-4, "std.err {:?} vs R {se}", r.std_err);
+        assert!((r.lower.expect("lower") - lower).abs() < 5e-6, "lower {:?} vs R {lower}", r.lower);
+        assert!((r.upper.expect("upper") - upper).abs() < 5e-4, "upper {:?} vs R {upper}", r.upper);
+    }
+    let last = &rows[4];
+    assert_eq!((last.time, last.n_risk, last.surv), (11.0, 1, 0.0));
+    assert_eq!((last.std_err, last.lower, last.upper), (None, None, None), "undefined at Ŝ = 0, not 0");
+}
+
+// Source: field-cases/case-04-at-times-unsorted, expected.md and reference.R (R 4.2.2, survival
+// 3.5.3: summary(survfit(Surv(futime, fustat) ~ 1, ovarian), times = c(1095, 365)); R sorts the
+// times): 365 → 20 at risk, 7 events, 0.730769230769231; 1095 → 4 at risk, 5 events (since
+// 365), 0.496732026143791. Never 12 events at 1095 and 0 at 365.
+#[test]
+fn case_04_at_times_unsorted() {
+    let d = survival_case("case-04-at-times-unsorted", "ovarian.csv", "futime", "fustat");
+    let strata = survival::fit(&d.times, &d.events, &d.groups, ConfType::Log, 0.95).expect("fits");
+    for at in [[1095.0, 365.0], [365.0, 1095.0]] {
+        let rows = survival::summary_at(&strata[0], &at);
+        assert_eq!(
+            rows.iter().map(|r| (r.time, r.n_risk, r.n_event)).collect::<Vec<_>>(),
+            vec![(365.0, 20, 7), (1095.0, 4, 5)],
+            "--at {at:?}"
+        );
+        close(rows[0].surv, 0.730769230769231, "surv at 365");
+        close(rows[1].surv, 0.496732026143791, "surv at 1095");
+    }
 }

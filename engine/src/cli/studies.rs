@@ -97,7 +97,7 @@ pub(crate) struct SurvivalArgs {
     /// Stratify by this column.
     #[arg(long)]
     by: Option<String>,
-    /// Report the curve at these times (comma-separated); default every event time.
+    /// Report the curve at these times (comma-separated, taken in increasing order as R does); default every event time.
     #[arg(long, value_delimiter = ',')]
     at: Vec<f64>,
     /// Interval type, as R's conf.type.
