@@ -683,3 +683,18 @@ fn case_04_at_times_unsorted() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--at: expected times ≥ 0, found -1"), "{}", stderr(&out));
 }
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-05-proportion-zero-and-all
+// (expected.md, reference.py: statsmodels 0.15.0 proportion_confint(0, 30, method="jeffreys") =
+// (1.6231861223464347e-05, 0.07967817381726)); the boundary-adjusted version by name.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_05_proportion_zero_and_all() {
+    let p = json_of(&["proportion", "--successes", "0", "--trials", "30", "--method", "jeffreys"]);
+    close(&p["estimates"][0]["ci_low"], 1.6231861223464347e-05);
+    close(&p["estimates"][0]["ci_high"], 0.07967817381726);
+    let b = json_of(&["proportion", "--successes", "0", "--trials", "30", "--method", "jeffreys-boundary"]);
+    assert_eq!(b["estimates"][0]["ci_low"].as_f64(), Some(0.0));
+    assert_eq!(b["estimates"][0]["method"].as_str(), Some("jeffreys-boundary"));
+    close(&b["estimates"][0]["ci_high"], 0.07967817381726);
+}

@@ -69,7 +69,10 @@ pub fn wilson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
-    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+    // Exact at the boundaries (0 at x = 0, 1 at x = n), where rounding would leave ±1e-17.
+    let lower = if x <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let upper = if x >= n { 1.0 } else { (centre + half).min(1.0) };
+    Some((lower, upper))
 }
 
 /// Clopper-Pearson exact interval; lower = 0 when x = 0 and upper = 1 when x = n.

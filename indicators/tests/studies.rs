@@ -494,3 +494,71 @@ fn case_04_at_times_unsorted() {
         close(rows[1].surv, 0.496732026143791, "surv at 1095");
     }
 }
+
+// Source: field-cases/case-05-proportion-zero-and-all, expected.md and reference.py
+// (statsmodels 0.15.0 proportion_confint(count, 30, alpha=0.05, method=…); statsmodels issues
+// #2742 and #2609). Every bound in [0, 1], none NaN; Jeffreys equal-tailed at the boundaries
+// (0 of 30: lower 1.6231861223464347e-05, not 0). The Brown-Cai-DasGupta boundary version (0
+// and 1 at the edges) only as `JeffreysBoundary`.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_05_proportion_zero_and_all() {
+    use impatto_indicators::study::proportion::{Method, interval};
+    let methods = [Method::ClopperPearson, Method::Wilson, Method::Wald, Method::AgrestiCoull, Method::Jeffreys];
+    let statsmodels: [(f64, [(f64, f64); 5]); 4] = [
+        (
+            0.0,
+            [
+                (0.0, 0.1157033082220278),
+                (0.0, 0.1135133931739688),
+                (0.0, 0.0),
+                (0.0, 0.1347116961396264),
+                (1.6231861223464347e-05, 0.07967817381726),
+            ],
+        ),
+        (
+            1.0,
+            [
+                (0.0008435709266304788, 0.17216945563341268),
+                (0.005908590381612455, 0.16670390991409176),
+                (0.0, 0.09756736890584528),
+                (0.0, 0.1809179845326112),
+                (0.0036204643737916633, 0.14541777735402017),
+            ],
+        ),
+        (
+            29.0,
+            [
+                (0.8278305443665873, 0.9991564290733695),
+                (0.8332960900859081, 0.9940914096183875),
+                (0.9024326310941547, 1.0),
+                (0.8190820154673888, 1.0),
+                (0.8545822226459798, 0.9963795356262083),
+            ],
+        ),
+        (
+            30.0,
+            [
+                (0.8842966917779722, 1.0),
+                (0.8864866068260311, 1.0),
+                (1.0, 1.0),
+                (0.8652883038603735, 1.0),
+                (0.9203218261827399, 0.9999837681387765),
+            ],
+        ),
+    ];
+    for (count, expected) in statsmodels {
+        for (m, (lo, hi)) in methods.iter().zip(expected) {
+            let (l, h) = interval(count, 30.0, 0.95, *m).expect("interval");
+            close(l, lo, &format!("{m:?} {count}/30 lower"));
+            close(h, hi, &format!("{m:?} {count}/30 upper"));
+            assert!((0.0..=1.0).contains(&l) && (0.0..=1.0).contains(&h), "{m:?} {count}/30 in [0, 1]");
+        }
+    }
+    // The boundary-modified Jeffreys: 0 / 1 at the edges, the equal-tailed quantiles elsewhere.
+    assert_eq!(interval(0.0, 30.0, 0.95, Method::JeffreysBoundary).map(|i| i.0), Some(0.0));
+    assert_eq!(interval(30.0, 30.0, 0.95, Method::JeffreysBoundary).map(|i| i.1), Some(1.0));
+    let (l, h) = interval(1.0, 30.0, 0.95, Method::JeffreysBoundary).expect("interval");
+    close(l, 0.0036204643737916633, "boundary Jeffreys 1/30 lower");
+    close(h, 0.14541777735402017, "boundary Jeffreys 1/30 upper");
+}

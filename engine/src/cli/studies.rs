@@ -235,8 +235,10 @@ pub(crate) enum MethodArg {
     ClopperPearson,
     /// Agresti-Coull interval.
     AgrestiCoull,
-    /// Jeffreys (Bayesian, Beta(1/2, 1/2)) interval.
+    /// Jeffreys (Bayesian, Beta(1/2, 1/2)) interval, equal-tailed at every count, as statsmodels.
     Jeffreys,
+    /// Jeffreys with the Brown-Cai-DasGupta boundary modification (lower 0 at 0 successes, upper 1 at all).
+    JeffreysBoundary,
     /// Wald interval (for comparison only).
     Wald,
 }
@@ -316,6 +318,7 @@ pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
         MethodArg::ClopperPearson => Method::ClopperPearson,
         MethodArg::AgrestiCoull => Method::AgrestiCoull,
         MethodArg::Jeffreys => Method::Jeffreys,
+        MethodArg::JeffreysBoundary => Method::JeffreysBoundary,
         MethodArg::Wald => Method::Wald,
     };
     let t = impatto::studies::proportion_table(a.successes, a.trials, a.successes2.zip(a.trials2), method, a.out.level)?;
