@@ -289,24 +289,50 @@ pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) 
     Ok(estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]))
 }
 
-/// `impatto did`: the treated × post coefficient.
-pub fn did_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, fixed_effects: bool, level: f64) -> Result<Rows> {
+/// `impatto did`: the treated × post coefficient. With `fixed_effects`, unit and period effects:
+/// the periods from the `period` column, or, without one, the post indicator (one row per unit
+/// before and after; more is refused).
+pub fn did_table(
+    file: &Path,
+    cols: (&str, &str, &str, &str),
+    period: Option<&str>,
+    se: SeType,
+    fixed_effects: bool,
+    level: f64,
+) -> Result<Rows> {
     let (outcome, unit, post, treated) = cols;
     let name = file.display().to_string();
-    let df = data::read(file, &[outcome, unit, post, treated])?;
+    let mut wanted = vec![outcome, unit, post, treated];
+    wanted.extend(period);
+    wanted.dedup();
+    let df = data::read(file, &wanted)?;
     let y = data::numbers(&df, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = data::events(&data::numbers(&df, post, &name)?, post, &name)?;
     let t = data::events(&data::numbers(&df, treated, &name)?, treated, &name)?;
-    let obs: Vec<Observation> = (0..y.len())
-        .filter_map(|i| match (y[i], u[i].clone(), p[i], t[i]) {
-            (Some(y), Some(unit), Some(post), Some(treated)) => Some(Observation { y, unit, post, treated }),
+    let per = match period {
+        Some(c) => data::labels(&df, c, &name)?,
+        None => vec![Some(String::new()); y.len()],
+    };
+    let (obs, periods): (Vec<Observation>, Vec<String>) = (0..y.len())
+        .filter_map(|i| match (y[i], u[i].clone(), p[i], t[i], per[i].clone()) {
+            (Some(y), Some(unit), Some(post), Some(treated), Some(period)) => {
+                Some((Observation { y, unit, post, treated }, period))
+            }
             _ => None,
         })
-        .collect();
-    let e = did::estimate(&obs, fixed_effects, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
+        .unzip();
+    let e = match (fixed_effects, period) {
+        (true, Some(_)) => did::estimate_two_way(&obs, &periods, se, level),
+        _ => did::estimate(&obs, fixed_effects, se, level),
+    }
+    .map_err(|e| bad(format!("{name}: {e}")))?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    let model = if fixed_effects { "two-way fixed effects (unit and period)" } else { "2×2 regression" };
+    let model = match (fixed_effects, period) {
+        (true, Some(p)) => format!("two-way fixed effects (unit `{unit}` and period `{p}`)"),
+        (true, None) => format!("two-way fixed effects (unit `{unit}` and period `{post}`)"),
+        (false, _) => "2×2 regression".to_string(),
+    };
     Ok(estimate_rows(
         format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
         vec![(se_name.clone(), e)],

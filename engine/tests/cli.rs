@@ -698,3 +698,40 @@ fn case_05_proportion_zero_and_all() {
     assert_eq!(b["estimates"][0]["method"].as_str(), Some("jeffreys-boundary"));
     close(&b["estimates"][0]["ci_high"], 0.07967817381726);
 }
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-11-did-twfe-organ-donations
+// (expected.md, reference.R: R 4.2.2 lm(Rate ~ D + factor(State) + factor(Quarter)) +
+// sandwich::vcovCL HC1, t on 26 df). The case's command without a period column is refused,
+// naming --period, not answered with unit effects plus one post dummy.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_11_did_twfe_organ_donations() {
+    let file = format!("{STUDIES}/field-cases/case-11-did-twfe-organ-donations/organ_donations.csv");
+    let args = [
+        "did",
+        &file,
+        "--outcome",
+        "Rate",
+        "--unit",
+        "State",
+        "--post",
+        "post",
+        "--treated",
+        "california",
+        "--se",
+        "cluster",
+        "--fixed-effects",
+    ];
+    let out = impatto(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("give the period column (--period)"), "{}", stderr(&out));
+    let mut with_period = args.to_vec();
+    with_period.extend(["--period", "Quarter"]);
+    let d = json_of(&with_period);
+    let e = &d["estimates"][0];
+    close(&e["estimate"], -0.0224589743589694);
+    close(&e["std_error"], 0.00672076552693934);
+    close(&e["ci_low"], -0.0362737057498094);
+    close(&e["ci_high"], -0.00864424296812941);
+    assert_eq!((e["df"].as_f64(), e["n"].as_u64()), (Some(26.0), Some(162)));
+}

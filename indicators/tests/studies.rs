@@ -562,3 +562,44 @@ fn case_05_proportion_zero_and_all() {
     close(l, 0.0036204643737916633, "boundary Jeffreys 1/30 lower");
     close(h, 0.14541777735402017, "boundary Jeffreys 1/30 upper");
 }
+
+// Source: field-cases/case-11-did-twfe-organ-donations, expected.md and reference.R (R 4.2.2,
+// sandwich 3.0.2: lm(Rate ~ D + factor(State) + factor(Quarter)), D = california × post,
+// vcovCL(cluster = ~State, type = "HC1"), k = 33, t on G − 1 = 26 df; NickCH-K/causalbook#4).
+// Two-way fixed effects are unit and period effects: −0.0224589743589694, SE 0.00672076552693934,
+// CI (−0.0362737057498094, −0.00864424296812941), n 162. Unit effects plus one post dummy (SE
+// 0.00661892985670661) is not two-way and is refused when units have several rows per side.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_11_did_twfe_organ_donations() {
+    let path = field_case("case-11-did-twfe-organ-donations", "organ_donations.csv");
+    let f = path.display().to_string();
+    let df = data::read(&path, &["Rate", "State", "Quarter", "post", "california"]).expect("reads");
+    let (y, state, quarter, post, ca) = (
+        data::numbers(&df, "Rate", &f).expect("Rate"),
+        data::labels(&df, "State", &f).expect("State"),
+        data::labels(&df, "Quarter", &f).expect("Quarter"),
+        data::numbers(&df, "post", &f).expect("post"),
+        data::numbers(&df, "california", &f).expect("california"),
+    );
+    let obs: Vec<Observation> = (0..y.len())
+        .map(|i| Observation {
+            y: y[i].expect("Rate"),
+            unit: state[i].clone().expect("State"),
+            post: post[i] == Some(1.0),
+            treated: ca[i] == Some(1.0),
+        })
+        .collect();
+    let periods: Vec<String> = quarter.into_iter().map(|q| q.expect("Quarter")).collect();
+    let e = impatto_indicators::study::did::estimate_two_way(&obs, &periods, SeType::Cluster, 0.95).expect("fits");
+    close(e.estimate, -0.0224589743589694, "estimate");
+    close(e.std_error.expect("se"), 0.00672076552693934, "cluster se");
+    close(e.ci_low.expect("ci"), -0.0362737057498094, "ci_low");
+    close(e.ci_high.expect("ci"), -0.00864424296812941, "ci_high");
+    assert_eq!((e.df, e.n), (Some(26.0), 162));
+    let refused = estimate(&obs, true, SeType::Cluster, 0.95).expect_err("six quarters are not two periods");
+    assert!(
+        refused.to_string().contains("unit `Alaska` has 3 rows before treatment; give the period column (--period)"),
+        "{refused}"
+    );
+}

@@ -175,17 +175,17 @@ pub(crate) struct DidArgs {
     /// Treated-group column (0/1); the comparison group is everyone else in the file.
     #[arg(long, requires = "post")]
     treated: Option<String>,
-    /// Period column (integer): with --first-treated, an event study by period relative to treatment.
-    #[arg(long, requires = "first_treated", conflicts_with = "post")]
+    /// Period column: with --first-treated (integers), an event study by period relative to treatment; with --post, --treated and --fixed-effects, the periods of the period effects.
+    #[arg(long, requires = "period_design")]
     period: Option<String>,
     /// Column with the period each unit's treatment started (empty, or a value outside the observed periods such as 0, for never-treated units).
-    #[arg(long = "first-treated", requires = "period")]
+    #[arg(long = "first-treated", requires = "period", conflicts_with = "post", group = "period_design")]
     first_treated: Option<String>,
     /// Standard errors.
     #[arg(long, value_enum, default_value_t = SeArg::Cluster)]
     se: SeArg,
-    /// Two-way fixed effects (unit and period) instead of the 2×2 regression.
-    #[arg(long)]
+    /// Two-way fixed effects (unit and period; the periods from --period, or the post indicator when each unit has one row before and one after) instead of the 2×2 regression.
+    #[arg(long, requires = "post", group = "period_design")]
     fixed_effects: bool,
     #[command(flatten)]
     out: StudyOutput,
@@ -341,9 +341,14 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
         SeArg::Cluster => SeType::Cluster,
     };
     let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
-        (Some(post), Some(treated), _, _) => {
-            impatto::studies::did_table(&a.file, (&a.outcome, &a.unit, post, treated), se, a.fixed_effects, a.out.level)?
-        }
+        (Some(post), Some(treated), period, _) => impatto::studies::did_table(
+            &a.file,
+            (&a.outcome, &a.unit, post, treated),
+            period.as_deref(),
+            se,
+            a.fixed_effects,
+            a.out.level,
+        )?,
         (_, _, Some(period), Some(first)) => {
             let (t, note) = impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?;
             if let Some(note) = note {

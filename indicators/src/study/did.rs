@@ -1,5 +1,5 @@
-//! Difference-in-differences by least squares: the 2×2 regression and two-way fixed effects,
-//! with classical, HC1 and cluster-robust (CR1) standard errors.
+//! Difference-in-differences by least squares: the 2×2 regression and two-way fixed effects
+//! (unit and period effects), with classical, HC1 and cluster-robust (CR1) standard errors.
 //!
 //! The design matrix is an `ndarray` array; the one inversion, of X'X, is done by `nalgebra`'s
 //! Cholesky factorisation. Small-sample factors follow R's `sandwich` (and Stata): HC1 scales by
@@ -9,7 +9,7 @@
 //! units and the short regression is fitted (Frisch–Waugh–Lovell). Coefficients, residuals and
 //! sandwich are those of the regression with one dummy per unit, and k still counts the units,
 //! so the factors match `lm` with `factor(unit)` — without an n × units matrix, which a panel of
-//! 10^4 enterprises would make tens of gigabytes.
+//! 10^4 enterprises would make tens of gigabytes. Period effects (few) are fitted as dummies.
 
 use std::collections::BTreeMap;
 
@@ -116,48 +116,77 @@ fn ols(x: &Array2<f64>, y: &Array1<f64>, absorbed: usize, clusters: &[usize], n_
     Ok(Fit { beta, vcov, df })
 }
 
-/// The DiD estimate: the coefficient of treated × post.
+/// The DiD estimate: the coefficient of treated × post. With `fixed_effects`, two-way fixed
+/// effects where the period is the post indicator itself: right for a panel with one row per
+/// unit before and one after; a unit with more rows on one side is refused (its periods are
+/// needed, see [`estimate_two_way`]), never fitted as unit effects plus one post dummy.
 pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64) -> Result<Estimate> {
-    let n = obs.len();
-    let units: BTreeMap<&str, usize> = {
-        let mut names: Vec<&str> = obs.iter().map(|o| o.unit.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.into_iter().enumerate().map(|(i, u)| (u, i)).collect()
-    };
-    // Columns: [treated×post, …] so the estimate is always coefficient 0. With fixed effects:
-    // treated×post and post, the unit effects absorbed.
-    let (columns, absorbed) = if fixed_effects { (2, units.len()) } else { (4, 0) };
-    let k = columns + absorbed;
-    let mut x = Array2::<f64>::zeros((n, columns));
-    for (i, o) in obs.iter().enumerate() {
-        let (t, p) = (f64::from(u8::from(o.treated)), f64::from(u8::from(o.post)));
-        x[[i, 0]] = t * p;
-        if fixed_effects {
-            x[[i, 1]] = p;
-        } else {
-            x[[i, 1]] = 1.0;
-            x[[i, 2]] = t;
-            x[[i, 3]] = p;
-        }
+    if !fixed_effects {
+        return two_by_two(obs, se, level);
     }
+    let mut seen: BTreeMap<(&str, bool), usize> = BTreeMap::new();
+    for o in obs {
+        *seen.entry((o.unit.as_str(), o.post)).or_default() += 1;
+    }
+    if let Some(((unit, post), rows)) = seen.iter().find(|(_, rows)| **rows > 1) {
+        return Err(Error::Request(format!(
+            "two-way fixed effects need each row's period: unit `{unit}` has {rows} rows {} treatment; give the period column (--period) for unit and period effects",
+            if *post { "after" } else { "before" }
+        )));
+    }
+    let periods: Vec<String> = obs.iter().map(|o| if o.post { "post".to_string() } else { "pre".to_string() }).collect();
+    estimate_two_way(obs, &periods, se, level)
+}
+
+/// Two-way fixed effects: y = unit effects + period effects + β·treated×post, `periods[i]` the
+/// period of `obs[i]`. As R's `lm(y ~ D + factor(unit) + factor(period))` with `sandwich`: every
+/// unit and period dummy counts in k for the small-sample factors. The unit effects are
+/// absorbed (within-unit demeaning), the period effects fitted as dummies.
+pub fn estimate_two_way(obs: &[Observation], periods: &[String], se: SeType, level: f64) -> Result<Estimate> {
+    if periods.len() != obs.len() {
+        return Err(Error::Internal(format!("{} periods for {} observations", periods.len(), obs.len())));
+    }
+    let n = obs.len();
+    let units = index(obs.iter().map(|o| o.unit.as_str()));
+    let period_index = index(periods.iter().map(String::as_str));
+    // Columns: treated×post, then one dummy per period but the first.
+    let columns = period_index.len();
+    let k = columns + units.len();
     if n <= k {
         return Err(Error::Request(format!(
             "difference-in-differences needs more observations than parameters: {n} observations, {k} parameters"
         )));
     }
+    let mut x = Array2::<f64>::zeros((n, columns));
+    for (i, o) in obs.iter().enumerate() {
+        x[[i, 0]] = f64::from(u8::from(o.treated && o.post));
+        let p = period_index[periods[i].as_str()];
+        if p > 0 {
+            x[[i, p]] = 1.0;
+        }
+    }
     let mut y = Array1::from_iter(obs.iter().map(|o| o.y));
     let clusters: Vec<usize> = obs.iter().map(|o| units[o.unit.as_str()]).collect();
-    if fixed_effects {
-        demean_within_units(&mut x, &mut y, &clusters, units.len());
-    }
-    let fit = ols(&x, &y, absorbed, &clusters, units.len(), se)?;
-    let (estimate, variance, df) = (fit.beta[0], fit.vcov[[0, 0]], fit.df);
-    let std_error = variance.sqrt();
+    demean_within_units(&mut x, &mut y, &clusters, units.len());
+    let fit = ols(&x, &y, units.len(), &clusters, units.len(), se)?;
+    coefficient(&fit, 0, "treated:post", n, level)
+}
+
+/// Sorted distinct labels, numbered.
+fn index<'a>(values: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize> {
+    let mut names: Vec<&str> = values.collect();
+    names.sort_unstable();
+    names.dedup();
+    names.into_iter().enumerate().map(|(i, u)| (u, i)).collect()
+}
+
+/// Coefficient `j` of a fit with its interval and two-sided test.
+fn coefficient(fit: &Fit, j: usize, term: &str, n: usize, level: f64) -> Result<Estimate> {
+    let (estimate, std_error, df) = (fit.beta[j], fit.vcov[[j, j]].sqrt(), fit.df);
     let q = quantile(level, df)?;
     let t = estimate / std_error;
     Ok(Estimate {
-        term: "treated:post".into(),
+        term: term.into(),
         estimate,
         std_error: Some(std_error),
         ci_low: Some(estimate - q * std_error),
@@ -167,6 +196,30 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
         df: Some(df),
         n: n as u64,
     })
+}
+
+/// The 2×2 regression y = a + b·treated + c·post + β·treated×post.
+fn two_by_two(obs: &[Observation], se: SeType, level: f64) -> Result<Estimate> {
+    let n = obs.len();
+    let units = index(obs.iter().map(|o| o.unit.as_str()));
+    let k = 4;
+    if n <= k {
+        return Err(Error::Request(format!(
+            "difference-in-differences needs more observations than parameters: {n} observations, {k} parameters"
+        )));
+    }
+    let mut x = Array2::<f64>::zeros((n, k));
+    for (i, o) in obs.iter().enumerate() {
+        let (t, p) = (f64::from(u8::from(o.treated)), f64::from(u8::from(o.post)));
+        x[[i, 0]] = t * p;
+        x[[i, 1]] = 1.0;
+        x[[i, 2]] = t;
+        x[[i, 3]] = p;
+    }
+    let y = Array1::from_iter(obs.iter().map(|o| o.y));
+    let clusters: Vec<usize> = obs.iter().map(|o| units[o.unit.as_str()]).collect();
+    let fit = ols(&x, &y, 0, &clusters, units.len(), se)?;
+    coefficient(&fit, 0, "treated:post", n, level)
 }
 
 /// One observation of a staggered panel for an event study.
