@@ -30,6 +30,16 @@ struct SurvivalData {
     dropped: usize,
 }
 
+/// An outcome column with no NaN or infinite value (which would turn every estimate into NaN);
+/// empty cells stay missing.
+fn finite(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Option<f64>>> {
+    if let Some(i) = values.iter().position(|v| v.is_some_and(|x| !x.is_finite())) {
+        let x = values[i].unwrap_or_default();
+        return Err(bad(format!("{file}: column `{column}`, row {}: expected a finite number, found {x}", i + 1)));
+    }
+    Ok(values)
+}
+
 /// Time, event and group columns of a file, complete rows only.
 fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
     let name = file.display().to_string();
@@ -267,7 +277,7 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
 pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<Rows> {
     let name = file.display().to_string();
     let df = data::read(file, &[outcome, group])?;
-    let y = data::numbers(&df, outcome, &name)?;
+    let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let g = data::labels(&df, group, &name)?;
     let mut levels: Vec<String> = g.iter().flatten().cloned().collect();
     levels.sort();
@@ -306,7 +316,7 @@ pub fn did_table(
     wanted.extend(period);
     wanted.dedup();
     let df = data::read(file, &wanted)?;
-    let y = data::numbers(&df, outcome, &name)?;
+    let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = data::events(&data::numbers(&df, post, &name)?, post, &name)?;
     let t = data::events(&data::numbers(&df, treated, &name)?, treated, &name)?;
@@ -357,7 +367,7 @@ fn event_study_observations(file: &Path, cols: (&str, &str, &str, &str)) -> Resu
     let (outcome, unit, period, first) = cols;
     let name = file.display().to_string();
     let df = data::read(file, &[outcome, unit, period, first])?;
-    let y = data::numbers(&df, outcome, &name)?;
+    let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = whole_numbers(data::numbers(&df, period, &name)?, period, &name)?;
     let f = whole_numbers(data::numbers(&df, first, &name)?, first, &name)?;

@@ -735,3 +735,29 @@ fn case_11_did_twfe_organ_donations() {
     close(&e["ci_high"], -0.00864424296812941);
     assert_eq!((e["df"].as_f64(), e["n"].as_u64()), (Some(26.0), Some(162)));
 }
+
+// Issue 11 item 5 (no path from user data to a panic or to silent NaN): a NaN or infinite
+// outcome is refused with its column and row; a fractional period or a unit with two
+// first-treated periods is refused in the event study.
+#[test]
+fn statistics_refuse_non_finite_outcomes_and_inconsistent_periods() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| -> String {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("writes");
+        p.to_str().expect("utf-8").to_string()
+    };
+    let es = write("es.csv", "u,p,f,y\nA,1,2,1\nA,2,2,2\nA,3,2,NaN\nB,1,0,1\nB,2,0,2\nB,3,0,3\n");
+    let out = impatto(&["did", &es, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("column `y`, row 3: expected a finite number, found NaN"), "{}", stderr(&out));
+    let frac = write("frac.csv", "u,p,f,y\nA,1.5,2,1\nA,2,2,2\n");
+    let out = impatto(&["did", &frac, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
+    assert!(stderr(&out).contains("column `p`, row 1: expected a whole period number, found 1.5"), "{}", stderr(&out));
+    let two = write("two.csv", "u,p,f,y\nA,1,2,1\nA,2,3,2\nA,3,2,2\nB,1,0,1\nB,2,0,2\nB,3,0,3\n");
+    let out = impatto(&["did", &two, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
+    assert!(stderr(&out).contains("unit `A` has two first-treated periods (2 and 3)"), "{}", stderr(&out));
+    let did = write("did.csv", "u,post,t,y\nA,0,1,1\nA,1,1,inf\nB,0,0,1\nB,1,0,1\n");
+    let out = impatto(&["did", &did, "--outcome", "y", "--unit", "u", "--post", "post", "--treated", "t"]);
+    assert!(stderr(&out).contains("column `y`, row 2: expected a finite number, found inf"), "{}", stderr(&out));
+}

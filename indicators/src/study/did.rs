@@ -191,7 +191,7 @@ fn coefficient(fit: &Fit, j: usize, term: &str, n: usize, level: f64) -> Result<
         std_error: Some(std_error),
         ci_low: Some(estimate - q * std_error),
         ci_high: Some(estimate + q * std_error),
-        statistic: Some(t),
+        statistic: t.is_finite().then_some(t),
         p_value: t_two_sided_p(t, df),
         df: Some(df),
         n: n as u64,
@@ -281,6 +281,20 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
     };
     // Treated within the observed periods; any other first-treated value means never treated.
     let start = |o: &PeriodObservation| o.first_treated.filter(|f| (first_period..=last_period).contains(f));
+    // One start per unit: a unit treated from two different periods is a data error.
+    let mut starts: BTreeMap<&str, Option<i64>> = BTreeMap::new();
+    for o in obs {
+        let s = start(o);
+        if let Some(previous) = starts.insert(o.unit.as_str(), s).filter(|p| *p != s) {
+            let show = |v: Option<i64>| v.map_or_else(|| "never treated".to_string(), |v| v.to_string());
+            return Err(Error::Request(format!(
+                "unit `{}` has two first-treated periods ({} and {}): expected one per unit",
+                o.unit,
+                show(previous),
+                show(s)
+            )));
+        }
+    }
     let mut periods: Vec<i64> = obs.iter().map(|o| o.period).collect();
     periods.sort_unstable();
     periods.dedup();
@@ -324,7 +338,7 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
                 std_error: Some(s),
                 ci_low: Some(b - q * s),
                 ci_high: Some(b + q * s),
-                statistic: Some(b / s),
+                statistic: Some(b / s).filter(|t| t.is_finite()),
                 p_value: t_two_sided_p(b / s, fit.df),
                 df: Some(fit.df),
                 n: n as u64,
