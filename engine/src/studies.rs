@@ -30,6 +30,16 @@ struct SurvivalData {
     dropped: usize,
 }
 
+/// An outcome column with no NaN or infinite value (which would turn every estimate into NaN);
+/// empty cells stay missing.
+fn finite(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Option<f64>>> {
+    if let Some(i) = values.iter().position(|v| v.is_some_and(|x| !x.is_finite())) {
+        let x = values[i].unwrap_or_default();
+        return Err(bad(format!("{file}: column `{column}`, row {}: expected a finite number, found {x}", i + 1)));
+    }
+    Ok(values)
+}
+
 /// Time, event and group columns of a file, complete rows only.
 fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
     let name = file.display().to_string();
@@ -129,6 +139,9 @@ pub fn survival_tables(
     conf: ConfType,
     level: f64,
 ) -> Result<(Rows, Rows, usize)> {
+    if let Some(t) = at.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+        return Err(bad(format!("--at: expected times ≥ 0, found {t}")));
+    }
     let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, by)?;
     let strata = survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let mut curve = Rows {
@@ -150,7 +163,7 @@ pub fn survival_tables(
                 Cell::Int(Some(r.n_risk)),
                 Cell::Int(Some(r.n_event)),
                 num(r.surv),
-                num(r.std_err),
+                opt(r.std_err),
                 opt(r.lower),
                 opt(r.upper),
             ]);
@@ -264,7 +277,7 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
 pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<Rows> {
     let name = file.display().to_string();
     let df = data::read(file, &[outcome, group])?;
-    let y = data::numbers(&df, outcome, &name)?;
+    let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let g = data::labels(&df, group, &name)?;
     let mut levels: Vec<String> = g.iter().flatten().cloned().collect();
     levels.sort();
@@ -286,56 +299,124 @@ pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) 
     Ok(estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]))
 }
 
-/// `impatto did`: the treated × post coefficient.
-pub fn did_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, fixed_effects: bool, level: f64) -> Result<Rows> {
+/// `impatto did`: the treated × post coefficient. With `fixed_effects`, unit and period effects:
+/// the periods from the `period` column, or, without one, the post indicator (one row per unit
+/// before and after; more is refused).
+pub fn did_table(
+    file: &Path,
+    cols: (&str, &str, &str, &str),
+    period: Option<&str>,
+    se: SeType,
+    fixed_effects: bool,
+    level: f64,
+) -> Result<Rows> {
     let (outcome, unit, post, treated) = cols;
     let name = file.display().to_string();
-    let df = data::read(file, &[outcome, unit, post, treated])?;
-    let y = data::numbers(&df, outcome, &name)?;
+    let mut wanted = vec![outcome, unit, post, treated];
+    wanted.extend(period);
+    wanted.dedup();
+    let df = data::read(file, &wanted)?;
+    let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = data::events(&data::numbers(&df, post, &name)?, post, &name)?;
     let t = data::events(&data::numbers(&df, treated, &name)?, treated, &name)?;
-    let obs: Vec<Observation> = (0..y.len())
-        .filter_map(|i| match (y[i], u[i].clone(), p[i], t[i]) {
-            (Some(y), Some(unit), Some(post), Some(treated)) => Some(Observation { y, unit, post, treated }),
+    let per = match period {
+        Some(c) => data::labels(&df, c, &name)?,
+        None => vec![Some(String::new()); y.len()],
+    };
+    let (obs, periods): (Vec<Observation>, Vec<String>) = (0..y.len())
+        .filter_map(|i| match (y[i], u[i].clone(), p[i], t[i], per[i].clone()) {
+            (Some(y), Some(unit), Some(post), Some(treated), Some(period)) => {
+                Some((Observation { y, unit, post, treated }, period))
+            }
             _ => None,
         })
-        .collect();
-    let e = did::estimate(&obs, fixed_effects, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
+        .unzip();
+    let e = match (fixed_effects, period) {
+        (true, Some(_)) => did::estimate_two_way(&obs, &periods, se, level),
+        _ => did::estimate(&obs, fixed_effects, se, level),
+    }
+    .map_err(|e| bad(format!("{name}: {e}")))?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    let model = if fixed_effects { "two-way fixed effects (unit and period)" } else { "2×2 regression" };
+    let model = match (fixed_effects, period) {
+        (true, Some(p)) => format!("two-way fixed effects (unit `{unit}` and period `{p}`)"),
+        (true, None) => format!("two-way fixed effects (unit `{unit}` and period `{post}`)"),
+        (false, _) => "2×2 regression".to_string(),
+    };
     Ok(estimate_rows(
         format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
         vec![(se_name.clone(), e)],
     ))
 }
 
-/// Event-study estimates of a staggered panel.
-pub fn event_study(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<Vec<Estimate>> {
+/// Whole numbers of a period column; a fraction or an infinite value is an error with the row.
+fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Option<i64>>> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            None => Ok(None),
+            Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => Ok(Some(x as i64)),
+            Some(x) => Err(bad(format!("{file}: column `{column}`, row {}: expected a whole period number, found {x}", i + 1))),
+        })
+        .collect()
+}
+
+/// The observations of an event study, complete rows only.
+fn event_study_observations(file: &Path, cols: (&str, &str, &str, &str)) -> Result<Vec<did::PeriodObservation>> {
     let (outcome, unit, period, first) = cols;
     let name = file.display().to_string();
     let df = data::read(file, &[outcome, unit, period, first])?;
-    let y = data::numbers(&df, outcome, &name)?;
+    let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
-    let p = data::numbers(&df, period, &name)?;
-    let f = data::numbers(&df, first, &name)?;
-    let obs: Vec<did::PeriodObservation> = (0..y.len())
+    let p = whole_numbers(data::numbers(&df, period, &name)?, period, &name)?;
+    let f = whole_numbers(data::numbers(&df, first, &name)?, first, &name)?;
+    Ok((0..y.len())
         .filter_map(|i| match (y[i], u[i].clone(), p[i]) {
-            (Some(y), Some(unit), Some(period)) => {
-                Some(did::PeriodObservation { y, unit, period: period as i64, first_treated: f[i].map(|v| v as i64) })
-            }
+            (Some(y), Some(unit), Some(period)) => Some(did::PeriodObservation { y, unit, period, first_treated: f[i] }),
             _ => None,
         })
-        .collect();
-    did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))
+        .collect())
 }
 
-/// `impatto did --period … --first-treated …`: event-study coefficients.
-pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<Rows> {
-    let estimates = event_study(file, cols, se, level)?;
+/// What the event study took as never treated besides empty cells: first-treated values outside
+/// the observed periods (e.g. R `did`'s 0), said once.
+fn never_treated_note(obs: &[did::PeriodObservation], first: &str) -> Option<String> {
+    let outside = did::outside_periods(obs);
+    if outside.is_empty() {
+        return None;
+    }
+    let lo = obs.iter().map(|o| o.period).min()?;
+    let hi = obs.iter().map(|o| o.period).max()?;
+    let values: Vec<String> = outside.iter().map(|(v, n)| format!("{v} ({n} unit{})", if *n == 1 { "" } else { "s" })).collect();
+    Some(format!("`{first}` = {} is outside the observed periods {lo}–{hi}: taken as never treated", values.join(", ")))
+}
+
+/// Event-study estimates of a staggered panel, and a note on first-treated values taken as
+/// never treated.
+pub fn event_study(
+    file: &Path,
+    cols: (&str, &str, &str, &str),
+    se: SeType,
+    level: f64,
+) -> Result<(Vec<Estimate>, Option<String>)> {
+    let name = file.display().to_string();
+    let obs = event_study_observations(file, cols)?;
+    let note = never_treated_note(&obs, cols.3);
+    let estimates = did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
+    Ok((estimates, note))
+}
+
+/// `impatto did --period … --first-treated …`: event-study coefficients, and the note of
+/// [`event_study`].
+pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<(Rows, Option<String>)> {
+    let (estimates, note) = event_study(file, cols, se, level)?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    Ok(estimate_rows(
-        format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
-        estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
+    Ok((
+        estimate_rows(
+            format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
+            estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
+        ),
+        note,
     ))
 }

@@ -601,3 +601,163 @@ fn indicators_the_panel_cannot_feed_are_skipped_with_their_missing_columns() {
     assert_eq!(no_as_of.status.code(), Some(1));
     assert!(stderr(&no_as_of).contains("hint: pass --as-of YYYY-MM-DD"), "{}", stderr(&no_as_of));
 }
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-12-event-study-never-treated-zero
+// (expected.md, reference.R: R 4.2.2 lm + sandwich::vcovCL HC1, t on 7 df). First-treated 0
+// means never treated, said on stderr; no panic with classical standard errors.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_12_event_study_never_treated_zero() {
+    let dir = format!("{STUDIES}/field-cases/case-12-event-study-never-treated-zero");
+    let args = |file: &str, se: &str| -> Vec<String> {
+        [
+            "did",
+            &format!("{dir}/{file}"),
+            "--outcome",
+            "occupati",
+            "--unit",
+            "comune",
+            "--period",
+            "anno",
+            "--first-treated",
+            "primo_anno_trattato",
+            "--se",
+            se,
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    for file in ["staggered_zero.csv", "staggered_blank.csv"] {
+        let a = args(file, "cluster");
+        let out = impatto(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let e: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let rows = e["estimates"].as_array().expect("rows");
+        assert_eq!(
+            rows.iter().map(|r| r["term"].as_str().expect("term")).collect::<Vec<_>>(),
+            ["k=-3", "k=-2", "k=0", "k=1", "k=2"]
+        );
+        close(&rows[2]["estimate"], 2.15517368421);
+        close(&rows[2]["std_error"], 0.0837667807716);
+        close(&rows[4]["ci_high"], 3.88007249277);
+        let note = stderr(&out)
+            .contains("`primo_anno_trattato` = 0 (3 units) is outside the observed periods 2019–2023: taken as never treated");
+        assert_eq!(note, file == "staggered_zero.csv", "{}", stderr(&out));
+    }
+    let a = args("staggered_zero.csv", "classical");
+    let out = impatto(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-02-median-ci-curve-hits-zero
+// (expected.md, reference.R: R 4.2.2, survival 3.5.3, log-log): median 6 (3, NA); at month 11
+// (Ŝ = 0) std.err and both limits are null, not 0.
+#[test]
+fn case_02_median_ci_curve_hits_zero() {
+    let spells = format!("{STUDIES}/field-cases/case-02-median-ci-curve-hits-zero/spells.csv");
+    let s = json_of(&["survival", &spells, "--time", "months", "--event", "closed"]);
+    let m = &s["medians"][0];
+    assert_eq!((m["median"].as_f64(), m["lower"].as_f64()), (Some(6.0), Some(3.0)));
+    assert!(m["upper"].is_null(), "the upper band never reaches 0.5: {m}");
+    let last = &s["survival"][4];
+    assert_eq!(last["time"].as_f64(), Some(11.0));
+    assert!(last["std_err"].is_null() && last["lower"].is_null() && last["upper"].is_null(), "{last}");
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-04-at-times-unsorted (expected.md,
+// reference.R: R 4.2.2 summary(fit, times = c(1095, 365)), which sorts the times).
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_04_at_times_unsorted() {
+    let ovarian = format!("{STUDIES}/field-cases/case-04-at-times-unsorted/ovarian.csv");
+    let s = json_of(&["survival", &ovarian, "--time", "futime", "--event", "fustat", "--at", "1095,365", "--conf-type", "log"]);
+    let rows = s["survival"].as_array().expect("rows");
+    let got: Vec<_> = rows.iter().map(|r| (r["time"].as_f64(), r["n_risk"].as_u64(), r["n_event"].as_u64())).collect();
+    assert_eq!(got, vec![(Some(365.0), Some(20), Some(7)), (Some(1095.0), Some(4), Some(5))]);
+    close(&rows[0]["surv"], 0.730769230769231);
+    close(&rows[1]["surv"], 0.496732026143791);
+    let out = impatto(&["survival", &ovarian, "--time", "futime", "--event", "fustat", "--at", "365,-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--at: expected times ≥ 0, found -1"), "{}", stderr(&out));
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-05-proportion-zero-and-all
+// (expected.md, reference.py: statsmodels 0.15.0 proportion_confint(0, 30, method="jeffreys") =
+// (1.6231861223464347e-05, 0.07967817381726)); the boundary-adjusted version by name.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_05_proportion_zero_and_all() {
+    let p = json_of(&["proportion", "--successes", "0", "--trials", "30", "--method", "jeffreys"]);
+    close(&p["estimates"][0]["ci_low"], 1.6231861223464347e-05);
+    close(&p["estimates"][0]["ci_high"], 0.07967817381726);
+    let b = json_of(&["proportion", "--successes", "0", "--trials", "30", "--method", "jeffreys-boundary"]);
+    assert_eq!(b["estimates"][0]["ci_low"].as_f64(), Some(0.0));
+    assert_eq!(b["estimates"][0]["method"].as_str(), Some("jeffreys-boundary"));
+    close(&b["estimates"][0]["ci_high"], 0.07967817381726);
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-11-did-twfe-organ-donations
+// (expected.md, reference.R: R 4.2.2 lm(Rate ~ D + factor(State) + factor(Quarter)) +
+// sandwich::vcovCL HC1, t on 26 df). The case's command without a period column is refused,
+// naming --period, not answered with unit effects plus one post dummy.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_11_did_twfe_organ_donations() {
+    let file = format!("{STUDIES}/field-cases/case-11-did-twfe-organ-donations/organ_donations.csv");
+    let args = [
+        "did",
+        &file,
+        "--outcome",
+        "Rate",
+        "--unit",
+        "State",
+        "--post",
+        "post",
+        "--treated",
+        "california",
+        "--se",
+        "cluster",
+        "--fixed-effects",
+    ];
+    let out = impatto(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("give the period column (--period)"), "{}", stderr(&out));
+    let mut with_period = args.to_vec();
+    with_period.extend(["--period", "Quarter"]);
+    let d = json_of(&with_period);
+    let e = &d["estimates"][0];
+    close(&e["estimate"], -0.0224589743589694);
+    close(&e["std_error"], 0.00672076552693934);
+    close(&e["ci_low"], -0.0362737057498094);
+    close(&e["ci_high"], -0.00864424296812941);
+    assert_eq!((e["df"].as_f64(), e["n"].as_u64()), (Some(26.0), Some(162)));
+}
+
+// Issue 11 item 5 (no path from user data to a panic or to silent NaN): a NaN or infinite
+// outcome is refused with its column and row; a fractional period or a unit with two
+// first-treated periods is refused in the event study.
+#[test]
+fn statistics_refuse_non_finite_outcomes_and_inconsistent_periods() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| -> String {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("writes");
+        p.to_str().expect("utf-8").to_string()
+    };
+    let es = write("es.csv", "u,p,f,y\nA,1,2,1\nA,2,2,2\nA,3,2,NaN\nB,1,0,1\nB,2,0,2\nB,3,0,3\n");
+    let out = impatto(&["did", &es, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("column `y`, row 3: expected a finite number, found NaN"), "{}", stderr(&out));
+    let frac = write("frac.csv", "u,p,f,y\nA,1.5,2,1\nA,2,2,2\n");
+    let out = impatto(&["did", &frac, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
+    assert!(stderr(&out).contains("column `p`, row 1: expected a whole period number, found 1.5"), "{}", stderr(&out));
+    let two = write("two.csv", "u,p,f,y\nA,1,2,1\nA,2,3,2\nA,3,2,2\nB,1,0,1\nB,2,0,2\nB,3,0,3\n");
+    let out = impatto(&["did", &two, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
+    assert!(stderr(&out).contains("unit `A` has two first-treated periods (2 and 3)"), "{}", stderr(&out));
+    let did = write("did.csv", "u,post,t,y\nA,0,1,1\nA,1,1,inf\nB,0,0,1\nB,1,0,1\n");
+    let out = impatto(&["did", &did, "--outcome", "y", "--unit", "u", "--post", "post", "--treated", "t"]);
+    assert!(stderr(&out).contains("column `y`, row 2: expected a finite number, found inf"), "{}", stderr(&out));
+}

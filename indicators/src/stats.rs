@@ -3,7 +3,8 @@
 //! These take counts, not rows, so they serve every backend and the statistics commands alike.
 
 use serde::Deserialize;
-use statrs::distribution::{Beta, ContinuousCDF, Normal};
+use statrs::distribution::{Beta, ContinuousCDF, Normal, StudentsT};
+use statrs::function::{beta::checked_beta_reg, gamma::checked_gamma_ur};
 
 /// Confidence-interval method for shares.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
@@ -36,6 +37,53 @@ pub fn z_value(level: f64) -> f64 {
     Normal::standard().inverse_cdf(1.0 - (1.0 - level) / 2.0)
 }
 
+/// Two-sided p-value of a t statistic on `df` degrees of freedom, 2·P(T > |t|), from the upper
+/// tail (the regularized incomplete beta I_{df/(df+t²)}(df/2, 1/2)), so it does not underflow to
+/// 0 as 1 − cdf does: |t| = 25 on 100 df gives 8.23e-45. `df` infinite is the normal. `None`
+/// for a NaN statistic or degrees of freedom that are not positive, never a panic.
+pub fn t_two_sided_p(t: f64, df: f64) -> Option<f64> {
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return None;
+    }
+    if t.is_infinite() {
+        return Some(0.0);
+    }
+    if df.is_infinite() {
+        return Some(2.0 * Normal::standard().sf(t.abs()));
+    }
+    let h = df / (df + t * t);
+    checked_beta_reg(df / 2.0, 0.5, h).ok().map(|p| p.clamp(0.0, 1.0))
+}
+
+/// Upper-tail p-value of a χ² statistic on `df` degrees of freedom, P(X > x), from the upper
+/// regularized gamma function Q(df/2, x/2), so it does not underflow to 0 as 1 − cdf does:
+/// χ² = 150 on 1 df gives 1.7336432457178413e-34. `None` for a NaN statistic or degrees of
+/// freedom that are not positive.
+pub fn chi_squared_upper_p(x: f64, df: f64) -> Option<f64> {
+    if x.is_nan() || df.is_nan() || df <= 0.0 || df.is_infinite() {
+        return None;
+    }
+    if x <= 0.0 {
+        return Some(1.0);
+    }
+    if x.is_infinite() {
+        return Some(0.0);
+    }
+    checked_gamma_ur(df / 2.0, x / 2.0).ok().map(|p| p.clamp(0.0, 1.0))
+}
+
+/// Two-sided t quantile for a confidence level (0.95 on 7 df → 2.3646…); `None` for a level
+/// outside (0, 1) or degrees of freedom that are not positive.
+pub fn t_value(level: f64, df: f64) -> Option<f64> {
+    if !(level > 0.0 && level < 1.0) || df.is_nan() || df <= 0.0 {
+        return None;
+    }
+    if df.is_infinite() {
+        return Some(z_value(level));
+    }
+    Some(StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+}
+
 /// Wilson score interval for x successes in n trials; `None` when n = 0.
 pub fn wilson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
     if n <= 0.0 {
@@ -46,7 +94,10 @@ pub fn wilson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
-    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+    // Exact at the boundaries (0 at x = 0, 1 at x = n), where rounding would leave ±1e-17.
+    let lower = if x <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let upper = if x >= n { 1.0 } else { (centre + half).min(1.0) };
+    Some((lower, upper))
 }
 
 /// Clopper-Pearson exact interval; lower = 0 when x = 0 and upper = 1 when x = n.
@@ -73,8 +124,9 @@ pub struct KmStep {
     pub n_censor: u64,
     /// Ŝ(time).
     pub surv: f64,
-    /// Standard error of Ŝ (Greenwood).
-    pub std_err: f64,
+    /// Standard error of Ŝ (Greenwood); `None` where undefined, from the time Ŝ reaches 0 (R
+    /// prints NaN there), never 0.
+    pub std_err: Option<f64>,
     /// Lower confidence limit (`None` where undefined, e.g. Ŝ = 0 for log-log).
     pub lower: Option<f64>,
     /// Upper confidence limit.
@@ -98,7 +150,7 @@ pub fn kaplan_meier(times: &[(f64, u64, u64)], conf: ConfType, level: f64) -> Ve
             greenwood += if at_risk > deaths { d / (n * (n - d)) } else { f64::INFINITY };
         }
         let sigma = greenwood.sqrt(); // standard error of log Ŝ
-        let std_err = if greenwood.is_finite() { surv * sigma } else { 0.0 };
+        let std_err = greenwood.is_finite().then_some(surv * sigma);
         let (lower, upper) = interval(surv, sigma, z, conf);
         steps.push(KmStep { time, n_risk: at_risk, n_event: deaths, n_censor: censored, surv, std_err, lower, upper });
         at_risk -= deaths + censored;
@@ -171,6 +223,27 @@ mod tests {
         assert_eq!(hi, 1.0);
     }
 
+    // scipy 1.x: stats.t.sf(25, 100) * 2 = 8.231980897006e-45; stats.chi2.sf(150, 1) =
+    // 1.7336432457178413e-34 (issue 11 item 3: p-values from the upper tail, not 1 − cdf).
+    #[test]
+    fn p_values_come_from_the_upper_tail_and_never_panic() {
+        let p = t_two_sided_p(25.0, 100.0).expect("p");
+        assert!((p - 8.231980897006e-45).abs() <= 1e-9 * 8.231980897006e-45, "{p}");
+        let p = t_two_sided_p(-25.0, 100.0).expect("p");
+        assert!((p - 8.231980897006e-45).abs() <= 1e-9 * 8.231980897006e-45, "{p}");
+        let p = chi_squared_upper_p(150.0, 1.0).expect("p");
+        assert!((p - 1.7336432457178413e-34).abs() <= 1e-9 * 1.7336432457178413e-34, "{p}");
+        assert_eq!(t_two_sided_p(0.0, 10.0), Some(1.0));
+        assert_eq!(t_two_sided_p(f64::INFINITY, 10.0), Some(0.0));
+        assert_eq!(t_two_sided_p(f64::NAN, 10.0), None);
+        assert_eq!(t_two_sided_p(2.0, 0.0), None);
+        assert_eq!(chi_squared_upper_p(f64::NAN, 1.0), None);
+        assert_eq!(chi_squared_upper_p(0.0, 1.0), Some(1.0));
+        assert_eq!(chi_squared_upper_p(1e6, 1.0), Some(0.0));
+        assert_eq!(t_value(f64::NAN, 10.0), None);
+        assert_eq!(t_value(0.95, 0.0), None);
+    }
+
     #[test]
     fn empty_denominator_has_no_interval() {
         assert_eq!(wilson(0.0, 0.0, 0.95), None);
@@ -186,7 +259,8 @@ mod tests {
         let s: Vec<f64> = curve.iter().map(|c| c.surv).collect();
         assert_eq!(s, vec![0.8, 0.4, 0.4, 0.0]);
         assert_eq!(curve.iter().map(|c| c.n_risk).collect::<Vec<_>>(), vec![5, 4, 2, 1]);
-        assert!((curve[1].std_err - 0.4 * 0.3f64.sqrt()).abs() < 1e-15);
+        assert!((curve[1].std_err.expect("defined") - 0.4 * 0.3f64.sqrt()).abs() < 1e-15);
+        assert_eq!(curve[3].std_err, None, "undefined at S = 0, not 0");
         // log-log at S=0.4: w = z·√0.3/|ln 0.4|; lower = 0.4^exp(w), upper = 0.4^exp(−w).
         let w = 1.959963984540054 * 0.3f64.sqrt() / 0.4f64.ln().abs();
         assert!((curve[1].lower.expect("defined") - 0.4f64.powf(w.exp())).abs() < 1e-12);

@@ -103,7 +103,7 @@ fn kaplan_meier_at_times_matches_survfit_for_every_conf_type() {
             let (n_risk, n_event, surv, se) = common[i];
             assert_eq!((r.n_risk, r.n_event), (n_risk, n_event), "{conf:?} row {i}");
             close(r.surv, surv, "surv");
-            close(r.std_err, se, "std.err");
+            close(r.std_err.expect("std.err"), se, "std.err");
             close(r.lower.expect("lower"), expected[i].0, &format!("{conf:?} lower row {i}"));
             close(r.upper.expect("upper"), expected[i].1, &format!("{conf:?} upper row {i}"));
         }
@@ -304,4 +304,302 @@ fn event_study_matches_lm_with_fixed_effects() {
             close(e.std_error.expect("se"), expected[i], &format!("{} {se:?}", e.term));
         }
     }
+}
+
+// Field cases of issue 11: each test is named after its folder in
+// tests/fixtures/studies/field-cases/ (copied from the shared field-cases), which holds the
+// input, the command, expected.md with the right value and its source, and the reference script.
+
+fn field_case(case: &str, file: &str) -> PathBuf {
+    fixture("field-cases").join(case).join(file)
+}
+
+fn period_observations(path: &Path, cols: [&str; 4]) -> Vec<impatto_indicators::study::did::PeriodObservation> {
+    let f = path.display().to_string();
+    let df = data::read(path, &cols).expect("reads");
+    let (y, unit, period, first) = (
+        data::numbers(&df, cols[0], &f).expect("y"),
+        data::labels(&df, cols[1], &f).expect("unit"),
+        data::numbers(&df, cols[2], &f).expect("period"),
+        data::numbers(&df, cols[3], &f).expect("first"),
+    );
+    (0..y.len())
+        .map(|i| impatto_indicators::study::did::PeriodObservation {
+            y: y[i].expect("y"),
+            unit: unit[i].clone().expect("unit"),
+            period: period[i].expect("period") as i64,
+            first_treated: first[i].map(|v| v as i64),
+        })
+        .collect()
+}
+
+// Source: field-cases/case-12-event-study-never-treated-zero, expected.md and reference.R
+// (R 4.2.2, sandwich 3.0.2: lm with k dummies (k ≠ −1) + factor(comune) + factor(anno), never
+// treated without k dummies; vcovCL(cluster = ~comune, type = "HC1"); t on G − 1 = 7 df). Never
+// treated coded 0 (R `did`'s convention, outside 2019–2023) gives the same coefficients as the
+// empty cell, not relative periods from "treated in year 0" and not a panic.
+#[test]
+fn case_12_event_study_never_treated_zero() {
+    let case = "case-12-event-study-never-treated-zero";
+    let cols = ["occupati", "comune", "anno", "primo_anno_trattato"];
+    let expected = [
+        ("k=-3", 0.244951315789, 0.399085511257, -0.698735962588, 1.18863859417),
+        ("k=-2", 0.291686842105, 0.186428044482, -0.149145433054, 0.732519117264),
+        ("k=0", 2.15517368421, 0.0837667807716, 1.95709672292, 2.3532506455),
+        ("k=1", 2.7654754386, 0.216297338678, 2.254013506, 3.27693737119),
+        ("k=2", 2.84315964912, 0.438510618739, 1.80624680547, 3.88007249277),
+    ];
+    for file in ["staggered_zero.csv", "staggered_blank.csv"] {
+        let obs = period_observations(&field_case(case, file), cols);
+        let out = impatto_indicators::study::did::event_study(&obs, SeType::Cluster, 0.95).expect("fits");
+        assert_eq!(out.len(), expected.len(), "{file}");
+        for (e, (term, b, se, lo, hi)) in out.iter().zip(expected) {
+            assert_eq!(e.term, term, "{file}");
+            close(e.estimate, b, &format!("{file} {term} estimate"));
+            close(e.std_error.expect("se"), se, &format!("{file} {term} se"));
+            close(e.ci_low.expect("ci"), lo, &format!("{file} {term} ci_low"));
+            close(e.ci_high.expect("ci"), hi, &format!("{file} {term} ci_high"));
+            assert_eq!((e.df, e.n), (Some(7.0), 40), "{file}");
+        }
+        // The classical and HC1 fits run too (no panic), on the same coefficients.
+        for se in [SeType::Classical, SeType::Hc1] {
+            let out = impatto_indicators::study::did::event_study(&obs, se, 0.95).expect("fits");
+            close(out[2].estimate, 2.15517368421, &format!("{file} {se:?} k=0"));
+        }
+    }
+    let zero = period_observations(&field_case(case, "staggered_zero.csv"), cols);
+    assert_eq!(impatto_indicators::study::did::outside_periods(&zero), vec![(0, 3)], "0 is reported, once per value");
+}
+
+// Issue 11 item 3: p-values from the upper tail, never 1 − cdf (which underflows to 0 below
+// ~1e-16). References (scipy 1.17.1, statsmodels 0.15.0, computed on the data written here):
+// - log-rank: scipy.stats.logrank(arange(1, 41), arange(41, 81)) (every time an event):
+//   statistic² = 96.1943004867284, p = 1.0414427666890852e-22;
+// - Welch / pooled t: scipy.stats.ttest_ind(a, b, equal_var=False / True) on the a, b below:
+//   t = 322.38400747534274, Welch df 40.21413721413717, p 3.0271291244913174e-70; pooled p
+//   8.358390918917325e-79;
+// - DiD with unit effects, classical: statsmodels OLS(y, [treated·post, post, unit dummies]) on
+//   the 12 × 2 panel below: 3.0083333333333333, se 0.015365907428821242, p 2.971008558995465e-19
+//   on 10 df.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn p_values_come_from_the_upper_tail_and_do_not_underflow() {
+    let times: Vec<f64> = (1..=80).map(f64::from).collect();
+    let groups: Vec<String> = (1..=80).map(|t| if t <= 40 { "g=a".to_string() } else { "g=b".to_string() }).collect();
+    let t = survival::logrank(&times, &[true; 80], &groups).expect("test");
+    close(t.chisq, 96.1943004867284, "log-rank chisq");
+    close(t.p_value, 1.0414427666890852e-22, "log-rank p");
+
+    let a: Vec<f64> = [10.0, 10.1, 10.2, 10.3, 10.1, 10.2, 10.0, 10.3].repeat(3);
+    let b: Vec<f64> = [1.0, 1.1, 1.2, 1.05, 1.15, 1.0, 1.1, 1.2].repeat(3);
+    let w = means::difference(&a, &b, false, 0.95, "a - b").expect("welch");
+    close(w.statistic.expect("t"), 322.38400747534274, "welch t");
+    close(w.df.expect("df"), 40.21413721413717, "welch df");
+    close(w.p_value.expect("p"), 3.0271291244913174e-70, "welch p");
+    let p = means::difference(&a, &b, true, 0.95, "a - b").expect("pooled");
+    close(p.p_value.expect("p"), 8.358390918917325e-79, "pooled p");
+
+    let y = [
+        -0.02, 4.01, 0.5, 4.48, 1.02, 5.0, 1.49, 5.52, 2.01, 5.99, 2.48, 6.51, 3.0, 3.98, 3.52, 4.5, 3.99, 5.02, 4.51, 5.49,
+        4.98, 6.01, 5.5, 6.48,
+    ];
+    let obs: Vec<Observation> = y
+        .iter()
+        .enumerate()
+        .map(|(i, y)| Observation { y: *y, unit: format!("u{:02}", i / 2), post: i % 2 == 1, treated: i / 2 < 6 })
+        .collect();
+    let e = estimate(&obs, true, SeType::Classical, 0.95).expect("did");
+    close(e.estimate, 3.0083333333333333, "did estimate");
+    close(e.std_error.expect("se"), 0.015365907428821242, "did se");
+    close(e.p_value.expect("p"), 2.971008558995465e-19, "did p");
+    assert_eq!(e.df, Some(10.0));
+}
+
+// No statistic reaches a distribution with NaN: two constant groups have no variance, so no
+// interval and no test, and no panic.
+#[test]
+fn constant_groups_give_no_test_and_no_panic() {
+    let w = means::difference(&[1.0, 1.0, 1.0], &[2.0, 2.0], false, 0.95, "a - b").expect("no panic");
+    assert_eq!(w.estimate, -1.0);
+    assert_eq!((w.p_value, w.ci_low, w.df), (None, None, None));
+}
+
+fn survival_case(case: &str, file: &str, time: &str, event: &str) -> Data {
+    let path = field_case(case, file);
+    let f = path.display().to_string();
+    let df = data::read(&path, &[time, event]).expect("reads");
+    let t = data::numbers(&df, time, &f).expect("time");
+    let e = data::events(&data::numbers(&df, event, &f).expect("event"), event, &f).expect("0/1");
+    let mut d = Data { times: vec![], events: vec![], groups: vec![] };
+    for (t, e) in t.into_iter().zip(e) {
+        d.times.push(t.expect("time"));
+        d.events.push(e.expect("event"));
+        d.groups.push("all".into());
+    }
+    d
+}
+
+// Source: field-cases/case-02-median-ci-curve-hits-zero, expected.md and reference.R (R 4.2.2,
+// survival 3.5.3, conf.type = "log-log"; therneau/survival#290). Closures at 3, 5, 6, 8, 11,
+// no censoring: median 6, lower 3, upper NA (the upper band is 0.582 at month 8, its last
+// defined value, so it never reaches 0.5; not 11, where Ŝ = 0 and the limit is NA). At month 11
+// std.err is undefined (R NaN), not 0, and both limits are NA. R prints std.err and limits to 3
+// to 5 significant digits; the std.err to 1e-12 are Greenwood's by hand (Ŝ·√Σ d/(n(n−d))).
+#[test]
+fn case_02_median_ci_curve_hits_zero() {
+    let d = survival_case("case-02-median-ci-curve-hits-zero", "spells.csv", "months", "closed");
+    let strata = survival::fit(&d.times, &d.events, &d.groups, ConfType::LogLog, 0.95).expect("fits");
+    let m = survival::median(&strata[0]);
+    assert_eq!((m.n, m.events, m.median, m.lower, m.upper), (5, 5, Some(6.0), Some(3.0), None));
+    let rows = survival::summary_events(&strata[0]);
+    let r_values = [
+        (3.0, 5, 0.8, 0.179, 0.20381, 0.969),
+        (5.0, 4, 0.6, 0.219, 0.12573, 0.882),
+        (6.0, 3, 0.4, 0.219, 0.05198, 0.753),
+        (8.0, 2, 0.2, 0.179, 0.00837, 0.582),
+    ];
+    let mut greenwood = 0.0;
+    for (r, (time, n_risk, surv, se, lower, upper)) in rows.iter().zip(r_values) {
+        assert_eq!((r.time, r.n_risk, r.n_event), (time, n_risk, 1));
+        close(r.surv, surv, "surv");
+        let n = n_risk as f64;
+        greenwood += 1.0 / (n * (n - 1.0));
+        close(r.std_err.expect("defined while Ŝ > 0"), surv * f64::sqrt(greenwood), "Greenwood std.err");
+        // To the digits R printed.
+        assert!((r.std_err.expect("std.err") - se).abs() < 5e-4, "std.err {:?} vs R {se}", r.std_err);
+        assert!((r.lower.expect("lower") - lower).abs() < 5e-6, "lower {:?} vs R {lower}", r.lower);
+        assert!((r.upper.expect("upper") - upper).abs() < 5e-4, "upper {:?} vs R {upper}", r.upper);
+    }
+    let last = &rows[4];
+    assert_eq!((last.time, last.n_risk, last.surv), (11.0, 1, 0.0));
+    assert_eq!((last.std_err, last.lower, last.upper), (None, None, None), "undefined at Ŝ = 0, not 0");
+}
+
+// Source: field-cases/case-04-at-times-unsorted, expected.md and reference.R (R 4.2.2, survival
+// 3.5.3: summary(survfit(Surv(futime, fustat) ~ 1, ovarian), times = c(1095, 365)); R sorts the
+// times): 365 → 20 at risk, 7 events, 0.730769230769231; 1095 → 4 at risk, 5 events (since
+// 365), 0.496732026143791. Never 12 events at 1095 and 0 at 365.
+#[test]
+fn case_04_at_times_unsorted() {
+    let d = survival_case("case-04-at-times-unsorted", "ovarian.csv", "futime", "fustat");
+    let strata = survival::fit(&d.times, &d.events, &d.groups, ConfType::Log, 0.95).expect("fits");
+    for at in [[1095.0, 365.0], [365.0, 1095.0]] {
+        let rows = survival::summary_at(&strata[0], &at);
+        assert_eq!(
+            rows.iter().map(|r| (r.time, r.n_risk, r.n_event)).collect::<Vec<_>>(),
+            vec![(365.0, 20, 7), (1095.0, 4, 5)],
+            "--at {at:?}"
+        );
+        close(rows[0].surv, 0.730769230769231, "surv at 365");
+        close(rows[1].surv, 0.496732026143791, "surv at 1095");
+    }
+}
+
+// Source: field-cases/case-05-proportion-zero-and-all, expected.md and reference.py
+// (statsmodels 0.15.0 proportion_confint(count, 30, alpha=0.05, method=…); statsmodels issues
+// #2742 and #2609). Every bound in [0, 1], none NaN; Jeffreys equal-tailed at the boundaries
+// (0 of 30: lower 1.6231861223464347e-05, not 0). The Brown-Cai-DasGupta boundary version (0
+// and 1 at the edges) only as `JeffreysBoundary`.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_05_proportion_zero_and_all() {
+    use impatto_indicators::study::proportion::{Method, interval};
+    let methods = [Method::ClopperPearson, Method::Wilson, Method::Wald, Method::AgrestiCoull, Method::Jeffreys];
+    let statsmodels: [(f64, [(f64, f64); 5]); 4] = [
+        (
+            0.0,
+            [
+                (0.0, 0.1157033082220278),
+                (0.0, 0.1135133931739688),
+                (0.0, 0.0),
+                (0.0, 0.1347116961396264),
+                (1.6231861223464347e-05, 0.07967817381726),
+            ],
+        ),
+        (
+            1.0,
+            [
+                (0.0008435709266304788, 0.17216945563341268),
+                (0.005908590381612455, 0.16670390991409176),
+                (0.0, 0.09756736890584528),
+                (0.0, 0.1809179845326112),
+                (0.0036204643737916633, 0.14541777735402017),
+            ],
+        ),
+        (
+            29.0,
+            [
+                (0.8278305443665873, 0.9991564290733695),
+                (0.8332960900859081, 0.9940914096183875),
+                (0.9024326310941547, 1.0),
+                (0.8190820154673888, 1.0),
+                (0.8545822226459798, 0.9963795356262083),
+            ],
+        ),
+        (
+            30.0,
+            [
+                (0.8842966917779722, 1.0),
+                (0.8864866068260311, 1.0),
+                (1.0, 1.0),
+                (0.8652883038603735, 1.0),
+                (0.9203218261827399, 0.9999837681387765),
+            ],
+        ),
+    ];
+    for (count, expected) in statsmodels {
+        for (m, (lo, hi)) in methods.iter().zip(expected) {
+            let (l, h) = interval(count, 30.0, 0.95, *m).expect("interval");
+            close(l, lo, &format!("{m:?} {count}/30 lower"));
+            close(h, hi, &format!("{m:?} {count}/30 upper"));
+            assert!((0.0..=1.0).contains(&l) && (0.0..=1.0).contains(&h), "{m:?} {count}/30 in [0, 1]");
+        }
+    }
+    // The boundary-modified Jeffreys: 0 / 1 at the edges, the equal-tailed quantiles elsewhere.
+    assert_eq!(interval(0.0, 30.0, 0.95, Method::JeffreysBoundary).map(|i| i.0), Some(0.0));
+    assert_eq!(interval(30.0, 30.0, 0.95, Method::JeffreysBoundary).map(|i| i.1), Some(1.0));
+    let (l, h) = interval(1.0, 30.0, 0.95, Method::JeffreysBoundary).expect("interval");
+    close(l, 0.0036204643737916633, "boundary Jeffreys 1/30 lower");
+    close(h, 0.14541777735402017, "boundary Jeffreys 1/30 upper");
+}
+
+// Source: field-cases/case-11-did-twfe-organ-donations, expected.md and reference.R (R 4.2.2,
+// sandwich 3.0.2: lm(Rate ~ D + factor(State) + factor(Quarter)), D = california × post,
+// vcovCL(cluster = ~State, type = "HC1"), k = 33, t on G − 1 = 26 df; NickCH-K/causalbook#4).
+// Two-way fixed effects are unit and period effects: −0.0224589743589694, SE 0.00672076552693934,
+// CI (−0.0362737057498094, −0.00864424296812941), n 162. Unit effects plus one post dummy (SE
+// 0.00661892985670661) is not two-way and is refused when units have several rows per side.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_11_did_twfe_organ_donations() {
+    let path = field_case("case-11-did-twfe-organ-donations", "organ_donations.csv");
+    let f = path.display().to_string();
+    let df = data::read(&path, &["Rate", "State", "Quarter", "post", "california"]).expect("reads");
+    let (y, state, quarter, post, ca) = (
+        data::numbers(&df, "Rate", &f).expect("Rate"),
+        data::labels(&df, "State", &f).expect("State"),
+        data::labels(&df, "Quarter", &f).expect("Quarter"),
+        data::numbers(&df, "post", &f).expect("post"),
+        data::numbers(&df, "california", &f).expect("california"),
+    );
+    let obs: Vec<Observation> = (0..y.len())
+        .map(|i| Observation {
+            y: y[i].expect("Rate"),
+            unit: state[i].clone().expect("State"),
+            post: post[i] == Some(1.0),
+            treated: ca[i] == Some(1.0),
+        })
+        .collect();
+    let periods: Vec<String> = quarter.into_iter().map(|q| q.expect("Quarter")).collect();
+    let e = impatto_indicators::study::did::estimate_two_way(&obs, &periods, SeType::Cluster, 0.95).expect("fits");
+    close(e.estimate, -0.0224589743589694, "estimate");
+    close(e.std_error.expect("se"), 0.00672076552693934, "cluster se");
+    close(e.ci_low.expect("ci"), -0.0362737057498094, "ci_low");
+    close(e.ci_high.expect("ci"), -0.00864424296812941, "ci_high");
+    assert_eq!((e.df, e.n), (Some(26.0), 162));
+    let refused = estimate(&obs, true, SeType::Cluster, 0.95).expect_err("six quarters are not two periods");
+    assert!(
+        refused.to_string().contains("unit `Alaska` has 3 rows before treatment; give the period column (--period)"),
+        "{refused}"
+    );
 }

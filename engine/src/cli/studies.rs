@@ -48,7 +48,7 @@ pub(crate) enum PlotCommand {
         /// Period column (integer).
         #[arg(long)]
         period: String,
-        /// Column with the period treatment started (empty for never treated).
+        /// Column with the period treatment started (empty, or a value outside the observed periods such as 0, for never treated).
         #[arg(long = "first-treated")]
         first_treated: String,
         /// Output file, .svg or .png.
@@ -97,7 +97,7 @@ pub(crate) struct SurvivalArgs {
     /// Stratify by this column.
     #[arg(long)]
     by: Option<String>,
-    /// Report the curve at these times (comma-separated); default every event time.
+    /// Report the curve at these times (comma-separated, taken in increasing order as R does); default every event time.
     #[arg(long, value_delimiter = ',')]
     at: Vec<f64>,
     /// Interval type, as R's conf.type.
@@ -175,17 +175,17 @@ pub(crate) struct DidArgs {
     /// Treated-group column (0/1); the comparison group is everyone else in the file.
     #[arg(long, requires = "post")]
     treated: Option<String>,
-    /// Period column (integer): with --first-treated, an event study by period relative to treatment.
-    #[arg(long, requires = "first_treated", conflicts_with = "post")]
+    /// Period column: with --first-treated (integers), an event study by period relative to treatment; with --post, --treated and --fixed-effects, the periods of the period effects.
+    #[arg(long, requires = "period_design")]
     period: Option<String>,
-    /// Column with the period each unit's treatment started (empty for never-treated units).
-    #[arg(long = "first-treated", requires = "period")]
+    /// Column with the period each unit's treatment started (empty, or a value outside the observed periods such as 0, for never-treated units).
+    #[arg(long = "first-treated", requires = "period", conflicts_with = "post", group = "period_design")]
     first_treated: Option<String>,
     /// Standard errors.
     #[arg(long, value_enum, default_value_t = SeArg::Cluster)]
     se: SeArg,
-    /// Two-way fixed effects (unit and period) instead of the 2×2 regression.
-    #[arg(long)]
+    /// Two-way fixed effects (unit and period; the periods from --period, or the post indicator when each unit has one row before and one after) instead of the 2×2 regression.
+    #[arg(long, requires = "post", group = "period_design")]
     fixed_effects: bool,
     #[command(flatten)]
     out: StudyOutput,
@@ -235,8 +235,10 @@ pub(crate) enum MethodArg {
     ClopperPearson,
     /// Agresti-Coull interval.
     AgrestiCoull,
-    /// Jeffreys (Bayesian, Beta(1/2, 1/2)) interval.
+    /// Jeffreys (Bayesian, Beta(1/2, 1/2)) interval, equal-tailed at every count, as statsmodels.
     Jeffreys,
+    /// Jeffreys with the Brown-Cai-DasGupta boundary modification (lower 0 at 0 successes, upper 1 at all).
+    JeffreysBoundary,
     /// Wald interval (for comparison only).
     Wald,
 }
@@ -268,8 +270,11 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
         }
         PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
             impatto::plot::picture_of(&output)?;
-            let estimates =
+            let (estimates, note) =
                 impatto::studies::event_study(&file, (&outcome, &unit, &period, &first_treated), SeType::Cluster, 0.95)?;
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
             impatto::plot::coefficients(
                 &output,
                 &estimates,
@@ -313,6 +318,7 @@ pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
         MethodArg::ClopperPearson => Method::ClopperPearson,
         MethodArg::AgrestiCoull => Method::AgrestiCoull,
         MethodArg::Jeffreys => Method::Jeffreys,
+        MethodArg::JeffreysBoundary => Method::JeffreysBoundary,
         MethodArg::Wald => Method::Wald,
     };
     let t = impatto::studies::proportion_table(a.successes, a.trials, a.successes2.zip(a.trials2), method, a.out.level)?;
@@ -335,11 +341,20 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
         SeArg::Cluster => SeType::Cluster,
     };
     let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
-        (Some(post), Some(treated), _, _) => {
-            impatto::studies::did_table(&a.file, (&a.outcome, &a.unit, post, treated), se, a.fixed_effects, a.out.level)?
-        }
+        (Some(post), Some(treated), period, _) => impatto::studies::did_table(
+            &a.file,
+            (&a.outcome, &a.unit, post, treated),
+            period.as_deref(),
+            se,
+            a.fixed_effects,
+            a.out.level,
+        )?,
         (_, _, Some(period), Some(first)) => {
-            impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?
+            let (t, note) = impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?;
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
+            t
         }
         _ => bail!("did: give --post and --treated (2×2 or --fixed-effects), or --period and --first-treated (event study)"),
     };

@@ -1,9 +1,8 @@
 //! Difference in means between two groups: Welch's and the pooled t-test.
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
-
 use super::Estimate;
 use crate::error::{Error, Result};
+use crate::stats::{t_two_sided_p, t_value};
 
 fn mean_var(x: &[f64]) -> (f64, f64) {
     let n = x.len() as f64;
@@ -33,17 +32,17 @@ pub fn difference(first: &[f64], second: &[f64], pooled: bool, level: f64, term:
     };
     let estimate = m1 - m2;
     let t = estimate / se;
-    let dist = StudentsT::new(0.0, 1.0, df).map_err(|e| Error::Internal(e.to_string()))?;
-    let q = dist.inverse_cdf(1.0 - (1.0 - level) / 2.0);
+    // Both groups constant: no variance, so no interval and no test (df is 0/0).
+    let q = t_value(level, df);
     Ok(Estimate {
         term: term.to_string(),
         estimate,
         std_error: Some(se),
-        ci_low: Some(estimate - q * se),
-        ci_high: Some(estimate + q * se),
-        statistic: Some(t),
-        p_value: Some(2.0 * (1.0 - dist.cdf(t.abs()))),
-        df: Some(df),
+        ci_low: q.map(|q| estimate - q * se),
+        ci_high: q.map(|q| estimate + q * se),
+        statistic: t.is_finite().then_some(t),
+        p_value: t_two_sided_p(t, df),
+        df: df.is_finite().then_some(df),
         n: (n1 + n2) as u64,
     })
 }

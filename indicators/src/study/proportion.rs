@@ -14,8 +14,12 @@ pub enum Method {
     ClopperPearson,
     /// Agresti-Coull (statsmodels `agresti_coull`).
     AgrestiCoull,
-    /// Jeffreys, equal-tailed Beta(x + ½, n − x + ½) (statsmodels `jeffreys`).
+    /// Jeffreys, equal-tailed Beta(x + ½, n − x + ½) quantiles at α/2 and 1 − α/2, at every x
+    /// (statsmodels `jeffreys`): 0 of 30 gives a lower limit of 1.62e-05, not 0.
     Jeffreys,
+    /// Jeffreys with Brown, Cai and DasGupta's (2001) boundary modification: lower limit 0 at
+    /// x = 0 and upper limit 1 at x = n, the equal-tailed quantiles elsewhere.
+    JeffreysBoundary,
     /// Wald / normal approximation (statsmodels `normal`); poor for small n.
     Wald,
 }
@@ -35,12 +39,16 @@ pub fn interval(x: f64, n: f64, level: f64, method: Method) -> Option<(f64, f64)
             let half = z * (p2 * (1.0 - p2) / n2).sqrt();
             Some(((p2 - half).max(0.0), (p2 + half).min(1.0)))
         }
-        Method::Jeffreys => {
+        Method::Jeffreys | Method::JeffreysBoundary => {
+            if !(level > 0.0 && level < 1.0) {
+                return None;
+            }
             let b = Beta::new(x + 0.5, n - x + 0.5).ok()?;
             let alpha = 1.0 - level;
-            let lo = if x == 0.0 { 0.0 } else { b.inverse_cdf(alpha / 2.0) };
-            let hi = if x == n { 1.0 } else { b.inverse_cdf(1.0 - alpha / 2.0) };
-            Some((lo, hi))
+            let boundary = method == Method::JeffreysBoundary;
+            let lo = if boundary && x == 0.0 { 0.0 } else { b.inverse_cdf(alpha / 2.0) };
+            let hi = if boundary && x == n { 1.0 } else { b.inverse_cdf(1.0 - alpha / 2.0) };
+            Some((lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0)))
         }
         Method::Wald => {
             let p = x / n;

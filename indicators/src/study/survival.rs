@@ -4,11 +4,10 @@
 use std::collections::BTreeMap;
 
 use nalgebra::DMatrix;
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::error::{Error, Result};
 use crate::stats::ConfType;
-use crate::stats::{KmStep, kaplan_meier};
+use crate::stats::{KmStep, chi_squared_upper_p, kaplan_meier};
 
 /// One stratum's curve.
 #[derive(Clone, Debug)]
@@ -36,8 +35,8 @@ pub struct SummaryRow {
     pub n_event: u64,
     /// Ŝ(time).
     pub surv: f64,
-    /// Standard error of Ŝ (Greenwood).
-    pub std_err: f64,
+    /// Standard error of Ŝ (Greenwood); `None` where undefined (from Ŝ = 0 on).
+    pub std_err: Option<f64>,
     /// Lower limit.
     pub lower: Option<f64>,
     /// Upper limit.
@@ -136,8 +135,11 @@ pub fn summary_events(s: &Stratum) -> Vec<SummaryRow> {
 }
 
 /// R's `summary(fit, times = at)`: the curve at each time, those still at risk then, and the
-/// events since the previous requested time.
+/// events since the previous requested time. The times are taken in increasing order, as R
+/// sorts them, so the events are never counted "since" a later time.
 pub fn summary_at(s: &Stratum, at: &[f64]) -> Vec<SummaryRow> {
+    let mut at = at.to_vec();
+    at.sort_by(f64::total_cmp);
     let mut previous = f64::NEG_INFINITY;
     at.iter()
         .map(|&t| {
@@ -147,7 +149,7 @@ pub fn summary_at(s: &Stratum, at: &[f64]) -> Vec<SummaryRow> {
             previous = t;
             let (surv, std_err, lower, upper) = match last {
                 Some(k) => (k.surv, k.std_err, k.lower, k.upper),
-                None => (1.0, 0.0, Some(1.0), Some(1.0)),
+                None => (1.0, Some(0.0), Some(1.0), Some(1.0)),
             };
             SummaryRow { strata: s.name.clone(), time: t, n_risk, n_event, surv, std_err, lower, upper }
         })
@@ -156,14 +158,15 @@ pub fn summary_at(s: &Stratum, at: &[f64]) -> Vec<SummaryRow> {
 
 /// First time a curve (Ŝ or a limit) is at or below 0.5. Where it sits exactly at 0.5 over an
 /// interval, the midpoint of that interval (to the next event time), as R's `quantile.survfit`.
+/// Undefined values (a log or log-log limit where Ŝ = 0) are skipped, as R's `minmin` ignores
+/// NA: a band that never reaches 0.5 where it is defined has no crossing, not the time Ŝ hit 0.
 fn crossing(curve: &[KmStep], value: impl Fn(&KmStep) -> Option<f64>) -> Option<f64> {
-    let events: Vec<&KmStep> = curve.iter().filter(|k| k.n_event > 0).collect();
+    let events: Vec<(&KmStep, f64)> = curve.iter().filter(|k| k.n_event > 0).filter_map(|k| Some((k, value(k)?))).collect();
     let tol = 1e-12;
-    for (i, k) in events.iter().enumerate() {
-        let v = value(k)?;
+    for (i, &(k, v)) in events.iter().enumerate() {
         if (v - 0.5).abs() < tol {
             return Some(match events.get(i + 1) {
-                Some(next) => (k.time + next.time) / 2.0,
+                Some((next, _)) => (k.time + next.time) / 2.0,
                 None => k.time,
             });
         }
@@ -182,8 +185,8 @@ pub fn median(s: &Stratum) -> Median {
         events: s.events,
         median: crossing(&s.curve, |k| Some(k.surv)),
         // The lower limit curve reaches 0.5 first: it gives the median's lower limit.
-        lower: crossing(&s.curve, |k| Some(k.lower.unwrap_or(0.0))),
-        upper: crossing(&s.curve, |k| Some(k.upper.unwrap_or(0.0))),
+        lower: crossing(&s.curve, |k| k.lower),
+        upper: crossing(&s.curve, |k| k.upper),
     }
 }
 
@@ -234,7 +237,7 @@ pub fn logrank(times: &[f64], events: &[bool], groups: &[String]) -> Result<LogR
     })?;
     let chisq = (diff.transpose() * inv * &diff)[(0, 0)];
     let df = (k - 1) as u64;
-    let p_value = ChiSquared::new(df as f64).map(|c| 1.0 - c.cdf(chisq)).unwrap_or(f64::NAN);
+    let p_value = chi_squared_upper_p(chisq, df as f64).unwrap_or(f64::NAN);
     Ok(LogRank {
         chisq,
         df,
