@@ -542,3 +542,19 @@ mod caps {
         }
     }
 }
+
+// Issue 10 case 4, the payout side of the one death rule (impatto_datasets::derived): R1 and R2
+// closed 2020-01-15, 15 days after support ended (2019-12-31); R1 reopened 2022-01-20, after the
+// 24 months, so the closure is a death and 50% of its 10,000.00 grant (50% of 20,000.00 costs) is
+// recovered: -5,000.00; R2 reopened 2022-01-15, on the last day, so nothing is recovered — the
+// same reading the cohort survival and Kaplan-Meier tests give (indicators/tests/death_rule.rs).
+#[test]
+fn r_reactivation_24_months_plus_days_in_a_clawback() {
+    let text = "id = \"alpha-claw\"\nname = \"a\"\ncurrency = \"EUR\"\nbudget = \"100000.00\"\ndata = { programme = \"alpha\" }\nperiods = [{ id = \"p\", as_of = 2023-12-31 }]\n[[payers]]\nid = \"city\"\nshare = \"100%\"\n[[rules]]\nkind = \"cost_share\"\nid = \"grant\"\nshare = \"50%\"\n[[rules]]\nkind = \"clawback\"\nid = \"repay\"\napplies_to = \"grant\"\nif_ceased_within_months = 12\nshare = \"50%\"\n";
+    let catalogue = impatto_indicators::builtin().expect("catalogue");
+    let programme = impatto::rules::programme::parse("claw.toml", text, &infos()).expect("parses");
+    let source = PanelSource::open(&[root().join("indicators/tests/fixtures/reactivation")]).expect("panel");
+    let s = run(&programme, &source, &catalogue, None).expect("runs");
+    assert_eq!((line(&s, "R1", "repay").status, line(&s, "R1", "repay").amount), (Status::Recovered, d("-5000.00")));
+    assert_eq!((line(&s, "R2", "repay").status, line(&s, "R2", "repay").amount), (Status::NotMet, d("0.00")));
+}
