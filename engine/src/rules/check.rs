@@ -11,7 +11,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::money::{Money, Share, parse_fraction_or_percent, percent};
 
@@ -258,11 +258,6 @@ fn plain_serde_message(message: &str, what: &str) -> String {
         );
     }
     m.to_string()
-}
-
-/// Split the `rules` array off a parsed document, each rule with its span.
-pub fn take_array<'i>(doc: &mut Spanned<DeTable<'i>>, key: &str) -> Option<Spanned<DeValue<'i>>> {
-    doc.get_mut().remove(key)
 }
 
 /// The kind of a rule table, removed from it so the kind's spec can deny unknown fields.

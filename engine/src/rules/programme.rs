@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::check::{Door, IndicatorInfo, RuleError, peek_str, take_array, take_kind};
+use super::check::{Door, IndicatorInfo, RuleError, peek_str, take_kind};
 use super::kinds::{FieldDoc, KINDS, Rule};
 use super::money::{Money, Rounding, Share};
 
@@ -212,7 +212,8 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
 /// right, what was expected and what was found.
 pub fn parse(file: &str, text: &str, indicators: &BTreeMap<String, IndicatorInfo>) -> Result<Programme, RuleError> {
     let mut doc = DeTable::parse(text).map_err(|e| parse_error(file, text, &e))?;
-    let rules = take_array(&mut doc, "rules");
+    // The rules are split off and read one by one, each as its kind's spec.
+    let rules = doc.get_mut().remove("rules");
     let span = doc.span();
     let mut door = Door::new(file, text, indicators);
     let spec: Spec = door.spec(Spanned::new(span.clone(), DeValue::Table(doc.into_inner())), "the programme")?;

@@ -72,10 +72,6 @@ pub struct RateCard {
     pub per_provider_cap: Option<Money>,
 }
 
-fn code(door: &Door, field: &str, v: &Spanned<String>) -> Result<String, RuleError> {
-    door.id(field, v)
-}
-
 impl RuleKind for RateCard {
     const KIND: &'static str = "rate_card";
     const SUMMARY: &'static str = "A price per verified outcome event per participant (tables `participants` and `outcomes`), one statement line per claim (participant × outcome × due date). Claims are met in the order they fall due; claims due the same day by participant id, then by the order of `prices` in the file. Each cap is a running balance in that order, and the claim that crosses it is paid in part. A `sustained_weeks` outcome falls due when a spell has lasted that long; a lapse restarts the clock. Unverified events are never paid.";
@@ -106,9 +102,9 @@ impl RuleKind for RateCard {
         let mut prices: Vec<Price> = Vec::new();
         for (i, p) in spec.prices.get_ref().iter().enumerate() {
             let f = |x: &str| format!("prices[{}].{x}", i + 1);
-            let outcome = code(door, &f("outcome"), &p.outcome)?;
+            let outcome = door.id(&f("outcome"), &p.outcome)?;
             let event = match &p.event {
-                Some(e) => code(door, &f("event"), e)?,
+                Some(e) => door.id(&f("event"), e)?,
                 None => outcome.clone(),
             };
             let price = door.money(&f("price"), &p.price)?;
