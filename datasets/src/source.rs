@@ -17,6 +17,7 @@ use std::thread::JoinHandle;
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::csv;
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnSpec, ColumnType, Table};
 
@@ -28,10 +29,12 @@ pub const MAPPING_FILE: &str = "columns.toml";
 pub enum FileFormat {
     /// Apache Parquet.
     Parquet,
-    /// Comma- or semicolon-separated text with a header line (as exported from spreadsheets).
+    /// Comma-, semicolon- or tab-separated text with a header line (as exported from
+    /// spreadsheets), read by [`crate::csv`].
     Csv {
-        /// Field separator, detected from the header line.
-        separator: u8,
+        /// Separator (detected from the header line) and decimal mark (declared in
+        /// `columns.toml` as `decimal_comma = true`, or detected).
+        dialect: csv::Dialect,
     },
 }
 
@@ -68,9 +71,7 @@ impl TableFile {
         renames: &BTreeMap<String, String>,
     ) -> Result<BTreeSet<String>> {
         let names: Vec<String> = match format {
-            FileFormat::Csv { separator } => {
-                read_header(path)?.split(separator as char).map(|s| s.trim().trim_matches('"').to_string()).collect()
-            }
+            FileFormat::Csv { dialect } => csv::column_names(path, &dialect)?,
             FileFormat::Parquet => {
                 let display = path.display().to_string();
                 let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
@@ -88,18 +89,13 @@ impl TableFile {
     }
 
     fn raw_scan(&self, overrides: Option<Schema>) -> Result<LazyFrame> {
-        let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
-        let lf = match self.format {
-            FileFormat::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
-            FileFormat::Csv { separator } => {
-                let mut reader = LazyCsvReader::new(path).with_has_header(true).with_separator(separator);
-                if let Some(schema) = overrides {
-                    reader = reader.with_dtype_overwrite(Some(Arc::new(schema)));
-                }
-                reader.finish()
+        match self.format {
+            FileFormat::Parquet => {
+                let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
+                LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(polars_err(self.display()))
             }
-        };
-        lf.map_err(polars_err(self.display()))
+            FileFormat::Csv { dialect } => csv::scan(&self.path, &dialect, overrides),
+        }
     }
 
     /// The file's schema under canonical names (only columns the format knows are renamed).
@@ -119,16 +115,11 @@ impl TableFile {
 
     /// CSV carries no types: read every known column as its canonical type.
     fn csv_overrides(&self, table: Table) -> Result<Option<Schema>> {
-        if self.format == FileFormat::Parquet {
+        let FileFormat::Csv { dialect } = self.format else {
             return Ok(None);
-        }
-        let header = read_header(&self.path)?;
-        let sep = match self.format {
-            FileFormat::Csv { separator } => separator as char,
-            FileFormat::Parquet => ',',
         };
         let mut schema = Schema::default();
-        for name in header.split(sep).map(|s| s.trim().trim_matches('"')) {
+        for name in csv::column_names(&self.path, &dialect)?.iter().map(String::as_str) {
             let canonical = self.renames.iter().find(|(_, f)| f.as_str() == name).map(|(c, _)| c.as_str()).unwrap_or(name);
             if let Some(spec) = table.column(canonical) {
                 schema.insert(name.into(), canonical_dtype(spec.ty));
@@ -249,14 +240,6 @@ fn accepts(ty: ColumnType, dtype: &DataType) -> bool {
     fits || matches!(dtype, DataType::Null)
 }
 
-fn read_header(path: &Path) -> Result<String> {
-    use std::io::BufRead;
-    let file = fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let mut line = String::new();
-    std::io::BufReader::new(file).read_line(&mut line).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    Ok(line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}').to_string())
-}
-
 /// The tables of one or more panel directories, found and mapped but not yet read.
 #[derive(Clone, Debug)]
 pub struct PanelSource {
@@ -332,9 +315,9 @@ impl PanelSource {
         let mut hashed = Vec::new();
         for dir in dirs {
             let dir = dir.as_ref();
-            let mapping = read_mapping(dir, &mut hashed)?;
+            let (mapping, decimal_comma) = read_mapping(dir, &mut hashed)?;
             for table in Table::ALL {
-                let file = match find_table(dir, table) {
+                let file = match find_table(dir, table, decimal_comma) {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),
@@ -462,31 +445,46 @@ impl PanelSource {
     }
 }
 
-fn find_table(dir: &Path, table: Table) -> Result<(PathBuf, FileFormat)> {
+fn find_table(dir: &Path, table: Table, decimal_comma: Option<bool>) -> Result<(PathBuf, FileFormat)> {
     let parquet = dir.join(format!("{}.parquet", table.stem()));
     if parquet.is_file() {
         return Ok((parquet, FileFormat::Parquet));
     }
     let csv = dir.join(format!("{}.csv", table.stem()));
     if csv.is_file() {
-        let header = read_header(&csv)?;
-        let separator = if header.contains(';') && !header.contains(',') { b';' } else { b',' };
-        return Ok((csv, FileFormat::Csv { separator }));
+        let dialect = csv::Dialect::detect(&csv, decimal_comma)?;
+        return Ok((csv, FileFormat::Csv { dialect }));
     }
     Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() })
 }
 
 type Mapping = BTreeMap<String, BTreeMap<String, String>>;
 
-fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<Mapping> {
+/// The key of `columns.toml` declaring that the directory's CSV files use a decimal comma.
+pub const DECIMAL_COMMA_KEY: &str = "decimal_comma";
+
+/// The renames of `columns.toml`, and its `decimal_comma = true|false` if given.
+fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Option<bool>)> {
     let path = dir.join(MAPPING_FILE);
     if !path.is_file() {
-        return Ok(Mapping::new());
+        return Ok((Mapping::new(), None));
     }
     let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
     hashed.push(HashPart::Bytes(MAPPING_FILE.as_bytes().to_vec()));
     hashed.push(HashPart::Bytes(text.as_bytes().to_vec()));
-    let mapping: Mapping = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
+    let mut doc: toml::Table = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
+    let decimal_comma = match doc.remove(DECIMAL_COMMA_KEY) {
+        None => None,
+        Some(toml::Value::Boolean(b)) => Some(b),
+        Some(other) => {
+            return Err(Error::Config {
+                path,
+                message: format!("expected `{DECIMAL_COMMA_KEY} = true` or `false`, found `{DECIMAL_COMMA_KEY} = {other}`"),
+            });
+        }
+    };
+    let mapping: Mapping =
+        doc.try_into().map_err(|e: toml::de::Error| Error::Config { path: path.clone(), message: e.to_string() })?;
     for (table_name, renames) in &mapping {
         let Some(table) = Table::from_name(table_name) else {
             let known: Vec<&str> = Table::ALL.iter().map(|t| t.stem()).collect();
@@ -508,5 +506,5 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<Mapping> {
             }
         }
     }
-    Ok(mapping)
+    Ok((mapping, decimal_comma))
 }

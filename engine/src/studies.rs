@@ -189,9 +189,10 @@ fn conf_name(c: ConfType) -> &'static str {
     }
 }
 
-/// `impatto logrank`: the test and the observed/expected events by group.
-pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<(Rows, Rows)> {
-    let SurvivalData { times, events, groups, .. } = survival_data(file, time, event, Some(by))?;
+/// `impatto logrank`: the test, the observed/expected events by group, and how many rows with a
+/// missing time, event or group were left out.
+pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<(Rows, Rows, usize)> {
+    let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, Some(by))?;
     let t = survival::logrank(&times, &events, &groups).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let test = Rows {
         title: format!("log-rank test of equal survival across `{by}`"),
@@ -207,7 +208,7 @@ pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<
             .map(|(g, n, o, e)| vec![Cell::Text(g), Cell::Int(Some(n)), Cell::Int(Some(o)), num(e)])
             .collect(),
     };
-    Ok((test, groups))
+    Ok((test, groups, dropped))
 }
 
 /// `impatto proportion`: an interval for x of n, and Newcombe's for a difference if asked.
@@ -273,12 +274,14 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
     }
 }
 
-/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups.
-pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<Rows> {
+/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups, and
+/// how many rows with a missing outcome or group were left out.
+pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
     let name = file.display().to_string();
     let df = data::read(file, &[outcome, group])?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let g = data::labels(&df, group, &name)?;
+    let dropped = y.iter().zip(&g).filter(|(y, g)| y.is_none() || g.is_none()).count();
     let mut levels: Vec<String> = g.iter().flatten().cloned().collect();
     levels.sort();
     levels.dedup();
@@ -296,7 +299,10 @@ pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) 
     let term = format!("{group}={} - {group}={}", levels[0], levels[1]);
     let welch = means::difference(&a, &b, false, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
     let pooled = means::difference(&a, &b, true, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
-    Ok(estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]))
+    Ok((
+        estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]),
+        dropped,
+    ))
 }
 
 /// `impatto did`: the treated × post coefficient. With `fixed_effects`, unit and period effects:

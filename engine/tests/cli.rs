@@ -761,3 +761,55 @@ fn statistics_refuse_non_finite_outcomes_and_inconsistent_periods() {
     let out = impatto(&["did", &did, "--outcome", "y", "--unit", "u", "--post", "post", "--treated", "t"]);
     assert!(stderr(&out).contains("column `y`, row 2: expected a finite number, found inf"), "{}", stderr(&out));
 }
+
+// Issue 11 item 1, one reader: the statistics commands and `validate` read CSV alike.
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-07-csv-semicolon-decimal-comma
+// (expected.md, reference.R: R 4.2.2 read.csv2 + t.test; SheetJS #2239). `;`, decimal comma, CRLF.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_07_csv_semicolon_decimal_comma() {
+    let file = format!("{STUDIES}/field-cases/case-07-csv-semicolon-decimal-comma/ricavi.csv");
+    let s = json_of(&["compare-means", &file, "--outcome", "ricavi_k", "--group", "finanziata"]);
+    let welch = &s["estimates"][0];
+    assert_eq!(welch["method"].as_str(), Some("welch"), "{s}");
+    close(&welch["estimate"], -3.65);
+    close(&welch["std_error"], 1.1139269874338);
+    close(&welch["df"], 7.22760434024304);
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-09-csv-r-export-NA (expected.md,
+// reference.R: R 4.2.2 survdiff on survival::colon written by write.csv). `NA` is missing: 2 df.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_09_csv_r_export_na() {
+    let file = format!("{STUDIES}/field-cases/case-09-csv-r-export-NA/colon_deaths.csv");
+    let s = json_of(&["logrank", &file, "--time", "time", "--event", "status", "--by", "differ"]);
+    close(&s["test"][0]["chisq"], 17.1890944410285);
+    assert_eq!(s["test"][0]["df"].as_u64(), Some(2));
+    assert_eq!(s["groups"].as_array().map(Vec::len), Some(3), "{s}");
+    let out = impatto(&["logrank", &file, "--time", "time", "--event", "status", "--by", "differ"]);
+    assert!(stderr(&out).contains("23 row(s) with a missing time, event or group left out"), "{}", stderr(&out));
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-10-csv-float-after-row-100
+// (expected.md, reference.R: R 4.2.2 t.test; pola-rs/polars#12692). First decimal at data row 121.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_10_csv_float_after_row_100() {
+    let file = format!("{STUDIES}/field-cases/case-10-csv-float-after-row-100/salaries.csv");
+    let s = json_of(&["compare-means", &file, "--outcome", "monthly_wage", "--group", "group"]);
+    close(&s["estimates"][0]["estimate"], -127.673333333333);
+    close(&s["estimates"][0]["std_error"], 37.5768506144688);
+    close(&s["estimates"][0]["df"], 147.698730821297);
+}
+
+// Source: datasets/tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma
+// (expected.md; SheetJS #2239): a `;` panel with `fte` written `1,5` validates (exit 0).
+#[test]
+fn case_18_panel_csv_semicolon_decimal_comma() {
+    let out =
+        impatto(&["validate", "--data", "datasets/tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma/panel"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 error(s)"), "{}", stderr(&out));
+}

@@ -306,7 +306,10 @@ pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
 /// `impatto logrank`.
 pub(crate) fn logrank(a: LogrankArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (test, groups) = impatto::studies::logrank_tables(&a.file, &a.time, &a.event, &a.by)?;
+    let (test, groups, dropped) = impatto::studies::logrank_tables(&a.file, &a.time, &a.event, &a.by)?;
+    if dropped > 0 {
+        eprintln!("{dropped} row(s) with a missing time, event or group left out");
+    }
     study_out(&a.out, &[("test", &test), ("groups", &groups)])
 }
 
@@ -328,7 +331,10 @@ pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
 /// `impatto compare-means`.
 pub(crate) fn compare_means(a: CompareMeansArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let t = impatto::studies::compare_means_table(&a.file, &a.outcome, &a.group, a.out.level)?;
+    let (t, dropped) = impatto::studies::compare_means_table(&a.file, &a.outcome, &a.group, a.out.level)?;
+    if dropped > 0 {
+        eprintln!("{dropped} row(s) with a missing outcome or group left out");
+    }
     study_out(&a.out, &[("estimates", &t)])
 }
 
