@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use impatto_indicators::definition::ConfType;
+use impatto_indicators::study::data::ReadOptions;
 use impatto_indicators::study::did::{self, Observation, SeType};
 use impatto_indicators::study::{Estimate, data, means, proportion, survival};
 
@@ -41,11 +42,11 @@ fn finite(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Opti
 }
 
 /// Time, event and group columns of a file, complete rows only.
-fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
+fn survival_data(file: &Path, read: ReadOptions, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
     let name = file.display().to_string();
     let mut cols = vec![time, event];
     cols.extend(by);
-    let df = data::read(file, &cols)?;
+    let df = data::read_with(file, &cols, read)?;
     let t = data::numbers(&df, time, &name)?;
     let e = data::events(&data::numbers(&df, event, &name)?, event, &name)?;
     let g: Vec<Option<String>> = match by {
@@ -72,13 +73,14 @@ fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Resu
 /// Kaplan-Meier strata of a file (for plots).
 pub fn strata(
     file: &Path,
+    read: ReadOptions,
     time: &str,
     event: &str,
     by: Option<&str>,
     conf: ConfType,
     level: f64,
 ) -> Result<Vec<survival::Stratum>> {
-    let SurvivalData { times, events, groups, .. } = survival_data(file, time, event, by)?;
+    let SurvivalData { times, events, groups, .. } = survival_data(file, read, time, event, by)?;
     survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))
 }
 
@@ -129,12 +131,13 @@ pub fn indicator_bars(results: &Path, indicator: &str, by: Option<&str>) -> Resu
     Ok((bars, unit))
 }
 
-/// `impatto survival`: the curve (at `at`, or at every event time) and the medians.
+/// `impatto survival`: the curve (at `at`, or at every event time) and the medians, and how
+/// many rows with a missing time, event or group were left out. `cols` are the time, event and
+/// (optional) group columns.
 pub fn survival_tables(
     file: &Path,
-    time: &str,
-    event: &str,
-    by: Option<&str>,
+    read: ReadOptions,
+    cols: (&str, &str, Option<&str>),
     at: &[f64],
     conf: ConfType,
     level: f64,
@@ -142,7 +145,8 @@ pub fn survival_tables(
     if let Some(t) = at.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
         return Err(bad(format!("--at: expected times ≥ 0, found {t}")));
     }
-    let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, by)?;
+    let (time, event, by) = cols;
+    let SurvivalData { times, events, groups, dropped } = survival_data(file, read, time, event, by)?;
     let strata = survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let mut curve = Rows {
         title: format!("Kaplan-Meier, {} interval ({:.0}%), Greenwood variance", conf_name(conf), level * 100.0),
@@ -191,8 +195,8 @@ fn conf_name(c: ConfType) -> &'static str {
 
 /// `impatto logrank`: the test, the observed/expected events by group, and how many rows with a
 /// missing time, event or group were left out.
-pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<(Rows, Rows, usize)> {
-    let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, Some(by))?;
+pub fn logrank_tables(file: &Path, read: ReadOptions, time: &str, event: &str, by: &str) -> Result<(Rows, Rows, usize)> {
+    let SurvivalData { times, events, groups, dropped } = survival_data(file, read, time, event, Some(by))?;
     let t = survival::logrank(&times, &events, &groups).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let test = Rows {
         title: format!("log-rank test of equal survival across `{by}`"),
@@ -276,9 +280,9 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
 
 /// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups, and
 /// how many rows with a missing outcome or group were left out.
-pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
+pub fn compare_means_table(file: &Path, read: ReadOptions, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
     let name = file.display().to_string();
-    let df = data::read(file, &[outcome, group])?;
+    let df = data::read_with(file, &[outcome, group], read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let g = data::labels(&df, group, &name)?;
     let dropped = y.iter().zip(&g).filter(|(y, g)| y.is_none() || g.is_none()).count();
@@ -310,6 +314,7 @@ pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) 
 /// before and after; more is refused).
 pub fn did_table(
     file: &Path,
+    read: ReadOptions,
     cols: (&str, &str, &str, &str),
     period: Option<&str>,
     se: SeType,
@@ -321,7 +326,7 @@ pub fn did_table(
     let mut wanted = vec![outcome, unit, post, treated];
     wanted.extend(period);
     wanted.dedup();
-    let df = data::read(file, &wanted)?;
+    let df = data::read_with(file, &wanted, read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = data::events(&data::numbers(&df, post, &name)?, post, &name)?;
@@ -369,10 +374,14 @@ fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<V
 }
 
 /// The observations of an event study, complete rows only.
-fn event_study_observations(file: &Path, cols: (&str, &str, &str, &str)) -> Result<Vec<did::PeriodObservation>> {
+fn event_study_observations(
+    file: &Path,
+    read: ReadOptions,
+    cols: (&str, &str, &str, &str),
+) -> Result<Vec<did::PeriodObservation>> {
     let (outcome, unit, period, first) = cols;
     let name = file.display().to_string();
-    let df = data::read(file, &[outcome, unit, period, first])?;
+    let df = data::read_with(file, &[outcome, unit, period, first], read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = whole_numbers(data::numbers(&df, period, &name)?, period, &name)?;
@@ -402,12 +411,13 @@ fn never_treated_note(obs: &[did::PeriodObservation], first: &str) -> Option<Str
 /// never treated.
 pub fn event_study(
     file: &Path,
+    read: ReadOptions,
     cols: (&str, &str, &str, &str),
     se: SeType,
     level: f64,
 ) -> Result<(Vec<Estimate>, Option<String>)> {
     let name = file.display().to_string();
-    let obs = event_study_observations(file, cols)?;
+    let obs = event_study_observations(file, read, cols)?;
     let note = never_treated_note(&obs, cols.3);
     let estimates = did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
     Ok((estimates, note))
@@ -415,8 +425,14 @@ pub fn event_study(
 
 /// `impatto did --period … --first-treated …`: event-study coefficients, and the note of
 /// [`event_study`].
-pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<(Rows, Option<String>)> {
-    let (estimates, note) = event_study(file, cols, se, level)?;
+pub fn event_study_table(
+    file: &Path,
+    read: ReadOptions,
+    cols: (&str, &str, &str, &str),
+    se: SeType,
+    level: f64,
+) -> Result<(Rows, Option<String>)> {
+    let (estimates, note) = event_study(file, read, cols, se, level)?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     Ok((
         estimate_rows(

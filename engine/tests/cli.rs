@@ -813,3 +813,33 @@ fn case_18_panel_csv_semicolon_decimal_comma() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("0 error(s)"), "{}", stderr(&out));
 }
+
+// A decimal comma that cannot be detected (a tab file here, with one `.` cell) is declared with
+// --decimal-comma; a cell the file's decimal mark cannot read is named with its row.
+#[test]
+fn a_decimal_comma_is_declared_with_a_flag_and_a_cell_it_cannot_read_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("x.tsv");
+    std::fs::write(&file, "g\ty\r\na\t1,5\r\na\t2,5\r\nb\t3\r\nb\t4,25\r\nb\t1\r\n").expect("write");
+    let f = file.to_str().expect("utf-8");
+    let s = json_of(&["compare-means", f, "--outcome", "y", "--group", "g", "--decimal-comma"]);
+    close(&s["estimates"][0]["estimate"], 2.0 - (3.0 + 4.25 + 1.0) / 3.0);
+    std::fs::write(&file, "g\ty\na\t1,5\na\t2.5\nb\t3\nb\t4\n").expect("write");
+    let out = impatto(&["compare-means", f, "--outcome", "y", "--group", "g"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("column `y`, row 1: expected a number, found `1,5`") && e.contains("--decimal-comma"), "{e}");
+    let comma_separated = dir.path().join("y.csv");
+    std::fs::write(&comma_separated, "g,y\na,1\n").expect("write");
+    let out = impatto(&[
+        "compare-means",
+        comma_separated.to_str().expect("utf-8"),
+        "--outcome",
+        "y",
+        "--group",
+        "g",
+        "--decimal-comma",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`,` also separates the fields"), "{}", stderr(&out));
+}

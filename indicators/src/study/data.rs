@@ -57,7 +57,20 @@ pub fn read_all(path: &Path) -> Result<DataFrame> {
 /// A numeric column as f64 (nulls kept as None); a text column is an error naming it.
 pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>>> {
     let c = df.column(name).map_err(|e| request(format!("{file}: {e}")))?;
-    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
+    if c.dtype() == &DataType::String {
+        let text = c.str().map_err(|e| request(format!("{file}: {e}")))?;
+        let bad = text.iter().enumerate().find_map(|(i, v)| v.filter(|v| v.trim().parse::<f64>().is_err()).map(|v| (i, v)));
+        if let Some((i, v)) = bad {
+            let comma = v.trim().replacen(',', ".", 1).parse::<f64>().is_ok();
+            let hint = if comma {
+                " (a decimal comma: with `;` or tab between fields and `,` as the only decimal mark in the file it is read as such, or pass --decimal-comma)"
+            } else {
+                ""
+            };
+            return Err(request(format!("{file}: column `{name}`, row {}: expected a number, found `{v}`{hint}", i + 1)));
+        }
+    }
+    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() && c.dtype() != &DataType::String {
         return Err(request(format!("{file}: column `{name}`: expected numbers, found {}", c.dtype())));
     }
     let f = c.cast(&DataType::Float64).map_err(|e| request(format!("{file}: column `{name}`: {e}")))?;
