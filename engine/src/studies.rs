@@ -311,7 +311,8 @@ pub fn compare_means_table(file: &Path, read: ReadOptions, outcome: &str, group:
 
 /// `impatto did`: the treated × post coefficient. With `fixed_effects`, unit and period effects:
 /// the periods from the `period` column, or, without one, the post indicator (one row per unit
-/// before and after; more is refused).
+/// before and after; more is refused). Also how many rows with a missing cell in those columns
+/// were left out.
 pub fn did_table(
     file: &Path,
     read: ReadOptions,
@@ -320,7 +321,7 @@ pub fn did_table(
     se: SeType,
     fixed_effects: bool,
     level: f64,
-) -> Result<Rows> {
+) -> Result<(Rows, usize)> {
     let (outcome, unit, post, treated) = cols;
     let name = file.display().to_string();
     let mut wanted = vec![outcome, unit, post, treated];
@@ -343,6 +344,7 @@ pub fn did_table(
             _ => None,
         })
         .unzip();
+    let dropped = y.len() - obs.len();
     let e = match (fixed_effects, period) {
         (true, Some(_)) => did::estimate_two_way(&obs, &periods, se, level),
         _ => did::estimate(&obs, fixed_effects, se, level),
@@ -354,9 +356,12 @@ pub fn did_table(
         (true, None) => format!("two-way fixed effects (unit `{unit}` and period `{post}`)"),
         (false, _) => "2×2 regression".to_string(),
     };
-    Ok(estimate_rows(
-        format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
-        vec![(se_name.clone(), e)],
+    Ok((
+        estimate_rows(
+            format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
+            vec![(se_name.clone(), e)],
+        ),
+        dropped,
     ))
 }
 
@@ -373,12 +378,12 @@ fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<V
         .collect()
 }
 
-/// The observations of an event study, complete rows only.
+/// The observations of an event study, complete rows only, and how many rows were left out.
 fn event_study_observations(
     file: &Path,
     read: ReadOptions,
     cols: (&str, &str, &str, &str),
-) -> Result<Vec<did::PeriodObservation>> {
+) -> Result<(Vec<did::PeriodObservation>, usize)> {
     let (outcome, unit, period, first) = cols;
     let name = file.display().to_string();
     let df = data::read_with(file, &[outcome, unit, period, first], read)?;
@@ -386,12 +391,14 @@ fn event_study_observations(
     let u = data::labels(&df, unit, &name)?;
     let p = whole_numbers(data::numbers(&df, period, &name)?, period, &name)?;
     let f = whole_numbers(data::numbers(&df, first, &name)?, first, &name)?;
-    Ok((0..y.len())
+    let obs: Vec<did::PeriodObservation> = (0..y.len())
         .filter_map(|i| match (y[i], u[i].clone(), p[i]) {
             (Some(y), Some(unit), Some(period)) => Some(did::PeriodObservation { y, unit, period, first_treated: f[i] }),
             _ => None,
         })
-        .collect())
+        .collect();
+    let dropped = y.len() - obs.len();
+    Ok((obs, dropped))
 }
 
 /// What the event study took as never treated besides empty cells: first-treated values outside
@@ -407,23 +414,27 @@ fn never_treated_note(obs: &[did::PeriodObservation], first: &str) -> Option<Str
     Some(format!("`{first}` = {} is outside the observed periods {lo}–{hi}: taken as never treated", values.join(", ")))
 }
 
-/// Event-study estimates of a staggered panel, and a note on first-treated values taken as
-/// never treated.
+/// Event-study estimates of a staggered panel, and notes for stderr: rows left out for a missing
+/// outcome, unit or period, and first-treated values taken as never treated.
 pub fn event_study(
     file: &Path,
     read: ReadOptions,
     cols: (&str, &str, &str, &str),
     se: SeType,
     level: f64,
-) -> Result<(Vec<Estimate>, Option<String>)> {
+) -> Result<(Vec<Estimate>, Vec<String>)> {
     let name = file.display().to_string();
-    let obs = event_study_observations(file, read, cols)?;
-    let note = never_treated_note(&obs, cols.3);
+    let (obs, dropped) = event_study_observations(file, read, cols)?;
+    let mut notes = Vec::new();
+    if dropped > 0 {
+        notes.push(format!("{dropped} row(s) with a missing outcome, unit or period left out"));
+    }
+    notes.extend(never_treated_note(&obs, cols.3));
     let estimates = did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
-    Ok((estimates, note))
+    Ok((estimates, notes))
 }
 
-/// `impatto did --period … --first-treated …`: event-study coefficients, and the note of
+/// `impatto did --period … --first-treated …`: event-study coefficients, and the notes of
 /// [`event_study`].
 pub fn event_study_table(
     file: &Path,
@@ -431,14 +442,14 @@ pub fn event_study_table(
     cols: (&str, &str, &str, &str),
     se: SeType,
     level: f64,
-) -> Result<(Rows, Option<String>)> {
-    let (estimates, note) = event_study(file, read, cols, se, level)?;
+) -> Result<(Rows, Vec<String>)> {
+    let (estimates, notes) = event_study(file, read, cols, se, level)?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     Ok((
         estimate_rows(
             format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
             estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
         ),
-        note,
+        notes,
     ))
 }

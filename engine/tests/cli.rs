@@ -843,3 +843,32 @@ fn a_decimal_comma_is_declared_with_a_flag_and_a_cell_it_cannot_read_is_named() 
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("`,` also separates the fields"), "{}", stderr(&out));
 }
+
+// Rows left out of a difference-in-differences for a missing value (`NA`, `.`, empty) are
+// counted on stderr, as for the other statistics commands.
+#[test]
+fn did_counts_the_rows_left_out_for_missing_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("d.csv");
+    let mut text = String::from("y,unit,post,treated\n");
+    for (i, y) in ["1", "2", "3", "5", "2", "3", "4", "7", "NA", "."].iter().enumerate() {
+        text.push_str(&format!("{y},u{},{},{}\n", i % 4, (i / 2) % 2, i % 2));
+    }
+    std::fs::write(&file, text).expect("write");
+    let out = impatto(&[
+        "did",
+        file.to_str().expect("utf-8"),
+        "--outcome",
+        "y",
+        "--unit",
+        "unit",
+        "--post",
+        "post",
+        "--treated",
+        "treated",
+        "--se",
+        "hc1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 row(s) with a missing `y`, `unit`, `post`, `treated` left out"), "{}", stderr(&out));
+}

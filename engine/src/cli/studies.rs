@@ -294,14 +294,14 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
         }
         PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
             impatto::plot::picture_of(&output)?;
-            let (estimates, note) = impatto::studies::event_study(
+            let (estimates, notes) = impatto::studies::event_study(
                 &file,
                 ReadOptions::default(),
                 (&outcome, &unit, &period, &first_treated),
                 SeType::Cluster,
                 0.95,
             )?;
-            if let Some(note) = note {
+            for note in notes {
                 eprintln!("{note}");
             }
             impatto::plot::coefficients(
@@ -382,24 +382,34 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
         SeArg::Cluster => SeType::Cluster,
     };
     let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
-        (Some(post), Some(treated), period, _) => impatto::studies::did_table(
-            &a.file,
-            a.read.get(),
-            (&a.outcome, &a.unit, post, treated),
-            period.as_deref(),
-            se,
-            a.fixed_effects,
-            a.out.level,
-        )?,
+        (Some(post), Some(treated), period, _) => {
+            let (t, dropped) = impatto::studies::did_table(
+                &a.file,
+                a.read.get(),
+                (&a.outcome, &a.unit, post, treated),
+                period.as_deref(),
+                se,
+                a.fixed_effects,
+                a.out.level,
+            )?;
+            if dropped > 0 {
+                let period = period.as_deref().map(|p| format!(", `{p}`")).unwrap_or_default();
+                eprintln!(
+                    "{dropped} row(s) with a missing `{}`, `{}`, `{post}`, `{treated}`{period} left out",
+                    a.outcome, a.unit
+                );
+            }
+            t
+        }
         (_, _, Some(period), Some(first)) => {
-            let (t, note) = impatto::studies::event_study_table(
+            let (t, notes) = impatto::studies::event_study_table(
                 &a.file,
                 a.read.get(),
                 (&a.outcome, &a.unit, period, first),
                 se,
                 a.out.level,
             )?;
-            if let Some(note) = note {
+            for note in notes {
                 eprintln!("{note}");
             }
             t
