@@ -202,6 +202,64 @@ impl TableFile {
     }
 }
 
+impl TableFile {
+    /// The cells of a CSV file that its columns' types cannot read, one issue per column with the
+    /// rows (1-based, header excluded) and the first value found. Used when reading the typed
+    /// scan failed, so that the user sees file, column and rows rather than a parser message.
+    pub fn unreadable_cells(&self, table: Table) -> Result<Vec<Issue>> {
+        let FileFormat::Csv { dialect } = self.format else {
+            return Ok(vec![]);
+        };
+        let names = csv::column_names(&self.path, &dialect)?;
+        let text: Schema = names.iter().map(|n| Field::new(n.as_str().into(), DataType::String)).collect();
+        let df = csv::scan(&self.path, &dialect, Some(text))?.collect().map_err(polars_err(self.display()))?;
+        let mut issues = Vec::new();
+        for name in &names {
+            let canonical = self.renames.iter().find(|(_, f)| *f == name).map(|(c, _)| c.as_str()).unwrap_or(name);
+            let Some(spec) = table.column(canonical) else { continue };
+            let values = df.column(name).and_then(|c| c.str().cloned()).map_err(polars_err(self.display()))?;
+            let bad: Vec<(u64, &str)> = values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.filter(|v| !readable(spec.ty, v.trim(), dialect.decimal_comma)).map(|v| (i as u64 + 1, v)))
+                .collect();
+            let Some((_, first)) = bad.first() else { continue };
+            let comma = spec.ty == ColumnType::Number && first.trim().replacen(',', ".", 1).parse::<f64>().is_ok();
+            issues.push(Issue {
+                severity: Severity::Error,
+                file: self.display(),
+                column: Some(spec.name.to_string()),
+                rows: bad.iter().take(5).map(|(r, _)| *r).collect(),
+                count: bad.len() as u64,
+                expected: format!("a {}", spec.ty.name()),
+                found: format!("`{first}`"),
+                hint: comma.then(|| {
+                    format!(
+                        "a decimal comma: it is detected when the fields are separated by `;` or tab and no number in the file uses `.`; otherwise write one decimal mark throughout, or declare `{DECIMAL_COMMA_KEY} = true` in {MAPPING_FILE}"
+                    )
+                }),
+            });
+        }
+        Ok(issues)
+    }
+}
+
+/// Can a CSV cell be read as this type (as the typed scan reads it)?
+fn readable(ty: ColumnType, v: &str, decimal_comma: bool) -> bool {
+    match ty {
+        ColumnType::Text => true,
+        ColumnType::Integer | ColumnType::Cents => v.parse::<i64>().is_ok(),
+        ColumnType::Number if decimal_comma => !v.contains('.') && v.replacen(',', ".", 1).parse::<f64>().is_ok(),
+        ColumnType::Number => v.parse::<f64>().is_ok(),
+        ColumnType::Date => {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok()
+                || chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").is_ok()
+                || chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S").is_ok()
+        }
+        ColumnType::Boolean => v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
+    }
+}
+
 fn list_names(schema: &Schema) -> String {
     let names: Vec<String> = schema.iter_names().map(|n| format!("`{n}`")).collect();
     if names.is_empty() { "(no columns)".into() } else { names.join(", ") }

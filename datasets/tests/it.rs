@@ -227,6 +227,26 @@ fn case_18_panel_csv_semicolon_decimal_comma() {
     assert_eq!(fte, vec![Some(1.5); 6]);
 }
 
+// Case 18's "or": a `;` panel mixing `1,5` and `2.5` cannot be detected; validation names the
+// file, column, rows and value, with the decimal-comma hint, never a parser message.
+#[test]
+fn mixed_decimal_marks_are_named_with_file_column_and_rows() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma/panel");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["programmes.csv", "beneficiaries.csv", "participants.csv", "panel.csv"] {
+        let text = fs::read_to_string(case.join(f)).expect("read");
+        let text = if f == "panel.csv" { text.replacen(";1,5;", ";2.5;", 1) } else { text };
+        fs::write(dir.path().join(f), text).expect("write");
+    }
+    let e = only_error(dir.path());
+    assert!(
+        e.contains("panel.csv") && e.contains("column `fte`") && e.contains("rows 2, 3, 4, 5, 6") && e.contains("found `1,5`"),
+        "{e}"
+    );
+    assert!(e.contains("decimal_comma = true") && !e.contains("infer_schema_length"), "{e}");
+}
+
 #[test]
 fn a_decimal_comma_declared_in_columns_toml_is_read() {
     let dir = panel_dir(|t, text| {
