@@ -4,7 +4,7 @@
 //!   holding more than one of them (outside quotes) is refused as ambiguous;
 //! - a UTF-8 byte-order mark and CRLF line ends are accepted;
 //! - empty cells and the tokens of [`MISSING_TOKENS`] (`NA` as R writes, `.` as Stata writes,
-//!   `NULL`) are missing values;
+//!   `NULL`) are missing values, and so are the tokens a user declares ([`Dialect::missing`]);
 //! - column types are inferred from the whole file, never from its first rows only;
 //! - a decimal comma (`1,5`) is read when declared, or detected when unambiguous: the separator
 //!   is `;` (or tab), some numeric-looking cell has a `,` decimal mark and none has a `.`.
@@ -34,12 +34,14 @@ pub const MISSING_TOKENS: [&str; 3] = ["NA", ".", "NULL"];
 const DECIMAL_SAMPLE_LINES: usize = 100_000;
 
 /// How one CSV file is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dialect {
     /// Field separator: `,`, `;` or tab.
     pub separator: u8,
     /// `,` is the decimal mark of numbers (`1,5` = 1.5).
     pub decimal_comma: bool,
+    /// Declared missing-value tokens, besides the empty cell and [`MISSING_TOKENS`].
+    pub missing: Vec<String>,
 }
 
 fn config(path: &Path, message: String) -> Error {
@@ -164,7 +166,13 @@ impl Dialect {
             Some(declared) => declared,
             None => detect_decimal_comma(path, separator)?,
         };
-        Ok(Dialect { separator, decimal_comma })
+        Ok(Dialect { separator, decimal_comma, missing: vec![] })
+    }
+
+    /// The same dialect with these declared missing-value tokens as well.
+    pub fn with_missing(mut self, tokens: &[String]) -> Dialect {
+        self.missing = tokens.to_vec();
+        self
     }
 }
 
@@ -178,7 +186,9 @@ pub fn column_names(path: &Path, dialect: &Dialect) -> Result<Vec<String>> {
 pub fn scan(path: &Path, dialect: &Dialect, dtypes: Option<Schema>) -> Result<LazyFrame> {
     let display = path.display().to_string();
     let pl = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
-    let nulls = NullValues::AllColumns(MISSING_TOKENS.iter().map(|t| PlSmallStr::from(*t)).collect());
+    let tokens =
+        MISSING_TOKENS.iter().map(|t| PlSmallStr::from(*t)).chain(dialect.missing.iter().map(|t| PlSmallStr::from(t.as_str())));
+    let nulls = NullValues::AllColumns(tokens.collect());
     let mut reader = LazyCsvReader::new(pl)
         .with_has_header(true)
         .with_separator(dialect.separator)

@@ -558,13 +558,15 @@ naming the directory and what needs the table. Each table is `<table>.parquet` o
 `true`/`false`). CSV is read by the same reader as the statistics commands' files
 (`impatto_datasets::csv`): the separator is taken from the header line (a header with more than
 one of `,` `;` tab outside quotes is refused); a UTF-8 byte-order mark and CRLF line ends are
-fine; empty cells, `NA`, `.` and `NULL` are missing; types come from the whole file. A decimal
-comma (`1,5` FTE) is read when the file is `;`- or tab-separated and its numbers use `,` and
-never `.` as decimal mark (first 100,000 rows), or when `columns.toml` declares it. An optional
-`columns.toml` maps your column names to ours:
+fine; empty cells, `NA`, `.` and `NULL` are missing, and so are the tokens `columns.toml`
+declares; types come from the whole file. A decimal comma (`1,5` FTE) is read when the file is
+`;`- or tab-separated and its numbers use `,` and never `.` as decimal mark (first 100,000 rows),
+or when `columns.toml` declares it; a cell a column cannot read is reported with its rows. An
+optional `columns.toml` maps your column names to ours:
 
 ```toml
 decimal_comma = true    # optional: the directory's CSV files write 1,5 for 1.5
+missing = [\"-\", \"n.d.\"] # optional: more cell contents that mean missing
 [panel]            # table
 headcount = \"addetti\"   # our name = your name
 fte = \"ETP\"

@@ -25,7 +25,7 @@ use crate::schema::{ColumnSpec, ColumnType, Table};
 pub const MAPPING_FILE: &str = "columns.toml";
 
 /// File format of one table file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileFormat {
     /// Apache Parquet.
     Parquet,
@@ -66,12 +66,12 @@ impl TableFile {
     /// The canonical names of the format's columns found in the file's header or schema.
     fn present_columns(
         path: &Path,
-        format: FileFormat,
+        format: &FileFormat,
         table: Table,
         renames: &BTreeMap<String, String>,
     ) -> Result<BTreeSet<String>> {
         let names: Vec<String> = match format {
-            FileFormat::Csv { dialect } => csv::column_names(path, &dialect)?,
+            FileFormat::Csv { dialect } => csv::column_names(path, dialect)?,
             FileFormat::Parquet => {
                 let display = path.display().to_string();
                 let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
@@ -89,12 +89,12 @@ impl TableFile {
     }
 
     fn raw_scan(&self, overrides: Option<Schema>) -> Result<LazyFrame> {
-        match self.format {
+        match &self.format {
             FileFormat::Parquet => {
                 let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
                 LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(polars_err(self.display()))
             }
-            FileFormat::Csv { dialect } => csv::scan(&self.path, &dialect, overrides),
+            FileFormat::Csv { dialect } => csv::scan(&self.path, dialect, overrides),
         }
     }
 
@@ -115,11 +115,11 @@ impl TableFile {
 
     /// CSV carries no types: read every known column as its canonical type.
     fn csv_overrides(&self, table: Table) -> Result<Option<Schema>> {
-        let FileFormat::Csv { dialect } = self.format else {
+        let FileFormat::Csv { dialect } = &self.format else {
             return Ok(None);
         };
         let mut schema = Schema::default();
-        for name in csv::column_names(&self.path, &dialect)?.iter().map(String::as_str) {
+        for name in csv::column_names(&self.path, dialect)?.iter().map(String::as_str) {
             let canonical = self.renames.iter().find(|(_, f)| f.as_str() == name).map(|(c, _)| c.as_str()).unwrap_or(name);
             if let Some(spec) = table.column(canonical) {
                 schema.insert(name.into(), canonical_dtype(spec.ty));
@@ -207,12 +207,12 @@ impl TableFile {
     /// rows (1-based, header excluded) and the first value found. Used when reading the typed
     /// scan failed, so that the user sees file, column and rows rather than a parser message.
     pub fn unreadable_cells(&self, table: Table) -> Result<Vec<Issue>> {
-        let FileFormat::Csv { dialect } = self.format else {
+        let FileFormat::Csv { dialect } = &self.format else {
             return Ok(vec![]);
         };
-        let names = csv::column_names(&self.path, &dialect)?;
+        let names = csv::column_names(&self.path, dialect)?;
         let text: Schema = names.iter().map(|n| Field::new(n.as_str().into(), DataType::String)).collect();
-        let df = csv::scan(&self.path, &dialect, Some(text))?.collect().map_err(polars_err(self.display()))?;
+        let df = csv::scan(&self.path, dialect, Some(text))?.collect().map_err(polars_err(self.display()))?;
         let mut issues = Vec::new();
         for name in &names {
             let canonical = self.renames.iter().find(|(_, f)| *f == name).map(|(c, _)| c.as_str()).unwrap_or(name);
@@ -373,9 +373,9 @@ impl PanelSource {
         let mut hashed = Vec::new();
         for dir in dirs {
             let dir = dir.as_ref();
-            let (mapping, decimal_comma) = read_mapping(dir, &mut hashed)?;
+            let (mapping, declared) = read_mapping(dir, &mut hashed)?;
             for table in Table::ALL {
-                let file = match find_table(dir, table, decimal_comma) {
+                let file = match find_table(dir, table, &declared) {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),
@@ -383,7 +383,7 @@ impl PanelSource {
                 hashed.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
                 hashed.push(HashPart::File(file.0.clone()));
                 let renames = mapping.get(table.stem()).cloned().unwrap_or_default();
-                let columns = TableFile::present_columns(&file.0, file.1, table, &renames)?;
+                let columns = TableFile::present_columns(&file.0, &file.1, table, &renames)?;
                 files.entry(table).or_default().push(TableFile { path: file.0, format: file.1, renames, columns });
             }
         }
@@ -503,14 +503,14 @@ impl PanelSource {
     }
 }
 
-fn find_table(dir: &Path, table: Table, decimal_comma: Option<bool>) -> Result<(PathBuf, FileFormat)> {
+fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf, FileFormat)> {
     let parquet = dir.join(format!("{}.parquet", table.stem()));
     if parquet.is_file() {
         return Ok((parquet, FileFormat::Parquet));
     }
     let csv = dir.join(format!("{}.csv", table.stem()));
     if csv.is_file() {
-        let dialect = csv::Dialect::detect(&csv, decimal_comma)?;
+        let dialect = csv::Dialect::detect(&csv, declared.decimal_comma)?.with_missing(&declared.missing);
         return Ok((csv, FileFormat::Csv { dialect }));
     }
     Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() })
@@ -521,11 +521,22 @@ type Mapping = BTreeMap<String, BTreeMap<String, String>>;
 /// The key of `columns.toml` declaring that the directory's CSV files use a decimal comma.
 pub const DECIMAL_COMMA_KEY: &str = "decimal_comma";
 
-/// The renames of `columns.toml`, and its `decimal_comma = true|false` if given.
-fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Option<bool>)> {
+/// The key of `columns.toml` declaring missing-value tokens besides the empty cell, `NA`, `.`
+/// and `NULL` (e.g. `missing = ["-", "n.d."]`).
+pub const MISSING_KEY: &str = "missing";
+
+/// How a directory's CSV files are written, as `columns.toml` declares it.
+#[derive(Debug, Default)]
+struct Declared {
+    decimal_comma: Option<bool>,
+    missing: Vec<String>,
+}
+
+/// The renames of `columns.toml`, and its `decimal_comma` and `missing` if given.
+fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Declared)> {
     let path = dir.join(MAPPING_FILE);
     if !path.is_file() {
-        return Ok((Mapping::new(), None));
+        return Ok((Mapping::new(), Declared::default()));
     }
     let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
     hashed.push(HashPart::Bytes(MAPPING_FILE.as_bytes().to_vec()));
@@ -538,6 +549,20 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Opti
             return Err(Error::Config {
                 path,
                 message: format!("expected `{DECIMAL_COMMA_KEY} = true` or `false`, found `{DECIMAL_COMMA_KEY} = {other}`"),
+            });
+        }
+    };
+    let missing = match doc.remove(MISSING_KEY) {
+        None => vec![],
+        Some(toml::Value::Array(values)) if values.iter().all(toml::Value::is_str) => {
+            values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+        }
+        Some(other) => {
+            return Err(Error::Config {
+                path,
+                message: format!(
+                    "expected `{MISSING_KEY} = [\"-\", \"n.d.\"]` (a list of texts), found `{MISSING_KEY} = {other}`"
+                ),
             });
         }
     };
@@ -564,5 +589,5 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Opti
             }
         }
     }
-    Ok((mapping, decimal_comma))
+    Ok((mapping, Declared { decimal_comma, missing }))
 }

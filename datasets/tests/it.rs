@@ -248,6 +248,18 @@ fn mixed_decimal_marks_are_named_with_file_column_and_rows() {
 }
 
 #[test]
+fn missing_value_tokens_declared_in_columns_toml_are_empty() {
+    // `-` declared as missing: an empty `fte`, which validation names as such (fte is required).
+    let dir = panel_dir(|t, text| if t == Table::Panel { text.replacen(",2.0,", ",-,", 1) } else { text });
+    fs::write(dir.path().join("columns.toml"), "missing = [\"-\"]\n").expect("write");
+    let e = only_error(dir.path());
+    assert!(e.contains("panel.csv, column `fte`, row 1: expected a value in every row, found an empty cell"), "{e}");
+    fs::write(dir.path().join("columns.toml"), "missing = \"-\"\n").expect("write");
+    let msg = PanelSource::open(&[dir.path()]).expect_err("not a list").to_string();
+    assert!(msg.contains("columns.toml") && msg.contains("a list of texts"), "{msg}");
+}
+
+#[test]
 fn a_decimal_comma_declared_in_columns_toml_is_read() {
     let dir = panel_dir(|t, text| {
         let text = text.replace(',', ";");
@@ -300,7 +312,7 @@ fn missing_value_tokens_are_null_and_types_come_from_the_whole_file() {
     text.push_str("200,2.5,b\r\n");
     fs::write(&path, text).expect("write");
     let dialect = csv::Dialect::detect(&path, None).expect("dialect");
-    assert_eq!(dialect, csv::Dialect { separator: b',', decimal_comma: false });
+    assert_eq!(dialect, csv::Dialect { separator: b',', decimal_comma: false, missing: vec![] });
     let df = csv::scan(&path, &dialect, None).expect("scan").collect().expect("reads");
     let x = df.column("x").expect("x");
     assert_eq!(x.dtype(), &DataType::Float64);

@@ -42,7 +42,7 @@ fn finite(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Opti
 }
 
 /// Time, event and group columns of a file, complete rows only.
-fn survival_data(file: &Path, read: ReadOptions, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
+fn survival_data(file: &Path, read: &ReadOptions, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
     let name = file.display().to_string();
     let mut cols = vec![time, event];
     cols.extend(by);
@@ -73,7 +73,7 @@ fn survival_data(file: &Path, read: ReadOptions, time: &str, event: &str, by: Op
 /// Kaplan-Meier strata of a file (for plots).
 pub fn strata(
     file: &Path,
-    read: ReadOptions,
+    read: &ReadOptions,
     time: &str,
     event: &str,
     by: Option<&str>,
@@ -136,7 +136,7 @@ pub fn indicator_bars(results: &Path, indicator: &str, by: Option<&str>) -> Resu
 /// (optional) group columns.
 pub fn survival_tables(
     file: &Path,
-    read: ReadOptions,
+    read: &ReadOptions,
     cols: (&str, &str, Option<&str>),
     at: &[f64],
     conf: ConfType,
@@ -195,7 +195,7 @@ fn conf_name(c: ConfType) -> &'static str {
 
 /// `impatto logrank`: the test, the observed/expected events by group, and how many rows with a
 /// missing time, event or group were left out.
-pub fn logrank_tables(file: &Path, read: ReadOptions, time: &str, event: &str, by: &str) -> Result<(Rows, Rows, usize)> {
+pub fn logrank_tables(file: &Path, read: &ReadOptions, time: &str, event: &str, by: &str) -> Result<(Rows, Rows, usize)> {
     let SurvivalData { times, events, groups, dropped } = survival_data(file, read, time, event, Some(by))?;
     let t = survival::logrank(&times, &events, &groups).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let test = Rows {
@@ -280,7 +280,7 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
 
 /// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups, and
 /// how many rows with a missing outcome or group were left out.
-pub fn compare_means_table(file: &Path, read: ReadOptions, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
+pub fn compare_means_table(file: &Path, read: &ReadOptions, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
     let name = file.display().to_string();
     let df = data::read_with(file, &[outcome, group], read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
@@ -315,7 +315,7 @@ pub fn compare_means_table(file: &Path, read: ReadOptions, outcome: &str, group:
 /// were left out.
 pub fn did_table(
     file: &Path,
-    read: ReadOptions,
+    read: &ReadOptions,
     cols: (&str, &str, &str, &str),
     period: Option<&str>,
     se: SeType,
@@ -381,7 +381,7 @@ fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<V
 /// The observations of an event study, complete rows only, and how many rows were left out.
 fn event_study_observations(
     file: &Path,
-    read: ReadOptions,
+    read: &ReadOptions,
     cols: (&str, &str, &str, &str),
 ) -> Result<(Vec<did::PeriodObservation>, usize)> {
     let (outcome, unit, period, first) = cols;
@@ -418,7 +418,7 @@ fn never_treated_note(obs: &[did::PeriodObservation], first: &str) -> Option<Str
 /// outcome, unit or period, and first-treated values taken as never treated.
 pub fn event_study(
     file: &Path,
-    read: ReadOptions,
+    read: &ReadOptions,
     cols: (&str, &str, &str, &str),
     se: SeType,
     level: f64,
@@ -438,7 +438,7 @@ pub fn event_study(
 /// [`event_study`].
 pub fn event_study_table(
     file: &Path,
-    read: ReadOptions,
+    read: &ReadOptions,
     cols: (&str, &str, &str, &str),
     se: SeType,
     level: f64,

@@ -872,3 +872,21 @@ fn did_counts_the_rows_left_out_for_missing_values() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("2 row(s) with a missing `y`, `unit`, `post`, `treated` left out"), "{}", stderr(&out));
 }
+
+// Missing-value tokens beyond empty, NA, . and NULL are declared with --missing; the rows are
+// left out and counted.
+#[test]
+fn missing_value_tokens_are_declared_with_a_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("m.csv");
+    std::fs::write(&file, "g,y\na,1\na,2\na,n.d.\nb,4\nb,6\nb,-\n").expect("write");
+    let f = file.to_str().expect("utf-8");
+    let refused = impatto(&["compare-means", f, "--outcome", "y", "--group", "g"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("row 3: expected a number, found `n.d.`"), "{}", stderr(&refused));
+    let out = impatto(&["compare-means", f, "--outcome", "y", "--group", "g", "--missing", "n.d.,-", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 row(s) with a missing outcome or group left out"), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    close(&s["estimates"][0]["estimate"], 1.5 - 5.0);
+}

@@ -86,16 +86,19 @@ pub(crate) struct StudyOutput {
 }
 
 /// How a statistics file is read, where detection is not enough.
-#[derive(clap::Args, Debug, Clone, Copy)]
+#[derive(clap::Args, Debug, Clone)]
 pub(crate) struct ReadArgs {
     /// The CSV writes `,` as decimal mark (`12,5`), with `;` or tab between fields. Without it a decimal comma is detected when unambiguous.
     #[arg(long = "decimal-comma")]
     decimal_comma: bool,
+    /// Also read this cell content as missing (repeatable or comma-separated), besides empty, NA, . and NULL.
+    #[arg(long, value_delimiter = ',')]
+    missing: Vec<String>,
 }
 
 impl ReadArgs {
-    fn get(self) -> ReadOptions {
-        ReadOptions { decimal_comma: self.decimal_comma.then_some(true) }
+    fn get(&self) -> ReadOptions {
+        ReadOptions { decimal_comma: self.decimal_comma.then_some(true), missing: self.missing.clone() }
     }
 }
 
@@ -283,7 +286,7 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
         PlotCommand::Survival { file, time, event, by, conf_type, output } => {
             impatto::plot::picture_of(&output)?;
             let strata =
-                impatto::studies::strata(&file, ReadOptions::default(), &time, &event, by.as_deref(), conf_type.get(), 0.95)?;
+                impatto::studies::strata(&file, &ReadOptions::default(), &time, &event, by.as_deref(), conf_type.get(), 0.95)?;
             let title = format!(
                 "Kaplan-Meier survival{} ({} 95% interval)",
                 by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
@@ -296,7 +299,7 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
             impatto::plot::picture_of(&output)?;
             let (estimates, notes) = impatto::studies::event_study(
                 &file,
-                ReadOptions::default(),
+                &ReadOptions::default(),
                 (&outcome, &unit, &period, &first_treated),
                 SeType::Cluster,
                 0.95,
@@ -326,7 +329,7 @@ pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
     let (curve, medians, dropped) = impatto::studies::survival_tables(
         &a.file,
-        a.read.get(),
+        &a.read.get(),
         (&a.time, &a.event, a.by.as_deref()),
         &a.at,
         a.conf_type.get(),
@@ -341,7 +344,7 @@ pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
 /// `impatto logrank`.
 pub(crate) fn logrank(a: LogrankArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (test, groups, dropped) = impatto::studies::logrank_tables(&a.file, a.read.get(), &a.time, &a.event, &a.by)?;
+    let (test, groups, dropped) = impatto::studies::logrank_tables(&a.file, &a.read.get(), &a.time, &a.event, &a.by)?;
     if dropped > 0 {
         eprintln!("{dropped} row(s) with a missing time, event or group left out");
     }
@@ -366,7 +369,7 @@ pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
 /// `impatto compare-means`.
 pub(crate) fn compare_means(a: CompareMeansArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (t, dropped) = impatto::studies::compare_means_table(&a.file, a.read.get(), &a.outcome, &a.group, a.out.level)?;
+    let (t, dropped) = impatto::studies::compare_means_table(&a.file, &a.read.get(), &a.outcome, &a.group, a.out.level)?;
     if dropped > 0 {
         eprintln!("{dropped} row(s) with a missing outcome or group left out");
     }
@@ -385,7 +388,7 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
         (Some(post), Some(treated), period, _) => {
             let (t, dropped) = impatto::studies::did_table(
                 &a.file,
-                a.read.get(),
+                &a.read.get(),
                 (&a.outcome, &a.unit, post, treated),
                 period.as_deref(),
                 se,
@@ -404,7 +407,7 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
         (_, _, Some(period), Some(first)) => {
             let (t, notes) = impatto::studies::event_study_table(
                 &a.file,
-                a.read.get(),
+                &a.read.get(),
                 (&a.outcome, &a.unit, period, first),
                 se,
                 a.out.level,

@@ -12,30 +12,33 @@ fn request(msg: String) -> Error {
 }
 
 /// Declared reading options of a statistics file (what cannot or should not be detected).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// `Some(true)`: the CSV uses `,` as decimal mark; `None`: detected when unambiguous.
     pub decimal_comma: Option<bool>,
+    /// Missing-value tokens besides the empty cell, `NA`, `.` and `NULL`.
+    pub missing: Vec<String>,
 }
 
 /// A lazy scan of a CSV (through the one reader, [`impatto_datasets::csv`]) or Parquet file.
-fn scan(path: &Path, options: ReadOptions) -> Result<LazyFrame> {
+fn scan(path: &Path, options: &ReadOptions) -> Result<LazyFrame> {
     let display = path.display().to_string();
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
         let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
         return LazyFrame::scan_parquet(pl, ScanArgsParquet::default()).map_err(|e| request(format!("{display}: {e}")));
     }
-    let dialect = csv::Dialect::detect(path, options.decimal_comma).map_err(|e| request(e.to_string()))?;
+    let dialect =
+        csv::Dialect::detect(path, options.decimal_comma).map_err(|e| request(e.to_string()))?.with_missing(&options.missing);
     csv::scan(path, &dialect, None).map_err(|e| request(e.to_string()))
 }
 
 /// Read the named columns of a CSV or Parquet file.
 pub fn read(path: &Path, columns: &[&str]) -> Result<DataFrame> {
-    read_with(path, columns, ReadOptions::default())
+    read_with(path, columns, &ReadOptions::default())
 }
 
 /// Read the named columns of a CSV or Parquet file, with declared options.
-pub fn read_with(path: &Path, columns: &[&str], options: ReadOptions) -> Result<DataFrame> {
+pub fn read_with(path: &Path, columns: &[&str], options: &ReadOptions) -> Result<DataFrame> {
     let display = path.display().to_string();
     let mut lf = scan(path, options)?;
     let schema = lf.collect_schema().map_err(|e| request(format!("{display}: {e}")))?;
@@ -51,7 +54,7 @@ pub fn read_with(path: &Path, columns: &[&str], options: ReadOptions) -> Result<
 /// Every column of a CSV or Parquet file.
 pub fn read_all(path: &Path) -> Result<DataFrame> {
     let display = path.display().to_string();
-    scan(path, ReadOptions::default())?.collect().map_err(|e| request(format!("{display}: {e}")))
+    scan(path, &ReadOptions::default())?.collect().map_err(|e| request(format!("{display}: {e}")))
 }
 
 /// A numeric column as f64 (nulls kept as None); a text column is an error naming it.
