@@ -14,6 +14,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod csv;
 pub mod derived;
 pub mod error;
 pub mod generate;

@@ -554,10 +554,19 @@ and, where computations need them, three optional ones — `panel` (the monthly 
 employment, revenue and investment indicators read), `campaigns` (matching rules) and `outcomes`
 (rate cards). A computation that needs an optional table a directory lacks stops with an error
 naming the directory and what needs the table. Each table is `<table>.parquet` or `<table>.csv`
-(comma- or semicolon-separated, header line, dates as `YYYY-MM-DD`, booleans as
-`true`/`false`). An optional `columns.toml` maps your column names to ours:
+(comma-, semicolon- or tab-separated, header line, dates as `YYYY-MM-DD`, booleans as
+`true`/`false`). CSV is read by the same reader as the statistics commands' files
+(`impatto_datasets::csv`): the separator is taken from the header line (a header with more than
+one of `,` `;` tab outside quotes is refused); a UTF-8 byte-order mark and CRLF line ends are
+fine; empty cells, `NA`, `.` and `NULL` are missing, and so are the tokens `columns.toml`
+declares; types come from the whole file. A decimal comma (`1,5` FTE) is read when the file is
+`;`- or tab-separated and its numbers use `,` and never `.` as decimal mark (first 100,000 rows),
+or when `columns.toml` declares it; a cell a column cannot read is reported with its rows. An
+optional `columns.toml` maps your column names to ours:
 
 ```toml
+decimal_comma = true    # optional: the directory's CSV files write 1,5 for 1.5
+missing = [\"-\", \"n.d.\"] # optional: more cell contents that mean missing
 [panel]            # table
 headcount = \"addetti\"   # our name = your name
 fte = \"ETP\"

@@ -17,6 +17,7 @@ use std::thread::JoinHandle;
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::csv;
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnSpec, ColumnType, Table};
 
@@ -24,14 +25,16 @@ use crate::schema::{ColumnSpec, ColumnType, Table};
 pub const MAPPING_FILE: &str = "columns.toml";
 
 /// File format of one table file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileFormat {
     /// Apache Parquet.
     Parquet,
-    /// Comma- or semicolon-separated text with a header line (as exported from spreadsheets).
+    /// Comma-, semicolon- or tab-separated text with a header line (as exported from
+    /// spreadsheets), read by [`crate::csv`].
     Csv {
-        /// Field separator, detected from the header line.
-        separator: u8,
+        /// Separator (detected from the header line) and decimal mark (declared in
+        /// `columns.toml` as `decimal_comma = true`, or detected).
+        dialect: csv::Dialect,
     },
 }
 
@@ -63,14 +66,12 @@ impl TableFile {
     /// The canonical names of the format's columns found in the file's header or schema.
     fn present_columns(
         path: &Path,
-        format: FileFormat,
+        format: &FileFormat,
         table: Table,
         renames: &BTreeMap<String, String>,
     ) -> Result<BTreeSet<String>> {
         let names: Vec<String> = match format {
-            FileFormat::Csv { separator } => {
-                read_header(path)?.split(separator as char).map(|s| s.trim().trim_matches('"').to_string()).collect()
-            }
+            FileFormat::Csv { dialect } => csv::column_names(path, dialect)?,
             FileFormat::Parquet => {
                 let display = path.display().to_string();
                 let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
@@ -88,18 +89,13 @@ impl TableFile {
     }
 
     fn raw_scan(&self, overrides: Option<Schema>) -> Result<LazyFrame> {
-        let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
-        let lf = match self.format {
-            FileFormat::Parquet => LazyFrame::scan_parquet(path, ScanArgsParquet::default()),
-            FileFormat::Csv { separator } => {
-                let mut reader = LazyCsvReader::new(path).with_has_header(true).with_separator(separator);
-                if let Some(schema) = overrides {
-                    reader = reader.with_dtype_overwrite(Some(Arc::new(schema)));
-                }
-                reader.finish()
+        match &self.format {
+            FileFormat::Parquet => {
+                let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
+                LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(polars_err(self.display()))
             }
-        };
-        lf.map_err(polars_err(self.display()))
+            FileFormat::Csv { dialect } => csv::scan(&self.path, dialect, overrides),
+        }
     }
 
     /// The file's schema under canonical names (only columns the format knows are renamed).
@@ -119,16 +115,11 @@ impl TableFile {
 
     /// CSV carries no types: read every known column as its canonical type.
     fn csv_overrides(&self, table: Table) -> Result<Option<Schema>> {
-        if self.format == FileFormat::Parquet {
+        let FileFormat::Csv { dialect } = &self.format else {
             return Ok(None);
-        }
-        let header = read_header(&self.path)?;
-        let sep = match self.format {
-            FileFormat::Csv { separator } => separator as char,
-            FileFormat::Parquet => ',',
         };
         let mut schema = Schema::default();
-        for name in header.split(sep).map(|s| s.trim().trim_matches('"')) {
+        for name in csv::column_names(&self.path, dialect)?.iter().map(String::as_str) {
             let canonical = self.renames.iter().find(|(_, f)| f.as_str() == name).map(|(c, _)| c.as_str()).unwrap_or(name);
             if let Some(spec) = table.column(canonical) {
                 schema.insert(name.into(), canonical_dtype(spec.ty));
@@ -211,6 +202,64 @@ impl TableFile {
     }
 }
 
+impl TableFile {
+    /// The cells of a CSV file that its columns' types cannot read, one issue per column with the
+    /// rows (1-based, header excluded) and the first value found. Used when reading the typed
+    /// scan failed, so that the user sees file, column and rows rather than a parser message.
+    pub fn unreadable_cells(&self, table: Table) -> Result<Vec<Issue>> {
+        let FileFormat::Csv { dialect } = &self.format else {
+            return Ok(vec![]);
+        };
+        let names = csv::column_names(&self.path, dialect)?;
+        let text: Schema = names.iter().map(|n| Field::new(n.as_str().into(), DataType::String)).collect();
+        let df = csv::scan(&self.path, dialect, Some(text))?.collect().map_err(polars_err(self.display()))?;
+        let mut issues = Vec::new();
+        for name in &names {
+            let canonical = self.renames.iter().find(|(_, f)| *f == name).map(|(c, _)| c.as_str()).unwrap_or(name);
+            let Some(spec) = table.column(canonical) else { continue };
+            let values = df.column(name).and_then(|c| c.str().cloned()).map_err(polars_err(self.display()))?;
+            let bad: Vec<(u64, &str)> = values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.filter(|v| !readable(spec.ty, v.trim(), dialect.decimal_comma)).map(|v| (i as u64 + 1, v)))
+                .collect();
+            let Some((_, first)) = bad.first() else { continue };
+            let comma = spec.ty == ColumnType::Number && first.trim().replacen(',', ".", 1).parse::<f64>().is_ok();
+            issues.push(Issue {
+                severity: Severity::Error,
+                file: self.display(),
+                column: Some(spec.name.to_string()),
+                rows: bad.iter().take(5).map(|(r, _)| *r).collect(),
+                count: bad.len() as u64,
+                expected: format!("a {}", spec.ty.name()),
+                found: format!("`{first}`"),
+                hint: comma.then(|| {
+                    format!(
+                        "a decimal comma: it is detected when the fields are separated by `;` or tab and no number in the file uses `.`; otherwise write one decimal mark throughout, or declare `{DECIMAL_COMMA_KEY} = true` in {MAPPING_FILE}"
+                    )
+                }),
+            });
+        }
+        Ok(issues)
+    }
+}
+
+/// Can a CSV cell be read as this type (as the typed scan reads it)?
+fn readable(ty: ColumnType, v: &str, decimal_comma: bool) -> bool {
+    match ty {
+        ColumnType::Text => true,
+        ColumnType::Integer | ColumnType::Cents => v.parse::<i64>().is_ok(),
+        ColumnType::Number if decimal_comma => !v.contains('.') && v.replacen(',', ".", 1).parse::<f64>().is_ok(),
+        ColumnType::Number => v.parse::<f64>().is_ok(),
+        ColumnType::Date => {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok()
+                || chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").is_ok()
+                || chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S").is_ok()
+        }
+        ColumnType::Boolean => v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
+    }
+}
+
 fn list_names(schema: &Schema) -> String {
     let names: Vec<String> = schema.iter_names().map(|n| format!("`{n}`")).collect();
     if names.is_empty() { "(no columns)".into() } else { names.join(", ") }
@@ -247,14 +296,6 @@ fn accepts(ty: ColumnType, dtype: &DataType) -> bool {
         ColumnType::Boolean => matches!(dtype, DataType::Boolean),
     };
     fits || matches!(dtype, DataType::Null)
-}
-
-fn read_header(path: &Path) -> Result<String> {
-    use std::io::BufRead;
-    let file = fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let mut line = String::new();
-    std::io::BufReader::new(file).read_line(&mut line).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    Ok(line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}').to_string())
 }
 
 /// The tables of one or more panel directories, found and mapped but not yet read.
@@ -332,9 +373,9 @@ impl PanelSource {
         let mut hashed = Vec::new();
         for dir in dirs {
             let dir = dir.as_ref();
-            let mapping = read_mapping(dir, &mut hashed)?;
+            let (mapping, declared) = read_mapping(dir, &mut hashed)?;
             for table in Table::ALL {
-                let file = match find_table(dir, table) {
+                let file = match find_table(dir, table, &declared) {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),
@@ -342,7 +383,7 @@ impl PanelSource {
                 hashed.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
                 hashed.push(HashPart::File(file.0.clone()));
                 let renames = mapping.get(table.stem()).cloned().unwrap_or_default();
-                let columns = TableFile::present_columns(&file.0, file.1, table, &renames)?;
+                let columns = TableFile::present_columns(&file.0, &file.1, table, &renames)?;
                 files.entry(table).or_default().push(TableFile { path: file.0, format: file.1, renames, columns });
             }
         }
@@ -462,31 +503,71 @@ impl PanelSource {
     }
 }
 
-fn find_table(dir: &Path, table: Table) -> Result<(PathBuf, FileFormat)> {
+fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf, FileFormat)> {
     let parquet = dir.join(format!("{}.parquet", table.stem()));
     if parquet.is_file() {
         return Ok((parquet, FileFormat::Parquet));
     }
     let csv = dir.join(format!("{}.csv", table.stem()));
     if csv.is_file() {
-        let header = read_header(&csv)?;
-        let separator = if header.contains(';') && !header.contains(',') { b';' } else { b',' };
-        return Ok((csv, FileFormat::Csv { separator }));
+        let dialect = csv::Dialect::detect(&csv, declared.decimal_comma)?.with_missing(&declared.missing);
+        return Ok((csv, FileFormat::Csv { dialect }));
     }
     Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() })
 }
 
 type Mapping = BTreeMap<String, BTreeMap<String, String>>;
 
-fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<Mapping> {
+/// The key of `columns.toml` declaring that the directory's CSV files use a decimal comma.
+pub const DECIMAL_COMMA_KEY: &str = "decimal_comma";
+
+/// The key of `columns.toml` declaring missing-value tokens besides the empty cell, `NA`, `.`
+/// and `NULL` (e.g. `missing = ["-", "n.d."]`).
+pub const MISSING_KEY: &str = "missing";
+
+/// How a directory's CSV files are written, as `columns.toml` declares it.
+#[derive(Debug, Default)]
+struct Declared {
+    decimal_comma: Option<bool>,
+    missing: Vec<String>,
+}
+
+/// The renames of `columns.toml`, and its `decimal_comma` and `missing` if given.
+fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Declared)> {
     let path = dir.join(MAPPING_FILE);
     if !path.is_file() {
-        return Ok(Mapping::new());
+        return Ok((Mapping::new(), Declared::default()));
     }
     let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
     hashed.push(HashPart::Bytes(MAPPING_FILE.as_bytes().to_vec()));
     hashed.push(HashPart::Bytes(text.as_bytes().to_vec()));
-    let mapping: Mapping = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
+    let mut doc: toml::Table = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
+    let decimal_comma = match doc.remove(DECIMAL_COMMA_KEY) {
+        None => None,
+        Some(toml::Value::Boolean(b)) => Some(b),
+        Some(other) => {
+            return Err(Error::Config {
+                path,
+                message: format!("expected `{DECIMAL_COMMA_KEY} = true` or `false`, found `{DECIMAL_COMMA_KEY} = {other}`"),
+            });
+        }
+    };
+    let missing = match doc.remove(MISSING_KEY) {
+        None => vec![],
+        Some(toml::Value::Array(values)) if values.iter().all(toml::Value::is_str) => {
+            values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+        }
+        Some(other) => {
+            return Err(Error::Config {
+                path,
+                message: format!(
+                    "expected `{MISSING_KEY} = [\"-\", \"n.d.\"]` (a list of texts), found `{MISSING_KEY} = {other}`"
+                ),
+            });
+        }
+    };
+    let mapping: Mapping =
+        doc.try_into().map_err(|e: toml::de::Error| Error::Config { path: path.clone(), message: e.to_string() })?;
     for (table_name, renames) in &mapping {
         let Some(table) = Table::from_name(table_name) else {
             let known: Vec<&str> = Table::ALL.iter().map(|t| t.stem()).collect();
@@ -508,5 +589,5 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<Mapping> {
             }
         }
     }
-    Ok(mapping)
+    Ok((mapping, Declared { decimal_comma, missing }))
 }

@@ -412,7 +412,17 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
         let mut ok = true;
         for file in source.table_files(table) {
             match file.scan(table, &mut issues)? {
-                Some(lf) => run_row_checks(file, table, lf, &mut issues)?,
+                Some(lf) => {
+                    if let Err(e) = run_row_checks(file, table, lf, &mut issues) {
+                        // A CSV cell its column's type cannot read: say which, where.
+                        let cells = file.unreadable_cells(table)?;
+                        if cells.is_empty() {
+                            return Err(e);
+                        }
+                        issues.extend(cells);
+                        ok = false;
+                    }
+                }
                 None => ok = false,
             }
         }

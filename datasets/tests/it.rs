@@ -206,6 +206,120 @@ fn semicolon_separated_spreadsheet_exports_load() {
     assert!(!report.has_errors(), "{report}");
 }
 
+fn fte_sum(dir: &Path) -> Option<f64> {
+    let source = PanelSource::open(&[dir]).expect("opens");
+    let df = source.scan(Table::Panel).expect("scan").select([col("fte").sum()]).collect().expect("collect");
+    df.column("fte").expect("fte").f64().expect("f64").get(0)
+}
+
+// Source: field-cases/case-18-panel-csv-semicolon-decimal-comma (expected.md; SheetJS #2239, the
+// `;` + decimal-comma pair European Excel writes; PANEL_FORMAT.md accepts semicolon CSV). The
+// four tables `;`-separated, `fte` written `1,5`: read as 1.5 and the panel validates.
+#[test]
+fn case_18_panel_csv_semicolon_decimal_comma() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma/panel");
+    let report = report_of(&dir);
+    assert!(!report.has_errors(), "{report}");
+    let source = PanelSource::open(&[&dir]).expect("opens");
+    let df = source.scan(Table::Panel).expect("scan").select([col("fte")]).collect().expect("collect");
+    let fte: Vec<Option<f64>> = df.column("fte").expect("fte").f64().expect("f64").iter().collect();
+    assert_eq!(fte, vec![Some(1.5); 6]);
+}
+
+// Case 18's "or": a `;` panel mixing `1,5` and `2.5` cannot be detected; validation names the
+// file, column, rows and value, with the decimal-comma hint, never a parser message.
+#[test]
+fn mixed_decimal_marks_are_named_with_file_column_and_rows() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma/panel");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["programmes.csv", "beneficiaries.csv", "participants.csv", "panel.csv"] {
+        let text = fs::read_to_string(case.join(f)).expect("read");
+        let text = if f == "panel.csv" { text.replacen(";1,5;", ";2.5;", 1) } else { text };
+        fs::write(dir.path().join(f), text).expect("write");
+    }
+    let e = only_error(dir.path());
+    assert!(
+        e.contains("panel.csv") && e.contains("column `fte`") && e.contains("rows 2, 3, 4, 5, 6") && e.contains("found `1,5`"),
+        "{e}"
+    );
+    assert!(e.contains("decimal_comma = true") && !e.contains("infer_schema_length"), "{e}");
+}
+
+#[test]
+fn missing_value_tokens_declared_in_columns_toml_are_empty() {
+    // `-` declared as missing: an empty `fte`, which validation names as such (fte is required).
+    let dir = panel_dir(|t, text| if t == Table::Panel { text.replacen(",2.0,", ",-,", 1) } else { text });
+    fs::write(dir.path().join("columns.toml"), "missing = [\"-\"]\n").expect("write");
+    let e = only_error(dir.path());
+    assert!(e.contains("panel.csv, column `fte`, row 1: expected a value in every row, found an empty cell"), "{e}");
+    fs::write(dir.path().join("columns.toml"), "missing = \"-\"\n").expect("write");
+    let msg = PanelSource::open(&[dir.path()]).expect_err("not a list").to_string();
+    assert!(msg.contains("columns.toml") && msg.contains("a list of texts"), "{msg}");
+}
+
+#[test]
+fn a_decimal_comma_declared_in_columns_toml_is_read() {
+    let dir = panel_dir(|t, text| {
+        let text = text.replace(',', ";");
+        if t == Table::Panel { text.replace('.', ",") } else { text }
+    });
+    fs::write(dir.path().join("columns.toml"), "decimal_comma = true\n").expect("write");
+    let report = report_of(dir.path());
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(fte_sum(dir.path()), Some(50.5));
+    // Detected as well when unambiguous (`;` separator, `,` marks, no `.`).
+    fs::remove_file(dir.path().join("columns.toml")).expect("remove");
+    assert_eq!(fte_sum(dir.path()), Some(50.5));
+    fs::write(dir.path().join("columns.toml"), "decimal_comma = \"yes\"\n").expect("write");
+    let msg = PanelSource::open(&[dir.path()]).expect_err("not a boolean").to_string();
+    assert!(msg.contains("columns.toml") && msg.contains("decimal_comma = true"), "{msg}");
+}
+
+#[test]
+fn a_declared_decimal_comma_with_comma_separated_fields_is_refused() {
+    let dir = panel_dir(|_, t| t);
+    fs::write(dir.path().join("columns.toml"), "decimal_comma = true\n").expect("write");
+    let msg = PanelSource::open(&[dir.path()]).expect_err("`,` cannot be both").to_string();
+    assert!(msg.contains("programmes.csv") && msg.contains("decimal comma"), "{msg}");
+}
+
+#[test]
+fn tab_separated_with_bom_and_crlf_loads() {
+    let dir = panel_dir(|_, text| format!("\u{feff}{}", text.replace(',', "\t").replace('\n', "\r\n")));
+    let report = report_of(dir.path());
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(fte_sum(dir.path()), Some(50.5));
+}
+
+#[test]
+fn an_ambiguous_header_is_refused_with_the_separators_found() {
+    let dir = panel_dir(|t, text| if t == Table::Programmes { text.replacen(',', ";", 1) } else { text });
+    let msg = PanelSource::open(&[dir.path()]).expect_err("ambiguous").to_string();
+    assert!(msg.contains("programmes.csv") && msg.contains("found `;` and `,`"), "{msg}");
+}
+
+#[test]
+fn missing_value_tokens_are_null_and_types_come_from_the_whole_file() {
+    use impatto_datasets::csv;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("x.csv");
+    let mut text = String::from("id,x,label\r\n");
+    for i in 0..200 {
+        text.push_str(&format!("{i},{},{}\r\n", ["1", "", "NA", ".", "NULL"][i % 5], if i == 150 { "NA" } else { "a" }));
+    }
+    text.push_str("200,2.5,b\r\n");
+    fs::write(&path, text).expect("write");
+    let dialect = csv::Dialect::detect(&path, None).expect("dialect");
+    assert_eq!(dialect, csv::Dialect { separator: b',', decimal_comma: false, missing: vec![] });
+    let df = csv::scan(&path, &dialect, None).expect("scan").collect().expect("reads");
+    let x = df.column("x").expect("x");
+    assert_eq!(x.dtype(), &DataType::Float64);
+    assert_eq!(x.null_count(), 160);
+    assert_eq!(df.column("label").expect("label").null_count(), 1);
+}
+
 #[test]
 fn a_missing_table_is_named() {
     let dir = panel_dir(|_, t| t);

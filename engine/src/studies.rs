@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use impatto_indicators::definition::ConfType;
+use impatto_indicators::study::data::ReadOptions;
 use impatto_indicators::study::did::{self, Observation, SeType};
 use impatto_indicators::study::{Estimate, data, means, proportion, survival};
 
@@ -41,11 +42,11 @@ fn finite(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Opti
 }
 
 /// Time, event and group columns of a file, complete rows only.
-fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
+fn survival_data(file: &Path, read: &ReadOptions, time: &str, event: &str, by: Option<&str>) -> Result<SurvivalData> {
     let name = file.display().to_string();
     let mut cols = vec![time, event];
     cols.extend(by);
-    let df = data::read(file, &cols)?;
+    let df = data::read_with(file, &cols, read)?;
     let t = data::numbers(&df, time, &name)?;
     let e = data::events(&data::numbers(&df, event, &name)?, event, &name)?;
     let g: Vec<Option<String>> = match by {
@@ -72,13 +73,14 @@ fn survival_data(file: &Path, time: &str, event: &str, by: Option<&str>) -> Resu
 /// Kaplan-Meier strata of a file (for plots).
 pub fn strata(
     file: &Path,
+    read: &ReadOptions,
     time: &str,
     event: &str,
     by: Option<&str>,
     conf: ConfType,
     level: f64,
 ) -> Result<Vec<survival::Stratum>> {
-    let SurvivalData { times, events, groups, .. } = survival_data(file, time, event, by)?;
+    let SurvivalData { times, events, groups, .. } = survival_data(file, read, time, event, by)?;
     survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))
 }
 
@@ -129,12 +131,13 @@ pub fn indicator_bars(results: &Path, indicator: &str, by: Option<&str>) -> Resu
     Ok((bars, unit))
 }
 
-/// `impatto survival`: the curve (at `at`, or at every event time) and the medians.
+/// `impatto survival`: the curve (at `at`, or at every event time) and the medians, and how
+/// many rows with a missing time, event or group were left out. `cols` are the time, event and
+/// (optional) group columns.
 pub fn survival_tables(
     file: &Path,
-    time: &str,
-    event: &str,
-    by: Option<&str>,
+    read: &ReadOptions,
+    cols: (&str, &str, Option<&str>),
     at: &[f64],
     conf: ConfType,
     level: f64,
@@ -142,7 +145,8 @@ pub fn survival_tables(
     if let Some(t) = at.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
         return Err(bad(format!("--at: expected times ≥ 0, found {t}")));
     }
-    let SurvivalData { times, events, groups, dropped } = survival_data(file, time, event, by)?;
+    let (time, event, by) = cols;
+    let SurvivalData { times, events, groups, dropped } = survival_data(file, read, time, event, by)?;
     let strata = survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let mut curve = Rows {
         title: format!("Kaplan-Meier, {} interval ({:.0}%), Greenwood variance", conf_name(conf), level * 100.0),
@@ -189,9 +193,10 @@ fn conf_name(c: ConfType) -> &'static str {
     }
 }
 
-/// `impatto logrank`: the test and the observed/expected events by group.
-pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<(Rows, Rows)> {
-    let SurvivalData { times, events, groups, .. } = survival_data(file, time, event, Some(by))?;
+/// `impatto logrank`: the test, the observed/expected events by group, and how many rows with a
+/// missing time, event or group were left out.
+pub fn logrank_tables(file: &Path, read: &ReadOptions, time: &str, event: &str, by: &str) -> Result<(Rows, Rows, usize)> {
+    let SurvivalData { times, events, groups, dropped } = survival_data(file, read, time, event, Some(by))?;
     let t = survival::logrank(&times, &events, &groups).map_err(|e| bad(format!("{}: {e}", file.display())))?;
     let test = Rows {
         title: format!("log-rank test of equal survival across `{by}`"),
@@ -207,7 +212,7 @@ pub fn logrank_tables(file: &Path, time: &str, event: &str, by: &str) -> Result<
             .map(|(g, n, o, e)| vec![Cell::Text(g), Cell::Int(Some(n)), Cell::Int(Some(o)), num(e)])
             .collect(),
     };
-    Ok((test, groups))
+    Ok((test, groups, dropped))
 }
 
 /// `impatto proportion`: an interval for x of n, and Newcombe's for a difference if asked.
@@ -273,12 +278,14 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
     }
 }
 
-/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups.
-pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) -> Result<Rows> {
+/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups, and
+/// how many rows with a missing outcome or group were left out.
+pub fn compare_means_table(file: &Path, read: &ReadOptions, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
     let name = file.display().to_string();
-    let df = data::read(file, &[outcome, group])?;
+    let df = data::read_with(file, &[outcome, group], read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let g = data::labels(&df, group, &name)?;
+    let dropped = y.iter().zip(&g).filter(|(y, g)| y.is_none() || g.is_none()).count();
     let mut levels: Vec<String> = g.iter().flatten().cloned().collect();
     levels.sort();
     levels.dedup();
@@ -296,26 +303,31 @@ pub fn compare_means_table(file: &Path, outcome: &str, group: &str, level: f64) 
     let term = format!("{group}={} - {group}={}", levels[0], levels[1]);
     let welch = means::difference(&a, &b, false, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
     let pooled = means::difference(&a, &b, true, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
-    Ok(estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]))
+    Ok((
+        estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]),
+        dropped,
+    ))
 }
 
 /// `impatto did`: the treated × post coefficient. With `fixed_effects`, unit and period effects:
 /// the periods from the `period` column, or, without one, the post indicator (one row per unit
-/// before and after; more is refused).
+/// before and after; more is refused). Also how many rows with a missing cell in those columns
+/// were left out.
 pub fn did_table(
     file: &Path,
+    read: &ReadOptions,
     cols: (&str, &str, &str, &str),
     period: Option<&str>,
     se: SeType,
     fixed_effects: bool,
     level: f64,
-) -> Result<Rows> {
+) -> Result<(Rows, usize)> {
     let (outcome, unit, post, treated) = cols;
     let name = file.display().to_string();
     let mut wanted = vec![outcome, unit, post, treated];
     wanted.extend(period);
     wanted.dedup();
-    let df = data::read(file, &wanted)?;
+    let df = data::read_with(file, &wanted, read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = data::events(&data::numbers(&df, post, &name)?, post, &name)?;
@@ -332,6 +344,7 @@ pub fn did_table(
             _ => None,
         })
         .unzip();
+    let dropped = y.len() - obs.len();
     let e = match (fixed_effects, period) {
         (true, Some(_)) => did::estimate_two_way(&obs, &periods, se, level),
         _ => did::estimate(&obs, fixed_effects, se, level),
@@ -343,9 +356,12 @@ pub fn did_table(
         (true, None) => format!("two-way fixed effects (unit `{unit}` and period `{post}`)"),
         (false, _) => "2×2 regression".to_string(),
     };
-    Ok(estimate_rows(
-        format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
-        vec![(se_name.clone(), e)],
+    Ok((
+        estimate_rows(
+            format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
+            vec![(se_name.clone(), e)],
+        ),
+        dropped,
     ))
 }
 
@@ -362,21 +378,27 @@ fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<V
         .collect()
 }
 
-/// The observations of an event study, complete rows only.
-fn event_study_observations(file: &Path, cols: (&str, &str, &str, &str)) -> Result<Vec<did::PeriodObservation>> {
+/// The observations of an event study, complete rows only, and how many rows were left out.
+fn event_study_observations(
+    file: &Path,
+    read: &ReadOptions,
+    cols: (&str, &str, &str, &str),
+) -> Result<(Vec<did::PeriodObservation>, usize)> {
     let (outcome, unit, period, first) = cols;
     let name = file.display().to_string();
-    let df = data::read(file, &[outcome, unit, period, first])?;
+    let df = data::read_with(file, &[outcome, unit, period, first], read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
     let u = data::labels(&df, unit, &name)?;
     let p = whole_numbers(data::numbers(&df, period, &name)?, period, &name)?;
     let f = whole_numbers(data::numbers(&df, first, &name)?, first, &name)?;
-    Ok((0..y.len())
+    let obs: Vec<did::PeriodObservation> = (0..y.len())
         .filter_map(|i| match (y[i], u[i].clone(), p[i]) {
             (Some(y), Some(unit), Some(period)) => Some(did::PeriodObservation { y, unit, period, first_treated: f[i] }),
             _ => None,
         })
-        .collect())
+        .collect();
+    let dropped = y.len() - obs.len();
+    Ok((obs, dropped))
 }
 
 /// What the event study took as never treated besides empty cells: first-treated values outside
@@ -392,31 +414,42 @@ fn never_treated_note(obs: &[did::PeriodObservation], first: &str) -> Option<Str
     Some(format!("`{first}` = {} is outside the observed periods {lo}–{hi}: taken as never treated", values.join(", ")))
 }
 
-/// Event-study estimates of a staggered panel, and a note on first-treated values taken as
-/// never treated.
+/// Event-study estimates of a staggered panel, and notes for stderr: rows left out for a missing
+/// outcome, unit or period, and first-treated values taken as never treated.
 pub fn event_study(
     file: &Path,
+    read: &ReadOptions,
     cols: (&str, &str, &str, &str),
     se: SeType,
     level: f64,
-) -> Result<(Vec<Estimate>, Option<String>)> {
+) -> Result<(Vec<Estimate>, Vec<String>)> {
     let name = file.display().to_string();
-    let obs = event_study_observations(file, cols)?;
-    let note = never_treated_note(&obs, cols.3);
+    let (obs, dropped) = event_study_observations(file, read, cols)?;
+    let mut notes = Vec::new();
+    if dropped > 0 {
+        notes.push(format!("{dropped} row(s) with a missing outcome, unit or period left out"));
+    }
+    notes.extend(never_treated_note(&obs, cols.3));
     let estimates = did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
-    Ok((estimates, note))
+    Ok((estimates, notes))
 }
 
-/// `impatto did --period … --first-treated …`: event-study coefficients, and the note of
+/// `impatto did --period … --first-treated …`: event-study coefficients, and the notes of
 /// [`event_study`].
-pub fn event_study_table(file: &Path, cols: (&str, &str, &str, &str), se: SeType, level: f64) -> Result<(Rows, Option<String>)> {
-    let (estimates, note) = event_study(file, cols, se, level)?;
+pub fn event_study_table(
+    file: &Path,
+    read: &ReadOptions,
+    cols: (&str, &str, &str, &str),
+    se: SeType,
+    level: f64,
+) -> Result<(Rows, Vec<String>)> {
+    let (estimates, notes) = event_study(file, read, cols, se, level)?;
     let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     Ok((
         estimate_rows(
             format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
             estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
         ),
-        note,
+        notes,
     ))
 }

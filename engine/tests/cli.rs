@@ -761,3 +761,132 @@ fn statistics_refuse_non_finite_outcomes_and_inconsistent_periods() {
     let out = impatto(&["did", &did, "--outcome", "y", "--unit", "u", "--post", "post", "--treated", "t"]);
     assert!(stderr(&out).contains("column `y`, row 2: expected a finite number, found inf"), "{}", stderr(&out));
 }
+
+// Issue 11 item 1, one reader: the statistics commands and `validate` read CSV alike.
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-07-csv-semicolon-decimal-comma
+// (expected.md, reference.R: R 4.2.2 read.csv2 + t.test; SheetJS #2239). `;`, decimal comma, CRLF.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_07_csv_semicolon_decimal_comma() {
+    let file = format!("{STUDIES}/field-cases/case-07-csv-semicolon-decimal-comma/ricavi.csv");
+    let s = json_of(&["compare-means", &file, "--outcome", "ricavi_k", "--group", "finanziata"]);
+    let welch = &s["estimates"][0];
+    assert_eq!(welch["method"].as_str(), Some("welch"), "{s}");
+    close(&welch["estimate"], -3.65);
+    close(&welch["std_error"], 1.1139269874338);
+    close(&welch["df"], 7.22760434024304);
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-09-csv-r-export-NA (expected.md,
+// reference.R: R 4.2.2 survdiff on survival::colon written by write.csv). `NA` is missing: 2 df.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_09_csv_r_export_na() {
+    let file = format!("{STUDIES}/field-cases/case-09-csv-r-export-NA/colon_deaths.csv");
+    let s = json_of(&["logrank", &file, "--time", "time", "--event", "status", "--by", "differ"]);
+    close(&s["test"][0]["chisq"], 17.1890944410285);
+    assert_eq!(s["test"][0]["df"].as_u64(), Some(2));
+    assert_eq!(s["groups"].as_array().map(Vec::len), Some(3), "{s}");
+    let out = impatto(&["logrank", &file, "--time", "time", "--event", "status", "--by", "differ"]);
+    assert!(stderr(&out).contains("23 row(s) with a missing time, event or group left out"), "{}", stderr(&out));
+}
+
+// Source: indicators/tests/fixtures/studies/field-cases/case-10-csv-float-after-row-100
+// (expected.md, reference.R: R 4.2.2 t.test; pola-rs/polars#12692). First decimal at data row 121.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_10_csv_float_after_row_100() {
+    let file = format!("{STUDIES}/field-cases/case-10-csv-float-after-row-100/salaries.csv");
+    let s = json_of(&["compare-means", &file, "--outcome", "monthly_wage", "--group", "group"]);
+    close(&s["estimates"][0]["estimate"], -127.673333333333);
+    close(&s["estimates"][0]["std_error"], 37.5768506144688);
+    close(&s["estimates"][0]["df"], 147.698730821297);
+}
+
+// Source: datasets/tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma
+// (expected.md; SheetJS #2239): a `;` panel with `fte` written `1,5` validates (exit 0).
+#[test]
+fn case_18_panel_csv_semicolon_decimal_comma() {
+    let out =
+        impatto(&["validate", "--data", "datasets/tests/fixtures/field-cases/case-18-panel-csv-semicolon-decimal-comma/panel"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 error(s)"), "{}", stderr(&out));
+}
+
+// A decimal comma that cannot be detected (a tab file here, with one `.` cell) is declared with
+// --decimal-comma; a cell the file's decimal mark cannot read is named with its row.
+#[test]
+fn a_decimal_comma_is_declared_with_a_flag_and_a_cell_it_cannot_read_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("x.tsv");
+    std::fs::write(&file, "g\ty\r\na\t1,5\r\na\t2,5\r\nb\t3\r\nb\t4,25\r\nb\t1\r\n").expect("write");
+    let f = file.to_str().expect("utf-8");
+    let s = json_of(&["compare-means", f, "--outcome", "y", "--group", "g", "--decimal-comma"]);
+    close(&s["estimates"][0]["estimate"], 2.0 - (3.0 + 4.25 + 1.0) / 3.0);
+    std::fs::write(&file, "g\ty\na\t1,5\na\t2.5\nb\t3\nb\t4\n").expect("write");
+    let out = impatto(&["compare-means", f, "--outcome", "y", "--group", "g"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("column `y`, row 1: expected a number, found `1,5`") && e.contains("--decimal-comma"), "{e}");
+    let comma_separated = dir.path().join("y.csv");
+    std::fs::write(&comma_separated, "g,y\na,1\n").expect("write");
+    let out = impatto(&[
+        "compare-means",
+        comma_separated.to_str().expect("utf-8"),
+        "--outcome",
+        "y",
+        "--group",
+        "g",
+        "--decimal-comma",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`,` also separates the fields"), "{}", stderr(&out));
+}
+
+// Rows left out of a difference-in-differences for a missing value (`NA`, `.`, empty) are
+// counted on stderr, as for the other statistics commands.
+#[test]
+fn did_counts_the_rows_left_out_for_missing_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("d.csv");
+    let mut text = String::from("y,unit,post,treated\n");
+    for (i, y) in ["1", "2", "3", "5", "2", "3", "4", "7", "NA", "."].iter().enumerate() {
+        text.push_str(&format!("{y},u{},{},{}\n", i % 4, (i / 2) % 2, i % 2));
+    }
+    std::fs::write(&file, text).expect("write");
+    let out = impatto(&[
+        "did",
+        file.to_str().expect("utf-8"),
+        "--outcome",
+        "y",
+        "--unit",
+        "unit",
+        "--post",
+        "post",
+        "--treated",
+        "treated",
+        "--se",
+        "hc1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 row(s) with a missing `y`, `unit`, `post`, `treated` left out"), "{}", stderr(&out));
+}
+
+// Missing-value tokens beyond empty, NA, . and NULL are declared with --missing; the rows are
+// left out and counted.
+#[test]
+fn missing_value_tokens_are_declared_with_a_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("m.csv");
+    std::fs::write(&file, "g,y\na,1\na,2\na,n.d.\nb,4\nb,6\nb,-\n").expect("write");
+    let f = file.to_str().expect("utf-8");
+    let refused = impatto(&["compare-means", f, "--outcome", "y", "--group", "g"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("row 3: expected a number, found `n.d.`"), "{}", stderr(&refused));
+    let out = impatto(&["compare-means", f, "--outcome", "y", "--group", "g", "--missing", "n.d.,-", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 row(s) with a missing outcome or group left out"), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    close(&s["estimates"][0]["estimate"], 1.5 - 5.0);
+}

@@ -603,3 +603,96 @@ fn case_11_did_twfe_organ_donations() {
         "{refused}"
     );
 }
+
+// Issue 11 item 1, one reader: the statistics files below go through impatto_datasets::csv.
+
+/// Welch and pooled t-tests of `outcome` between the two groups of `group` (first − second).
+fn t_tests(
+    path: &Path,
+    outcome: &str,
+    group: &str,
+) -> (impatto_indicators::study::Estimate, impatto_indicators::study::Estimate) {
+    let f = path.display().to_string();
+    let df = data::read(path, &[outcome, group]).expect("reads");
+    let y = data::numbers(&df, outcome, &f).expect("outcome");
+    let g = data::labels(&df, group, &f).expect("group");
+    let mut levels: Vec<String> = g.iter().flatten().cloned().collect();
+    levels.sort();
+    levels.dedup();
+    assert_eq!(levels.len(), 2, "{levels:?}");
+    let pick = |l: &str| -> Vec<f64> {
+        y.iter().zip(&g).filter_map(|(y, g)| (g.as_deref() == Some(l)).then_some(*y).flatten()).collect()
+    };
+    let (a, b) = (pick(&levels[0]), pick(&levels[1]));
+    (means::difference(&a, &b, false, 0.95, "d").expect("welch"), means::difference(&a, &b, true, 0.95, "d").expect("pooled"))
+}
+
+// Source: field-cases/case-07-csv-semicolon-decimal-comma, expected.md and reference.R (R 4.2.2:
+// read.csv2("ricavi.csv"); t.test(ricavi_k ~ finanziata) and var.equal = TRUE; SheetJS #2239,
+// readr #749). `;`-separated, decimal comma, CRLF: the comma is detected.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_07_csv_semicolon_decimal_comma() {
+    let (welch, pooled) = t_tests(&field_case("case-07-csv-semicolon-decimal-comma", "ricavi.csv"), "ricavi_k", "finanziata");
+    close(welch.estimate, -3.65, "welch estimate");
+    close(welch.std_error.expect("se"), 1.1139269874338, "welch se");
+    close(welch.df.expect("df"), 7.22760434024304, "welch df");
+    close(welch.statistic.expect("t"), -3.27669590662191, "welch t");
+    close(welch.p_value.expect("p"), 0.0129508039591571, "welch p");
+    close(welch.ci_low.expect("ci"), -6.26729666282882, "welch ci_low");
+    close(welch.ci_high.expect("ci"), -1.03270333717118, "welch ci_high");
+    close(pooled.std_error.expect("se"), 1.1139269874338, "pooled se");
+    close(pooled.p_value.expect("p"), 0.00833537905449553, "pooled p");
+    close(pooled.ci_low.expect("ci"), -6.13198399897727, "pooled ci_low");
+    close(pooled.ci_high.expect("ci"), -1.16801600102273, "pooled ci_high");
+    assert_eq!((pooled.df, welch.n), (Some(10.0), 12));
+}
+
+// Source: field-cases/case-09-csv-r-export-NA, expected.md and reference.R (R 4.2.2, survival
+// 3.5.3: survdiff(Surv(time, status) ~ differ) on survival::colon, etype == 2, written by
+// write.csv; viralemergence/virion#46, duckdb#4768). R's `NA` is missing: 23 rows left out,
+// three groups, 2 df.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_09_csv_r_export_na() {
+    let path = field_case("case-09-csv-r-export-NA", "colon_deaths.csv");
+    let f = path.display().to_string();
+    let df = data::read(&path, &["time", "status", "differ"]).expect("reads");
+    let g = data::labels(&df, "differ", &f).expect("differ");
+    assert_eq!(g.iter().filter(|g| g.is_none()).count(), 23);
+    let d = load("field-cases/case-09-csv-r-export-NA/colon_deaths.csv", "time", "status", "differ");
+    assert_eq!(d.times.len(), 929 - 23);
+    let t = survival::logrank(&d.times, &d.events, &d.groups).expect("log-rank");
+    close(t.chisq, 17.1890944410285, "chisq");
+    assert_eq!(t.df, 2);
+    close(t.p_value, 0.000185112423934775, "p");
+    let expected = [
+        ("differ=1", 93, 42, 47.5286967209092),
+        ("differ=2", 663, 311, 334.9173048778226),
+        ("differ=3", 150, 88, 58.5539984012683),
+    ];
+    assert_eq!(t.groups.len(), 3);
+    for ((g, n, o, e), (eg, en, eo, ee)) in t.groups.iter().zip(expected) {
+        assert_eq!((g.as_str(), *n, *o), (eg, en, eo));
+        close(*e, ee, &format!("{g} expected"));
+    }
+}
+
+// Source: field-cases/case-10-csv-float-after-row-100, expected.md and reference.R (R 4.2.2
+// t.test(monthly_wage ~ group); pola-rs/polars#12692). The first decimal is at data row 121:
+// types come from the whole file.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_10_csv_float_after_row_100() {
+    let (welch, pooled) = t_tests(&field_case("case-10-csv-float-after-row-100", "salaries.csv"), "monthly_wage", "group");
+    close(welch.estimate, -127.673333333333, "welch estimate");
+    close(welch.std_error.expect("se"), 37.5768506144688, "welch se");
+    close(welch.df.expect("df"), 147.698730821297, "welch df");
+    close(welch.p_value.expect("p"), 0.000873660110445798, "welch p");
+    close(welch.ci_low.expect("ci"), -201.931041600766, "welch ci_low");
+    close(welch.ci_high.expect("ci"), -53.4156250659, "welch ci_high");
+    close(pooled.p_value.expect("p"), 0.000873234716641326, "pooled p");
+    close(pooled.ci_low.expect("ci"), -201.929793071748, "pooled ci_low");
+    close(pooled.ci_high.expect("ci"), -53.4168735949182, "pooled ci_high");
+    assert_eq!((pooled.df, welch.n), (Some(148.0), 150));
+}

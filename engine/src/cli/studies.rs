@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use clap::Subcommand;
 use impatto::output::Format;
 use impatto_indicators::definition::ConfType;
+use impatto_indicators::study::data::ReadOptions;
 use impatto_indicators::study::did::SeType;
 use impatto_indicators::study::proportion::Method;
 
@@ -84,6 +85,23 @@ pub(crate) struct StudyOutput {
     level: f64,
 }
 
+/// How a statistics file is read, where detection is not enough.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct ReadArgs {
+    /// The CSV writes `,` as decimal mark (`12,5`), with `;` or tab between fields. Without it a decimal comma is detected when unambiguous.
+    #[arg(long = "decimal-comma")]
+    decimal_comma: bool,
+    /// Also read this cell content as missing (repeatable or comma-separated), besides empty, NA, . and NULL.
+    #[arg(long, value_delimiter = ',')]
+    missing: Vec<String>,
+}
+
+impl ReadArgs {
+    fn get(&self) -> ReadOptions {
+        ReadOptions { decimal_comma: self.decimal_comma.then_some(true), missing: self.missing.clone() }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub(crate) struct SurvivalArgs {
     /// CSV or Parquet file.
@@ -104,6 +122,8 @@ pub(crate) struct SurvivalArgs {
     #[arg(long = "conf-type", value_enum, default_value_t = ConfTypeArg::LogLog)]
     conf_type: ConfTypeArg,
     #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
     out: StudyOutput,
 }
 
@@ -120,6 +140,8 @@ pub(crate) struct LogrankArgs {
     /// Group column.
     #[arg(long)]
     by: String,
+    #[command(flatten)]
+    read: ReadArgs,
     #[command(flatten)]
     out: StudyOutput,
 }
@@ -156,6 +178,8 @@ pub(crate) struct CompareMeansArgs {
     #[arg(long)]
     group: String,
     #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
     out: StudyOutput,
 }
 
@@ -187,6 +211,8 @@ pub(crate) struct DidArgs {
     /// Two-way fixed effects (unit and period; the periods from --period, or the post indicator when each unit has one row before and one after) instead of the 2×2 regression.
     #[arg(long, requires = "post", group = "period_design")]
     fixed_effects: bool,
+    #[command(flatten)]
+    read: ReadArgs,
     #[command(flatten)]
     out: StudyOutput,
 }
@@ -259,7 +285,8 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
     match cmd {
         PlotCommand::Survival { file, time, event, by, conf_type, output } => {
             impatto::plot::picture_of(&output)?;
-            let strata = impatto::studies::strata(&file, &time, &event, by.as_deref(), conf_type.get(), 0.95)?;
+            let strata =
+                impatto::studies::strata(&file, &ReadOptions::default(), &time, &event, by.as_deref(), conf_type.get(), 0.95)?;
             let title = format!(
                 "Kaplan-Meier survival{} ({} 95% interval)",
                 by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
@@ -270,9 +297,14 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
         }
         PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
             impatto::plot::picture_of(&output)?;
-            let (estimates, note) =
-                impatto::studies::event_study(&file, (&outcome, &unit, &period, &first_treated), SeType::Cluster, 0.95)?;
-            if let Some(note) = note {
+            let (estimates, notes) = impatto::studies::event_study(
+                &file,
+                &ReadOptions::default(),
+                (&outcome, &unit, &period, &first_treated),
+                SeType::Cluster,
+                0.95,
+            )?;
+            for note in notes {
                 eprintln!("{note}");
             }
             impatto::plot::coefficients(
@@ -295,8 +327,14 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
 /// `impatto survival`.
 pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (curve, medians, dropped) =
-        impatto::studies::survival_tables(&a.file, &a.time, &a.event, a.by.as_deref(), &a.at, a.conf_type.get(), a.out.level)?;
+    let (curve, medians, dropped) = impatto::studies::survival_tables(
+        &a.file,
+        &a.read.get(),
+        (&a.time, &a.event, a.by.as_deref()),
+        &a.at,
+        a.conf_type.get(),
+        a.out.level,
+    )?;
     if dropped > 0 {
         eprintln!("{dropped} row(s) with a missing time, event or group left out");
     }
@@ -306,7 +344,10 @@ pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
 /// `impatto logrank`.
 pub(crate) fn logrank(a: LogrankArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (test, groups) = impatto::studies::logrank_tables(&a.file, &a.time, &a.event, &a.by)?;
+    let (test, groups, dropped) = impatto::studies::logrank_tables(&a.file, &a.read.get(), &a.time, &a.event, &a.by)?;
+    if dropped > 0 {
+        eprintln!("{dropped} row(s) with a missing time, event or group left out");
+    }
     study_out(&a.out, &[("test", &test), ("groups", &groups)])
 }
 
@@ -328,7 +369,10 @@ pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
 /// `impatto compare-means`.
 pub(crate) fn compare_means(a: CompareMeansArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let t = impatto::studies::compare_means_table(&a.file, &a.outcome, &a.group, a.out.level)?;
+    let (t, dropped) = impatto::studies::compare_means_table(&a.file, &a.read.get(), &a.outcome, &a.group, a.out.level)?;
+    if dropped > 0 {
+        eprintln!("{dropped} row(s) with a missing outcome or group left out");
+    }
     study_out(&a.out, &[("estimates", &t)])
 }
 
@@ -341,17 +385,34 @@ pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
         SeArg::Cluster => SeType::Cluster,
     };
     let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
-        (Some(post), Some(treated), period, _) => impatto::studies::did_table(
-            &a.file,
-            (&a.outcome, &a.unit, post, treated),
-            period.as_deref(),
-            se,
-            a.fixed_effects,
-            a.out.level,
-        )?,
+        (Some(post), Some(treated), period, _) => {
+            let (t, dropped) = impatto::studies::did_table(
+                &a.file,
+                &a.read.get(),
+                (&a.outcome, &a.unit, post, treated),
+                period.as_deref(),
+                se,
+                a.fixed_effects,
+                a.out.level,
+            )?;
+            if dropped > 0 {
+                let period = period.as_deref().map(|p| format!(", `{p}`")).unwrap_or_default();
+                eprintln!(
+                    "{dropped} row(s) with a missing `{}`, `{}`, `{post}`, `{treated}`{period} left out",
+                    a.outcome, a.unit
+                );
+            }
+            t
+        }
         (_, _, Some(period), Some(first)) => {
-            let (t, note) = impatto::studies::event_study_table(&a.file, (&a.outcome, &a.unit, period, first), se, a.out.level)?;
-            if let Some(note) = note {
+            let (t, notes) = impatto::studies::event_study_table(
+                &a.file,
+                &a.read.get(),
+                (&a.outcome, &a.unit, period, first),
+                se,
+                a.out.level,
+            )?;
+            for note in notes {
                 eprintln!("{note}");
             }
             t

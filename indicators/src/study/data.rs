@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use impatto_datasets::csv;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
@@ -10,18 +11,36 @@ fn request(msg: String) -> Error {
     Error::Request(msg)
 }
 
+/// Declared reading options of a statistics file (what cannot or should not be detected).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// `Some(true)`: the CSV uses `,` as decimal mark; `None`: detected when unambiguous.
+    pub decimal_comma: Option<bool>,
+    /// Missing-value tokens besides the empty cell, `NA`, `.` and `NULL`.
+    pub missing: Vec<String>,
+}
+
+/// A lazy scan of a CSV (through the one reader, [`impatto_datasets::csv`]) or Parquet file.
+fn scan(path: &Path, options: &ReadOptions) -> Result<LazyFrame> {
+    let display = path.display().to_string();
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+        let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
+        return LazyFrame::scan_parquet(pl, ScanArgsParquet::default()).map_err(|e| request(format!("{display}: {e}")));
+    }
+    let dialect =
+        csv::Dialect::detect(path, options.decimal_comma).map_err(|e| request(e.to_string()))?.with_missing(&options.missing);
+    csv::scan(path, &dialect, None).map_err(|e| request(e.to_string()))
+}
+
 /// Read the named columns of a CSV or Parquet file.
 pub fn read(path: &Path, columns: &[&str]) -> Result<DataFrame> {
+    read_with(path, columns, &ReadOptions::default())
+}
+
+/// Read the named columns of a CSV or Parquet file, with declared options.
+pub fn read_with(path: &Path, columns: &[&str], options: &ReadOptions) -> Result<DataFrame> {
     let display = path.display().to_string();
-    let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
-    let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let lf = if is_parquet {
-        LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
-    } else {
-        LazyCsvReader::new(pl).with_has_header(true).finish()
-    }
-    .map_err(|e| request(format!("{display}: {e}")))?;
-    let mut lf = lf;
+    let mut lf = scan(path, options)?;
     let schema = lf.collect_schema().map_err(|e| request(format!("{display}: {e}")))?;
     for c in columns {
         if schema.get(c).is_none() {
@@ -35,20 +54,26 @@ pub fn read(path: &Path, columns: &[&str]) -> Result<DataFrame> {
 /// Every column of a CSV or Parquet file.
 pub fn read_all(path: &Path) -> Result<DataFrame> {
     let display = path.display().to_string();
-    let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
-    let lf = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
-        LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
-    } else {
-        LazyCsvReader::new(pl).with_has_header(true).finish()
-    }
-    .map_err(|e| request(format!("{display}: {e}")))?;
-    lf.collect().map_err(|e| request(format!("{display}: {e}")))
+    scan(path, &ReadOptions::default())?.collect().map_err(|e| request(format!("{display}: {e}")))
 }
 
 /// A numeric column as f64 (nulls kept as None); a text column is an error naming it.
 pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>>> {
     let c = df.column(name).map_err(|e| request(format!("{file}: {e}")))?;
-    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() {
+    if c.dtype() == &DataType::String {
+        let text = c.str().map_err(|e| request(format!("{file}: {e}")))?;
+        let bad = text.iter().enumerate().find_map(|(i, v)| v.filter(|v| v.trim().parse::<f64>().is_err()).map(|v| (i, v)));
+        if let Some((i, v)) = bad {
+            let comma = v.trim().replacen(',', ".", 1).parse::<f64>().is_ok();
+            let hint = if comma {
+                " (a decimal comma: with `;` or tab between fields and `,` as the only decimal mark in the file it is read as such, or pass --decimal-comma)"
+            } else {
+                ""
+            };
+            return Err(request(format!("{file}: column `{name}`, row {}: expected a number, found `{v}`{hint}", i + 1)));
+        }
+    }
+    if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() && c.dtype() != &DataType::String {
         return Err(request(format!("{file}: column `{name}`: expected numbers, found {}", c.dtype())));
     }
     let f = c.cast(&DataType::Float64).map_err(|e| request(format!("{file}: column `{name}`: {e}")))?;
