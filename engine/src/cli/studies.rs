@@ -18,20 +18,10 @@ use super::emit;
 pub(crate) enum PlotCommand {
     /// Kaplan-Meier curves with confidence bands and a number-at-risk table.
     Survival {
-        /// CSV or Parquet file.
-        file: PathBuf,
-        /// Time column.
-        #[arg(long)]
-        time: String,
-        /// Event column (1 = event, 0 = censored).
-        #[arg(long)]
-        event: String,
-        /// One curve per value of this column.
-        #[arg(long)]
-        by: Option<String>,
-        /// Interval type, as R's conf.type.
-        #[arg(long = "conf-type", value_enum, default_value_t = ConfTypeArg::LogLog)]
-        conf_type: ConfTypeArg,
+        #[command(flatten)]
+        cols: SurvivalColumns,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Output file, .svg or .png.
         #[arg(long, short)]
         output: PathBuf,
@@ -102,8 +92,9 @@ impl ReadArgs {
     }
 }
 
+/// The survival data of `survival` and `plot survival`.
 #[derive(clap::Args, Debug)]
-pub(crate) struct SurvivalArgs {
+pub(crate) struct SurvivalColumns {
     /// CSV or Parquet file.
     file: PathBuf,
     /// Time column (≥ 0).
@@ -112,15 +103,21 @@ pub(crate) struct SurvivalArgs {
     /// Event column (1 = event, 0 = censored).
     #[arg(long)]
     event: String,
-    /// Stratify by this column.
+    /// Stratify by this column: one curve per value.
     #[arg(long)]
     by: Option<String>,
-    /// Report the curve at these times (comma-separated, taken in increasing order as R does); default every event time.
-    #[arg(long, value_delimiter = ',')]
-    at: Vec<f64>,
     /// Interval type, as R's conf.type.
     #[arg(long = "conf-type", value_enum, default_value_t = ConfTypeArg::LogLog)]
     conf_type: ConfTypeArg,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct SurvivalArgs {
+    #[command(flatten)]
+    cols: SurvivalColumns,
+    /// Report the curve at these times (comma-separated, taken in increasing order as R does); default every event time.
+    #[arg(long, value_delimiter = ',')]
+    at: Vec<f64>,
     #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
@@ -283,16 +280,16 @@ pub(crate) enum SeArg {
 /// `impatto plot …`.
 pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
     match cmd {
-        PlotCommand::Survival { file, time, event, by, conf_type, output } => {
+        PlotCommand::Survival { cols: c, read, output } => {
             impatto::plot::picture_of(&output)?;
             let strata =
-                impatto::studies::strata(&file, &ReadOptions::default(), &time, &event, by.as_deref(), conf_type.get(), 0.95)?;
+                impatto::studies::strata(&c.file, &read.get(), &c.time, &c.event, c.by.as_deref(), c.conf_type.get(), 0.95)?;
             let title = format!(
                 "Kaplan-Meier survival{} ({} 95% interval)",
-                by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
-                conf_type.name()
+                c.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
+                c.conf_type.name()
             );
-            impatto::plot::survival(&output, &strata, &time, &title)?;
+            impatto::plot::survival(&output, &strata, &c.time, &title)?;
             eprintln!("wrote {}", output.display());
         }
         PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
@@ -328,11 +325,11 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
 pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
     let (curve, medians, dropped) = impatto::studies::survival_tables(
-        &a.file,
+        &a.cols.file,
         &a.read.get(),
-        (&a.time, &a.event, a.by.as_deref()),
+        (&a.cols.time, &a.cols.event, a.cols.by.as_deref()),
         &a.at,
-        a.conf_type.get(),
+        a.cols.conf_type.get(),
         a.out.level,
     )?;
     if dropped > 0 {
