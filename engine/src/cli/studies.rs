@@ -92,9 +92,9 @@ impl ReadArgs {
     }
 }
 
-/// The survival data of `survival` and `plot survival`.
+/// The file and the time and event columns of every survival command.
 #[derive(clap::Args, Debug)]
-pub(crate) struct SurvivalColumns {
+pub(crate) struct SurvivalData {
     /// CSV or Parquet file.
     file: PathBuf,
     /// Time column (≥ 0).
@@ -103,6 +103,13 @@ pub(crate) struct SurvivalColumns {
     /// Event column (1 = event, 0 = censored).
     #[arg(long)]
     event: String,
+}
+
+/// The survival data of `survival` and `plot survival`, with their strata and interval type.
+#[derive(clap::Args, Debug)]
+pub(crate) struct SurvivalColumns {
+    #[command(flatten)]
+    data: SurvivalData,
     /// Stratify by this column: one curve per value.
     #[arg(long)]
     by: Option<String>,
@@ -126,14 +133,8 @@ pub(crate) struct SurvivalArgs {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct LogrankArgs {
-    /// CSV or Parquet file.
-    file: PathBuf,
-    /// Time column.
-    #[arg(long)]
-    time: String,
-    /// Event column (1 = event, 0 = censored).
-    #[arg(long)]
-    event: String,
+    #[command(flatten)]
+    data: SurvivalData,
     /// Group column.
     #[arg(long)]
     by: String,
@@ -282,14 +283,21 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
     match cmd {
         PlotCommand::Survival { cols: c, read, output } => {
             impatto::plot::picture_of(&output)?;
-            let strata =
-                impatto::studies::strata(&c.file, &read.get(), &c.time, &c.event, c.by.as_deref(), c.conf_type.get(), 0.95)?;
+            let strata = impatto::studies::strata(
+                &c.data.file,
+                &read.get(),
+                &c.data.time,
+                &c.data.event,
+                c.by.as_deref(),
+                c.conf_type.get(),
+                0.95,
+            )?;
             let title = format!(
                 "Kaplan-Meier survival{} ({} 95% interval)",
                 c.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
                 c.conf_type.name()
             );
-            impatto::plot::survival(&output, &strata, &c.time, &title)?;
+            impatto::plot::survival(&output, &strata, &c.data.time, &title)?;
             eprintln!("wrote {}", output.display());
         }
         PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
@@ -325,9 +333,9 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
 pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
     let (curve, medians, dropped) = impatto::studies::survival_tables(
-        &a.cols.file,
+        &a.cols.data.file,
         &a.read.get(),
-        (&a.cols.time, &a.cols.event, a.cols.by.as_deref()),
+        (&a.cols.data.time, &a.cols.data.event, a.cols.by.as_deref()),
         &a.at,
         a.cols.conf_type.get(),
         a.out.level,
@@ -341,7 +349,8 @@ pub(crate) fn survival(a: SurvivalArgs) -> Result<ExitCode> {
 /// `impatto logrank`.
 pub(crate) fn logrank(a: LogrankArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (test, groups, dropped) = impatto::studies::logrank_tables(&a.file, &a.read.get(), &a.time, &a.event, &a.by)?;
+    let (test, groups, dropped) =
+        impatto::studies::logrank_tables(&a.data.file, &a.read.get(), &a.data.time, &a.data.event, &a.by)?;
     if dropped > 0 {
         eprintln!("{dropped} row(s) with a missing time, event or group left out");
     }

@@ -75,10 +75,7 @@ fn indicator_values(
     for per in per_unit(catalogue, source, &ids, dates, &selection)? {
         let Some(slot) = dates.iter().position(|d| *d == per.as_of) else { continue };
         for (beneficiary, v) in per.values {
-            out[slot].entry(beneficiary).or_default().insert(
-                per.indicator.clone(),
-                IndicatorValue { value: v.value, numerator: v.numerator, denominator: v.denominator },
-            );
+            out[slot].entry(beneficiary).or_default().insert(per.indicator.clone(), v);
         }
     }
     Ok(out)

@@ -10,16 +10,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// One beneficiary's value of one indicator, unsuppressed (payouts are never published as
-/// tables). Counts are exact in `f64` up to 2^53.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct IndicatorValue {
-    /// The value in the indicator's unit (a share as a fraction); `None` when undefined (0 of 0).
-    pub value: Option<f64>,
-    /// Numerator (a count or a sum in the indicator's unit).
-    pub numerator: Option<f64>,
-    /// Denominator (units counted).
-    pub denominator: Option<f64>,
-}
+/// tables), exactly as the indicator layer's per-unit seam gives it.
+pub use impatto_indicators::per_unit::UnitValue as IndicatorValue;
 
 /// A civic-crowdfunding campaign. Amounts in currency units.
 #[derive(Clone, Debug, PartialEq)]
