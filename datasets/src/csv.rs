@@ -5,7 +5,12 @@
 //! - a UTF-8 byte-order mark and CRLF line ends are accepted;
 //! - empty cells and the tokens of [`MISSING_TOKENS`] (`NA` as R writes, `.` as Stata writes,
 //!   `NULL`) are missing values, and so are the tokens a user declares ([`Dialect::missing`]);
-//! - column types are inferred from the whole file, never from its first rows only;
+//! - column types are inferred from the whole file, never from its first rows only (panel
+//!   tables are read as text and parsed by their declared types: [`parse`]);
+//! - dates are `YYYY-MM-DD` unless another order is declared ([`DateOrder`]): `12/01/2018` is
+//!   never guessed to be December or January;
+//! - a row with more fields than the header, or bytes that are not UTF-8, are reported with
+//!   their row as a spreadsheet numbers it ([`diagnose`], through the `csv` crate).
 //! - a decimal comma (`1,5`) is read when declared, or detected when unambiguous: the separator
 //!   is `;` (or tab), some numeric-looking cell has a `,` decimal mark and none has a `.`.
 //!
@@ -26,6 +31,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::error::{Error, Result, polars_err};
+use crate::schema::ColumnType;
 
 /// Cell contents read as a missing value (besides the empty cell).
 pub const MISSING_TOKENS: [&str; 3] = ["NA", ".", "NULL"];
@@ -42,6 +48,82 @@ pub struct Dialect {
     pub decimal_comma: bool,
     /// Declared missing-value tokens, besides the empty cell and [`MISSING_TOKENS`].
     pub missing: Vec<String>,
+    /// The order dates are written in (default `YYYY-MM-DD`).
+    pub dates: DateOrder,
+}
+
+impl Default for Dialect {
+    /// `,`-separated, decimal point, the standard missing tokens, ISO dates.
+    fn default() -> Dialect {
+        Dialect { separator: b',', decimal_comma: false, missing: vec![], dates: DateOrder::Iso }
+    }
+}
+
+/// The order of day, month and year in the dates of a file, as declared (`date_format` in
+/// `columns.toml`). That order and `YYYY-MM-DD` are accepted, nothing else, and nothing is
+/// guessed: a file of `12/01/2018` dates could be either order, so a non-ISO order must be
+/// declared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DateOrder {
+    /// `2018-12-01` (ISO 8601), the default.
+    #[default]
+    Iso,
+    /// `01/12/2018`, as Italian and most European spreadsheets write it.
+    DayMonthYear,
+    /// `12/01/2018`, as US spreadsheets write it.
+    MonthDayYear,
+    /// `01.12.2018`.
+    DayMonthYearDots,
+    /// `01-12-2018`.
+    DayMonthYearDashes,
+}
+
+impl DateOrder {
+    /// Every order, in the order the documentation lists them.
+    pub const ALL: [DateOrder; 5] = [
+        DateOrder::Iso,
+        DateOrder::DayMonthYear,
+        DateOrder::MonthDayYear,
+        DateOrder::DayMonthYearDots,
+        DateOrder::DayMonthYearDashes,
+    ];
+
+    /// How a user declares it: `YYYY-MM-DD`, `DD/MM/YYYY`, `MM/DD/YYYY`, `DD.MM.YYYY`, `DD-MM-YYYY`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Iso => "YYYY-MM-DD",
+            DateOrder::DayMonthYear => "DD/MM/YYYY",
+            DateOrder::MonthDayYear => "MM/DD/YYYY",
+            DateOrder::DayMonthYearDots => "DD.MM.YYYY",
+            DateOrder::DayMonthYearDashes => "DD-MM-YYYY",
+        }
+    }
+
+    /// The `strftime` pattern (chrono, polars).
+    pub fn pattern(self) -> &'static str {
+        match self {
+            DateOrder::Iso => "%Y-%m-%d",
+            DateOrder::DayMonthYear => "%d/%m/%Y",
+            DateOrder::MonthDayYear => "%m/%d/%Y",
+            DateOrder::DayMonthYearDots => "%d.%m.%Y",
+            DateOrder::DayMonthYearDashes => "%d-%m-%Y",
+        }
+    }
+
+    /// The order a user declares by [`DateOrder::name`] (case-insensitive).
+    pub fn from_name(name: &str) -> Option<DateOrder> {
+        DateOrder::ALL.into_iter().find(|o| o.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Does `cell` read as a date in this order (exactly: four-digit year, no time)?
+    pub fn reads(self, cell: &str) -> bool {
+        let cell = cell.trim();
+        let year_digits = match self {
+            DateOrder::Iso => cell.split('-').next(),
+            _ => cell.rsplit(['/', '.', '-']).next(),
+        };
+        year_digits.is_some_and(|y| y.len() == 4) && chrono::NaiveDate::parse_from_str(cell, self.pattern()).is_ok()
+    }
 }
 
 fn config(path: &Path, message: String) -> Error {
@@ -166,7 +248,13 @@ impl Dialect {
             Some(declared) => declared,
             None => detect_decimal_comma(path, separator)?,
         };
-        Ok(Dialect { separator, decimal_comma, missing: vec![] })
+        Ok(Dialect { separator, decimal_comma, missing: vec![], dates: DateOrder::Iso })
+    }
+
+    /// The same dialect with dates in this order.
+    pub fn with_dates(mut self, dates: DateOrder) -> Dialect {
+        self.dates = dates;
+        self
     }
 
     /// The same dialect with these declared missing-value tokens as well.
@@ -202,9 +290,156 @@ pub fn scan(path: &Path, dialect: &Dialect, dtypes: Option<Schema>) -> Result<La
     reader.finish().map_err(polars_err(display))
 }
 
+/// A number as written in the file: `1.5`, or `1,5` with a decimal comma (then a `.` anywhere
+/// is refused: `1.234,5` could be either mark); finite values only.
+pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
+    let cell = cell.trim();
+    let value = if decimal_comma {
+        if cell.contains('.') {
+            return None;
+        }
+        cell.replacen(',', ".", 1).parse::<f64>().ok()?
+    } else {
+        cell.parse::<f64>().ok()?
+    };
+    value.is_finite().then_some(value)
+}
+
+/// Days since 1970-01-01 of a date written in `order`, or as `YYYY-MM-DD`, which no other order
+/// can be mistaken for (see [`DateOrder::reads`]).
+pub fn parse_date(cell: &str, order: DateOrder) -> Option<i32> {
+    let order = [order, DateOrder::Iso].into_iter().find(|o| o.reads(cell))?;
+    let date = chrono::NaiveDate::parse_from_str(cell.trim(), order.pattern()).ok()?;
+    i32::try_from((date - chrono::NaiveDate::default()).num_days()).ok()
+}
+
+/// `true` or `false`, in any case (R writes `TRUE`).
+pub fn parse_boolean(cell: &str) -> Option<bool> {
+    let cell = cell.trim();
+    if cell.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if cell.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The typed values of a text column, read as `ty` in this dialect: a cell that does not read
+/// becomes empty (null). Validation keeps the text beside it, so such a cell is reported with
+/// its row, never taken for a missing value.
+///
+/// The same functions decide what reads and what it reads as ([`parse_number`],
+/// [`parse_date`], [`parse_boolean`], and `i64` for whole numbers and cents), so what
+/// validation accepts is exactly what the computations see.
+pub fn parse(text: Expr, ty: ColumnType, dialect: &Dialect) -> Expr {
+    let (decimal_comma, dates) = (dialect.decimal_comma, dialect.dates);
+    let dtype = crate::source::canonical_dtype(ty);
+    text.map(
+        move |c| {
+            let name = c.name().clone();
+            let cells = c.str()?;
+            Ok(match ty {
+                ColumnType::Text => c.clone(),
+                ColumnType::Integer | ColumnType::Cents => {
+                    Int64Chunked::from_iter_options(name, cells.iter().map(|v| v.and_then(|v| v.trim().parse::<i64>().ok())))
+                        .into_column()
+                }
+                ColumnType::Number => {
+                    Float64Chunked::from_iter_options(name, cells.iter().map(|v| v.and_then(|v| parse_number(v, decimal_comma))))
+                        .into_column()
+                }
+                ColumnType::Date => {
+                    Int32Chunked::from_iter_options(name, cells.iter().map(|v| v.and_then(|v| parse_date(v, dates))))
+                        .into_date()
+                        .into_column()
+                }
+                ColumnType::Boolean => {
+                    BooleanChunked::from_iter_options(name, cells.iter().map(|v| v.and_then(parse_boolean))).into_column()
+                }
+            })
+        },
+        move |_, field| Ok(Field::new(field.name().clone(), dtype.clone())),
+    )
+}
+
+/// What a file holds that no typed reading can take: rows with another number of fields than
+/// the header, and fields that are not UTF-8. Each finding is `(row, column, message)`, rows
+/// numbered as a spreadsheet shows them (the header is row 1), at most `limit` of them.
+///
+/// Used when reading a file failed, to say where; it reads the whole file with the `csv`
+/// crate (quotes, embedded line ends and a byte-order mark handled as spreadsheets write them).
+pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<(u64, Option<String>, String)>> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(dialect.separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| Error::Io { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) })?;
+    let mut findings = Vec::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut record = ::csv::ByteRecord::new();
+    let mut row: u64 = 0;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                findings.push((row + 1, None, format!("a readable CSV row, found {e}")));
+                break;
+            }
+        }
+        row += 1;
+        let fields: Vec<&[u8]> = record.iter().collect();
+        if row == 1 {
+            header = fields.iter().map(|f| String::from_utf8_lossy(f).trim_start_matches('\u{feff}').to_string()).collect();
+        } else if fields.len() != header.len() {
+            findings.push((
+                row,
+                None,
+                format!("{} fields as in the header, found {}", header.len(), fields.len()),
+            ));
+        }
+        for (i, field) in fields.iter().enumerate() {
+            if let Err(e) = std::str::from_utf8(field) {
+                let column = header.get(i).cloned().unwrap_or_else(|| format!("field {}", i + 1));
+                let shown = String::from_utf8_lossy(field);
+                findings.push((
+                    row,
+                    Some(column),
+                    format!("UTF-8 text, found bytes that are not UTF-8 at byte {} of `{shown}`", e.valid_up_to() + 1),
+                ));
+            }
+        }
+        if findings.len() >= limit {
+            break;
+        }
+    }
+    Ok(findings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_orders_read_only_their_own_order() {
+        assert!(DateOrder::Iso.reads("2018-12-01"));
+        assert!(!DateOrder::Iso.reads("2018-12-01T00:00:00"));
+        assert!(!DateOrder::Iso.reads("01/12/2018"));
+        assert!(!DateOrder::Iso.reads("10000-01-01"));
+        assert!(DateOrder::DayMonthYear.reads("31/12/2018"));
+        assert!(!DateOrder::DayMonthYear.reads("12/31/2018"));
+        assert!(DateOrder::MonthDayYear.reads("12/31/2018"));
+        assert!(!DateOrder::DayMonthYear.reads("31/12/18"));
+        assert_eq!(DateOrder::from_name("dd/mm/yyyy"), Some(DateOrder::DayMonthYear));
+        // A declared order also takes ISO dates (no order can be mistaken for them), no other.
+        assert_eq!(parse_date("2018-12-01", DateOrder::DayMonthYear), parse_date("01/12/2018", DateOrder::DayMonthYear));
+        assert_eq!(parse_date("01/12/2018", DateOrder::DayMonthYear), Some(17866)); // 2018-12-01 by hand: 48 years + 12 leap days + 334 = 17866
+        assert_eq!(parse_date("12/01/2018", DateOrder::Iso), None);
+        assert_eq!(parse_date("12.01.2018", DateOrder::DayMonthYear), None);
+        assert_eq!(DateOrder::from_name("D/M/Y"), None);
+    }
 
     #[test]
     fn decimal_marks() {

@@ -18,6 +18,7 @@ pub mod csv;
 pub mod derived;
 pub mod error;
 pub mod generate;
+mod parquet_check;
 pub mod schema;
 pub mod source;
 pub mod validate;

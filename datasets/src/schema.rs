@@ -561,28 +561,43 @@ one of `,` `;` tab outside quotes is refused); a UTF-8 byte-order mark and CRLF 
 fine; empty cells, `NA`, `.` and `NULL` are missing, and so are the tokens `columns.toml`
 declares; types come from the whole file. A decimal comma (`1,5` FTE) is read when the file is
 `;`- or tab-separated and its numbers use `,` and never `.` as decimal mark (first 100,000 rows),
-or when `columns.toml` declares it; a cell a column cannot read is reported with its rows. An
-optional `columns.toml` maps your column names to ours:
+or when `columns.toml` declares it. Dates are `YYYY-MM-DD` unless `columns.toml` declares
+another order (`DD/MM/YYYY`, `MM/DD/YYYY`, `DD.MM.YYYY` or `DD-MM-YYYY`); the order is never
+guessed, since `12/01/2018` reads both ways. Every cell a column cannot read (text in a number
+column, `1,5` where the decimal mark is `.`, a fractional count, a date in another order or
+with a time of day, bytes that are not UTF-8) and every row with more or fewer fields than the
+header is reported with its file, column, row and value. A table present twice (`panel.csv`
+beside `panel.parquet`), a header naming a column twice, and a table path that is a directory,
+a device or a broken link are refused. An optional `columns.toml` maps your column names to ours:
 
 ```toml
 decimal_comma = true    # optional: the directory's CSV files write 1,5 for 1.5
 missing = [\"-\", \"n.d.\"] # optional: more cell contents that mean missing
+date_format = \"DD/MM/YYYY\" # optional: the order of the dates (default YYYY-MM-DD)
 [panel]            # table
 headcount = \"addetti\"   # our name = your name
 fte = \"ETP\"
 ```
 
-Types are accepted loosely and cast on load: any integer width for integers and cents, any number
-for numbers, Date or Datetime for dates. Money is always whole euro cents (exact integers), never
-a float. Rows in messages are counted from 1, header excluded.
+Parquet types are accepted loosely and cast on load: any integer width for integers and cents
+(a value that does not fit a 64-bit signed integer is reported), any number for numbers, Date or
+a Datetime without time zone for dates. A timestamp with a time zone is refused (which day a
+moment falls on depends on the zone: store the local date), and so are decimal columns (money
+is always whole euro cents, exact integers, never a float or a decimal). Dates must lie between
+1800-01-01 and 2199-12-31: a year 0 or 9999 is a typing error, and would move the default as-of
+date. Rows in messages are numbered as a spreadsheet shows them (the header is row 1, the first
+data row row 2) in CSV files, and from 1 in Parquet files.
 
 Validation (`impatto validate --data DIR`, and before every `impatto indicators` run) reports
 every problem with the file, column, example rows, what was expected and what was found:
-missing or mistyped columns, empty required cells, values outside the allowed lists, negative
+cells that do not read as their column's type, dates out of range, missing or mistyped
+columns, empty required cells, values outside the allowed lists, negative
 counts or amounts, women / under-35 / permanent staff or FTE above headcount, months not on the
 first day, dates out of order, duplicate keys, references to unknown beneficiaries or
 programmes. Errors stop computation; warnings (a grant above eligible costs, a participant with
-no age) are reported and computation goes on.
+no age, a table with a header and no rows) are reported and computation goes on. A beneficiary
+with no row at all in the `panel` table has no data for the indicators read from it: a payment
+that depends on one is `missing_data`, never `not_met`.
 
 A month missing from a `panel` table means no activity and no employment in that month (the
 entity was not yet founded, had ceased, or was dormant); a directory without a `panel` table

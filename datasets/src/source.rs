@@ -64,16 +64,24 @@ impl TableFile {
     }
 
     /// The canonical names of the format's columns found in the file's header or schema.
+    ///
+    /// A Parquet file is first checked with the `parquet` crate ([`crate::parquet_check`]); a
+    /// CSV header naming a column twice is refused.
     fn present_columns(
         path: &Path,
         format: &FileFormat,
         table: Table,
         renames: &BTreeMap<String, String>,
     ) -> Result<BTreeSet<String>> {
+        let display = path.display().to_string();
         let names: Vec<String> = match format {
-            FileFormat::Csv { dialect } => csv::column_names(path, dialect)?,
+            FileFormat::Csv { dialect } => {
+                let names = csv::column_names(path, dialect)?;
+                refuse_repeated_names(&display, &names)?;
+                names
+            }
             FileFormat::Parquet => {
-                let display = path.display().to_string();
+                crate::parquet_check::check_file(path, &display)?;
                 let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
                 let mut lf = LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(polars_err(display.clone()))?;
                 lf.collect_schema().map_err(polars_err(display))?.iter_names().map(|n| n.to_string()).collect()
@@ -88,44 +96,21 @@ impl TableFile {
             .collect())
     }
 
-    fn raw_scan(&self, overrides: Option<Schema>) -> Result<LazyFrame> {
+    /// The file as it is: Parquet with its own types, CSV with every column as text.
+    fn raw_scan(&self) -> Result<LazyFrame> {
         match &self.format {
             FileFormat::Parquet => {
                 let path = PlRefPath::try_from_path(&self.path).map_err(polars_err(self.display()))?;
                 LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(polars_err(self.display()))
             }
-            FileFormat::Csv { dialect } => csv::scan(&self.path, dialect, overrides),
-        }
-    }
-
-    /// The file's schema under canonical names (only columns the format knows are renamed).
-    fn canonical_schema(&self, table: Table) -> Result<Schema> {
-        let overrides = self.csv_overrides(table)?;
-        let mut lf = self.raw_scan(overrides)?;
-        let schema = lf.collect_schema().map_err(polars_err(self.display()))?;
-        let reverse: BTreeMap<&str, &str> = self.renames.iter().map(|(c, f)| (f.as_str(), c.as_str())).collect();
-        Ok(schema
-            .iter()
-            .map(|(name, dtype)| {
-                let canonical = reverse.get(name.as_str()).copied().unwrap_or(name.as_str());
-                Field::new(canonical.into(), dtype.clone())
-            })
-            .collect())
-    }
-
-    /// CSV carries no types: read every known column as its canonical type.
-    fn csv_overrides(&self, table: Table) -> Result<Option<Schema>> {
-        let FileFormat::Csv { dialect } = &self.format else {
-            return Ok(None);
-        };
-        let mut schema = Schema::default();
-        for name in csv::column_names(&self.path, dialect)?.iter().map(String::as_str) {
-            let canonical = self.renames.iter().find(|(_, f)| f.as_str() == name).map(|(c, _)| c.as_str()).unwrap_or(name);
-            if let Some(spec) = table.column(canonical) {
-                schema.insert(name.into(), canonical_dtype(spec.ty));
+            FileFormat::Csv { dialect } => {
+                let text: Schema = csv::column_names(&self.path, dialect)?
+                    .iter()
+                    .map(|n| Field::new(n.as_str().into(), DataType::String))
+                    .collect();
+                csv::scan(&self.path, dialect, Some(text))
             }
         }
-        Ok(Some(schema))
     }
 
     /// Scan the file with canonical names and types, checking the schema first.
@@ -135,129 +120,221 @@ impl TableFile {
     /// [`PanelSource::require`]) before reading one. Schema problems — a required column
     /// missing, a column of the wrong type, a `columns.toml` mapping to a column the file does
     /// not have — are appended to `issues`; the scan is returned only when there are none.
+    /// A CSV cell its column's type cannot read is empty in the scan: validation
+    /// ([`crate::validate::validate`]) reports every such cell.
     pub fn scan(&self, table: Table, issues: &mut Vec<Issue>) -> Result<Option<LazyFrame>> {
-        let schema = self.canonical_schema(table)?;
+        Ok(self.scan_with(table, issues, false)?.map(|(lf, _)| lf))
+    }
+
+    /// [`TableFile::scan`], plus for each column whose cells are converted one by one (every
+    /// typed CSV column, Parquet integers of another width) the file's own value beside the
+    /// typed one, so that validation can report each cell that did not convert.
+    pub(crate) fn scan_with_raw(&self, table: Table, issues: &mut Vec<Issue>) -> Result<Option<(LazyFrame, Vec<Conversion>)>> {
+        self.scan_with(table, issues, true)
+    }
+
+    fn scan_with(&self, table: Table, issues: &mut Vec<Issue>, keep_raw: bool) -> Result<Option<(LazyFrame, Vec<Conversion>)>> {
+        let mut raw = self.raw_scan()?;
+        let schema = raw.collect_schema().map_err(polars_err(self.display()))?;
         let before = issues.iter().filter(|i| i.severity == Severity::Error).count();
         let mut exprs = Vec::new();
+        let mut conversions = Vec::new();
         for spec in table.columns() {
-            let source_name = self.renames.get(spec.name).map(String::as_str).unwrap_or(spec.name);
-            match schema.get(spec.name) {
-                None if spec.required => issues.push(Issue {
+            let mapped = self.renames.get(spec.name).map(String::as_str);
+            let source_name = mapped.unwrap_or(spec.name);
+            let mut issue = |expected: String, found: String, hint: String| {
+                issues.push(Issue {
                     severity: Severity::Error,
                     file: self.display(),
                     column: Some(spec.name.to_string()),
                     rows: vec![],
                     count: 0,
-                    expected: format!("a column `{}` ({})", spec.name, spec.ty.name()),
-                    found: format!("no such column among {}", list_names(&schema)),
-                    hint: Some(format!(
+                    expected,
+                    found,
+                    hint: Some(hint),
+                })
+            };
+            match (schema.get(source_name), mapped) {
+                (None, Some(mine)) => issue(
+                    format!("a column `{mine}` ({}), which {MAPPING_FILE} maps to `{}`", spec.ty.name(), spec.name),
+                    format!("no such column among {}", list_names(&schema)),
+                    if schema.get(spec.name).is_some() {
+                        format!(
+                            "the file already calls it `{}`: remove the line `{} = \"{mine}\"` from [{}] in {MAPPING_FILE}",
+                            spec.name,
+                            spec.name,
+                            table.stem()
+                        )
+                    } else {
+                        format!(
+                            "correct the name in {MAPPING_FILE} ([{}] {} = \"<your name>\"), or remove the line if the file does not have the column",
+                            table.stem(),
+                            spec.name
+                        )
+                    },
+                ),
+                (Some(_), Some(mine)) if schema.get(spec.name).is_some() => issue(
+                    format!("one column for `{}`", spec.name),
+                    format!("two: `{mine}` (mapped in {MAPPING_FILE}) and `{}`", spec.name),
+                    format!("remove or rename one of them, or the line `{} = \"{mine}\"` in {MAPPING_FILE}", spec.name),
+                ),
+                (None, None) if spec.required => issue(
+                    format!("a column `{}` ({})", spec.name, spec.ty.name()),
+                    format!("no such column among {}", list_names(&schema)),
+                    format!(
                         "if the file calls it differently, map it in {MAPPING_FILE}: [{}] {} = \"<your name>\"",
                         table.stem(),
                         spec.name
-                    )),
-                }),
-                None if self.renames.contains_key(spec.name) => issues.push(Issue {
-                    severity: Severity::Error,
-                    file: self.display(),
-                    column: Some(spec.name.to_string()),
-                    rows: vec![],
-                    count: 0,
-                    expected: format!("a column `{source_name}` ({}), which {MAPPING_FILE} maps to `{}`", spec.ty.name(), spec.name),
-                    found: format!("no such column among {}", list_names(&schema)),
-                    hint: Some(format!(
-                        "correct the name in {MAPPING_FILE} ([{}] {} = \"<your name>\"), or remove the line if the file does not have the column",
-                        table.stem(),
-                        spec.name
-                    )),
-                }),
+                    ),
+                ),
                 // An optional column left out: empty in every row (see the format document).
-                None => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
-                Some(dtype) => {
-                    if accepts(spec.ty, dtype) {
+                (None, None) => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
+                (Some(dtype), _) => {
+                    let canonical = canonical_dtype(spec.ty);
+                    let typed = match &self.format {
+                        FileFormat::Csv { dialect } => {
+                            if spec.ty == ColumnType::Text {
+                                col(source_name)
+                            } else {
+                                conversions.push(Conversion::of(spec, dialect.clone()));
+                                csv::parse(col(source_name), spec.ty, dialect)
+                            }
+                        }
+                        FileFormat::Parquet if !accepts(spec.ty, dtype) => {
+                            issues.push(Issue {
+                                severity: Severity::Error,
+                                file: self.display(),
+                                column: Some(spec.name.to_string()),
+                                rows: vec![],
+                                count: 0,
+                                expected: spec.ty.name().to_string(),
+                                found: format!("{dtype}"),
+                                hint: type_hint(spec, dtype),
+                            });
+                            continue;
+                        }
                         // Cast only what needs it: a plain column keeps predicate pushdown
                         // into the Parquet scan working.
-                        let canonical = canonical_dtype(spec.ty);
-                        let e = if *dtype == canonical { col(source_name) } else { col(source_name).cast(canonical) };
-                        exprs.push(if source_name == spec.name { e } else { e.alias(spec.name) });
-                    } else {
-                        issues.push(Issue {
-                            severity: Severity::Error,
-                            file: self.display(),
-                            column: Some(spec.name.to_string()),
-                            rows: vec![],
-                            count: 0,
-                            expected: spec.ty.name().to_string(),
-                            found: format!("{dtype}"),
-                            hint: type_hint(spec, dtype),
-                        })
+                        FileFormat::Parquet if *dtype == canonical => col(source_name),
+                        FileFormat::Parquet => {
+                            if dtype.is_integer() {
+                                // A u64 above i64::MAX would become empty, not an error.
+                                conversions.push(Conversion::of(spec, csv::Dialect::default()));
+                            }
+                            col(source_name).cast(canonical)
+                        }
+                    };
+                    if keep_raw && conversions.last().is_some_and(|c| c.column == spec.name) {
+                        exprs.push(col(source_name).cast(DataType::String).alias(raw_name(spec.name)));
                     }
+                    exprs.push(if source_name == spec.name { typed } else { typed.alias(spec.name) });
                 }
             }
         }
         if issues.iter().filter(|i| i.severity == Severity::Error).count() > before {
             return Ok(None);
         }
-        let overrides = self.csv_overrides(table)?;
-        Ok(Some(self.raw_scan(overrides)?.select(exprs)))
+        Ok(Some((raw.select(exprs), conversions)))
     }
 }
 
-impl TableFile {
-    /// The cells of a CSV file that its columns' types cannot read, one issue per column with the
-    /// rows (1-based, header excluded) and the first value found. Used when reading the typed
-    /// scan failed, so that the user sees file, column and rows rather than a parser message.
-    pub fn unreadable_cells(&self, table: Table) -> Result<Vec<Issue>> {
-        let FileFormat::Csv { dialect } = &self.format else {
-            return Ok(vec![]);
+/// The name of the column holding a converted column's own text during validation.
+pub(crate) fn raw_name(column: &str) -> String {
+    format!("__as_written.{column}")
+}
+
+/// A column read cell by cell, whose cells that do not convert validation reports.
+#[derive(Clone, Debug)]
+pub(crate) struct Conversion {
+    /// Canonical column name.
+    pub column: &'static str,
+    /// What a cell must look like.
+    pub expected: String,
+    ty: ColumnType,
+    dialect: csv::Dialect,
+}
+
+impl Conversion {
+    fn of(spec: &ColumnSpec, dialect: csv::Dialect) -> Conversion {
+        let expected = match spec.ty {
+            ColumnType::Text => "text".to_string(),
+            ColumnType::Integer => "a whole number".to_string(),
+            ColumnType::Cents => "whole cents (a 64-bit integer, e.g. 3500000 for 35,000.00)".to_string(),
+            ColumnType::Number if dialect.decimal_comma => "a number with a decimal comma (e.g. 4,5)".to_string(),
+            ColumnType::Number => "a number (e.g. 4.5)".to_string(),
+            ColumnType::Date if dialect.dates == csv::DateOrder::Iso => "a date written YYYY-MM-DD".to_string(),
+            ColumnType::Date => format!("a date written {} (or YYYY-MM-DD)", dialect.dates.name()),
+            ColumnType::Boolean => "true or false".to_string(),
         };
-        let names = csv::column_names(&self.path, dialect)?;
-        let text: Schema = names.iter().map(|n| Field::new(n.as_str().into(), DataType::String)).collect();
-        let df = csv::scan(&self.path, dialect, Some(text))?.collect().map_err(polars_err(self.display()))?;
-        let mut issues = Vec::new();
-        for name in &names {
-            let canonical = self.renames.iter().find(|(_, f)| *f == name).map(|(c, _)| c.as_str()).unwrap_or(name);
-            let Some(spec) = table.column(canonical) else { continue };
-            let values = df.column(name).and_then(|c| c.str().cloned()).map_err(polars_err(self.display()))?;
-            let bad: Vec<(u64, &str)> = values
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.filter(|v| !readable(spec.ty, v.trim(), dialect.decimal_comma)).map(|v| (i as u64 + 1, v)))
-                .collect();
-            let Some((_, first)) = bad.first() else { continue };
-            let comma = spec.ty == ColumnType::Number && first.trim().replacen(',', ".", 1).parse::<f64>().is_ok();
+        Conversion { column: spec.name, expected, ty: spec.ty, dialect }
+    }
+
+    /// How to fix a cell written like `first`, when we can tell.
+    pub fn hint(&self, first: &str) -> Option<String> {
+        let first = first.trim();
+        match self.ty {
+            ColumnType::Date => {
+                let orders: Vec<&str> =
+                    csv::DateOrder::ALL.iter().filter(|o| o.reads(first)).map(|o| o.name()).collect();
+                if orders.is_empty() && first.len() > 10 && csv::DateOrder::Iso.reads(&first[..10]) {
+                    Some("write the date alone, without a time of day".into())
+                } else if !orders.is_empty() {
+                    Some(format!(
+                        "the file writes dates as {}: declare the order in {MAPPING_FILE}, e.g. `{DATE_FORMAT_KEY} = \"{}\"`; it is never guessed, as 01/02/2018 is a different day in each",
+                        orders.join(" or "),
+                        orders[0]
+                    ))
+                } else {
+                    None
+                }
+            }
+            ColumnType::Number if csv::parse_number(first, !self.dialect.decimal_comma).is_some() => Some(format!(
+                "a decimal comma: it is detected when the fields are separated by `;` or tab and no number in the file uses `.`; otherwise write one decimal mark throughout, or declare `{DECIMAL_COMMA_KEY} = true` in {MAPPING_FILE}"
+            )),
+            ColumnType::Cents if first.contains(['.', ',']) => {
+                Some("money is stored exactly, as whole cents without separators (e.g. 3500000 for €35,000.00)".into())
+            }
+            ColumnType::Integer if first.contains(['.', ',']) => Some("counts must be whole numbers".into()),
+            ColumnType::Cents | ColumnType::Integer if first.trim().parse::<u128>().is_ok() => {
+                Some("the value does not fit a 64-bit integer: check the cell".into())
+            }
+            ColumnType::Boolean => Some("write true or false".into()),
+            _ => None,
+        }
+    }
+}
+
+/// A header naming the same column twice: which copy is meant cannot be known.
+fn refuse_repeated_names(display: &str, names: &[String]) -> Result<()> {
+    let mut issues = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(j) = names[..i].iter().position(|n| n == name) {
             issues.push(Issue {
                 severity: Severity::Error,
-                file: self.display(),
-                column: Some(spec.name.to_string()),
-                rows: bad.iter().take(5).map(|(r, _)| *r).collect(),
-                count: bad.len() as u64,
-                expected: format!("a {}", spec.ty.name()),
-                found: format!("`{first}`"),
-                hint: comma.then(|| {
-                    format!(
-                        "a decimal comma: it is detected when the fields are separated by `;` or tab and no number in the file uses `.`; otherwise write one decimal mark throughout, or declare `{DECIMAL_COMMA_KEY} = true` in {MAPPING_FILE}"
-                    )
-                }),
+                file: display.to_string(),
+                column: Some(name.clone()),
+                rows: vec![],
+                count: 0,
+                expected: "each column name once in the header".into(),
+                found: format!("`{name}` as column {} and as column {}", spreadsheet_column(j), spreadsheet_column(i)),
+                hint: Some("remove or rename one of them".into()),
             });
         }
-        Ok(issues)
     }
+    if issues.is_empty() { Ok(()) } else { Err(Error::Invalid { report: Report { issues } }) }
 }
 
-/// Can a CSV cell be read as this type (as the typed scan reads it)?
-fn readable(ty: ColumnType, v: &str, decimal_comma: bool) -> bool {
-    match ty {
-        ColumnType::Text => true,
-        ColumnType::Integer | ColumnType::Cents => v.parse::<i64>().is_ok(),
-        ColumnType::Number if decimal_comma => !v.contains('.') && v.replacen(',', ".", 1).parse::<f64>().is_ok(),
-        ColumnType::Number => v.parse::<f64>().is_ok(),
-        ColumnType::Date => {
-            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok()
-                || chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").is_ok()
-                || chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S").is_ok()
-        }
-        ColumnType::Boolean => v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
+/// A 0-based column index as a spreadsheet names it, with its number: `D (4)`.
+fn spreadsheet_column(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
     }
+    letters.reverse();
+    format!("{} ({})", String::from_utf8_lossy(&letters), index + 1)
 }
 
 fn list_names(schema: &Schema) -> String {
@@ -325,29 +402,40 @@ struct InputHash {
 }
 
 impl InputHash {
-    fn start(parts: Vec<HashPart>) -> Self {
+    /// `dirs[i]` is what directory `i` contributes. Each directory is hashed on its own and the
+    /// digests are combined in sorted order, so the order of `--data` does not change the hash.
+    fn start(dirs: Vec<Vec<HashPart>>) -> Self {
         let worker = std::thread::spawn(move || {
-            let mut hasher = Sha256::new();
             let mut buffer = vec![0u8; 1 << 20];
-            for part in parts {
-                match part {
-                    HashPart::Bytes(bytes) => hasher.update(&bytes),
-                    HashPart::File(path) => {
-                        // Streamed, so hashing a 10^8-row panel costs a buffer, not the file's size.
-                        let fail = |e: std::io::Error| (path.clone(), e.to_string());
-                        let mut reader = fs::File::open(&path).map_err(fail)?;
-                        hasher.update(reader.metadata().map_err(fail)?.len().to_le_bytes());
-                        loop {
-                            let n = std::io::Read::read(&mut reader, &mut buffer).map_err(fail)?;
-                            if n == 0 {
-                                break;
+            let mut digests = Vec::with_capacity(dirs.len());
+            for parts in dirs {
+                let mut hasher = Sha256::new();
+                for part in parts {
+                    match part {
+                        HashPart::Bytes(bytes) => hasher.update(&bytes),
+                        HashPart::File(path) => {
+                            // Streamed, so hashing a 10^8-row panel costs a buffer, not the file's size.
+                            let fail = |e: std::io::Error| (path.clone(), e.to_string());
+                            let mut reader = fs::File::open(&path).map_err(fail)?;
+                            hasher.update(reader.metadata().map_err(fail)?.len().to_le_bytes());
+                            loop {
+                                let n = std::io::Read::read(&mut reader, &mut buffer).map_err(fail)?;
+                                if n == 0 {
+                                    break;
+                                }
+                                hasher.update(&buffer[..n]);
                             }
-                            hasher.update(&buffer[..n]);
                         }
                     }
                 }
+                digests.push(hasher.finalize().to_vec());
             }
-            let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            digests.sort();
+            let mut all = Sha256::new();
+            for digest in &digests {
+                all.update(digest);
+            }
+            let hex: String = all.finalize().iter().map(|b| format!("{b:02x}")).collect();
             Ok(format!("sha256:{hex}"))
         });
         InputHash { worker: Mutex::new(Some(worker)), value: OnceLock::new() }
@@ -373,19 +461,21 @@ impl PanelSource {
         let mut hashed = Vec::new();
         for dir in dirs {
             let dir = dir.as_ref();
-            let (mapping, declared) = read_mapping(dir, &mut hashed)?;
+            let mut parts = Vec::new();
+            let (mapping, declared) = read_mapping(dir, &mut parts)?;
             for table in Table::ALL {
                 let file = match find_table(dir, table, &declared) {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),
                 };
-                hashed.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
-                hashed.push(HashPart::File(file.0.clone()));
+                parts.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
+                parts.push(HashPart::File(file.0.clone()));
                 let renames = mapping.get(table.stem()).cloned().unwrap_or_default();
                 let columns = TableFile::present_columns(&file.0, &file.1, table, &renames)?;
                 files.entry(table).or_default().push(TableFile { path: file.0, format: file.1, renames, columns });
             }
+            hashed.push(parts);
         }
         let dirs = dirs.iter().map(|d| d.as_ref().to_path_buf()).collect();
         Ok(PanelSource { files, dirs, hash: Arc::new(InputHash::start(hashed)) })
@@ -503,17 +593,64 @@ impl PanelSource {
     }
 }
 
+/// What is at a table's path: a readable file, nothing, or something that cannot be a table.
+fn table_path_kind(path: &Path) -> Result<bool> {
+    let display = path.display();
+    let refuse = |found: String| {
+        Err(Error::Invalid {
+            report: Report {
+                issues: vec![Issue {
+                    severity: Severity::Error,
+                    file: display.to_string(),
+                    column: None,
+                    rows: vec![],
+                    count: 0,
+                    expected: "a table file".into(),
+                    found,
+                    hint: Some("replace it with the table's file, or remove it".into()),
+                }],
+            },
+        })
+    };
+    let Ok(link) = fs::symlink_metadata(path) else { return Ok(false) };
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(meta) if meta.is_dir() => refuse("a directory".into()),
+        Ok(_) => refuse("a device or other special file, not a regular file".into()),
+        Err(e) if link.file_type().is_symlink() => {
+            refuse(format!("a symbolic link that leads to no file ({e}; a link that points to itself or to a missing file)"))
+        }
+        Err(e) => Err(Error::Io { path: path.to_path_buf(), source: e }),
+    }
+}
+
 fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf, FileFormat)> {
     let parquet = dir.join(format!("{}.parquet", table.stem()));
-    if parquet.is_file() {
-        return Ok((parquet, FileFormat::Parquet));
-    }
     let csv = dir.join(format!("{}.csv", table.stem()));
-    if csv.is_file() {
-        let dialect = csv::Dialect::detect(&csv, declared.decimal_comma)?.with_missing(&declared.missing);
-        return Ok((csv, FileFormat::Csv { dialect }));
+    match (table_path_kind(&parquet)?, table_path_kind(&csv)?) {
+        (true, true) => Err(Error::Invalid {
+            report: Report {
+                issues: vec![Issue {
+                    severity: Severity::Error,
+                    file: format!("{}, {}", parquet.display(), csv.display()),
+                    column: None,
+                    rows: vec![],
+                    count: 0,
+                    expected: format!("one file of the `{}` table", table.stem()),
+                    found: "two, which may not hold the same rows".into(),
+                    hint: Some("keep the one that is current and move the other out of the directory".into()),
+                }],
+            },
+        }),
+        (true, false) => Ok((parquet, FileFormat::Parquet)),
+        (false, true) => {
+            let dialect = csv::Dialect::detect(&csv, declared.decimal_comma)?
+                .with_missing(&declared.missing)
+                .with_dates(declared.dates);
+            Ok((csv, FileFormat::Csv { dialect }))
+        }
+        (false, false) => Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() }),
     }
-    Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() })
 }
 
 type Mapping = BTreeMap<String, BTreeMap<String, String>>;
@@ -525,11 +662,16 @@ pub const DECIMAL_COMMA_KEY: &str = "decimal_comma";
 /// and `NULL` (e.g. `missing = ["-", "n.d."]`).
 pub const MISSING_KEY: &str = "missing";
 
+/// The key of `columns.toml` declaring the order of day, month and year in the directory's CSV
+/// dates (e.g. `date_format = "DD/MM/YYYY"`; default `YYYY-MM-DD`).
+pub const DATE_FORMAT_KEY: &str = "date_format";
+
 /// How a directory's CSV files are written, as `columns.toml` declares it.
 #[derive(Debug, Default)]
 struct Declared {
     decimal_comma: Option<bool>,
     missing: Vec<String>,
+    dates: csv::DateOrder,
 }
 
 /// The renames of `columns.toml`, and its `decimal_comma` and `missing` if given.
@@ -566,6 +708,19 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
             });
         }
     };
+    let dates = match doc.remove(DATE_FORMAT_KEY) {
+        None => csv::DateOrder::Iso,
+        Some(value) => match value.as_str().and_then(csv::DateOrder::from_name) {
+            Some(order) => order,
+            None => {
+                let names: Vec<String> = csv::DateOrder::ALL.iter().map(|o| format!("\"{}\"", o.name())).collect();
+                return Err(Error::Config {
+                    path,
+                    message: format!("expected `{DATE_FORMAT_KEY} =` one of {}, found `{DATE_FORMAT_KEY} = {value}`", names.join(", ")),
+                });
+            }
+        },
+    };
     let mapping: Mapping =
         doc.try_into().map_err(|e: toml::de::Error| Error::Config { path: path.clone(), message: e.to_string() })?;
     for (table_name, renames) in &mapping {
@@ -589,5 +744,5 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
             }
         }
     }
-    Ok((mapping, Declared { decimal_comma, missing }))
+    Ok((mapping, Declared { decimal_comma, missing, dates }))
 }

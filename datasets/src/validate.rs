@@ -9,7 +9,27 @@ use polars::prelude::*;
 
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnType, Table};
-use crate::source::{PanelSource, TableFile};
+use crate::source::{Conversion, FileFormat, PanelSource, TableFile, raw_name};
+
+/// The dates a panel can hold: anything outside is a typing error (year 0, 9999) that would
+/// otherwise move the default as-of date or overflow date arithmetic.
+pub const EARLIEST_DATE: (i32, u32, u32) = (1800, 1, 1);
+/// See [`EARLIEST_DATE`].
+pub const LATEST_DATE: (i32, u32, u32) = (2199, 12, 31);
+
+fn days_since_epoch((y, m, d): (i32, u32, u32)) -> i32 {
+    let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    (date - chrono::NaiveDate::default()).num_days() as i32
+}
+
+/// A date stored as days since 1970-01-01, written as ISO text even where chrono cannot
+/// (the extremes of `date32` are far outside any calendar).
+fn date_text(days: i32) -> String {
+    chrono::NaiveDate::default()
+        .checked_add_signed(chrono::TimeDelta::days(i64::from(days)))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| format!("day {days} counted from 1970-01-01"))
+}
 
 /// Every check runs on the streaming engine, so memory follows the number of keys, not of rows:
 /// the in-memory engine would load each column of a 10^8-row panel whole.
@@ -27,22 +47,25 @@ impl CollectStreaming for LazyFrame {
 struct RowCheck {
     severity: Severity,
     column: String,
-    involved: Vec<&'static str>,
+    involved: Vec<String>,
     bad: Expr,
     expected: String,
     found: String,
     hint: Option<String>,
+    /// Shown as found: the first bad row's value of this column, as the file writes it.
+    as_written: Option<Conversion>,
 }
 
 fn check(severity: Severity, involved: &[&'static str], bad: Expr, expected: &str, found: &str, hint: Option<&str>) -> RowCheck {
     RowCheck {
         severity,
         column: involved.join(", "),
-        involved: involved.to_vec(),
+        involved: involved.iter().map(|c| c.to_string()).collect(),
         bad,
         expected: expected.into(),
         found: found.into(),
         hint: hint.map(Into::into),
+        as_written: None,
     }
 }
 
@@ -177,6 +200,14 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
             checks.extend([
                 not_before("exit_date", "entry_date"),
                 not_before("entry_date", "birth_date"),
+                check(
+                    E,
+                    &["birth_date", "entry_date"],
+                    col("entry_date").dt().year().cast(DataType::Int64).gt(col("birth_date").dt().year().cast(DataType::Int64) + lit(111)),
+                    "an age at entry from 0 to 110",
+                    "a birth date more than 110 years before entry",
+                    None,
+                ),
                 check(E, &["age_at_entry"], col("age_at_entry").gt(lit(110)), "an age from 0 to 110", "an impossible age", None),
                 check(
                     W,
@@ -192,8 +223,63 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
     checks
 }
 
-fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Vec<Issue>) -> Result<()> {
-    let checks = row_checks(table, file);
+/// Rows where a cell did not convert to its column's type (its text kept beside it).
+fn conversion_checks(conversions: &[Conversion]) -> Vec<RowCheck> {
+    conversions
+        .iter()
+        .map(|c| {
+            let raw = raw_name(c.column);
+            RowCheck {
+                severity: Severity::Error,
+                column: c.column.to_string(),
+                involved: vec![raw.clone()],
+                bad: col(raw.as_str()).is_not_null().and(col(c.column).is_null()),
+                expected: c.expected.clone(),
+                found: String::new(),
+                hint: None,
+                as_written: Some(c.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Dates outside [`EARLIEST_DATE`]–[`LATEST_DATE`], compared as day numbers: such a date
+/// cannot even be shown by the calendar code of the other checks, which run only without them.
+fn date_range_checks(table: Table) -> Vec<RowCheck> {
+    let (from, to) = (days_since_epoch(EARLIEST_DATE), days_since_epoch(LATEST_DATE));
+    table
+        .columns()
+        .iter()
+        .filter(|c| c.ty == ColumnType::Date)
+        .map(|c| {
+            let days = col(c.name).cast(DataType::Int32);
+            check(
+                Severity::Error,
+                &[c.name],
+                days.clone().lt(lit(from)).or(days.gt(lit(to))),
+                &format!("a date from {} to {}", date_text(from), date_text(to)),
+                "a date outside them",
+                Some("a typing error in the year? A date that is not known is left empty"),
+            )
+        })
+        .collect()
+}
+
+/// The row number of the first data row in messages: 2 where a spreadsheet shows the header
+/// as row 1 (CSV), 1 for Parquet records.
+fn first_row(file: &TableFile) -> u32 {
+    match file.format {
+        FileFormat::Csv { .. } => 2,
+        FileFormat::Parquet => 1,
+    }
+}
+
+/// Run `checks` over one file in one pass; report the ones that fail with example rows.
+/// Returns how many failed.
+fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mut Vec<Issue>) -> Result<usize> {
+    if checks.is_empty() {
+        return Ok(0);
+    }
     let counts = lf
         .clone()
         .select(
@@ -205,17 +291,19 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
         )
         .collect_streaming()
         .map_err(polars_err(file.display()))?;
+    let mut failed = 0;
     for (i, rule) in checks.iter().enumerate() {
         let count =
             counts.column(&format!("c{i}")).and_then(|c| c.u64()).map_err(polars_err(file.display()))?.get(0).unwrap_or(0);
         if count == 0 {
             continue;
         }
+        failed += 1;
         let mut select = vec![col("__row")];
-        select.extend(rule.involved.iter().map(|c| col(*c)));
+        select.extend(rule.involved.iter().map(|c| col(c.as_str())));
         let examples = lf
             .clone()
-            .with_row_index("__row", Some(1))
+            .with_row_index("__row", Some(first_row(file)))
             .filter(rule.bad.clone().fill_null(lit(false)))
             .select(select)
             .limit(5)
@@ -229,7 +317,22 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
             .map_err(polars_err(file.display()))?
             .into_no_null_iter()
             .collect();
-        let first_values = describe_row(&examples, &rule.involved);
+        let involved: Vec<&str> = rule.involved.iter().map(String::as_str).collect();
+        let (found, hint) = match &rule.as_written {
+            Some(conversion) => {
+                let first = examples.column(&involved[0]).ok().and_then(|c| c.get(0).ok()).map(|v| plain(&v)).unwrap_or_default();
+                (format!("`{first}`"), conversion.hint(&first))
+            }
+            None => {
+                let first_values = describe_row(&examples, &involved);
+                let found = if first_values.is_empty() {
+                    rule.found.clone()
+                } else {
+                    format!("{} ({first_values} in the first)", rule.found)
+                };
+                (found, rule.hint.clone())
+            }
+        };
         issues.push(Issue {
             severity: rule.severity,
             file: file.display(),
@@ -237,15 +340,50 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
             rows,
             count,
             expected: rule.expected.clone(),
-            found: if first_values.is_empty() {
-                rule.found.clone()
-            } else {
-                format!("{} ({first_values} in the first)", rule.found)
-            },
-            hint: rule.hint.clone(),
+            found,
+            hint,
         });
     }
-    Ok(())
+    Ok(failed)
+}
+
+/// The row checks of one file: cells that did not convert and dates out of range first (the
+/// other checks would only repeat them, or could not show such a date), then the format's rules.
+/// Returns false when cells did not read or dates are out of range: the checks across files
+/// (repeated keys, references) would then only report the same cells again as empty.
+fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, conversions: &[Conversion], issues: &mut Vec<Issue>) -> Result<bool> {
+    let mut first = conversion_checks(conversions);
+    first.extend(date_range_checks(table));
+    if run_checks(file, &lf, &first, issues)? > 0 {
+        return Ok(false);
+    }
+    run_checks(file, &lf, &row_checks(table, file), issues)?;
+    Ok(true)
+}
+
+/// What a file holds that makes it unreadable as a table, when reading it failed: for CSV,
+/// rows with another number of fields than the header and bytes that are not UTF-8.
+fn unreadable(file: &TableFile) -> Result<Vec<Issue>> {
+    let FileFormat::Csv { dialect } = &file.format else {
+        return Ok(vec![]);
+    };
+    let findings = crate::csv::diagnose(&file.path, dialect, 5)?;
+    Ok(findings
+        .into_iter()
+        .map(|(row, column, message)| {
+            let (expected, found) = message.split_once(", found ").map(|(e, f)| (e.to_string(), f.to_string())).unwrap_or((message, String::new()));
+            Issue {
+                severity: Severity::Error,
+                file: file.display(),
+                column,
+                rows: vec![row],
+                count: 1,
+                expected,
+                found,
+                hint: None,
+            }
+        })
+        .collect())
 }
 
 fn describe_row(df: &DataFrame, columns: &[&str]) -> String {
@@ -255,6 +393,7 @@ fn describe_row(df: &DataFrame, columns: &[&str]) -> String {
             let value = df.column(name).ok()?.get(0).ok()?;
             Some(match value {
                 AnyValue::Null => format!("{name} empty"),
+                AnyValue::Date(days) => format!("{name} = {}", date_text(days)),
                 AnyValue::String(_) | AnyValue::StringOwned(_) => format!("{name} = \"{}\"", plain(&value)),
                 other => format!("{name} = {other}"),
             })
@@ -411,23 +550,53 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
     for table in Table::ALL {
         let mut ok = true;
         for file in source.table_files(table) {
-            match file.scan(table, &mut issues)? {
-                Some(lf) => {
-                    if let Err(e) = run_row_checks(file, table, lf, &mut issues) {
-                        // A CSV cell its column's type cannot read: say which, where.
-                        let cells = file.unreadable_cells(table)?;
-                        if cells.is_empty() {
-                            return Err(e);
-                        }
-                        issues.extend(cells);
-                        ok = false;
+            let scanned = file.scan_with_raw(table, &mut issues).and_then(|scan| match scan {
+                Some((lf, conversions)) => run_row_checks(file, table, lf, &conversions, &mut issues),
+                None => Ok(false),
+            });
+            match scanned {
+                Ok(true) => {}
+                Ok(false) => ok = false,
+                Err(e) => {
+                    // Say which row, where the reader only says that something is wrong.
+                    let found = unreadable(file)?;
+                    if found.is_empty() {
+                        return Err(e);
                     }
+                    issues.extend(found);
+                    ok = false;
                 }
-                None => ok = false,
+            }
+        }
+        for file in source.table_files(table) {
+            if let FileFormat::Parquet = file.format {
+                let text: Vec<&str> = table
+                    .columns()
+                    .iter()
+                    .filter(|c| c.ty == ColumnType::Text)
+                    .map(|c| file.renames.get(c.name).map(String::as_str).unwrap_or(c.name))
+                    .collect();
+                let found = crate::parquet_check::invalid_utf8(&file.path, &file.display(), &text)?;
+                ok &= found.is_empty();
+                issues.extend(found);
             }
         }
         if ok && source.has(table) {
-            scans.insert(table, source.scan(table)?);
+            let lf = source.scan(table)?;
+            let rows = lf.clone().select([len().cast(DataType::UInt64).alias("n")]).collect().map_err(polars_err(source.table_display(table)))?;
+            if rows.column("n").and_then(|c| c.u64()).map_err(polars_err(source.table_display(table)))?.get(0) == Some(0) {
+                issues.push(Issue {
+                    severity: Severity::Warning,
+                    file: source.table_display(table),
+                    column: None,
+                    rows: vec![],
+                    count: 0,
+                    expected: format!("rows in the `{}` table", table.stem()),
+                    found: "none (a header only)".into(),
+                    hint: Some("what needs this table has no data: payments that depend on it are reported as missing_data".into()),
+                });
+            }
+            scans.insert(table, lf);
         }
     }
     for table in Table::ALL {

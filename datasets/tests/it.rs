@@ -56,7 +56,7 @@ fn the_fixture_is_valid_with_one_warning() {
     assert!(!report.has_errors(), "{report}");
     let warnings: Vec<String> = report.warnings().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 1, "{report}");
-    assert!(warnings[0].contains("participants.csv") && warnings[0].contains("row 11"), "{}", warnings[0]);
+    assert!(warnings[0].contains("participants.csv") && warnings[0].contains("row 12"), "{}", warnings[0]);
 }
 
 #[test]
@@ -117,14 +117,14 @@ fn negative_count_names_the_row() {
     let dir =
         panel_dir(replace_in(Table::Panel, Table::Panel, "B3,2021-12-01,true,3,2.5,1,0,3", "B3,2021-12-01,true,3,2.5,1,0,-3"));
     let e = only_error(dir.path());
-    assert!(e.contains("column `permanent`") && e.contains("row 7") && e.contains("expected a value ≥ 0"), "{e}");
+    assert!(e.contains("column `permanent`") && e.contains("row 8") && e.contains("expected a value ≥ 0"), "{e}");
 }
 
 #[test]
 fn women_above_headcount_is_impossible() {
     let dir = panel_dir(replace_in(Table::Panel, Table::Panel, "B5,2022-12-01,true,2,1.5,2", "B5,2022-12-01,true,2,1.5,3"));
     let e = only_error(dir.path());
-    assert!(e.contains("column `women, headcount`") && e.contains("row 12"), "{e}");
+    assert!(e.contains("column `women, headcount`") && e.contains("row 13"), "{e}");
     assert!(e.contains("expected women ≤ headcount, found women > headcount (women = 3, headcount = 2 in the first)"), "{e}");
 }
 
@@ -132,7 +132,7 @@ fn women_above_headcount_is_impossible() {
 fn fte_above_headcount_is_impossible() {
     let dir = panel_dir(replace_in(Table::Panel, Table::Panel, "B7,2024-12-01,true,1,1.0", "B7,2024-12-01,true,1,1.5"));
     let e = only_error(dir.path());
-    assert!(e.contains("expected fte ≤ headcount") && e.contains("row 14") && e.contains("at most one FTE"), "{e}");
+    assert!(e.contains("expected fte ≤ headcount") && e.contains("row 15") && e.contains("at most one FTE"), "{e}");
 }
 
 #[test]
@@ -144,7 +144,7 @@ fn dates_out_of_order_are_named() {
         "2020-01-01,2019-12-31,1000000",
     ));
     let e = only_error(dir.path());
-    assert!(e.contains("beneficiaries.csv") && e.contains("support_end, support_start") && e.contains("row 1"), "{e}");
+    assert!(e.contains("beneficiaries.csv") && e.contains("support_end, support_start") && e.contains("row 2"), "{e}");
     assert!(e.contains("expected support_end on or after support_start"), "{e}");
 }
 
@@ -241,7 +241,7 @@ fn mixed_decimal_marks_are_named_with_file_column_and_rows() {
     }
     let e = only_error(dir.path());
     assert!(
-        e.contains("panel.csv") && e.contains("column `fte`") && e.contains("rows 2, 3, 4, 5, 6") && e.contains("found `1,5`"),
+        e.contains("panel.csv") && e.contains("column `fte`") && e.contains("rows 3, 4, 5, 6, 7") && e.contains("found `1,5`"),
         "{e}"
     );
     assert!(e.contains("decimal_comma = true") && !e.contains("infer_schema_length"), "{e}");
@@ -253,7 +253,7 @@ fn missing_value_tokens_declared_in_columns_toml_are_empty() {
     let dir = panel_dir(|t, text| if t == Table::Panel { text.replacen(",2.0,", ",-,", 1) } else { text });
     fs::write(dir.path().join("columns.toml"), "missing = [\"-\"]\n").expect("write");
     let e = only_error(dir.path());
-    assert!(e.contains("panel.csv, column `fte`, row 1: expected a value in every row, found an empty cell"), "{e}");
+    assert!(e.contains("panel.csv, column `fte`, row 2: expected a value in every row, found an empty cell"), "{e}");
     fs::write(dir.path().join("columns.toml"), "missing = \"-\"\n").expect("write");
     let msg = PanelSource::open(&[dir.path()]).expect_err("not a list").to_string();
     assert!(msg.contains("columns.toml") && msg.contains("a list of texts"), "{msg}");
@@ -312,7 +312,7 @@ fn missing_value_tokens_are_null_and_types_come_from_the_whole_file() {
     text.push_str("200,2.5,b\r\n");
     fs::write(&path, text).expect("write");
     let dialect = csv::Dialect::detect(&path, None).expect("dialect");
-    assert_eq!(dialect, csv::Dialect { separator: b',', decimal_comma: false, missing: vec![] });
+    assert_eq!(dialect, csv::Dialect::default());
     let df = csv::scan(&path, &dialect, None).expect("scan").collect().expect("reads");
     let x = df.column("x").expect("x");
     assert_eq!(x.dtype(), &DataType::Float64);
@@ -592,7 +592,7 @@ fn a_present_optional_column_still_needs_every_cell() {
         "B1,alpha,2020,true,Q1,1,",
     ));
     let e = only_error(dir.path());
-    assert!(e.contains("column `kind`") && e.contains("row 1") && e.contains("a value in every row"), "{e}");
+    assert!(e.contains("column `kind`") && e.contains("row 2") && e.contains("a value in every row"), "{e}");
 }
 
 #[test]
@@ -663,14 +663,14 @@ fn raised_by_the_deadline_cannot_exceed_the_total_or_be_negative() {
     ));
     let e = only_error(dir.path());
     assert!(
-        e.contains("campaigns.csv") && e.contains("column `raised_by_deadline_cents, raised_cents`") && e.contains("row 2"),
+        e.contains("campaigns.csv") && e.contains("column `raised_by_deadline_cents, raised_cents`") && e.contains("row 3"),
         "{e}"
     );
     assert!(e.contains("expected raised_by_deadline_cents ≤ raised_cents"), "{e}");
     assert!(e.contains("raised_by_deadline_cents = 300001, raised_cents = 300000 in the first"), "{e}");
     let dir = with_campaigns(&format!("{header}B5,2020-10-01,2020-11-30,900000,360000,-1\n"));
     let e = only_error(dir.path());
-    assert!(e.contains("column `raised_by_deadline_cents`") && e.contains("row 1") && e.contains("expected a value ≥ 0"), "{e}");
+    assert!(e.contains("column `raised_by_deadline_cents`") && e.contains("row 2") && e.contains("expected a value ≥ 0"), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------------

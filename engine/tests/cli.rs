@@ -83,7 +83,7 @@ fn invalid_data_fails_before_computing_and_leaves_the_previous_output_alone() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let e = stderr(&out);
-    assert!(e.contains("panel.csv, column `women, headcount`, row 1: expected women ≤ headcount"), "{e}");
+    assert!(e.contains("panel.csv, column `women, headcount`, row 2: expected women ≤ headcount"), "{e}");
     assert_eq!(std::fs::read_to_string(&target).expect("still there"), "previous good output");
     let validate = impatto(&["validate", "--data", dir.path().to_str().expect("utf-8")]);
     assert_eq!(validate.status.code(), Some(1));

@@ -79,7 +79,15 @@ pub struct Run {
 }
 
 fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+    NaiveDate::default()
+}
+
+/// The date `days` after 1970-01-01 (before it when negative). Errors when it is outside the
+/// calendar: only a panel that was not validated can hold such a date.
+pub(crate) fn date_of(days: i32) -> Result<NaiveDate> {
+    NaiveDate::default().checked_add_signed(chrono::TimeDelta::days(i64::from(days))).ok_or_else(|| {
+        Error::Request(format!("day {days} from 1970-01-01 is outside the calendar (hint: run `impatto validate` on the panel)"))
+    })
 }
 
 /// Compute the requested indicators. `progress` is called with each indicator id before it runs
@@ -101,7 +109,7 @@ pub fn compute(
         Some(d) => (d - epoch()).num_days() as i32,
         None => backend.default_as_of()?,
     };
-    let as_of = epoch() + chrono::Days::new(as_of_days.max(0) as u64);
+    let as_of = date_of(as_of_days)?;
     let ctx = plan::Context { as_of_days };
     let mut skipped = Vec::new();
     let mut jobs = Vec::new();

@@ -71,7 +71,10 @@ pub struct PerUnit {
     pub as_of: NaiveDate,
     /// Beneficiary id → value. A selected beneficiary is absent when the indicator has no row
     /// for it (not in its population, e.g. not yet measurable at the as-of date, or no
-    /// participants) — exactly as in `compute` by `beneficiary_id`.
+    /// participants) — exactly as in `compute` by `beneficiary_id` — and, for an indicator
+    /// read from the monthly `panel` table, when the beneficiary has no row there at all: a
+    /// month without a row counts as 0 FTE, but an entity never reported has no data, and a
+    /// payment must say so (`missing_data`) rather than find its target not met.
     pub values: HashMap<String, UnitValue>,
 }
 
@@ -154,13 +157,37 @@ pub fn per_unit(
             slot.push(by_beneficiary(compiled, aggregates)?);
         }
     }
+    let reads_panel = |loaded: &LoadedDefinition| crate::reads::columns_read(loaded, &[]).iter().any(|(t, _)| *t == Table::Panel);
+    let reported = if jobs.iter().any(|(loaded, _)| reads_panel(loaded)) && !selected.is_empty() {
+        Some(reported_in_panel(source, &selected)?)
+    } else {
+        None
+    };
     let mut out = Vec::with_capacity(jobs.len() * as_of.len());
     for ((loaded, _), per_date) in jobs.iter().zip(values) {
-        for (&date, values) in as_of.iter().zip(per_date) {
+        for (&date, mut values) in as_of.iter().zip(per_date) {
+            if let Some(reported) = reported.as_ref().filter(|_| reads_panel(loaded)) {
+                values.retain(|id, _| reported.contains(id));
+            }
             out.push(PerUnit { indicator: loaded.def.id.clone(), unit: loaded.def.unit, as_of: date, values });
         }
     }
     Ok(out)
+}
+
+/// The selected beneficiaries with at least one row in the monthly panel.
+fn reported_in_panel(source: &PanelSource, selected: &[String]) -> Result<std::collections::HashSet<String>> {
+    let fail = |e: PolarsError| Error::Backend { indicator: "per-unit panel rows".into(), message: e.to_string() };
+    let ids = Series::new("ids".into(), selected);
+    let df = source
+        .scan(Table::Panel)?
+        .select([col("beneficiary_id")])
+        .filter(col("beneficiary_id").is_in(lit(ids).implode(false), false))
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(fail)?;
+    let ids = df.column("beneficiary_id").and_then(|c| c.str().map(|s| s.iter().flatten().map(String::from).collect())).map_err(fail)?;
+    Ok(ids)
 }
 
 /// One indicator's rows, keyed by the beneficiary id group key.

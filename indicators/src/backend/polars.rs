@@ -67,7 +67,7 @@ impl<'a> PolarsBackend<'a> {
             .ok_or_else(|| {
                 Error::Request("the panel has no rows, so there is no default as-of date (hint: pass --as-of)".into())
             })?;
-        let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(first.max(0) as u64);
+        let date = crate::date_of(first)?;
         let next = date.checked_add_months(chrono::Months::new(1)).unwrap_or(date);
         Ok(first + (next - date).num_days() as i32 - 1)
     }
@@ -130,7 +130,9 @@ fn as_of_lit(ctx: &Context) -> Expr {
 }
 
 fn as_of_date(ctx: &Context) -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(ctx.as_of_days.max(0) as u64)
+    // The as-of date comes from a NaiveDate (the command line or the panel's last month), so
+    // it is always in the calendar.
+    crate::date_of(ctx.as_of_days).unwrap_or_default()
 }
 
 fn as_of_month_index(ctx: &Context) -> i32 {

@@ -1,0 +1,202 @@
+//! Checks of a Parquet file that polars cannot make for us without panicking or reading
+//! wrongly: its metadata is read with the `parquet` crate before polars sees the file.
+//!
+//! Why: polars 0.55 (with the features impatto keeps) panics on a `decimal128` column, on a
+//! row group whose declared row count disagrees with its column chunks, and on dates at the
+//! limits of `date32`; it reads a string column holding bytes that are not UTF-8 without a
+//! word, and a time-zone-aware timestamp as a UTC date (a person who entered at 00:30 in Rome
+//! would enter a day earlier). Each of these becomes a finding naming the file and the column.
+
+use std::fs::File;
+use std::path::Path;
+
+use arrow::datatypes::{DataType as ArrowType, TimeUnit};
+use parquet::column::reader::ColumnReader;
+use parquet::data_type::ByteArray;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+
+use crate::error::{Error, Issue, Report, Severity};
+
+fn finding(file: &str, column: Option<&str>, expected: String, found: String, hint: Option<String>) -> Issue {
+    Issue {
+        severity: Severity::Error,
+        file: file.to_string(),
+        column: column.map(str::to_string),
+        rows: vec![],
+        count: 0,
+        expected,
+        found,
+        hint,
+    }
+}
+
+fn open(path: &Path, display: &str) -> Result<SerializedFileReader<File>, Error> {
+    let file = File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    SerializedFileReader::new(file).map_err(|e| Error::Invalid {
+        report: Report {
+            issues: vec![finding(display, None, "a Parquet file".into(), format!("a file Parquet cannot read ({e})"), None)],
+        },
+    })
+}
+
+/// Is this an Arrow type impatto (through polars) reads as one of the panel's column types?
+fn readable_type(ty: &ArrowType) -> bool {
+    match ty {
+        ArrowType::Null
+        | ArrowType::Boolean
+        | ArrowType::Int8
+        | ArrowType::Int16
+        | ArrowType::Int32
+        | ArrowType::Int64
+        | ArrowType::UInt8
+        | ArrowType::UInt16
+        | ArrowType::UInt32
+        | ArrowType::UInt64
+        | ArrowType::Float32
+        | ArrowType::Float64
+        | ArrowType::Utf8
+        | ArrowType::LargeUtf8
+        | ArrowType::Utf8View
+        | ArrowType::Date32
+        | ArrowType::Date64 => true,
+        ArrowType::Timestamp(_, None) => true,
+        ArrowType::Dictionary(_, value) => matches!(**value, ArrowType::Utf8 | ArrowType::LargeUtf8),
+        _ => false,
+    }
+}
+
+fn hint_for(ty: &ArrowType) -> Option<String> {
+    match ty {
+        ArrowType::Decimal32(..) | ArrowType::Decimal64(..) | ArrowType::Decimal128(..) | ArrowType::Decimal256(..) => Some(
+            "store money as whole cents in a 64-bit integer column (e.g. CAST(amount * 100 AS BIGINT), or pandas `(df.amount * 100).round().astype(\"int64\")`)".into(),
+        ),
+        ArrowType::Timestamp(_, Some(tz)) => Some(format!(
+            "store the local date (a `date` column), e.g. in pandas `df.col.dt.tz_convert(\"{tz}\").dt.date`; impatto does not guess which day a moment in time falls on"
+        )),
+        _ => None,
+    }
+}
+
+/// Refuse, before polars opens it, a Parquet file polars would panic on or misread: columns of
+/// types outside the panel's (`decimal128`, time-zone-aware timestamps, lists, …), and row
+/// groups whose declared row count differs from their column chunks' (a damaged file).
+///
+/// Errors: [`Error::Invalid`] with one finding per problem, naming the file and the column.
+pub fn check_file(path: &Path, display: &str) -> Result<(), Error> {
+    let reader = open(path, display)?;
+    let meta = reader.metadata();
+    let schema = meta.file_metadata().schema_descr();
+    let mut issues = Vec::new();
+    match parquet::arrow::parquet_to_arrow_schema(schema, meta.file_metadata().key_value_metadata()) {
+        Ok(arrow) => {
+            for field in arrow.fields() {
+                if !readable_type(field.data_type()) {
+                    let found = match field.data_type() {
+                        ArrowType::Timestamp(unit, Some(tz)) => {
+                            let unit = match unit {
+                                TimeUnit::Second => "s",
+                                TimeUnit::Millisecond => "ms",
+                                TimeUnit::Microsecond => "us",
+                                TimeUnit::Nanosecond => "ns",
+                            };
+                            format!("a timestamp[{unit}] with time zone {tz}")
+                        }
+                        other => format!("a column of type {other}"),
+                    };
+                    issues.push(finding(
+                        display,
+                        Some(field.name()),
+                        "a column of a panel type (text, whole numbers or cents, numbers, dates, booleans)".into(),
+                        found,
+                        hint_for(field.data_type()),
+                    ));
+                }
+            }
+        }
+        Err(e) => issues.push(finding(display, None, "a Parquet schema of plain columns".into(), e.to_string(), None)),
+    }
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for (c, chunk) in group.columns().iter().enumerate() {
+            let column = schema.column(c);
+            let flat = column.max_rep_level() == 0;
+            if flat && chunk.num_values() != group.num_rows() {
+                issues.push(finding(
+                    display,
+                    Some(column.name()),
+                    format!("{} values in row group {}, as many as the rows it declares", group.num_rows(), g + 1),
+                    format!("{} (the file is damaged or was written by a faulty tool)", chunk.num_values()),
+                    Some("write the file again from its source".into()),
+                ));
+                break;
+            }
+        }
+    }
+    if issues.is_empty() { Ok(()) } else { Err(Error::Invalid { report: Report { issues } }) }
+}
+
+/// Rows read per call when scanning a string column.
+const BATCH: usize = 8192;
+
+/// The cells of the text `columns` of a Parquet file that are not UTF-8, one finding per
+/// column with up to five rows (records numbered from 1) and the first value, its bad bytes
+/// shown as �. Reads only those columns, as raw bytes.
+pub fn invalid_utf8(path: &Path, display: &str, columns: &[&str]) -> Result<Vec<Issue>, Error> {
+    let reader = open(path, display)?;
+    let meta = reader.metadata();
+    let schema = meta.file_metadata().schema_descr();
+    let parquet_err = |e: parquet::errors::ParquetError| Error::Io { path: path.to_path_buf(), source: std::io::Error::other(e) };
+    let mut issues = Vec::new();
+    for c in 0..schema.num_columns() {
+        let descr = schema.column(c);
+        if descr.max_rep_level() != 0 || !columns.contains(&descr.name()) {
+            continue;
+        }
+        let max_def = descr.max_def_level();
+        let (mut rows, mut count, mut first): (Vec<u64>, u64, Option<String>) = (vec![], 0, None);
+        let mut row_base: u64 = 0;
+        for g in 0..meta.num_row_groups() {
+            let group = reader.get_row_group(g).map_err(parquet_err)?;
+            let ColumnReader::ByteArrayColumnReader(mut cells) = group.get_column_reader(c).map_err(parquet_err)? else {
+                break;
+            };
+            loop {
+                let mut defs: Vec<i16> = Vec::with_capacity(BATCH);
+                let mut values: Vec<ByteArray> = Vec::with_capacity(BATCH);
+                let (records, _, _) = cells.read_records(BATCH, Some(&mut defs), None, &mut values).map_err(parquet_err)?;
+                if records == 0 {
+                    break;
+                }
+                // A required column has no definition levels: every record holds a value.
+                let present: Vec<(usize, &ByteArray)> = if max_def == 0 {
+                    values.iter().enumerate().collect()
+                } else {
+                    let rows_with_value = defs.iter().enumerate().filter(|(_, d)| **d == max_def).map(|(i, _)| i);
+                    rows_with_value.zip(values.iter()).collect()
+                };
+                for (i, bytes) in present {
+                    if std::str::from_utf8(bytes.data()).is_err() {
+                        count += 1;
+                        if rows.len() < 5 {
+                            rows.push(row_base + i as u64 + 1);
+                        }
+                        first.get_or_insert_with(|| String::from_utf8_lossy(bytes.data()).into_owned());
+                    }
+                }
+                row_base += records as u64;
+            }
+        }
+        if let Some(first) = first {
+            issues.push(Issue {
+                severity: Severity::Error,
+                file: display.to_string(),
+                column: Some(descr.name().to_string()),
+                rows,
+                count,
+                expected: "UTF-8 text".into(),
+                found: format!("bytes that are not UTF-8 (`{first}`, the bad bytes shown as �)"),
+                hint: Some("write the file again with UTF-8 strings".into()),
+            });
+        }
+    }
+    Ok(issues)
+}
