@@ -232,7 +232,9 @@ fn check_rank(xtx: &Array2<f64>, raw_ss: &[f64], names: &[String], effects: Opti
     let mut l = Array2::<f64>::zeros((k, k));
     for j in 0..k {
         let pivot = xtx[[j, j]] - (0..j).map(|m| l[[j, m]] * l[[j, m]]).sum::<f64>();
-        if !(pivot > 1e-10 * raw_ss[j]) || raw_ss[j] == 0.0 {
+        // Written so that a NaN pivot is refused too.
+        let identified = pivot > 1e-10 * raw_ss[j] && raw_ss[j] > 0.0;
+        if !identified {
             let mut with: Vec<&str> = effects.iter().copied().collect();
             if names[..j].iter().any(|n| n.starts_with("period ")) {
                 with.push("the period effects");
