@@ -3,7 +3,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use impatto_indicators::definition::ConfType;
-use impatto_indicators::study::did::{self, Observation, SeType};
+use impatto_indicators::study::did::{self, Observation, Options};
 use impatto_indicators::study::{proportion, survival};
 
 fn statistics(c: &mut Criterion) {
@@ -35,11 +35,11 @@ fn statistics(c: &mut Criterion) {
             })
             .collect();
         group.bench_with_input(BenchmarkId::new("did_2x2_cr1", format!("observations={n}")), &n, |b, _| {
-            b.iter(|| did::estimate(&observations, false, SeType::Cluster, 0.95).expect("estimates"))
+            b.iter(|| did::estimate(&observations, false, &Options::default()).expect("estimates"))
         });
         // Two-way fixed effects on the same pairs: one unit effect per two observations.
         group.bench_with_input(BenchmarkId::new("did_twfe_cr1", format!("observations={n},units={}", n / 2)), &n, |b, _| {
-            b.iter(|| did::estimate(&observations, true, SeType::Cluster, 0.95).expect("estimates"))
+            b.iter(|| did::estimate(&observations, true, &Options::default()).expect("estimates"))
         });
     }
     group.bench_function("proportion_wilson_and_newcombe/cells=10000", |b| {

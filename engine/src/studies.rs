@@ -5,7 +5,7 @@ use std::path::Path;
 
 use impatto_indicators::definition::ConfType;
 use impatto_indicators::study::data::ReadOptions;
-use impatto_indicators::study::did::{self, Observation, SeType};
+use impatto_indicators::study::did::{self, Observation, Options};
 use impatto_indicators::study::{Estimate, data, means, proportion, survival};
 
 use crate::error::{Error, Result};
@@ -203,52 +203,95 @@ pub fn logrank_tables(file: &Path, read: &ReadOptions, time: &str, event: &str, 
         columns: vec!["chisq", "df", "p_value"],
         rows: vec![vec![num(t.chisq), Cell::Int(Some(t.df)), num(t.p_value)]],
     };
+    // As print.survdiff: (O − E)²/E and (O − E)²/V with V the variance of O − E (survdiff's var).
     let groups = Rows {
         title: String::new(),
-        columns: vec!["group", "n", "observed", "expected"],
+        columns: vec!["group", "n", "observed", "expected", "(O-E)^2/E", "(O-E)^2/V", "var"],
         rows: t
             .groups
             .into_iter()
-            .map(|(g, n, o, e)| vec![Cell::Text(g), Cell::Int(Some(n)), Cell::Int(Some(o)), num(e)])
+            .enumerate()
+            .map(|(i, (g, n, o, e))| {
+                let (dev, v) = (o as f64 - e, t.var[i][i]);
+                vec![
+                    Cell::Text(g),
+                    Cell::Int(Some(n)),
+                    Cell::Int(Some(o)),
+                    num(e),
+                    opt(Some(dev * dev / e).filter(|x| x.is_finite())),
+                    opt(Some(dev * dev / v).filter(|x| x.is_finite())),
+                    num(v),
+                ]
+            })
             .collect(),
     };
     Ok((test, groups, dropped))
 }
 
-/// `impatto proportion`: an interval for x of n, and Newcombe's for a difference if asked.
-pub fn proportion_table(x: u64, n: u64, second: Option<(u64, u64)>, method: proportion::Method, level: f64) -> Result<Rows> {
+/// `impatto proportion`: an interval for x of n; with a second group, its interval, the
+/// difference with an interval by `diff_method`, and the pooled two-sample z-test.
+pub fn proportion_table(
+    x: u64,
+    n: u64,
+    second: Option<(u64, u64)>,
+    method: proportion::Method,
+    diff_method: proportion::DiffMethod,
+    level: f64,
+) -> Result<Rows> {
     if x > n || n == 0 {
         return Err(bad(format!("expected 0 ≤ successes ≤ trials and trials > 0, found {x} of {n}")));
     }
-    let (lo, hi) = proportion::interval(x as f64, n as f64, level, method).ok_or_else(|| bad("no interval".into()))?;
     let name = serde_json::to_value(method).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    let mut rows = Rows {
-        title: format!("{:.0}% interval", level * 100.0),
-        columns: vec!["term", "method", "successes", "trials", "estimate", "ci_low", "ci_high"],
-        rows: vec![vec![
-            Cell::Text("p".into()),
-            Cell::Text(name),
+    let one = |term: &str, x: u64, n: u64| -> Result<Vec<Cell>> {
+        let (lo, hi) = proportion::interval(x as f64, n as f64, level, method)
+            .ok_or_else(|| bad(format!("--level: no {name} interval at level {level}")))?;
+        Ok(vec![
+            Cell::Text(term.into()),
+            Cell::Text(name.clone()),
             Cell::Int(Some(x)),
             Cell::Int(Some(n)),
             num(x as f64 / n as f64),
             num(lo),
             num(hi),
-        ]],
+            opt(None),
+            opt(None),
+        ])
+    };
+    let mut rows = Rows {
+        title: format!("{:.0}% interval", level * 100.0),
+        columns: vec!["term", "method", "successes", "trials", "estimate", "ci_low", "ci_high", "statistic", "p_value"],
+        rows: vec![one("p", x, n)?],
     };
     if let Some((x2, n2)) = second {
         if x2 > n2 || n2 == 0 {
             return Err(bad(format!("expected 0 ≤ successes2 ≤ trials2 and trials2 > 0, found {x2} of {n2}")));
         }
-        let (d, lo, hi) = proportion::newcombe_difference(x as f64, n as f64, x2 as f64, n2 as f64, level)
-            .ok_or_else(|| bad("no interval".into()))?;
+        rows.rows.push(one("p2", x2, n2)?);
+        let (x1, n1, x2, n2) = (x as f64, n as f64, x2 as f64, n2 as f64);
+        let (d, lo, hi) = proportion::difference(x1, n1, x2, n2, level, diff_method)
+            .ok_or_else(|| bad(format!("--level: no {} interval at level {level}", diff_method.name())))?;
         rows.rows.push(vec![
             Cell::Text("p - p2".into()),
-            Cell::Text("newcombe".into()),
+            Cell::Text(diff_method.name().into()),
             Cell::Int(None),
             Cell::Int(None),
             num(d),
             num(lo),
             num(hi),
+            opt(None),
+            opt(None),
+        ]);
+        let z = proportion::z_test(x1, n1, x2, n2).ok_or_else(|| bad("no z-test for these counts".into()))?;
+        rows.rows.push(vec![
+            Cell::Text("p - p2".into()),
+            Cell::Text("z-test (pooled)".into()),
+            Cell::Int(None),
+            Cell::Int(None),
+            num(z.estimate),
+            opt(None),
+            opt(None),
+            opt(z.statistic),
+            opt(z.p_value),
         ]);
     }
     Ok(rows)
@@ -278,9 +321,18 @@ fn estimate_rows(title: String, estimates: Vec<(String, Estimate)>) -> Rows {
     }
 }
 
-/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups, and
-/// how many rows with a missing outcome or group were left out.
-pub fn compare_means_table(file: &Path, read: &ReadOptions, outcome: &str, group: &str, level: f64) -> Result<(Rows, usize)> {
+/// `impatto compare-means`: Welch's and the pooled t-test of `outcome` between two groups, the
+/// per-arm n, mean and standard deviation, and how many rows with a missing outcome or group
+/// were left out. The estimate is other − `reference`; without a reference, the first label
+/// minus the second in sorted order, as R's `t.test(y ~ g)`.
+pub fn compare_means_table(
+    file: &Path,
+    read: &ReadOptions,
+    outcome: &str,
+    group: &str,
+    reference: Option<&str>,
+    level: f64,
+) -> Result<(Rows, Rows, usize)> {
     let name = file.display().to_string();
     let df = data::read_with(file, &[outcome, group], read)?;
     let y = finite(data::numbers(&df, outcome, &name)?, outcome, &name)?;
@@ -296,32 +348,54 @@ pub fn compare_means_table(file: &Path, read: &ReadOptions, outcome: &str, group
             levels.join(", ")
         )));
     }
+    let (first, second) = match reference {
+        None => (levels[0].clone(), levels[1].clone()),
+        Some(r) if r == levels[0] => (levels[1].clone(), levels[0].clone()),
+        Some(r) if r == levels[1] => (levels[0].clone(), levels[1].clone()),
+        Some(r) => {
+            return Err(bad(format!(
+                "--reference: expected one of the groups in column `{group}` of {name} ({}), found `{r}`",
+                levels.join(", ")
+            )));
+        }
+    };
     let pick = |l: &str| -> Vec<f64> {
         y.iter().zip(&g).filter_map(|(y, g)| (g.as_deref() == Some(l)).then_some(*y).flatten()).collect()
     };
-    let (a, b) = (pick(&levels[0]), pick(&levels[1]));
-    let term = format!("{group}={} - {group}={}", levels[0], levels[1]);
+    let (a, b) = (pick(&first), pick(&second));
+    let term = format!("{group}={first} - {group}={second}");
     let welch = means::difference(&a, &b, false, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
     let pooled = means::difference(&a, &b, true, level, &term).map_err(|e| bad(format!("{name}: {e}")))?;
+    let arms = Rows {
+        title: format!("`{outcome}` by `{group}`"),
+        columns: vec!["group", "n", "mean", "sd"],
+        rows: [(&second, &b), (&first, &a)]
+            .into_iter()
+            .map(|(label, x)| {
+                let d = means::describe(x);
+                vec![Cell::Text(format!("{group}={label}")), Cell::Int(Some(d.n)), opt(d.mean), opt(d.sd)]
+            })
+            .collect(),
+    };
     Ok((
         estimate_rows(format!("difference in mean `{outcome}`"), vec![("welch".into(), welch), ("pooled".into(), pooled)]),
+        arms,
         dropped,
     ))
 }
 
 /// `impatto did`: the treated × post coefficient. With `fixed_effects`, unit and period effects:
 /// the periods from the `period` column, or, without one, the post indicator (one row per unit
-/// before and after; more is refused). Also how many rows with a missing cell in those columns
-/// were left out.
+/// before and after; more is refused). Also notes for stderr: rows left out for a missing cell
+/// in those columns, and fixed-effect singletons dropped.
 pub fn did_table(
     file: &Path,
     read: &ReadOptions,
     cols: (&str, &str, &str, &str),
     period: Option<&str>,
-    se: SeType,
+    opts: &Options,
     fixed_effects: bool,
-    level: f64,
-) -> Result<(Rows, usize)> {
+) -> Result<(Rows, Vec<String>)> {
     let (outcome, unit, post, treated) = cols;
     let name = file.display().to_string();
     let mut wanted = vec![outcome, unit, post, treated];
@@ -345,24 +419,44 @@ pub fn did_table(
         })
         .unzip();
     let dropped = y.len() - obs.len();
-    let e = match (fixed_effects, period) {
-        (true, Some(_)) => did::estimate_two_way(&obs, &periods, se, level),
-        _ => did::estimate(&obs, fixed_effects, se, level),
+    let mut opts = opts.clone();
+    opts.names = did::Names { treated: treated.into(), post: post.into() };
+    let fit = match (fixed_effects, period) {
+        (true, Some(_)) => did::estimate_two_way(&obs, &periods, &opts),
+        _ => did::estimate(&obs, fixed_effects, &opts),
     }
     .map_err(|e| bad(format!("{name}: {e}")))?;
-    let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     let model = match (fixed_effects, period) {
         (true, Some(p)) => format!("two-way fixed effects (unit `{unit}` and period `{p}`)"),
         (true, None) => format!("two-way fixed effects (unit `{unit}` and period `{post}`)"),
         (false, _) => "2×2 regression".to_string(),
     };
+    let mut notes = Vec::new();
+    if dropped > 0 {
+        let period = period.map(|p| format!(", `{p}`")).unwrap_or_default();
+        notes.push(format!("{dropped} row(s) with a missing `{outcome}`, `{unit}`, `{post}`, `{treated}`{period} left out"));
+    }
+    notes.extend(singletons_note(fit.singletons));
+    let vcov = opts.vcov.name();
     Ok((
         estimate_rows(
-            format!("difference-in-differences of `{outcome}`, {model}, {se_name} standard errors"),
-            vec![(se_name.clone(), e)],
+            format!(
+                "difference-in-differences of `{outcome}`, {model}, {vcov} standard errors, {} small-sample correction",
+                opts.small_sample.name()
+            ),
+            vec![(vcov.to_string(), fit.estimate)],
         ),
-        dropped,
+        notes,
     ))
+}
+
+/// The rows dropped as fixed-effect singletons, said once.
+fn singletons_note(singletons: usize) -> Option<String> {
+    (singletons > 0).then(|| {
+        format!(
+            "{singletons} row(s) whose unit or period is seen only once (fixed-effect singletons, perfectly fitted) left out, as fixest/pyfixest and reghdfe do; --small-sample lm keeps them"
+        )
+    })
 }
 
 /// Whole numbers of a period column; a fraction or an infinite value is an error with the row.
@@ -420,8 +514,7 @@ pub fn event_study(
     file: &Path,
     read: &ReadOptions,
     cols: (&str, &str, &str, &str),
-    se: SeType,
-    level: f64,
+    opts: &Options,
 ) -> Result<(Vec<Estimate>, Vec<String>)> {
     let name = file.display().to_string();
     let (obs, dropped) = event_study_observations(file, read, cols)?;
@@ -430,8 +523,9 @@ pub fn event_study(
         notes.push(format!("{dropped} row(s) with a missing outcome, unit or period left out"));
     }
     notes.extend(never_treated_note(&obs, cols.3));
-    let estimates = did::event_study(&obs, se, level).map_err(|e| bad(format!("{name}: {e}")))?;
-    Ok((estimates, notes))
+    let fit = did::event_study(&obs, opts).map_err(|e| bad(format!("{name}: {e}")))?;
+    notes.extend(singletons_note(fit.singletons));
+    Ok((fit.estimates, notes))
 }
 
 /// `impatto did --period … --first-treated …`: event-study coefficients, and the notes of
@@ -440,15 +534,18 @@ pub fn event_study_table(
     file: &Path,
     read: &ReadOptions,
     cols: (&str, &str, &str, &str),
-    se: SeType,
-    level: f64,
+    opts: &Options,
 ) -> Result<(Rows, Vec<String>)> {
-    let (estimates, notes) = event_study(file, read, cols, se, level)?;
-    let se_name = serde_json::to_value(se).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let (estimates, notes) = event_study(file, read, cols, opts)?;
+    let vcov = opts.vcov.name();
     Ok((
         estimate_rows(
-            format!("event study of `{}` (k = periods since treatment, k = -1 the reference; {se_name} standard errors)", cols.0),
-            estimates.into_iter().map(|e| (se_name.clone(), e)).collect(),
+            format!(
+                "event study of `{}` (k = periods since treatment, k = -1 the reference; {vcov} standard errors, {} small-sample correction)",
+                cols.0,
+                opts.small_sample.name()
+            ),
+            estimates.into_iter().map(|e| (vcov.to_string(), e)).collect(),
         ),
         notes,
     ))

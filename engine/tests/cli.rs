@@ -443,7 +443,7 @@ fn plots_render_as_svg_and_png() {
 }
 
 #[test]
-#[allow(clippy::excessive_precision)] // digits as R printed them, to trace them to reference.out
+#[allow(clippy::excessive_precision)] // digits as R and pyfixest printed them, to trace them
 fn event_study_from_the_command_line_matches_r_and_plots() {
     let st = format!("{STUDIES}/staggered.csv");
     let e = json_of(&["did", &st, "--outcome", "y", "--unit", "unit", "--period", "period", "--first-treated", "first_treated"]);
@@ -453,7 +453,24 @@ fn event_study_from_the_command_line_matches_r_and_plots() {
         ["k=-4", "k=-3", "k=-2", "k=0", "k=1", "k=2", "k=3"]
     );
     close(&rows[3]["estimate"], 1.0174196609856636);
-    close(&rows[3]["std_error"], 0.17709478129009815); // CR1, the default
+    // CR1 with fixest's correction, the default: pyfixest 0.60.0 (reference_pyfixest.py / .out).
+    close(&rows[3]["std_error"], 0.15973510672407773);
+    close(&rows[3]["p_value"], 5.300221763770985e-05);
+    let lm = json_of(&[
+        "did",
+        &st,
+        "--outcome",
+        "y",
+        "--unit",
+        "unit",
+        "--period",
+        "period",
+        "--first-treated",
+        "first_treated",
+        "--small-sample",
+        "lm",
+    ]);
+    close(&lm["estimates"][3]["std_error"], 0.17709478129009815); // R lm + vcovCL HC1, reference.out
     let dir = tempfile::tempdir().expect("tempdir");
     let svg = dir.path().join("es.svg");
     let out = impatto(&[
@@ -623,6 +640,8 @@ fn case_12_event_study_never_treated_zero() {
             "primo_anno_trattato",
             "--se",
             se,
+            "--small-sample",
+            "lm",
             "--format",
             "json",
         ]
@@ -727,6 +746,12 @@ fn case_11_did_twfe_organ_donations() {
     assert!(stderr(&out).contains("give the period column (--period)"), "{}", stderr(&out));
     let mut with_period = args.to_vec();
     with_period.extend(["--period", "Quarter"]);
+    // fixest's default correction: pyfixest 0.60.0 feols("Rate ~ D | State + Quarter", vcov=
+    // {"CRV1": "State"}), expected.md and fixtures/studies/reference_pyfixest.out.
+    let d = json_of(&with_period);
+    close(&d["estimates"][0]["std_error"], 0.006131232005640857);
+    close(&d["estimates"][0]["p_value"], 0.0011184831711179566);
+    with_period.extend(["--small-sample", "lm"]);
     let d = json_of(&with_period);
     let e = &d["estimates"][0];
     close(&e["estimate"], -0.0224589743589694);
@@ -889,4 +914,89 @@ fn missing_value_tokens_are_declared_with_a_flag() {
     assert!(stderr(&out).contains("2 row(s) with a missing outcome or group left out"), "{}", stderr(&out));
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     close(&s["estimates"][0]["estimate"], 1.5 - 5.0);
+}
+
+// Issue 11 item 5 on the command line: vcov names and the small-sample correction against
+// pyfixest 0.60.0 (fixtures/studies/reference_pyfixest.py / .out), singletons counted on
+// stderr, HC2 with fixed effects and a design without control units refused by name.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn did_vcov_types_small_sample_and_singletons() {
+    let ck = format!("{STUDIES}/card_krueger_long.csv");
+    let base = ["did", &ck, "--outcome", "fte", "--unit", "store_id", "--post", "post", "--treated", "nj"];
+    let with = |extra: &[&'static str]| -> Vec<&str> { base.iter().copied().chain(extra.iter().copied()).collect() };
+    let d = json_of(&with(&["--se", "HC3"]));
+    close(&d["estimates"][0]["std_error"], 1.8161283871042304);
+    assert_eq!(d["estimates"][0]["method"].as_str(), Some("HC3"));
+    let out = impatto(&with(&["--fixed-effects", "--format", "json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    close(&d["estimates"][0]["std_error"], 1.3377230281804713);
+    close(&d["estimates"][0]["ci_low"], 0.11979949392001243);
+    assert_eq!((d["estimates"][0]["n"].as_u64(), d["estimates"][0]["df"].as_f64()), (Some(768), Some(383.0)));
+    assert!(stderr(&out).contains("26 row(s) whose unit or period is seen only once"), "{}", stderr(&out));
+    let out = impatto(&with(&["--fixed-effects", "--se", "HC2"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HC2 standard errors are not defined with absorbed unit fixed effects"), "{}", stderr(&out));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("treated_only.csv");
+    std::fs::write(&file, "y,unit,post,nj\n1,a,0,1\n2,a,1,1\n3,b,0,1\n5,b,1,1\n2,c,0,1\n2,c,1,1\n").expect("write");
+    let out =
+        impatto(&["did", file.to_str().expect("utf-8"), "--outcome", "y", "--unit", "unit", "--post", "post", "--treated", "nj"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("rank-deficient: no rows with `nj` = 0 and `post` = 0 (control, before)"), "{}", stderr(&out));
+}
+
+// Issue 11 item 6 on the command line. Sources: proportion, statsmodels 0.15.0
+// (fixtures/studies/reference_proportions.py / .out): proportions_ztest([42, 30], [69, 70]) z
+// 2.124953533793431, p 0.03359049032016118; confint_proportions_2indep(..., method=
+// "agresti-caffo") (0.013821831823892794, 0.3363346626987988). compare-means and logrank, R 4.2.2
+// (fixtures/studies/reference_issue11.R / .out).
+#[test]
+#[allow(clippy::excessive_precision)]
+fn proportion_compare_means_and_logrank_report_what_researchers_expect() {
+    let p = json_of(&[
+        "proportion",
+        "--successes",
+        "42",
+        "--trials",
+        "69",
+        "--successes2",
+        "30",
+        "--trials2",
+        "70",
+        "--diff-method",
+        "agresti-caffo",
+    ]);
+    let rows = p["estimates"].as_array().expect("rows");
+    let terms: Vec<_> = rows.iter().map(|r| (r["term"].as_str().expect("term"), r["method"].as_str().expect("method"))).collect();
+    assert_eq!(terms, [("p", "wilson"), ("p2", "wilson"), ("p - p2", "agresti-caffo"), ("p - p2", "z-test (pooled)")]);
+    close(&rows[2]["ci_low"], 0.013821831823892794);
+    close(&rows[2]["ci_high"], 0.3363346626987988);
+    close(&rows[3]["statistic"], 2.124953533793431);
+    close(&rows[3]["p_value"], 0.03359049032016118);
+
+    let rossi = format!("{STUDIES}/rossi.csv");
+    let m = json_of(&["compare-means", &rossi, "--outcome", "prio", "--group", "fin", "--reference", "0"]);
+    let welch = &m["estimates"][0];
+    assert_eq!(welch["term"].as_str(), Some("fin=1 - fin=0"));
+    close(&welch["estimate"], -0.0046296296296297612);
+    close(&welch["ci_low"], -0.55299944804754342);
+    close(&welch["statistic"], -0.016593773432428474);
+    let arms = m["arms"].as_array().expect("arms");
+    assert_eq!((arms[0]["group"].as_str(), arms[0]["n"].as_u64()), (Some("fin=0"), Some(216)));
+    close(&arms[0]["mean"], 2.9861111111111112);
+    close(&arms[0]["sd"], 2.9198266381583728);
+    close(&arms[1]["sd"], 2.8788934614615678);
+    let out = impatto(&["compare-means", &rossi, "--outcome", "prio", "--group", "fin", "--reference", "control"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--reference: expected one of the groups in column `fin`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(0, 1), found `control`"), "{}", stderr(&out));
+
+    let l = json_of(&["logrank", &rossi, "--time", "week", "--event", "arrest", "--by", "fin"]);
+    let g = &l["groups"][0];
+    close(&g["var"], 28.323198165154732);
+    close(&g["(O-E)^2/E"], 1.9557954731478171);
+    close(&g["(O-E)^2/V"], 3.8375695765490558);
 }

@@ -32,9 +32,10 @@ pub enum ConfType {
     Plain,
 }
 
-/// Two-sided normal quantile for a confidence level (0.95 → 1.959964…).
-pub fn z_value(level: f64) -> f64 {
-    Normal::standard().inverse_cdf(1.0 - (1.0 - level) / 2.0)
+/// Two-sided normal quantile for a confidence level (0.95 → 1.959964…); `None` for a level
+/// outside (0, 1) or NaN, where statrs' `inverse_cdf` would panic.
+pub fn z_value(level: f64) -> Option<f64> {
+    (level > 0.0 && level < 1.0).then(|| Normal::standard().inverse_cdf(1.0 - (1.0 - level) / 2.0))
 }
 
 /// Two-sided p-value of a t statistic on `df` degrees of freedom, 2·P(T > |t|), from the upper
@@ -79,17 +80,18 @@ pub fn t_value(level: f64, df: f64) -> Option<f64> {
         return None;
     }
     if df.is_infinite() {
-        return Some(z_value(level));
+        return z_value(level);
     }
     Some(StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(1.0 - (1.0 - level) / 2.0))
 }
 
-/// Wilson score interval for x successes in n trials; `None` when n = 0.
+/// Wilson score interval for x successes in n trials; `None` when n = 0 or the level is
+/// outside (0, 1).
 pub fn wilson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
     if n <= 0.0 {
         return None;
     }
-    let z = z_value(level);
+    let z = z_value(level)?;
     let p = x / n;
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
@@ -100,9 +102,10 @@ pub fn wilson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
     Some((lower, upper))
 }
 
-/// Clopper-Pearson exact interval; lower = 0 when x = 0 and upper = 1 when x = n.
+/// Clopper-Pearson exact interval; lower = 0 when x = 0 and upper = 1 when x = n. `None` when
+/// n = 0 or the level is outside (0, 1) (statrs' Beta quantile panics outside [0, 1]).
 pub fn clopper_pearson(x: f64, n: f64, level: f64) -> Option<(f64, f64)> {
-    if n <= 0.0 {
+    if n <= 0.0 || !(level > 0.0 && level < 1.0) {
         return None;
     }
     let alpha = 1.0 - level;
@@ -135,9 +138,10 @@ pub struct KmStep {
 
 /// Kaplan-Meier curve from (time, deaths, censored) sorted by time, Greenwood variance.
 ///
-/// At a tied time deaths come before censorings (the usual convention, as in R's survfit).
+/// At a tied time deaths come before censorings (the usual convention, as in R's survfit). A
+/// level outside (0, 1) gives no intervals.
 pub fn kaplan_meier(times: &[(f64, u64, u64)], conf: ConfType, level: f64) -> Vec<KmStep> {
-    let z = z_value(level);
+    let z = z_value(level).unwrap_or(f64::NAN);
     let mut at_risk: u64 = times.iter().map(|t| t.1 + t.2).sum();
     let mut surv = 1.0_f64;
     let mut greenwood = 0.0_f64;
@@ -159,7 +163,7 @@ pub fn kaplan_meier(times: &[(f64, u64, u64)], conf: ConfType, level: f64) -> Ve
 }
 
 pub(crate) fn interval(surv: f64, sigma: f64, z: f64, conf: ConfType) -> (Option<f64>, Option<f64>) {
-    if surv <= 0.0 || !sigma.is_finite() {
+    if surv <= 0.0 || !sigma.is_finite() || !z.is_finite() {
         return (None, None);
     }
     if sigma == 0.0 {
@@ -242,6 +246,13 @@ mod tests {
         assert_eq!(chi_squared_upper_p(1e6, 1.0), Some(0.0));
         assert_eq!(t_value(f64::NAN, 10.0), None);
         assert_eq!(t_value(0.95, 0.0), None);
+        // Levels that would reach statrs' quantiles outside [0, 1] (a panic there) are None.
+        for level in [f64::NAN, 1.5, -0.1, 1.0] {
+            assert_eq!(z_value(level), None);
+            assert_eq!(wilson(3.0, 10.0, level), None);
+            assert_eq!(clopper_pearson(3.0, 10.0, level), None);
+            assert!(kaplan_meier(&[(1.0, 1, 0), (2.0, 0, 1)], ConfType::LogLog, level).iter().all(|s| s.lower.is_none()));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use impatto_indicators::definition::ConfType;
-use impatto_indicators::study::did::{Observation, SeType, estimate};
+use impatto_indicators::study::did::{Observation, Options, SmallSample, Vcov, estimate};
 use impatto_indicators::study::{data, means, survival};
 
 fn fixture(name: &str) -> PathBuf {
@@ -152,6 +152,48 @@ fn logrank_matches_survdiff_for_two_and_k_groups() {
     assert_eq!(t.df, 3);
 }
 
+// R 4.2.2 survival, fixtures/studies/reference_issue11.R (output in reference_issue11.out):
+// survdiff(...)$var, column-major, and $exp; the diagonal of var is print.survdiff's V.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn logrank_variance_matches_survdiff() {
+    let d = load("rossi.csv", "week", "arrest", "fin");
+    let t = survival::logrank(&d.times, &d.events, &d.groups).expect("test");
+    let var = [28.323198165154732, -28.323198165154736, -28.323198165154736, 28.323198165154739];
+    for (i, v) in var.iter().enumerate() {
+        close(t.var[i % 2][i / 2], *v, &format!("rossi var[{i}]"));
+    }
+    close(t.groups[0].3, 55.574442768409554, "rossi E fin=0");
+    assert_eq!((t.groups[0].2, t.groups[1].2), (66, 48));
+    let l = load("lung.csv", "time", "dead", "ph.ecog");
+    let t = survival::logrank(&l.times, &l.events, &l.groups).expect("test");
+    let var = [
+        35.827693706450184,
+        -27.346623617670804,
+        -8.4331438704438355,
+        -0.047926218335515428,
+        -27.346623617670804,
+        40.72411021395353,
+        -13.288981742073002,
+        -0.088504854209692632,
+        -8.4331438704438355,
+        -13.288981742073,
+        21.756760171649987,
+        -0.034634559133157196,
+        -0.047926218335515428,
+        -0.088504854209692632,
+        -0.034634559133157189,
+        0.17106563167836528,
+    ];
+    for (i, v) in var.iter().enumerate() {
+        close(t.var[i % 4][i / 4], *v, &format!("lung var[{i}]"));
+    }
+    let expected = [54.152697018922929, 83.527564575081882, 26.147353065330211, 0.1723853406649615];
+    for (g, e) in t.groups.iter().zip(expected) {
+        close(g.3, e, &format!("lung E {}", g.0));
+    }
+}
+
 #[test]
 fn welch_and_pooled_t_match_t_test() {
     let path = fixture("rossi.csv");
@@ -209,9 +251,9 @@ fn did_2x2_and_twfe_match_lm_and_sandwich() {
     // lm(fte ~ nj * post): nj:post 2.7536057829806673; se classical 1.6884091309094826,
     // vcovHC HC1 1.7954508096057429, vcovCL(cluster = ~store_id, type = "HC1") 1.3066070124191214.
     for (se, expected) in
-        [(SeType::Classical, 1.6884091309094826), (SeType::Hc1, 1.7954508096057429), (SeType::Cluster, 1.3066070124191214)]
+        [(Vcov::Iid, 1.6884091309094826), (Vcov::Hetero, 1.7954508096057429), (Vcov::Cluster, 1.3066070124191214)]
     {
-        let e = estimate(&obs, false, se, 0.95).expect("2x2");
+        let e = estimate(&obs, false, &Options::new(se, SmallSample::Lm)).expect("2x2").estimate;
         close(e.estimate, 2.7536057829806673, "2x2 estimate");
         close(e.std_error.expect("se"), expected, &format!("2x2 {se:?}"));
         assert_eq!(e.n, 794);
@@ -219,9 +261,9 @@ fn did_2x2_and_twfe_match_lm_and_sandwich() {
     // lm(fte ~ treat_post + factor(store_id) + factor(post)): 2.7500000000000191; se classical
     // 1.1543553776959039, HC1 1.3601806291696401, CR1 1.9247228412381858.
     for (se, expected) in
-        [(SeType::Classical, 1.1543553776959039), (SeType::Hc1, 1.3601806291696401), (SeType::Cluster, 1.9247228412381858)]
+        [(Vcov::Iid, 1.1543553776959039), (Vcov::Hetero, 1.3601806291696401), (Vcov::Cluster, 1.9247228412381858)]
     {
-        let e = estimate(&obs, true, se, 0.95).expect("twfe");
+        let e = estimate(&obs, true, &Options::new(se, SmallSample::Lm)).expect("twfe").estimate;
         close(e.estimate, 2.7500000000000191, "twfe estimate");
         close(e.std_error.expect("se"), expected, &format!("twfe {se:?}"));
     }
@@ -260,7 +302,7 @@ fn event_study_matches_lm_with_fixed_effects() {
     ];
     let ses = [
         (
-            SeType::Classical,
+            Vcov::Iid,
             [
                 0.27607893982642034,
                 0.18756064192437066,
@@ -272,7 +314,7 @@ fn event_study_matches_lm_with_fixed_effects() {
             ],
         ),
         (
-            SeType::Hc1,
+            Vcov::Hetero,
             [
                 0.28167587326386945,
                 0.17713613807125517,
@@ -284,7 +326,7 @@ fn event_study_matches_lm_with_fixed_effects() {
             ],
         ),
         (
-            SeType::Cluster,
+            Vcov::Cluster,
             [
                 0.37869204029108627,
                 0.18728197332487848,
@@ -297,7 +339,7 @@ fn event_study_matches_lm_with_fixed_effects() {
         ),
     ];
     for (se, expected) in ses {
-        let out = impatto_indicators::study::did::event_study(&obs, se, 0.95).expect("fits");
+        let out = impatto_indicators::study::did::event_study(&obs, &Options::new(se, SmallSample::Lm)).expect("fits").estimates;
         assert_eq!(out.iter().map(|e| e.term.as_str()).collect::<Vec<_>>(), terms);
         for (i, e) in out.iter().enumerate() {
             close(e.estimate, estimates[i], &format!("{} estimate", e.term));
@@ -351,7 +393,9 @@ fn case_12_event_study_never_treated_zero() {
     ];
     for file in ["staggered_zero.csv", "staggered_blank.csv"] {
         let obs = period_observations(&field_case(case, file), cols);
-        let out = impatto_indicators::study::did::event_study(&obs, SeType::Cluster, 0.95).expect("fits");
+        let out = impatto_indicators::study::did::event_study(&obs, &Options::new(Vcov::Cluster, SmallSample::Lm))
+            .expect("fits")
+            .estimates;
         assert_eq!(out.len(), expected.len(), "{file}");
         for (e, (term, b, se, lo, hi)) in out.iter().zip(expected) {
             assert_eq!(e.term, term, "{file}");
@@ -362,8 +406,9 @@ fn case_12_event_study_never_treated_zero() {
             assert_eq!((e.df, e.n), (Some(7.0), 40), "{file}");
         }
         // The classical and HC1 fits run too (no panic), on the same coefficients.
-        for se in [SeType::Classical, SeType::Hc1] {
-            let out = impatto_indicators::study::did::event_study(&obs, se, 0.95).expect("fits");
+        for se in [Vcov::Iid, Vcov::Hetero] {
+            let out =
+                impatto_indicators::study::did::event_study(&obs, &Options::new(se, SmallSample::Lm)).expect("fits").estimates;
             close(out[2].estimate, 2.15517368421, &format!("{file} {se:?} k=0"));
         }
     }
@@ -408,7 +453,7 @@ fn p_values_come_from_the_upper_tail_and_do_not_underflow() {
         .enumerate()
         .map(|(i, y)| Observation { y: *y, unit: format!("u{:02}", i / 2), post: i % 2 == 1, treated: i / 2 < 6 })
         .collect();
-    let e = estimate(&obs, true, SeType::Classical, 0.95).expect("did");
+    let e = estimate(&obs, true, &Options::new(Vcov::Iid, SmallSample::Lm)).expect("did").estimate;
     close(e.estimate, 3.0083333333333333, "did estimate");
     close(e.std_error.expect("se"), 0.015365907428821242, "did se");
     close(e.p_value.expect("p"), 2.971008558995465e-19, "did p");
@@ -563,15 +608,8 @@ fn case_05_proportion_zero_and_all() {
     close(h, 0.14541777735402017, "boundary Jeffreys 1/30 upper");
 }
 
-// Source: field-cases/case-11-did-twfe-organ-donations, expected.md and reference.R (R 4.2.2,
-// sandwich 3.0.2: lm(Rate ~ D + factor(State) + factor(Quarter)), D = california × post,
-// vcovCL(cluster = ~State, type = "HC1"), k = 33, t on G − 1 = 26 df; NickCH-K/causalbook#4).
-// Two-way fixed effects are unit and period effects: −0.0224589743589694, SE 0.00672076552693934,
-// CI (−0.0362737057498094, −0.00864424296812941), n 162. Unit effects plus one post dummy (SE
-// 0.00661892985670661) is not two-way and is refused when units have several rows per side.
-#[test]
-#[allow(clippy::excessive_precision)]
-fn case_11_did_twfe_organ_donations() {
+/// The organ donations panel of field case 11: observations and their quarter.
+fn organ_donations() -> (Vec<Observation>, Vec<String>) {
     let path = field_case("case-11-did-twfe-organ-donations", "organ_donations.csv");
     let f = path.display().to_string();
     let df = data::read(&path, &["Rate", "State", "Quarter", "post", "california"]).expect("reads");
@@ -590,14 +628,28 @@ fn case_11_did_twfe_organ_donations() {
             treated: ca[i] == Some(1.0),
         })
         .collect();
-    let periods: Vec<String> = quarter.into_iter().map(|q| q.expect("Quarter")).collect();
-    let e = impatto_indicators::study::did::estimate_two_way(&obs, &periods, SeType::Cluster, 0.95).expect("fits");
+    (obs, quarter.into_iter().map(|q| q.expect("Quarter")).collect())
+}
+
+// Source: field-cases/case-11-did-twfe-organ-donations, expected.md and reference.R (R 4.2.2,
+// sandwich 3.0.2: lm(Rate ~ D + factor(State) + factor(Quarter)), D = california × post,
+// vcovCL(cluster = ~State, type = "HC1"), k = 33, t on G − 1 = 26 df; NickCH-K/causalbook#4).
+// Two-way fixed effects are unit and period effects: −0.0224589743589694, SE 0.00672076552693934,
+// CI (−0.0362737057498094, −0.00864424296812941), n 162. Unit effects plus one post dummy (SE
+// 0.00661892985670661) is not two-way and is refused when units have several rows per side.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_11_did_twfe_organ_donations() {
+    let (obs, periods) = organ_donations();
+    let e = impatto_indicators::study::did::estimate_two_way(&obs, &periods, &Options::new(Vcov::Cluster, SmallSample::Lm))
+        .expect("fits")
+        .estimate;
     close(e.estimate, -0.0224589743589694, "estimate");
     close(e.std_error.expect("se"), 0.00672076552693934, "cluster se");
     close(e.ci_low.expect("ci"), -0.0362737057498094, "ci_low");
     close(e.ci_high.expect("ci"), -0.00864424296812941, "ci_high");
     assert_eq!((e.df, e.n), (Some(26.0), 162));
-    let refused = estimate(&obs, true, SeType::Cluster, 0.95).expect_err("six quarters are not two periods");
+    let refused = estimate(&obs, true, &Options::default()).expect_err("six quarters are not two periods");
     assert!(
         refused.to_string().contains("unit `Alaska` has 3 rows before treatment; give the period column (--period)"),
         "{refused}"
@@ -695,4 +747,233 @@ fn case_10_csv_float_after_row_100() {
     close(pooled.ci_low.expect("ci"), -201.929793071748, "pooled ci_low");
     close(pooled.ci_high.expect("ci"), -53.4168735949182, "pooled ci_high");
     assert_eq!((pooled.df, welch.n), (Some(148.0), 150));
+}
+
+/// Estimate, std error, p-value and interval against a reference, to 1e-9 relative.
+fn matches(e: &impatto_indicators::study::Estimate, reference: [f64; 5], what: &str) {
+    let [b, se, p, lo, hi] = reference;
+    close(e.estimate, b, &format!("{what} estimate"));
+    close(e.std_error.expect("se"), se, &format!("{what} se"));
+    close(e.p_value.expect("p"), p, &format!("{what} p"));
+    close(e.ci_low.expect("ci"), lo, &format!("{what} ci_low"));
+    close(e.ci_high.expect("ci"), hi, &format!("{what} ci_high"));
+}
+
+// Issue 11 item 5: vcov types and the small-sample correction against pyfixest 0.60.0
+// (fixtures/studies/reference_pyfixest.py, output in reference_pyfixest.out): feols("fte ~ D +
+// nj + post") on card_krueger_long.csv with vcov "iid", "hetero", "HC2", "HC3" and
+// {"CRV1": "store_id"}, default ssc (fixest's), and with ssc(k_adj=False, G_adj=False).
+#[test]
+#[allow(clippy::excessive_precision)]
+fn did_2x2_vcov_types_match_pyfixest() {
+    let obs = card_krueger();
+    let cases = [
+        (
+            Vcov::Iid,
+            SmallSample::Fixest,
+            [2.7536057829805296, 1.688409130909486, 0.10331257812309524, -0.5606930309044125, 6.067904596865471],
+            790.0,
+        ),
+        (
+            Vcov::Hetero,
+            SmallSample::Fixest,
+            [2.7536057829805296, 1.7954508096057507, 0.12551440305585615, -0.7708127834244562, 6.2780243493855155],
+            790.0,
+        ),
+        (
+            Vcov::Hc2,
+            SmallSample::Fixest,
+            [2.7536057829805296, 1.8057539116656174, 0.1276826446809174, -0.7910374779675124, 6.298249043928571],
+            790.0,
+        ),
+        (
+            Vcov::Hc3,
+            SmallSample::Fixest,
+            [2.7536057829805296, 1.8161283871042304, 0.12986992834757882, -0.8114022764108566, 6.318613842371915],
+            790.0,
+        ),
+        (
+            Vcov::Cluster,
+            SmallSample::Fixest,
+            [2.7536057829805296, 1.306607012419124, 0.03568693315311422, 0.18510245346310983, 5.32210911249795],
+            409.0,
+        ),
+        (
+            Vcov::Cluster,
+            SmallSample::None,
+            [2.7536057829805296, 1.3025417793619993, 0.03511785699660863, 0.19309381164750894, 5.31411775431355],
+            409.0,
+        ),
+        (
+            Vcov::Iid,
+            SmallSample::None,
+            [2.7536057829805296, 1.6852123925463287, 0.10266116166547867, -0.554417924965128, 6.061629490926187],
+            790.0,
+        ),
+    ];
+    for (vcov, ssc, reference, df) in cases {
+        let d = estimate(&obs, false, &Options::new(vcov, ssc)).expect("2x2");
+        matches(&d.estimate, reference, &format!("2x2 {vcov:?} {ssc:?}"));
+        assert_eq!((d.estimate.df, d.estimate.n, d.singletons), (Some(df), 794, 0));
+    }
+    // `lm` is R sandwich's HC2/HC3 (no n/(n − k) factor): statsmodels 0.15 OLS(...).fit(cov_type=
+    // "HC2") se 1.801199670084726, "HC3" 1.8115479803481656 (same script).
+    for (vcov, se) in [(Vcov::Hc2, 1.801199670084726), (Vcov::Hc3, 1.8115479803481656)] {
+        let d = estimate(&obs, false, &Options::new(vcov, SmallSample::Lm)).expect("2x2");
+        close(d.estimate.std_error.expect("se"), se, &format!("lm {vcov:?}"));
+    }
+}
+
+// pyfixest 0.60.0 feols("fte ~ D | store_id + post") (same script): the 26 stores seen once are
+// singletons, dropped (fixef_rm="singleton"), n = 768; the store effects nested in the store
+// clusters count as one parameter. With ssc(k_fixef="full"), fixef_rm="none" pyfixest gives R's
+// lm + sandwich value (1.92472284…, tested above with SmallSample::Lm).
+#[test]
+#[allow(clippy::excessive_precision)]
+fn did_twfe_drops_singletons_and_matches_pyfixest() {
+    let obs = card_krueger();
+    let cases = [
+        (
+            Vcov::Iid,
+            SmallSample::Fixest,
+            [2.750000000000001, 1.1543553776958988, 0.017694325888309104, 0.48031395180348335, 5.019686048196519],
+            382.0,
+        ),
+        (
+            Vcov::Hetero,
+            SmallSample::Fixest,
+            [2.750000000000001, 1.3377253110290748, 0.040487867186849824, 0.11977317953649091, 5.380226820463511],
+            382.0,
+        ),
+        (
+            Vcov::Cluster,
+            SmallSample::Fixest,
+            [2.750000000000001, 1.3377230281804713, 0.04048575091851636, 0.11979949392001243, 5.380200506079989],
+            383.0,
+        ),
+        (
+            Vcov::Cluster,
+            SmallSample::None,
+            [2.750000000000001, 1.3342371034986151, 0.039967784053406064, 0.1266534395195329, 5.373346560480469],
+            383.0,
+        ),
+    ];
+    for (vcov, ssc, reference, df) in cases {
+        let d = estimate(&obs, true, &Options::new(vcov, ssc)).expect("twfe");
+        matches(&d.estimate, reference, &format!("twfe {vcov:?} {ssc:?}"));
+        assert_eq!((d.estimate.df, d.estimate.n, d.singletons), (Some(df), 768, 26));
+    }
+    let lm = estimate(&obs, true, &Options::new(Vcov::Cluster, SmallSample::Lm)).expect("twfe");
+    assert_eq!((lm.estimate.n, lm.singletons), (794, 0), "lm keeps the singletons, as lm does");
+}
+
+// Field case 11 with fixest's default correction: pyfixest 0.60.0 feols("Rate ~ D | State +
+// Quarter") (reference_pyfixest.py; the cluster value is also in the case's expected.md).
+#[test]
+#[allow(clippy::excessive_precision)]
+fn case_11_organ_donations_matches_pyfixest_by_default() {
+    let (obs, periods) = organ_donations();
+    let cases = [
+        (
+            Vcov::Iid,
+            [-0.022458974358974364, 0.020496857991146776, 0.2752394227728505, -0.06301250989283061, 0.018094561174881875],
+            129.0,
+        ),
+        (
+            Vcov::Hetero,
+            [-0.022458974358974364, 0.004706445352785373, 4.862268897509736e-06, -0.03177079175726896, -0.013147156960679767],
+            129.0,
+        ),
+        (
+            Vcov::Cluster,
+            [-0.022458974358974364, 0.006131232005640857, 0.0011184831711179566, -0.03506190224171853, -0.009856046476230196],
+            26.0,
+        ),
+    ];
+    for (vcov, reference, df) in cases {
+        let d = impatto_indicators::study::did::estimate_two_way(&obs, &periods, &Options::new(vcov, SmallSample::Fixest))
+            .expect("fits");
+        matches(&d.estimate, reference, &format!("organ {vcov:?}"));
+        assert_eq!((d.estimate.df, d.estimate.n, d.singletons), (Some(df), 162, 0));
+    }
+    // pyfixest: "HC2 and HC3 inference types are not supported for regressions with fixed effects."
+    let refused = impatto_indicators::study::did::estimate_two_way(&obs, &periods, &Options::new(Vcov::Hc2, SmallSample::Fixest))
+        .expect_err("HC2 with fixed effects");
+    assert!(refused.to_string().contains("HC2 standard errors are not defined with absorbed unit fixed effects"), "{refused}");
+}
+
+// Rank-deficient designs are refused with the columns named, never fitted (pyfixest drops the
+// collinear D and reports no coefficient for it; lm gives NA).
+#[test]
+fn rank_deficient_designs_are_refused_by_name() {
+    let obs = card_krueger();
+    let names = impatto_indicators::study::did::Names { treated: "nj".into(), post: "post".into() };
+    let opts = Options { names, ..Options::default() };
+    let treated_only: Vec<Observation> = obs.iter().filter(|o| o.treated).cloned().collect();
+    for fe in [false, true] {
+        let e = estimate(&treated_only, fe, &opts).expect_err("no control units");
+        assert!(
+            e.to_string().contains(
+                "no rows with `nj` = 0 and `post` = 0 (control, before), nor with `nj` = 0 and `post` = 1 (control, after)"
+            ),
+            "{e}"
+        );
+    }
+    // All four cells present, yet D is collinear with the effects: the control units are each
+    // seen in one period only, so within units only the treated vary over time, and their D is
+    // the period effect. lm keeps those units (and refuses by name); fixest drops them as
+    // singletons, which leaves no control rows.
+    let row = |unit: &str, period: &str, treated: bool| {
+        let post = period == "2";
+        (Observation { y: f64::from(u8::from(post)) + unit.len() as f64, unit: unit.into(), post, treated }, period.to_string())
+    };
+    let rows = [
+        row("a", "1", true),
+        row("a", "2", true),
+        row("bb", "1", true),
+        row("bb", "2", true),
+        row("ccc", "1", true),
+        row("ccc", "2", true),
+        row("d", "1", false),
+        row("e", "2", false),
+    ];
+    let (obs, periods): (Vec<Observation>, Vec<String>) = rows.into_iter().unzip();
+    let lm = Options { small_sample: SmallSample::Lm, ..opts.clone() };
+    let e = impatto_indicators::study::did::estimate_two_way(&obs, &periods, &lm).expect_err("collinear");
+    assert!(
+        e.to_string().contains(
+            "the design is rank-deficient: `nj` × `post` is constant or collinear with the unit effects, the period effects"
+        ),
+        "{e}"
+    );
+    let e = impatto_indicators::study::did::estimate_two_way(&obs, &periods, &opts).expect_err("no controls left");
+    assert!(e.to_string().contains("no rows with `nj` = 0 and `post` = 0 (control, before)"), "{e}");
+}
+
+// Singletons are dropped until none is left: a unit seen once goes, and a period left with one
+// row after that goes too (pyfixest's fixef_rm="singleton" and reghdfe). Worked by hand: units a
+// (periods 1, 2, 3), b (1, 2), c (3 only), d (1, 2). c is a singleton unit; without it period 3
+// has one row (a's), which goes next. pyfixest 0.60.0 feols("y ~ D | unit + period") on the same
+// 8 rows agrees: n = 6, D = 1.75.
+#[test]
+fn singletons_are_dropped_until_none_is_left() {
+    let row = |unit: &str, period: &str, y: f64, treated: bool, post: bool| {
+        (Observation { y, unit: unit.into(), post, treated }, period.to_string())
+    };
+    let rows = [
+        row("a", "1", 1.0, true, false),
+        row("a", "2", 3.0, true, true),
+        row("a", "3", 4.0, true, true),
+        row("b", "1", 1.0, false, false),
+        row("b", "2", 1.5, false, true),
+        row("c", "3", 7.0, false, true),
+        row("d", "1", 2.0, false, false),
+        row("d", "2", 2.0, false, true),
+    ];
+    let (obs, periods): (Vec<Observation>, Vec<String>) = rows.into_iter().unzip();
+    let d = impatto_indicators::study::did::estimate_two_way(&obs, &periods, &Options::new(Vcov::Iid, SmallSample::Fixest))
+        .expect("fits");
+    assert_eq!((d.singletons, d.estimate.n), (2, 6));
+    // Left: a 1 → 3, b 1 → 1.5, d 2 → 2: DiD = (3 − 1) − mean(0.5, 0) = 1.75.
+    close(d.estimate.estimate, 1.75, "DiD on the rows left");
 }

@@ -9,8 +9,8 @@ use clap::Subcommand;
 use impatto::output::Format;
 use impatto_indicators::definition::ConfType;
 use impatto_indicators::study::data::ReadOptions;
-use impatto_indicators::study::did::SeType;
-use impatto_indicators::study::proportion::Method;
+use impatto_indicators::study::did::{Options, SmallSample, Vcov};
+use impatto_indicators::study::proportion::{DiffMethod, Method};
 
 use super::emit;
 
@@ -155,12 +155,15 @@ pub(crate) struct ProportionArgs {
     /// Interval method.
     #[arg(long, value_enum, default_value_t = MethodArg::Wilson)]
     method: MethodArg,
-    /// Successes of a second group (adds the difference, Newcombe).
+    /// Successes of a second group (adds its interval, the difference p − p2 with an interval, and the pooled two-sample z-test).
     #[arg(long, requires = "trials2")]
     successes2: Option<u64>,
     /// Trials of the second group.
     #[arg(long, requires = "successes2")]
     trials2: Option<u64>,
+    /// Interval for the difference p − p2, named as statsmodels' confint_proportions_2indep.
+    #[arg(long = "diff-method", value_enum, default_value_t = DiffMethodArg::Newcomb)]
+    diff_method: DiffMethodArg,
     #[command(flatten)]
     out: StudyOutput,
 }
@@ -175,6 +178,9 @@ pub(crate) struct CompareMeansArgs {
     /// Group column (exactly two values).
     #[arg(long)]
     group: String,
+    /// The group subtracted: the estimate is the other group's mean minus this one's (e.g. --reference control for treated − control). Default: the second label in sorted order, as R's t.test.
+    #[arg(long)]
+    reference: Option<String>,
     #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
@@ -203,9 +209,12 @@ pub(crate) struct DidArgs {
     /// Column with the period each unit's treatment started (empty, or a value outside the observed periods such as 0, for never-treated units).
     #[arg(long = "first-treated", requires = "period", conflicts_with = "post", group = "period_design")]
     first_treated: Option<String>,
-    /// Standard errors.
+    /// Standard errors, in fixest's names (HC2/HC3 only without fixed effects, as pyfixest).
     #[arg(long, value_enum, default_value_t = SeArg::Cluster)]
     se: SeArg,
+    /// Small-sample correction: fixest (fixest/pyfixest defaults, as Stata's reghdfe: unit effects nested in the clusters count once, singletons dropped), lm (R lm + sandwich, statsmodels with dummies: every dummy counted), none.
+    #[arg(long = "small-sample", value_enum, default_value_t = SmallSampleArg::Fixest)]
+    small_sample: SmallSampleArg,
     /// Two-way fixed effects (unit and period; the periods from --period, or the post indicator when each unit has one row before and one after) instead of the 2×2 regression.
     #[arg(long, requires = "post", group = "period_design")]
     fixed_effects: bool,
@@ -267,15 +276,45 @@ pub(crate) enum MethodArg {
     Wald,
 }
 
+/// Interval methods of a difference of proportions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DiffMethodArg {
+    /// Wald (normal approximation; for comparison only).
+    Wald,
+    /// Agresti-Caffo: Wald after adding one success and one failure to each group.
+    AgrestiCaffo,
+    /// Newcombe's hybrid score interval (statsmodels "newcomb").
+    Newcomb,
+}
+
 /// Standard errors of a difference-in-differences, in fixest's names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum SeArg {
     /// iid errors.
-    Classical,
+    #[value(alias = "classical")]
+    Iid,
     /// Heteroskedasticity-robust, HC1.
-    Hc1,
+    #[value(alias = "hc1")]
+    Hetero,
+    /// HC2 (leverage-adjusted; no fixed effects).
+    #[value(name = "HC2", alias = "hc2")]
+    Hc2,
+    /// HC3 (jackknife-like; no fixed effects).
+    #[value(name = "HC3", alias = "hc3")]
+    Hc3,
     /// Clustered by unit, CR1.
     Cluster,
+}
+
+/// Small-sample corrections of a difference-in-differences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SmallSampleArg {
+    /// fixest / pyfixest defaults.
+    Fixest,
+    /// R lm + sandwich.
+    Lm,
+    /// No correction.
+    None,
 }
 
 /// `impatto plot …`.
@@ -306,8 +345,7 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
                 &file,
                 &ReadOptions::default(),
                 (&outcome, &unit, &period, &first_treated),
-                SeType::Cluster,
-                0.95,
+                &Options::default(),
             )?;
             for note in notes {
                 eprintln!("{note}");
@@ -368,63 +406,60 @@ pub(crate) fn proportion(a: ProportionArgs) -> Result<ExitCode> {
         MethodArg::JeffreysBoundary => Method::JeffreysBoundary,
         MethodArg::Wald => Method::Wald,
     };
-    let t = impatto::studies::proportion_table(a.successes, a.trials, a.successes2.zip(a.trials2), method, a.out.level)?;
+    let diff_method = match a.diff_method {
+        DiffMethodArg::Wald => DiffMethod::Wald,
+        DiffMethodArg::AgrestiCaffo => DiffMethod::AgrestiCaffo,
+        DiffMethodArg::Newcomb => DiffMethod::Newcomb,
+    };
+    let t =
+        impatto::studies::proportion_table(a.successes, a.trials, a.successes2.zip(a.trials2), method, diff_method, a.out.level)?;
     study_out(&a.out, &[("estimates", &t)])
 }
 
 /// `impatto compare-means`.
 pub(crate) fn compare_means(a: CompareMeansArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let (t, dropped) = impatto::studies::compare_means_table(&a.file, &a.read.get(), &a.outcome, &a.group, a.out.level)?;
+    let (t, arms, dropped) =
+        impatto::studies::compare_means_table(&a.file, &a.read.get(), &a.outcome, &a.group, a.reference.as_deref(), a.out.level)?;
     if dropped > 0 {
         eprintln!("{dropped} row(s) with a missing outcome or group left out");
     }
-    study_out(&a.out, &[("estimates", &t)])
+    study_out(&a.out, &[("estimates", &t), ("arms", &arms)])
 }
 
 /// `impatto did`.
 pub(crate) fn did(a: DidArgs) -> Result<ExitCode> {
     check_level(&a.out)?;
-    let se = match a.se {
-        SeArg::Classical => SeType::Classical,
-        SeArg::Hc1 => SeType::Hc1,
-        SeArg::Cluster => SeType::Cluster,
+    let vcov = match a.se {
+        SeArg::Iid => Vcov::Iid,
+        SeArg::Hetero => Vcov::Hetero,
+        SeArg::Hc2 => Vcov::Hc2,
+        SeArg::Hc3 => Vcov::Hc3,
+        SeArg::Cluster => Vcov::Cluster,
     };
-    let t = match (&a.post, &a.treated, &a.period, &a.first_treated) {
-        (Some(post), Some(treated), period, _) => {
-            let (t, dropped) = impatto::studies::did_table(
-                &a.file,
-                &a.read.get(),
-                (&a.outcome, &a.unit, post, treated),
-                period.as_deref(),
-                se,
-                a.fixed_effects,
-                a.out.level,
-            )?;
-            if dropped > 0 {
-                let period = period.as_deref().map(|p| format!(", `{p}`")).unwrap_or_default();
-                eprintln!(
-                    "{dropped} row(s) with a missing `{}`, `{}`, `{post}`, `{treated}`{period} left out",
-                    a.outcome, a.unit
-                );
-            }
-            t
-        }
+    let small_sample = match a.small_sample {
+        SmallSampleArg::Fixest => SmallSample::Fixest,
+        SmallSampleArg::Lm => SmallSample::Lm,
+        SmallSampleArg::None => SmallSample::None,
+    };
+    let opts = Options { level: a.out.level, ..Options::new(vcov, small_sample) };
+    let (t, notes) = match (&a.post, &a.treated, &a.period, &a.first_treated) {
+        (Some(post), Some(treated), period, _) => impatto::studies::did_table(
+            &a.file,
+            &a.read.get(),
+            (&a.outcome, &a.unit, post, treated),
+            period.as_deref(),
+            &opts,
+            a.fixed_effects,
+        )?,
         (_, _, Some(period), Some(first)) => {
-            let (t, notes) = impatto::studies::event_study_table(
-                &a.file,
-                &a.read.get(),
-                (&a.outcome, &a.unit, period, first),
-                se,
-                a.out.level,
-            )?;
-            for note in notes {
-                eprintln!("{note}");
-            }
-            t
+            impatto::studies::event_study_table(&a.file, &a.read.get(), (&a.outcome, &a.unit, period, first), &opts)?
         }
         _ => bail!("did: give --post and --treated (2×2 or --fixed-effects), or --period and --first-treated (event study)"),
     };
+    for note in notes {
+        eprintln!("{note}");
+    }
     study_out(&a.out, &[("estimates", &t)])
 }
 

@@ -1,17 +1,39 @@
-//! Difference-in-differences by least squares: the 2×2 regression and two-way fixed effects
-//! (unit and period effects), with classical, HC1 and cluster-robust (CR1) standard errors.
+//! Difference-in-differences by least squares: the 2×2 regression, two-way fixed effects (unit
+//! and period effects) and the event study, with fixest's vcov types ("iid", "hetero" = HC1,
+//! "HC2", "HC3", "cluster" = CR1 by unit) and a choice of small-sample correction.
 //!
-//! The design matrix is an `ndarray` array; the one inversion, of X'X, is done by `nalgebra`'s
-//! Cholesky factorisation. Small-sample factors follow R's `sandwich` (and Stata): HC1 scales by
-//! n / (n − k); CR1 by G / (G − 1) × (n − 1) / (n − k), with G clusters.
+//! The design matrix is an `ndarray` array; X'X is factorised by `nalgebra`'s Cholesky after a
+//! pivot check that refuses collinear columns by name (tolerance 1e-10, as pyfixest's
+//! `collin_tol`), so a rank-deficient design is an error, never arbitrary standard errors.
 //!
 //! Unit fixed effects are absorbed, not estimated: y and every other column are demeaned within
 //! units and the short regression is fitted (Frisch–Waugh–Lovell). Coefficients, residuals and
-//! sandwich are those of the regression with one dummy per unit, and k still counts the units,
-//! so the factors match `lm` with `factor(unit)` — without an n × units matrix, which a panel of
-//! 10^4 enterprises would make tens of gigabytes. Period effects (few) are fitted as dummies.
+//! the sandwich are those of the regression with one dummy per unit, without an n × units matrix,
+//! which a panel of 10^4 enterprises would make tens of gigabytes. Period effects (few) are fitted
+//! as dummies.
+//!
+//! Small-sample corrections ([`SmallSample`]), with n observations, G clusters, k_full every
+//! parameter (each unit and period dummy, as `lm` counts them) and k_nested = k_full − units + 1
+//! (fixest's `fixef.K = "nested"`: unit effects nested in the unit clusters count as one):
+//!
+//! | vcov | `fixest` (default) | `lm` (R `lm` + `sandwich`) | `none` |
+//! |---|---|---|---|
+//! | iid | RSS / (n − k_full) | RSS / (n − k_full) | RSS / (n − 1) |
+//! | hetero (HC1) | n / (n − k_full) | n / (n − k_full) | 1 |
+//! | HC2, HC3 | n / (n − k_full) | 1 | 1 |
+//! | cluster (CR1) | G/(G − 1) · (n − 1)/(n − k_nested) | G/(G − 1) · (n − 1)/(n − k_full) | 1 |
+//!
+//! t quantiles and p-values use n − k_full degrees of freedom, G − 1 when clustered. Sources:
+//! pyfixest 0.60 `get_ssc` (its default `ssc(k_adj=True, k_fixef="nonnested", G_adj=True,
+//! G_df="min")` is fixest's `ssc(adj = TRUE, fixef.K = "nested", cluster.adj = TRUE)`, and the
+//! convention of Stata's `reghdfe` and `xtreg, fe vce(cluster)`); R `sandwich` `vcovHC`/`vcovCL`
+//! (`type = "HC1"`) on `lm` with factor dummies, which is also what statsmodels reports with
+//! explicit dummies. With `fixest` and `none`, observations whose unit or period is seen only
+//! once (singletons, perfectly fitted by their own effect) are dropped before fitting and counted
+//! (pyfixest's default `fixef_rm = "singleton"`, reghdfe's too); `lm` keeps them, as `lm` does.
+//! HC2 and HC3 are refused with absorbed fixed effects, as pyfixest refuses them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Estimate;
 use crate::error::{Error, Result};
@@ -24,21 +46,128 @@ use ndarray::{Array1, Array2, Axis};
 fn quantile(level: f64, df: f64) -> Result<f64> {
     t_value(level, df).ok_or_else(|| {
         Error::Request(format!(
-            "no degrees of freedom left for an interval (df = {df}): clustered standard errors need at least 2 units"
+            "no degrees of freedom left for an interval (df = {df}, level {level}): clustered standard errors need at least 2 units"
         ))
     })
 }
 
-/// Standard-error type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SeType {
-    /// σ̂² (X'X)⁻¹, homoskedastic.
-    Classical,
-    /// White's heteroskedasticity-robust, × n / (n − k).
-    Hc1,
-    /// Clustered by unit, × G / (G − 1) × (n − 1) / (n − k).
+/// Variance-covariance type of the coefficients, named as fixest's `vcov`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Vcov {
+    /// "iid": σ̂² (X'X)⁻¹, homoskedastic errors.
+    #[serde(rename = "iid")]
+    Iid,
+    /// "hetero" (HC1): White's heteroskedasticity-robust sandwich.
+    #[serde(rename = "hetero")]
+    Hetero,
+    /// "HC2": residuals scaled by 1/√(1 − hᵢ), hᵢ the leverage; no absorbed fixed effects.
+    #[serde(rename = "HC2")]
+    Hc2,
+    /// "HC3": residuals scaled by 1/(1 − hᵢ); no absorbed fixed effects.
+    #[serde(rename = "HC3")]
+    Hc3,
+    /// "cluster" (CR1): clustered by unit.
+    #[default]
+    #[serde(rename = "cluster")]
     Cluster,
+}
+
+impl Vcov {
+    /// fixest's name: "iid", "hetero", "HC2", "HC3" or "cluster".
+    pub fn name(self) -> &'static str {
+        match self {
+            Vcov::Iid => "iid",
+            Vcov::Hetero => "hetero",
+            Vcov::Hc2 => "HC2",
+            Vcov::Hc3 => "HC3",
+            Vcov::Cluster => "cluster",
+        }
+    }
+}
+
+impl SmallSample {
+    /// The option's name: "fixest", "lm" or "none".
+    pub fn name(self) -> &'static str {
+        match self {
+            SmallSample::Fixest => "fixest",
+            SmallSample::Lm => "lm",
+            SmallSample::None => "none",
+        }
+    }
+}
+
+/// Small-sample correction of the variance (see the module table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmallSample {
+    /// fixest / pyfixest defaults: fixed effects nested in the clusters not counted in k;
+    /// singleton units and periods dropped.
+    #[default]
+    Fixest,
+    /// R `lm` + `sandwich` (and statsmodels with dummies): every dummy counted in k; HC2/HC3
+    /// unscaled; singletons kept.
+    Lm,
+    /// No factor (pyfixest `ssc(k_adj=False, G_adj=False)`); singletons dropped.
+    None,
+}
+
+/// Column names used in error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Names {
+    /// Treated-group column.
+    pub treated: String,
+    /// Post-period column.
+    pub post: String,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names { treated: "treated".into(), post: "post".into() }
+    }
+}
+
+/// How a difference-in-differences is fitted and reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Vcov type.
+    pub vcov: Vcov,
+    /// Small-sample correction.
+    pub small_sample: SmallSample,
+    /// Confidence level of the intervals, in (0, 1).
+    pub level: f64,
+    /// Column names for messages.
+    pub names: Names,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { vcov: Vcov::default(), small_sample: SmallSample::default(), level: 0.95, names: Names::default() }
+    }
+}
+
+impl Options {
+    /// Default options with this vcov and small-sample correction.
+    pub fn new(vcov: Vcov, small_sample: SmallSample) -> Self {
+        Options { vcov, small_sample, ..Options::default() }
+    }
+}
+
+/// A DiD coefficient and the observations dropped as fixed-effect singletons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Did {
+    /// The treated × post coefficient (`n` counts the observations fitted).
+    pub estimate: Estimate,
+    /// Observations dropped because their unit or period was seen once.
+    pub singletons: usize,
+}
+
+/// Event-study coefficients and the observations dropped as fixed-effect singletons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventStudy {
+    /// One estimate per relative period k, in order.
+    pub estimates: Vec<Estimate>,
+    /// Observations dropped because their unit or period was seen once.
+    pub singletons: usize,
 }
 
 /// One observation of a panel.
@@ -54,12 +183,26 @@ pub struct Observation {
     pub treated: bool,
 }
 
-/// A least-squares fit: coefficients, their covariance under the chosen standard errors, and
-/// the degrees of freedom for intervals (n − k; G − 1 when clustered).
+/// A least-squares fit: coefficients, their covariance and the degrees of freedom for
+/// intervals.
 struct Fit {
     beta: Array1<f64>,
     vcov: Array2<f64>,
     df: f64,
+}
+
+/// A design to fit: columns (the coefficients of interest last, so that a collinearity is
+/// blamed on them), their names, and the unit of each row (absorbed effects and clusters).
+struct Design {
+    x: Array2<f64>,
+    names: Vec<String>,
+    y: Array1<f64>,
+    units: Vec<usize>,
+    n_units: usize,
+    /// Unit effects absorbed (demeaned out) rather than fitted.
+    absorb_units: bool,
+    /// Human name of the absorbed effects, for messages.
+    effects: Option<&'static str>,
 }
 
 /// Subtract each unit's mean from `y` and from every column of `x`.
@@ -81,36 +224,112 @@ fn demean_within_units(x: &mut Array2<f64>, y: &mut Array1<f64>, units: &[usize]
     }
 }
 
-/// Least squares of `y` on `x`; `absorbed` parameters (demeaned-out fixed effects) count in k.
-fn ols(x: &Array2<f64>, y: &Array1<f64>, absorbed: usize, clusters: &[usize], n_clusters: usize, se: SeType) -> Result<Fit> {
-    let (n, k_short) = x.dim();
-    let k = k_short + absorbed;
-    let xtx = x.t().dot(x);
-    let xtx = DMatrix::from_row_iterator(k_short, k_short, xtx.iter().copied());
-    let inv = xtx
-        .cholesky()
-        .ok_or_else(|| Error::Request("the design is singular: each group needs observations before and after (and, with fixed effects, treatment must vary within units)".into()))?
-        .inverse();
-    let bread = Array2::from_shape_fn((k_short, k_short), |(i, j)| inv[(i, j)]);
-    let beta = bread.dot(&x.t().dot(y));
-    let resid = y - &x.dot(&beta);
-    let (nf, kf) = (n as f64, k as f64);
-    let (vcov, df) = match se {
-        SeType::Classical => (&bread * (resid.dot(&resid) / (nf - kf)), nf - kf),
-        SeType::Hc1 => {
-            let scaled = x * &resid.view().insert_axis(Axis(1));
-            (bread.dot(&scaled.t().dot(&scaled)).dot(&bread) * (nf / (nf - kf)), nf - kf)
+/// Refuse a column that is (nearly) a combination of the effects and the columns before it:
+/// its Cholesky pivot, the residual sum of squares of the column on the earlier ones, is at
+/// most 1e-10 of its sum of squares before the effects were taken out.
+fn check_rank(xtx: &Array2<f64>, raw_ss: &[f64], names: &[String], effects: Option<&str>) -> Result<()> {
+    let k = xtx.nrows();
+    let mut l = Array2::<f64>::zeros((k, k));
+    for j in 0..k {
+        let pivot = xtx[[j, j]] - (0..j).map(|m| l[[j, m]] * l[[j, m]]).sum::<f64>();
+        // Written so that a NaN pivot is refused too.
+        let identified = pivot > 1e-10 * raw_ss[j] && raw_ss[j] > 0.0;
+        if !identified {
+            let mut with: Vec<&str> = effects.iter().copied().collect();
+            if names[..j].iter().any(|n| n.starts_with("period ")) {
+                with.push("the period effects");
+            }
+            with.extend(names[..j].iter().filter(|n| !n.starts_with("period ")).map(String::as_str));
+            let with = if with.is_empty() { "nothing".to_string() } else { with.join(", ") };
+            return Err(Error::Request(format!(
+                "the design is rank-deficient: {} is constant or collinear with {with}, so its coefficient is not identified (refused rather than reported with arbitrary standard errors)",
+                names[j]
+            )));
         }
-        SeType::Cluster => {
-            let mut sums = Array2::<f64>::zeros((n_clusters, k_short));
-            for (i, &g) in clusters.iter().enumerate() {
+        l[[j, j]] = pivot.sqrt();
+        for i in j + 1..k {
+            let s = xtx[[i, j]] - (0..j).map(|m| l[[i, m]] * l[[j, m]]).sum::<f64>();
+            l[[i, j]] = s / l[[j, j]];
+        }
+    }
+    Ok(())
+}
+
+/// Least squares of the design under `opts`.
+fn ols(design: Design, opts: &Options) -> Result<Fit> {
+    let Design { mut x, names, mut y, units, n_units, absorb_units, effects } = design;
+    if absorb_units && matches!(opts.vcov, Vcov::Hc2 | Vcov::Hc3) {
+        return Err(Error::Request(format!(
+            "{} standard errors are not defined with absorbed unit fixed effects (pyfixest refuses them too): use --se hetero or --se cluster, or the 2×2 regression without fixed effects",
+            opts.vcov.name()
+        )));
+    }
+    let raw_ss: Vec<f64> = x.columns().into_iter().map(|c| c.dot(&c)).collect();
+    if absorb_units {
+        demean_within_units(&mut x, &mut y, &units, n_units);
+    }
+    let (n, p) = x.dim();
+    let k_full = p + if absorb_units { n_units } else { 0 };
+    if n <= k_full {
+        return Err(Error::Request(format!(
+            "difference-in-differences needs more observations than parameters: {n} observations, {k_full} parameters"
+        )));
+    }
+    let xtx = x.t().dot(&x);
+    check_rank(&xtx, &raw_ss, &names, effects)?;
+    let inv = DMatrix::from_row_iterator(p, p, xtx.iter().copied())
+        .cholesky()
+        .ok_or_else(|| Error::Request(format!("the design is numerically singular ({})", names.join(", "))))?
+        .inverse();
+    let bread = Array2::from_shape_fn((p, p), |(i, j)| inv[(i, j)]);
+    let beta = bread.dot(&x.t().dot(&y));
+    let resid = &y - &x.dot(&beta);
+    let (nf, kf, gf) = (n as f64, k_full as f64, n_units as f64);
+    let sandwich = |scores: &Array2<f64>| bread.dot(&scores.t().dot(scores)).dot(&bread);
+    let (vcov, df) = match opts.vcov {
+        Vcov::Iid => {
+            let rss = resid.dot(&resid);
+            let s2 = if opts.small_sample == SmallSample::None { rss / (nf - 1.0) } else { rss / (nf - kf) };
+            (&bread * s2, nf - kf)
+        }
+        Vcov::Hetero | Vcov::Hc2 | Vcov::Hc3 => {
+            let mut e = resid.clone();
+            if opts.vcov != Vcov::Hetero {
+                for (i, ei) in e.iter_mut().enumerate() {
+                    let h = x.row(i).dot(&bread.dot(&x.row(i)));
+                    if h > 1.0 - 1e-10 {
+                        return Err(Error::Request(format!(
+                            "{} standard errors are undefined: an observation has leverage 1 (a treated/period cell with one row); use --se hetero",
+                            opts.vcov.name()
+                        )));
+                    }
+                    *ei /= if opts.vcov == Vcov::Hc2 { (1.0 - h).sqrt() } else { 1.0 - h };
+                }
+            }
+            let factor = match (opts.small_sample, opts.vcov) {
+                (SmallSample::None, _) | (SmallSample::Lm, Vcov::Hc2 | Vcov::Hc3) => 1.0,
+                _ => nf / (nf - kf),
+            };
+            (sandwich(&(&x * &e.view().insert_axis(Axis(1)))) * factor, nf - kf)
+        }
+        Vcov::Cluster => {
+            let mut sums = Array2::<f64>::zeros((n_units, p));
+            for (i, &g) in units.iter().enumerate() {
                 let row = x.row(i).to_owned() * resid[i];
                 let mut target = sums.row_mut(g);
                 target += &row;
             }
-            let gf = n_clusters as f64;
-            let factor = gf / (gf - 1.0) * (nf - 1.0) / (nf - kf);
-            (bread.dot(&sums.t().dot(&sums)).dot(&bread) * factor, gf - 1.0)
+            // fixest's fixef.K = "nested": the unit effects, nested in the unit clusters, count
+            // as one parameter.
+            let k = match (opts.small_sample, absorb_units) {
+                (SmallSample::Fixest, true) => (p + 1) as f64,
+                _ => kf,
+            };
+            let factor = match opts.small_sample {
+                SmallSample::None => 1.0,
+                _ => gf / (gf - 1.0) * (nf - 1.0) / (nf - k),
+            };
+            (sandwich(&sums) * factor, gf - 1.0)
         }
     };
     Ok(Fit { beta, vcov, df })
@@ -120,9 +339,9 @@ fn ols(x: &Array2<f64>, y: &Array1<f64>, absorbed: usize, clusters: &[usize], n_
 /// effects where the period is the post indicator itself: right for a panel with one row per
 /// unit before and one after; a unit with more rows on one side is refused (its periods are
 /// needed, see [`estimate_two_way`]), never fitted as unit effects plus one post dummy.
-pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64) -> Result<Estimate> {
+pub fn estimate(obs: &[Observation], fixed_effects: bool, opts: &Options) -> Result<Did> {
     if !fixed_effects {
-        return two_by_two(obs, se, level);
+        return two_by_two(obs, opts);
     }
     let mut seen: BTreeMap<(&str, bool), usize> = BTreeMap::new();
     for o in obs {
@@ -135,41 +354,105 @@ pub fn estimate(obs: &[Observation], fixed_effects: bool, se: SeType, level: f64
         )));
     }
     let periods: Vec<String> = obs.iter().map(|o| if o.post { "post".to_string() } else { "pre".to_string() }).collect();
-    estimate_two_way(obs, &periods, se, level)
+    estimate_two_way(obs, &periods, opts)
+}
+
+/// Rows to keep after dropping fixed-effect singletons: rows whose unit or period occurs once,
+/// repeated until none is left (dropping one can make another), as pyfixest and reghdfe do.
+fn non_singletons(units: &[&str], periods: &[&str]) -> Vec<bool> {
+    let mut keep = vec![true; units.len()];
+    loop {
+        let mut count_u: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut count_p: BTreeMap<&str, usize> = BTreeMap::new();
+        for i in (0..keep.len()).filter(|i| keep[*i]) {
+            *count_u.entry(units[i]).or_default() += 1;
+            *count_p.entry(periods[i]).or_default() += 1;
+        }
+        let mut changed = false;
+        for i in 0..keep.len() {
+            if keep[i] && (count_u[units[i]] == 1 || count_p[periods[i]] == 1) {
+                keep[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return keep;
+        }
+    }
+}
+
+/// The treated and control groups both exist, and treated rows after treatment exist: the
+/// common ways a DiD is not identified, said in the data's terms before any algebra.
+fn check_groups(obs: &[Observation], names: &Names) -> Result<()> {
+    let (t, p) = (&names.treated, &names.post);
+    let cells: BTreeSet<(bool, bool)> = obs.iter().map(|o| (o.treated, o.post)).collect();
+    let missing: Vec<String> = [(false, false), (false, true), (true, false), (true, true)]
+        .into_iter()
+        .filter(|c| !cells.contains(c))
+        .map(|(tr, po)| {
+            format!(
+                "`{t}` = {} and `{p}` = {} ({}, {})",
+                u8::from(tr),
+                u8::from(po),
+                if tr { "treated" } else { "control" },
+                if po { "after" } else { "before" }
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Request(format!(
+        "the design is rank-deficient: no rows with {}; a difference-in-differences needs treated and control rows before and after",
+        missing.join(", nor with ")
+    )))
 }
 
 /// Two-way fixed effects: y = unit effects + period effects + β·treated×post, `periods[i]` the
-/// period of `obs[i]`. As R's `lm(y ~ D + factor(unit) + factor(period))` with `sandwich`: every
-/// unit and period dummy counts in k for the small-sample factors. The unit effects are
-/// absorbed (within-unit demeaning), the period effects fitted as dummies.
-pub fn estimate_two_way(obs: &[Observation], periods: &[String], se: SeType, level: f64) -> Result<Estimate> {
+/// period of `obs[i]`. The unit effects are absorbed (within-unit demeaning), the period effects
+/// fitted as dummies; the small-sample correction and singletons as in the module table.
+pub fn estimate_two_way(obs: &[Observation], periods: &[String], opts: &Options) -> Result<Did> {
     if periods.len() != obs.len() {
         return Err(Error::Internal(format!("{} periods for {} observations", periods.len(), obs.len())));
     }
+    let keep = if opts.small_sample == SmallSample::Lm {
+        vec![true; obs.len()]
+    } else {
+        let units: Vec<&str> = obs.iter().map(|o| o.unit.as_str()).collect();
+        let ps: Vec<&str> = periods.iter().map(String::as_str).collect();
+        non_singletons(&units, &ps)
+    };
+    let (obs, periods): (Vec<&Observation>, Vec<&str>) =
+        obs.iter().zip(periods).zip(&keep).filter(|(_, k)| **k).map(|((o, p), _)| (o, p.as_str())).unzip();
+    let singletons = keep.len() - obs.len();
+    let owned: Vec<Observation> = obs.iter().map(|o| (*o).clone()).collect();
+    check_groups(&owned, &opts.names)?;
     let n = obs.len();
     let units = index(obs.iter().map(|o| o.unit.as_str()));
-    let period_index = index(periods.iter().map(String::as_str));
-    // Columns: treated×post, then one dummy per period but the first.
-    let columns = period_index.len();
-    let k = columns + units.len();
-    if n <= k {
-        return Err(Error::Request(format!(
-            "difference-in-differences needs more observations than parameters: {n} observations, {k} parameters"
-        )));
-    }
-    let mut x = Array2::<f64>::zeros((n, columns));
+    let period_index = index(periods.iter().copied());
+    // Columns: one dummy per period but the first, then treated×post.
+    let d = period_index.len() - 1;
+    let mut x = Array2::<f64>::zeros((n, d + 1));
     for (i, o) in obs.iter().enumerate() {
-        x[[i, 0]] = f64::from(u8::from(o.treated && o.post));
-        let p = period_index[periods[i].as_str()];
+        let p = period_index[periods[i]];
         if p > 0 {
-            x[[i, p]] = 1.0;
+            x[[i, p - 1]] = 1.0;
         }
+        x[[i, d]] = f64::from(u8::from(o.treated && o.post));
     }
-    let mut y = Array1::from_iter(obs.iter().map(|o| o.y));
-    let clusters: Vec<usize> = obs.iter().map(|o| units[o.unit.as_str()]).collect();
-    demean_within_units(&mut x, &mut y, &clusters, units.len());
-    let fit = ols(&x, &y, units.len(), &clusters, units.len(), se)?;
-    coefficient(&fit, 0, "treated:post", n, level)
+    let mut names: Vec<String> = period_index.keys().skip(1).map(|p| format!("period {p}")).collect();
+    names.push(format!("`{}` × `{}`", opts.names.treated, opts.names.post));
+    let design = Design {
+        x,
+        names,
+        y: Array1::from_iter(obs.iter().map(|o| o.y)),
+        units: obs.iter().map(|o| units[o.unit.as_str()]).collect(),
+        n_units: units.len(),
+        absorb_units: true,
+        effects: Some("the unit effects"),
+    };
+    let fit = ols(design, opts)?;
+    Ok(Did { estimate: coefficient(&fit, d, "treated:post", n, opts.level)?, singletons })
 }
 
 /// Sorted distinct labels, numbered.
@@ -199,27 +482,30 @@ fn coefficient(fit: &Fit, j: usize, term: &str, n: usize, level: f64) -> Result<
 }
 
 /// The 2×2 regression y = a + b·treated + c·post + β·treated×post.
-fn two_by_two(obs: &[Observation], se: SeType, level: f64) -> Result<Estimate> {
+fn two_by_two(obs: &[Observation], opts: &Options) -> Result<Did> {
+    check_groups(obs, &opts.names)?;
     let n = obs.len();
     let units = index(obs.iter().map(|o| o.unit.as_str()));
-    let k = 4;
-    if n <= k {
-        return Err(Error::Request(format!(
-            "difference-in-differences needs more observations than parameters: {n} observations, {k} parameters"
-        )));
-    }
-    let mut x = Array2::<f64>::zeros((n, k));
+    let mut x = Array2::<f64>::zeros((n, 4));
     for (i, o) in obs.iter().enumerate() {
         let (t, p) = (f64::from(u8::from(o.treated)), f64::from(u8::from(o.post)));
-        x[[i, 0]] = t * p;
-        x[[i, 1]] = 1.0;
-        x[[i, 2]] = t;
-        x[[i, 3]] = p;
+        x[[i, 0]] = 1.0;
+        x[[i, 1]] = t;
+        x[[i, 2]] = p;
+        x[[i, 3]] = t * p;
     }
-    let y = Array1::from_iter(obs.iter().map(|o| o.y));
-    let clusters: Vec<usize> = obs.iter().map(|o| units[o.unit.as_str()]).collect();
-    let fit = ols(&x, &y, 0, &clusters, units.len(), se)?;
-    coefficient(&fit, 0, "treated:post", n, level)
+    let (t, p) = (&opts.names.treated, &opts.names.post);
+    let design = Design {
+        x,
+        names: vec!["the intercept".into(), format!("`{t}`"), format!("`{p}`"), format!("`{t}` × `{p}`")],
+        y: Array1::from_iter(obs.iter().map(|o| o.y)),
+        units: obs.iter().map(|o| units[o.unit.as_str()]).collect(),
+        n_units: units.len(),
+        absorb_units: false,
+        effects: None,
+    };
+    let fit = ols(design, opts)?;
+    Ok(Did { estimate: coefficient(&fit, 3, "treated:post", n, opts.level)?, singletons: 0 })
 }
 
 /// One observation of a staggered panel for an event study.
@@ -266,16 +552,9 @@ pub fn outside_periods(obs: &[PeriodObservation]) -> Vec<(i64, usize)> {
 }
 
 /// Event-study coefficients: y = unit + period effects + Σ_k β_k 1[treated, period − start = k],
-/// k = −1 the reference. One estimate per relative period k, in order.
-pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<Vec<Estimate>> {
-    let n = obs.len();
-    let index = |values: Vec<String>| -> BTreeMap<String, usize> {
-        let mut v = values;
-        v.sort_unstable();
-        v.dedup();
-        v.into_iter().enumerate().map(|(i, u)| (u, i)).collect()
-    };
-    let units = index(obs.iter().map(|o| o.unit.clone()).collect());
+/// k = −1 the reference. One estimate per relative period k, in order; vcov, small-sample
+/// correction and singletons as in the module table.
+pub fn event_study(obs: &[PeriodObservation], opts: &Options) -> Result<EventStudy> {
     let Some((first_period, last_period)) = period_range(obs) else {
         return Err(Error::Request("an event study needs observations".into()));
     };
@@ -295,6 +574,17 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
             )));
         }
     }
+    let keep = if opts.small_sample == SmallSample::Lm {
+        vec![true; obs.len()]
+    } else {
+        let units: Vec<&str> = obs.iter().map(|o| o.unit.as_str()).collect();
+        let labels: Vec<String> = obs.iter().map(|o| o.period.to_string()).collect();
+        non_singletons(&units, &labels.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let obs: Vec<&PeriodObservation> = obs.iter().zip(&keep).filter(|(_, k)| **k).map(|(o, _)| o).collect();
+    let singletons = keep.len() - obs.len();
+    let n = obs.len();
+    let units = index(obs.iter().map(|o| o.unit.as_str()));
     let mut periods: Vec<i64> = obs.iter().map(|o| o.period).collect();
     periods.sort_unstable();
     periods.dedup();
@@ -304,45 +594,31 @@ pub fn event_study(obs: &[PeriodObservation], se: SeType, level: f64) -> Result<
     if ks.is_empty() {
         return Err(Error::Request("an event study needs treated units observed outside the period before treatment".into()));
     }
-    // Columns: relative-time dummies, then period dummies (first period omitted); the unit
+    // Columns: period dummies (first period omitted), then the relative-time dummies; the unit
     // effects are absorbed.
-    let (nk, np) = (ks.len(), periods.len() - 1);
-    let k = nk + np + units.len();
-    if n <= k {
-        return Err(Error::Request(format!(
-            "an event study needs more observations than parameters: {n} observations, {k} parameters"
-        )));
-    }
-    let mut x = Array2::<f64>::zeros((n, nk + np));
+    let (nk, np) = (ks.len(), periods.len().saturating_sub(1));
+    let mut x = Array2::<f64>::zeros((n, np + nk));
     for (i, o) in obs.iter().enumerate() {
-        if let Some(j) = start(o).and_then(|f| ks.binary_search(&(o.period - f)).ok()) {
-            x[[i, j]] = 1.0;
-        }
         if let Some(p) = periods.binary_search(&o.period).ok().filter(|p| *p > 0) {
-            x[[i, nk + p - 1]] = 1.0;
+            x[[i, p - 1]] = 1.0;
+        }
+        if let Some(j) = start(o).and_then(|f| ks.binary_search(&(o.period - f)).ok()) {
+            x[[i, np + j]] = 1.0;
         }
     }
-    let mut y = Array1::from_iter(obs.iter().map(|o| o.y));
-    let clusters: Vec<usize> = obs.iter().map(|o| units[&o.unit]).collect();
-    demean_within_units(&mut x, &mut y, &clusters, units.len());
-    let fit = ols(&x, &y, units.len(), &clusters, units.len(), se)?;
-    let q = quantile(level, fit.df)?;
-    Ok(ks
-        .iter()
-        .enumerate()
-        .map(|(j, kk)| {
-            let (b, s) = (fit.beta[j], fit.vcov[[j, j]].sqrt());
-            Estimate {
-                term: format!("k={kk}"),
-                estimate: b,
-                std_error: Some(s),
-                ci_low: Some(b - q * s),
-                ci_high: Some(b + q * s),
-                statistic: Some(b / s).filter(|t| t.is_finite()),
-                p_value: t_two_sided_p(b / s, fit.df),
-                df: Some(fit.df),
-                n: n as u64,
-            }
-        })
-        .collect())
+    let mut names: Vec<String> = periods.iter().skip(1).map(|p| format!("period {p}")).collect();
+    names.extend(ks.iter().map(|k| format!("k={k}")));
+    let design = Design {
+        x,
+        names,
+        y: Array1::from_iter(obs.iter().map(|o| o.y)),
+        units: obs.iter().map(|o| units[o.unit.as_str()]).collect(),
+        n_units: units.len(),
+        absorb_units: true,
+        effects: Some("the unit effects"),
+    };
+    let fit = ols(design, opts)?;
+    let estimates =
+        ks.iter().enumerate().map(|(j, k)| coefficient(&fit, np + j, &format!("k={k}"), n, opts.level)).collect::<Result<_>>()?;
+    Ok(EventStudy { estimates, singletons })
 }

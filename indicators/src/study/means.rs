@@ -11,6 +11,24 @@ fn mean_var(x: &[f64]) -> (f64, f64) {
     (m, v)
 }
 
+/// One arm of a comparison: count, mean and sample standard deviation (n − 1 denominator, as
+/// R's `sd`); the mean is `None` for an empty arm, the sd for fewer than 2 values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Arm {
+    /// Values.
+    pub n: u64,
+    /// Arithmetic mean.
+    pub mean: Option<f64>,
+    /// Sample standard deviation.
+    pub sd: Option<f64>,
+}
+
+/// n, mean and sd of one arm.
+pub fn describe(x: &[f64]) -> Arm {
+    let (m, v) = mean_var(x);
+    Arm { n: x.len() as u64, mean: (!x.is_empty()).then_some(m), sd: (x.len() >= 2).then(|| v.sqrt()) }
+}
+
 /// mean(first) − mean(second), as R's `t.test(y ~ g)` orders the two groups (sorted labels).
 pub fn difference(first: &[f64], second: &[f64], pooled: bool, level: f64, term: &str) -> Result<Estimate> {
     if first.len() < 2 || second.len() < 2 {

@@ -71,6 +71,10 @@ pub struct LogRank {
     pub p_value: f64,
     /// Per group: (label, n, observed events, expected events).
     pub groups: Vec<(String, u64, u64, f64)>,
+    /// Variance matrix of observed − expected, groups × groups in the order of `groups`
+    /// (R `survdiff`'s `var`): Σ over event times of d (n − d)/(n − 1) · (n_g/n)(δ_gh − n_h/n).
+    /// Its diagonal is the V of the (O − E)²/V column R prints.
+    pub var: Vec<Vec<f64>>,
 }
 
 type Rows<'a> = (&'a [f64], &'a [bool], &'a [String]);
@@ -243,5 +247,6 @@ pub fn logrank(times: &[f64], events: &[bool], groups: &[String]) -> Result<LogR
         df,
         p_value,
         groups: names.iter().enumerate().map(|(i, name)| (name.to_string(), n[i], observed[i], expected[i])).collect(),
+        var: (0..k).map(|g| (0..k).map(|h| v[(g, h)]).collect()).collect(),
     })
 }
