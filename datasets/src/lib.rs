@@ -21,6 +21,7 @@ pub mod generate;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod workbook;
 
 pub use error::{Error, Issue, Report, Result, Severity};
 pub use source::PanelSource;

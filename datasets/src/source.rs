@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::csv;
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnSpec, ColumnType, Table};
+use crate::workbook;
 
 /// Name of the optional column-mapping file in a panel directory.
 pub const MAPPING_FILE: &str = "columns.toml";
@@ -35,6 +36,12 @@ pub enum FileFormat {
         /// Separator (detected from the header line) and decimal mark (declared in
         /// `columns.toml` as `decimal_comma = true`, or detected).
         dialect: csv::Dialect,
+    },
+    /// A sheet of an Excel or LibreOffice workbook, read when the panel is opened
+    /// ([`crate::workbook`]).
+    Workbook {
+        /// The sheet, its columns already converted to the format's types.
+        sheet: workbook::Sheet,
     },
 }
 
@@ -53,9 +60,21 @@ pub struct TableFile {
 }
 
 impl TableFile {
-    /// Display name used in messages.
+    /// Display name used in messages (a workbook's with the sheet).
     pub fn display(&self) -> String {
-        self.path.display().to_string()
+        match &self.format {
+            FileFormat::Workbook { sheet } => format!("{}, sheet `{}`", self.path.display(), sheet.name()),
+            _ => self.path.display().to_string(),
+        }
+    }
+
+    /// The number messages give the first data row: 1 in CSV and Parquet (header excluded), the
+    /// sheet's own row number in a workbook.
+    pub fn first_row(&self) -> u64 {
+        match &self.format {
+            FileFormat::Workbook { sheet } => sheet.first_row(),
+            _ => 1,
+        }
     }
 
     /// Does the file provide this column of the format (under its name or a mapped one)?
@@ -72,6 +91,7 @@ impl TableFile {
     ) -> Result<BTreeSet<String>> {
         let names: Vec<String> = match format {
             FileFormat::Csv { dialect } => csv::column_names(path, dialect)?,
+            FileFormat::Workbook { sheet } => sheet.column_names().to_vec(),
             FileFormat::Parquet => {
                 let display = path.display().to_string();
                 let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
@@ -95,6 +115,7 @@ impl TableFile {
                 LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(polars_err(self.display()))
             }
             FileFormat::Csv { dialect } => csv::scan(&self.path, dialect, overrides),
+            FileFormat::Workbook { sheet } => Ok(sheet.frame().lazy()),
         }
     }
 
@@ -138,6 +159,9 @@ impl TableFile {
     pub fn scan(&self, table: Table, issues: &mut Vec<Issue>) -> Result<Option<LazyFrame>> {
         let schema = self.canonical_schema(table)?;
         let before = issues.iter().filter(|i| i.severity == Severity::Error).count();
+        if let FileFormat::Workbook { sheet } = &self.format {
+            issues.extend(sheet.issues().iter().cloned());
+        }
         let mut exprs = Vec::new();
         for spec in table.columns() {
             let source_name = self.renames.get(spec.name).map(String::as_str).unwrap_or(spec.name);
@@ -374,8 +398,21 @@ impl PanelSource {
         for dir in dirs {
             let dir = dir.as_ref();
             let (mapping, declared) = read_mapping(dir, &mut hashed)?;
+            let read_as = workbook::Declared {
+                renames: &mapping,
+                decimal_comma: declared.decimal_comma == Some(true),
+                missing: &declared.missing,
+            };
+            let mut sheets = workbook::tables_in(dir, read_as)?;
             for table in Table::ALL {
-                let file = match find_table(dir, table, &declared) {
+                let found = match (sheets.remove(&table), find_table(dir, table, &declared)) {
+                    (Some((path, sheet)), Err(Error::MissingTable { .. })) => Ok((path, FileFormat::Workbook { sheet })),
+                    (Some((path, sheet)), Ok((other, _))) => {
+                        Err(workbook::twice(table, &path, sheet.name(), &other.display().to_string()))
+                    }
+                    (_, found) => found,
+                };
+                let file = match found {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),

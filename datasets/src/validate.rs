@@ -215,7 +215,7 @@ fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, issues: &mut Ve
         select.extend(rule.involved.iter().map(|c| col(*c)));
         let examples = lf
             .clone()
-            .with_row_index("__row", Some(1))
+            .with_row_index("__row", Some(file.first_row() as IdxSize))
             .filter(rule.bad.clone().fill_null(lit(false)))
             .select(select)
             .limit(5)
