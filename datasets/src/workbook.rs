@@ -270,9 +270,9 @@ fn read_range<'a>(
 ) -> Result<SheetData> {
     let (top, left) = range.start().unwrap_or((0, 0));
     let rows: Vec<&[Data]> = range.rows().collect();
-    let blank = |row: &[Data]| {
-        row.iter().all(|c| is_missing(c, declared.missing) && !matches!(c, Data::String(s) if !s.trim().is_empty()))
-    };
+    // Rows of empty or blank cells at the end are formatting, not data.
+    let blank =
+        |row: &[Data]| row.iter().all(|c| matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty()));
     let header_at = rows.iter().position(|r| !r.iter().all(|c| matches!(c, Data::Empty))).unwrap_or(rows.len());
     let end = rows.iter().rposition(|r| !blank(r)).map_or(header_at, |i| i + 1).max(header_at + 1).min(rows.len());
     let header_row = u64::from(top) + header_at as u64 + 1;
@@ -415,7 +415,7 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 /// The day of an Excel date cell (its serial number in the workbook's 1900 or 1904 system);
 /// `None` for a duration, a negative serial, or Excel's 1900-02-29, which never was.
 fn excel_date(d: &ExcelDateTime) -> Option<NaiveDate> {
-    if !d.is_datetime() || !(d.as_f64() >= 0.0) {
+    if !d.is_datetime() || d.as_f64().is_nan() || d.as_f64() < 0.0 {
         return None;
     }
     let (year, month, day, ..) = d.to_ymd_hms_milli();
