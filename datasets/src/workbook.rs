@@ -138,13 +138,13 @@ pub fn tables_in(dir: &Path, declared: Declared<'_>) -> Result<BTreeMap<Table, (
         let names = book.sheet_names();
         let mut here: BTreeMap<Table, String> = BTreeMap::new();
         for name in &names {
-            if let Some(table) = Table::from_name(&name.trim().to_lowercase()) {
-                if let Some(first) = here.insert(table, name.clone()) {
-                    return Err(workbook_err(
-                        &path,
-                        format!("expected one sheet for the `{}` table, found sheets `{first}` and `{name}`", table.stem()),
-                    ));
-                }
+            if let Some(table) = Table::from_name(&name.trim().to_lowercase())
+                && let Some(first) = here.insert(table, name.clone())
+            {
+                return Err(workbook_err(
+                    &path,
+                    format!("expected one sheet for the `{}` table, found sheets `{first}` and `{name}`", table.stem()),
+                ));
             }
         }
         let stem = path.file_stem().and_then(|s| s.to_str()).map(|s| s.trim().to_lowercase());

@@ -190,3 +190,15 @@ fn the_input_hash_covers_the_workbook_bytes() {
     assert_eq!(hash(good.path()), hash(good.path()));
     assert_ne!(hash(good.path()), hash(bad.path()));
 }
+
+#[test]
+fn columns_toml_renames_apply_to_a_workbook_as_to_a_csv() {
+    // renamed/: `data_costituzione` is founded_on (date cells), `contributo` grant_cents.
+    let dir = csv_but_beneficiaries(&fixture("renamed/beneficiaries.xlsx"));
+    fs::copy(fixture("renamed/columns.toml"), dir.path().join("columns.toml")).expect("copy");
+    let r = report(dir.path());
+    assert!(!r.has_errors(), "{r}");
+    let source = PanelSource::open(&[dir.path()]).expect("opens");
+    assert!(source.has_column(Table::Beneficiaries, "founded_on") && source.has_column(Table::Beneficiaries, "grant_cents"));
+    assert_eq!(table(dir.path(), Table::Beneficiaries), table(&fixture("mini-csv"), Table::Beneficiaries));
+}
