@@ -26,7 +26,8 @@ pub struct Issue {
     pub file: String,
     /// Column(s) concerned, if any.
     pub column: Option<String>,
-    /// Example data rows (1-based, header excluded); at most five.
+    /// Example data rows, at most five: counted from 1, header excluded, in CSV and Parquet;
+    /// the sheet's own row numbers in a workbook.
     pub rows: Vec<u64>,
     /// How many rows have the problem (0 when it is not about rows).
     pub count: u64,
@@ -104,7 +105,7 @@ impl fmt::Display for Report {
 pub enum Error {
     /// A panel directory lacks one of the tables.
     #[error(
-        "{dir}: no {table}.parquet or {table}.csv (expected the `{table}` table of the panel format; hint: see datasets/PANEL_FORMAT.md, or `impatto generate` for an example)"
+        "{dir}: no {table}.parquet or {table}.csv, nor a workbook sheet `{table}` (expected the `{table}` table of the panel format; hint: see datasets/PANEL_FORMAT.md, or `impatto generate` for an example)"
     )]
     MissingTable {
         /// Directory searched.
@@ -114,7 +115,7 @@ pub enum Error {
     },
     /// An optional table is needed but no directory has it.
     #[error(
-        "no {table}.parquet or {table}.csv in the panel directories (expected the optional `{table}` table, which this computation reads; hint: see datasets/PANEL_FORMAT.md)"
+        "no {table}.parquet or {table}.csv, nor a workbook sheet `{table}`, in the panel directories (expected the optional `{table}` table, which this computation reads; hint: see datasets/PANEL_FORMAT.md)"
     )]
     NoTable {
         /// Table stem.
@@ -165,6 +166,15 @@ pub enum Error {
         /// Underlying error.
         source: polars::prelude::PolarsError,
     },
+    /// A workbook (`.xlsx`, `.ods`) cannot be read, or its sheets do not say which table is
+    /// which; from [`crate::workbook`].
+    #[error("{path}: {message}")]
+    Workbook {
+        /// The workbook.
+        path: PathBuf,
+        /// What is wrong, with expected vs found.
+        message: String,
+    },
     /// Writing Parquet failed.
     #[error("{path}: writing Parquet failed: {message}")]
     Write {
@@ -187,7 +197,11 @@ fn missing_columns_message(
 ) -> String {
     let quoted = |cs: &[String]| cs.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
     let mut parts: Vec<String> = lacking.iter().map(|(file, cs)| format!("{file}: no column {}", quoted(cs))).collect();
-    parts.extend(no_table.iter().map(|dir| format!("{}: no {table}.parquet or {table}.csv", dir.display())));
+    parts.extend(
+        no_table
+            .iter()
+            .map(|dir| format!("{}: no {table}.parquet or {table}.csv, nor a workbook sheet `{table}`", dir.display())),
+    );
     let example = columns.first().map(String::as_str).unwrap_or("<column>");
     let (the, it) = if columns.len() > 1 { ("the columns", "them") } else { ("the column", "it") };
     let hint = match (lacking.is_empty(), no_table.is_empty()) {

@@ -22,6 +22,7 @@ mod parquet_check;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod workbook;
 
 pub use error::{Error, Issue, Report, Result, Severity};
 pub use source::PanelSource;

@@ -586,7 +586,20 @@ moment falls on depends on the zone: store the local date), and so are decimal c
 is always whole euro cents, exact integers, never a float or a decimal). Dates must lie between
 1800-01-01 and 2199-12-31: a year 0 or 9999 is a typing error, and would move the default as-of
 date. Rows in messages are numbered as a spreadsheet shows them (the header is row 1, the first
-data row row 2) in CSV files, and from 1 in Parquet files.
+data row row 2) in CSV files and workbooks, and from 1 in Parquet files.
+
+**Workbooks.** A table may also be a sheet of an Excel or LibreOffice workbook (`.xlsx`, `.ods`)
+in the directory: every sheet named like a table (`programmes`, `beneficiaries`, `panel`, …;
+letter case aside) is that table, so one workbook can hold the whole panel, and a workbook named
+like a table (`beneficiaries.xlsx`) without such a sheet gives the table its first sheet. A
+table found twice — in two workbooks, or in a workbook and a CSV or Parquet file — is an error
+naming both. The first non-empty row of a sheet is its header. Cells keep the sheet's types and
+are converted to the column's: date cells or `YYYY-MM-DD` text for dates (never a day/month
+order guessed, nor a bare number), whole numbers for integers and cents, TRUE/FALSE for
+booleans; numbers in a text column read as typed (`101`), but a date cell there is refused (the
+spreadsheet took the text for a date). Empty cells and the missing-value tokens are missing;
+`columns.toml` applies as to CSV. A cell that does not fit is reported with the workbook, the
+sheet, the column, the row and the cell (`M2`).
 
 Validation (`impatto validate --data DIR`, and before every `impatto indicators` run) reports
 every problem with the file, column, example rows, what was expected and what was found:

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::csv;
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnSpec, ColumnType, Table};
+use crate::workbook;
 
 /// Name of the optional column-mapping file in a panel directory.
 pub const MAPPING_FILE: &str = "columns.toml";
@@ -35,6 +36,12 @@ pub enum FileFormat {
         /// Separator (detected from the header line) and decimal mark (declared in
         /// `columns.toml` as `decimal_comma = true`, or detected).
         dialect: csv::Dialect,
+    },
+    /// A sheet of an Excel or LibreOffice workbook, read when the panel is opened
+    /// ([`crate::workbook`]).
+    Workbook {
+        /// The sheet, its columns already converted to the format's types.
+        sheet: workbook::Sheet,
     },
 }
 
@@ -53,9 +60,22 @@ pub struct TableFile {
 }
 
 impl TableFile {
-    /// Display name used in messages.
+    /// Display name used in messages (a workbook's with the sheet).
     pub fn display(&self) -> String {
-        self.path.display().to_string()
+        match &self.format {
+            FileFormat::Workbook { sheet } => format!("{}, sheet `{}`", self.path.display(), sheet.name()),
+            _ => self.path.display().to_string(),
+        }
+    }
+
+    /// The number messages give the first data row: as a spreadsheet shows it in CSV (2, the
+    /// header being row 1) and in a workbook (the sheet's own row number), 1 in Parquet.
+    pub fn first_row(&self) -> u64 {
+        match &self.format {
+            FileFormat::Workbook { sheet } => sheet.first_row(),
+            FileFormat::Csv { .. } => 2,
+            FileFormat::Parquet => 1,
+        }
     }
 
     /// Does the file provide this column of the format (under its name or a mapped one)?
@@ -79,6 +99,10 @@ impl TableFile {
                 let names = csv::column_names(path, dialect)?;
                 refuse_repeated_names(&display, &names)?;
                 names
+            }
+            FileFormat::Workbook { sheet } => {
+                refuse_repeated_names(&display, sheet.column_names())?;
+                sheet.column_names().to_vec()
             }
             FileFormat::Parquet => {
                 crate::parquet_check::check_file(path, &display)?;
@@ -110,6 +134,7 @@ impl TableFile {
                     .collect();
                 csv::scan(&self.path, dialect, Some(text))
             }
+            FileFormat::Workbook { sheet } => Ok(sheet.frame().lazy()),
         }
     }
 
@@ -137,6 +162,9 @@ impl TableFile {
         let mut raw = self.raw_scan()?;
         let schema = raw.collect_schema().map_err(polars_err(self.display()))?;
         let before = issues.iter().filter(|i| i.severity == Severity::Error).count();
+        if let FileFormat::Workbook { sheet } = &self.format {
+            issues.extend(sheet.issues().iter().cloned());
+        }
         let mut exprs = Vec::new();
         let mut conversions = Vec::new();
         for spec in table.columns() {
@@ -200,7 +228,7 @@ impl TableFile {
                                 csv::parse(col(source_name), spec.ty, dialect)
                             }
                         }
-                        FileFormat::Parquet if !accepts(spec.ty, dtype) => {
+                        FileFormat::Parquet | FileFormat::Workbook { .. } if !accepts(spec.ty, dtype) => {
                             issues.push(Issue {
                                 severity: Severity::Error,
                                 file: self.display(),
@@ -215,7 +243,9 @@ impl TableFile {
                         }
                         // Cast only what needs it: a plain column keeps predicate pushdown
                         // into the Parquet scan working.
-                        FileFormat::Parquet if *dtype == canonical => col(source_name),
+                        FileFormat::Parquet | FileFormat::Workbook { .. } if *dtype == canonical => col(source_name),
+                        // A sheet's cells were converted (and reported) when it was read.
+                        FileFormat::Workbook { .. } => col(source_name).cast(canonical),
                         FileFormat::Parquet => {
                             if dtype.is_integer() {
                                 // A u64 above i64::MAX would become empty, not an error.
@@ -463,8 +493,21 @@ impl PanelSource {
             let dir = dir.as_ref();
             let mut parts = Vec::new();
             let (mapping, declared) = read_mapping(dir, &mut parts)?;
+            let read_as = workbook::Declared {
+                renames: &mapping,
+                decimal_comma: declared.decimal_comma == Some(true),
+                missing: &declared.missing,
+            };
+            let mut sheets = workbook::tables_in(dir, read_as)?;
             for table in Table::ALL {
-                let file = match find_table(dir, table, &declared) {
+                let found = match (sheets.remove(&table), find_table(dir, table, &declared)) {
+                    (Some((path, sheet)), Err(Error::MissingTable { .. })) => Ok((path, FileFormat::Workbook { sheet })),
+                    (Some((path, sheet)), Ok((other, _))) => {
+                        Err(workbook::twice(table, &path, sheet.name(), &other.display().to_string()))
+                    }
+                    (_, found) => found,
+                };
+                let file = match found {
                     Ok(file) => file,
                     Err(Error::MissingTable { .. }) if !table.required() => continue,
                     Err(e) => return Err(e),

@@ -265,15 +265,6 @@ fn date_range_checks(table: Table) -> Vec<RowCheck> {
         .collect()
 }
 
-/// The row number of the first data row in messages: 2 where a spreadsheet shows the header
-/// as row 1 (CSV), 1 for Parquet records.
-fn first_row(file: &TableFile) -> u32 {
-    match file.format {
-        FileFormat::Csv { .. } => 2,
-        FileFormat::Parquet => 1,
-    }
-}
-
 /// Run `checks` over one file in one pass; report the ones that fail with example rows.
 /// Returns how many failed.
 fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mut Vec<Issue>) -> Result<usize> {
@@ -303,7 +294,7 @@ fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mu
         select.extend(rule.involved.iter().map(|c| col(c.as_str())));
         let examples = lf
             .clone()
-            .with_row_index("__row", Some(first_row(file)))
+            .with_row_index("__row", Some(file.first_row() as IdxSize))
             .filter(rule.bad.clone().fill_null(lit(false)))
             .select(select)
             .limit(5)

@@ -369,7 +369,7 @@ fn statistics_commands_name_the_bad_input() {
     let rossi = format!("{STUDIES}/rossi.csv");
     let out = impatto(&["survival", &rossi, "--time", "week", "--event", "prio"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("column `prio`, row 1: expected 0 or 1 (1 = event), found 3"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("column `prio`, row 2: expected 0 or 1 (1 = event), found 3"), "{}", stderr(&out));
     let out = impatto(&["compare-means", &rossi, "--outcome", "prio", "--group", "race"]);
     assert_eq!(out.status.code(), Some(0), "race has two values");
     let out = impatto(&["compare-means", &rossi, "--outcome", "prio", "--group", "age"]);
@@ -775,16 +775,16 @@ fn statistics_refuse_non_finite_outcomes_and_inconsistent_periods() {
     let es = write("es.csv", "u,p,f,y\nA,1,2,1\nA,2,2,2\nA,3,2,NaN\nB,1,0,1\nB,2,0,2\nB,3,0,3\n");
     let out = impatto(&["did", &es, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("column `y`, row 3: expected a finite number, found NaN"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("column `y`, row 4: expected a finite number, found NaN"), "{}", stderr(&out));
     let frac = write("frac.csv", "u,p,f,y\nA,1.5,2,1\nA,2,2,2\n");
     let out = impatto(&["did", &frac, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
-    assert!(stderr(&out).contains("column `p`, row 1: expected a whole period number, found 1.5"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("column `p`, row 2: expected a whole period number, found 1.5"), "{}", stderr(&out));
     let two = write("two.csv", "u,p,f,y\nA,1,2,1\nA,2,3,2\nA,3,2,2\nB,1,0,1\nB,2,0,2\nB,3,0,3\n");
     let out = impatto(&["did", &two, "--outcome", "y", "--unit", "u", "--period", "p", "--first-treated", "f"]);
     assert!(stderr(&out).contains("unit `A` has two first-treated periods (2 and 3)"), "{}", stderr(&out));
     let did = write("did.csv", "u,post,t,y\nA,0,1,1\nA,1,1,inf\nB,0,0,1\nB,1,0,1\n");
     let out = impatto(&["did", &did, "--outcome", "y", "--unit", "u", "--post", "post", "--treated", "t"]);
-    assert!(stderr(&out).contains("column `y`, row 2: expected a finite number, found inf"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("column `y`, row 3: expected a finite number, found inf"), "{}", stderr(&out));
 }
 
 // Issue 11 item 1, one reader: the statistics commands and `validate` read CSV alike.
@@ -853,7 +853,7 @@ fn a_decimal_comma_is_declared_with_a_flag_and_a_cell_it_cannot_read_is_named() 
     let out = impatto(&["compare-means", f, "--outcome", "y", "--group", "g"]);
     assert_eq!(out.status.code(), Some(1));
     let e = stderr(&out);
-    assert!(e.contains("column `y`, row 1: expected a number, found `1,5`") && e.contains("--decimal-comma"), "{e}");
+    assert!(e.contains("column `y`, row 2: expected a number, found `1,5`") && e.contains("--decimal-comma"), "{e}");
     let comma_separated = dir.path().join("y.csv");
     std::fs::write(&comma_separated, "g,y\na,1\n").expect("write");
     let out = impatto(&[
@@ -908,7 +908,7 @@ fn missing_value_tokens_are_declared_with_a_flag() {
     let f = file.to_str().expect("utf-8");
     let refused = impatto(&["compare-means", f, "--outcome", "y", "--group", "g"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("row 3: expected a number, found `n.d.`"), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("row 4: expected a number, found `n.d.`"), "{}", stderr(&refused));
     let out = impatto(&["compare-means", f, "--outcome", "y", "--group", "g", "--missing", "n.d.,-", "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("2 row(s) with a missing outcome or group left out"), "{}", stderr(&out));

@@ -1,8 +1,9 @@
-//! Reading a user's file (CSV or Parquet) by column name, with clear errors.
+//! Reading a user's file (CSV, Parquet, or the first sheet of an `.xlsx` / `.ods` workbook) by
+//! column name, with clear errors.
 
 use std::path::Path;
 
-use impatto_datasets::csv;
+use impatto_datasets::{csv, workbook};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
@@ -20,9 +21,13 @@ pub struct ReadOptions {
     pub missing: Vec<String>,
 }
 
-/// A lazy scan of a CSV (through the one reader, [`impatto_datasets::csv`]) or Parquet file.
+/// A lazy scan of a CSV (through the one reader, [`impatto_datasets::csv`]) or Parquet file, or
+/// of a workbook's first sheet ([`impatto_datasets::workbook::read_first_sheet`]).
 fn scan(path: &Path, options: &ReadOptions) -> Result<LazyFrame> {
     let display = path.display().to_string();
+    if workbook::is_workbook(path) {
+        return workbook::read_first_sheet(path, &options.missing).map(IntoLazy::lazy).map_err(|e| request(e.to_string()));
+    }
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
         let pl = PlRefPath::try_from_path(path).map_err(|e| request(format!("{display}: {e}")))?;
         return LazyFrame::scan_parquet(pl, ScanArgsParquet::default()).map_err(|e| request(format!("{display}: {e}")));
@@ -32,12 +37,12 @@ fn scan(path: &Path, options: &ReadOptions) -> Result<LazyFrame> {
     csv::scan(path, &dialect, None).map_err(|e| request(e.to_string()))
 }
 
-/// Read the named columns of a CSV or Parquet file.
+/// Read the named columns of a CSV, Parquet or workbook file.
 pub fn read(path: &Path, columns: &[&str]) -> Result<DataFrame> {
     read_with(path, columns, &ReadOptions::default())
 }
 
-/// Read the named columns of a CSV or Parquet file, with declared options.
+/// Read the named columns of a CSV, Parquet or workbook file, with declared options.
 pub fn read_with(path: &Path, columns: &[&str], options: &ReadOptions) -> Result<DataFrame> {
     let display = path.display().to_string();
     let mut lf = scan(path, options)?;
@@ -51,11 +56,15 @@ pub fn read_with(path: &Path, columns: &[&str], options: &ReadOptions) -> Result
     lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect().map_err(|e| request(format!("{display}: {e}")))
 }
 
-/// Every column of a CSV or Parquet file.
+/// Every column of a CSV, Parquet or workbook file.
 pub fn read_all(path: &Path) -> Result<DataFrame> {
     let display = path.display().to_string();
     scan(path, &ReadOptions::default())?.collect().map_err(|e| request(format!("{display}: {e}")))
 }
+
+/// The row number messages give a file's first data row: as a spreadsheet shows it, the
+/// header being row 1.
+pub const FIRST_DATA_ROW: usize = 2;
 
 /// A numeric column as f64 (nulls kept as None); a text column is an error naming it.
 pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>>> {
@@ -70,7 +79,7 @@ pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>
             } else {
                 ""
             };
-            return Err(request(format!("{file}: column `{name}`, row {}: expected a number, found `{v}`{hint}", i + 1)));
+            return Err(request(format!("{file}: column `{name}`, row {}: expected a number, found `{v}`{hint}", i + FIRST_DATA_ROW)));
         }
     }
     if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() && c.dtype() != &DataType::String {
@@ -96,7 +105,7 @@ pub fn events(values: &[Option<f64>], name: &str, file: &str) -> Result<Vec<Opti
             None => Ok(None),
             Some(x) if *x == 0.0 => Ok(Some(false)),
             Some(x) if *x == 1.0 => Ok(Some(true)),
-            Some(x) => Err(request(format!("{file}: column `{name}`, row {}: expected 0 or 1 (1 = event), found {x}", i + 1))),
+            Some(x) => Err(request(format!("{file}: column `{name}`, row {}: expected 0 or 1 (1 = event), found {x}", i + FIRST_DATA_ROW))),
         })
         .collect()
 }
