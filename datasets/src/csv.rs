@@ -394,11 +394,7 @@ pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<(u64
         if row == 1 {
             header = fields.iter().map(|f| String::from_utf8_lossy(f).trim_start_matches('\u{feff}').to_string()).collect();
         } else if fields.len() != header.len() {
-            findings.push((
-                row,
-                None,
-                format!("{} fields as in the header, found {}", header.len(), fields.len()),
-            ));
+            findings.push((row, None, format!("{} fields as in the header, found {}", header.len(), fields.len())));
         }
         for (i, field) in fields.iter().enumerate() {
             if let Err(e) = std::str::from_utf8(field) {

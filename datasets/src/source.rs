@@ -304,8 +304,7 @@ impl Conversion {
         let first = first.trim();
         match self.ty {
             ColumnType::Date => {
-                let orders: Vec<&str> =
-                    csv::DateOrder::ALL.iter().filter(|o| o.reads(first)).map(|o| o.name()).collect();
+                let orders: Vec<&str> = csv::DateOrder::ALL.iter().filter(|o| o.reads(first)).map(|o| o.name()).collect();
                 if orders.is_empty() && first.len() > 10 && csv::DateOrder::Iso.reads(&first[..10]) {
                     Some("write the date alone, without a time of day".into())
                 } else if !orders.is_empty() {
@@ -687,9 +686,8 @@ fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf,
         }),
         (true, false) => Ok((parquet, FileFormat::Parquet)),
         (false, true) => {
-            let dialect = csv::Dialect::detect(&csv, declared.decimal_comma)?
-                .with_missing(&declared.missing)
-                .with_dates(declared.dates);
+            let dialect =
+                csv::Dialect::detect(&csv, declared.decimal_comma)?.with_missing(&declared.missing).with_dates(declared.dates);
             Ok((csv, FileFormat::Csv { dialect }))
         }
         (false, false) => Err(Error::MissingTable { dir: dir.to_path_buf(), table: table.stem() }),
@@ -759,7 +757,10 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
                 let names: Vec<String> = csv::DateOrder::ALL.iter().map(|o| format!("\"{}\"", o.name())).collect();
                 return Err(Error::Config {
                     path,
-                    message: format!("expected `{DATE_FORMAT_KEY} =` one of {}, found `{DATE_FORMAT_KEY} = {value}`", names.join(", ")),
+                    message: format!(
+                        "expected `{DATE_FORMAT_KEY} =` one of {}, found `{DATE_FORMAT_KEY} = {value}`",
+                        names.join(", ")
+                    ),
                 });
             }
         },

@@ -203,7 +203,11 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
                 check(
                     E,
                     &["birth_date", "entry_date"],
-                    col("entry_date").dt().year().cast(DataType::Int64).gt(col("birth_date").dt().year().cast(DataType::Int64) + lit(111)),
+                    col("entry_date")
+                        .dt()
+                        .year()
+                        .cast(DataType::Int64)
+                        .gt(col("birth_date").dt().year().cast(DataType::Int64) + lit(111)),
                     "an age at entry from 0 to 110",
                     "a birth date more than 110 years before entry",
                     None,
@@ -311,7 +315,7 @@ fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mu
         let involved: Vec<&str> = rule.involved.iter().map(String::as_str).collect();
         let (found, hint) = match &rule.as_written {
             Some(conversion) => {
-                let first = examples.column(&involved[0]).ok().and_then(|c| c.get(0).ok()).map(|v| plain(&v)).unwrap_or_default();
+                let first = examples.column(involved[0]).ok().and_then(|c| c.get(0).ok()).map(|v| plain(&v)).unwrap_or_default();
                 (format!("`{first}`"), conversion.hint(&first))
             }
             None => {
@@ -342,7 +346,13 @@ fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mu
 /// other checks would only repeat them, or could not show such a date), then the format's rules.
 /// Returns false when cells did not read or dates are out of range: the checks across files
 /// (repeated keys, references) would then only report the same cells again as empty.
-fn run_row_checks(file: &TableFile, table: Table, lf: LazyFrame, conversions: &[Conversion], issues: &mut Vec<Issue>) -> Result<bool> {
+fn run_row_checks(
+    file: &TableFile,
+    table: Table,
+    lf: LazyFrame,
+    conversions: &[Conversion],
+    issues: &mut Vec<Issue>,
+) -> Result<bool> {
     let mut first = conversion_checks(conversions);
     first.extend(date_range_checks(table));
     if run_checks(file, &lf, &first, issues)? > 0 {
@@ -362,7 +372,8 @@ fn unreadable(file: &TableFile) -> Result<Vec<Issue>> {
     Ok(findings
         .into_iter()
         .map(|(row, column, message)| {
-            let (expected, found) = message.split_once(", found ").map(|(e, f)| (e.to_string(), f.to_string())).unwrap_or((message, String::new()));
+            let (expected, found) =
+                message.split_once(", found ").map(|(e, f)| (e.to_string(), f.to_string())).unwrap_or((message, String::new()));
             Issue {
                 severity: Severity::Error,
                 file: file.display(),
@@ -574,7 +585,11 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
         }
         if ok && source.has(table) {
             let lf = source.scan(table)?;
-            let rows = lf.clone().select([len().cast(DataType::UInt64).alias("n")]).collect().map_err(polars_err(source.table_display(table)))?;
+            let rows = lf
+                .clone()
+                .select([len().cast(DataType::UInt64).alias("n")])
+                .collect()
+                .map_err(polars_err(source.table_display(table)))?;
             if rows.column("n").and_then(|c| c.u64()).map_err(polars_err(source.table_display(table)))?.get(0) == Some(0) {
                 issues.push(Issue {
                     severity: Severity::Warning,
@@ -584,7 +599,9 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
                     count: 0,
                     expected: format!("rows in the `{}` table", table.stem()),
                     found: "none (a header only)".into(),
-                    hint: Some("what needs this table has no data: payments that depend on it are reported as missing_data".into()),
+                    hint: Some(
+                        "what needs this table has no data: payments that depend on it are reported as missing_data".into(),
+                    ),
                 });
             }
             scans.insert(table, lf);

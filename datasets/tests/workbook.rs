@@ -122,14 +122,14 @@ fn bad_cells_are_named_with_workbook_sheet_column_and_sheet_rows() {
 #[test]
 fn a_workbook_table_is_named_with_its_sheet_and_counts_rows_as_the_sheet() {
     // Row checks number rows from `first_row`: the sheet's row under the header (row 1 in
-    // fabriq-quarto.xlsx), the first data line in a CSV.
+    // fabriq-quarto.xlsx), and in a CSV as a spreadsheet shows it (the header is row 1).
     let source = PanelSource::open(&[fixture("mini-xlsx")]).expect("opens");
     let files = source.table_files(Table::Panel);
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].first_row(), 2);
     assert_eq!(files[0].display(), format!("{}, sheet `panel`", fixture("mini-xlsx/fabriq-quarto.xlsx").display()));
     let csv = PanelSource::open(&[fixture("mini-csv")]).expect("opens");
-    assert_eq!(csv.table_files(Table::Panel)[0].first_row(), 1);
+    assert_eq!(csv.table_files(Table::Panel)[0].first_row(), 2);
 }
 
 #[test]

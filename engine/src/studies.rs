@@ -36,7 +36,10 @@ struct SurvivalData {
 fn finite(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<Vec<Option<f64>>> {
     if let Some(i) = values.iter().position(|v| v.is_some_and(|x| !x.is_finite())) {
         let x = values[i].unwrap_or_default();
-        return Err(bad(format!("{file}: column `{column}`, row {}: expected a finite number, found {x}", i + impatto_indicators::study::data::FIRST_DATA_ROW)));
+        return Err(bad(format!(
+            "{file}: column `{column}`, row {}: expected a finite number, found {x}",
+            i + impatto_indicators::study::data::FIRST_DATA_ROW
+        )));
     }
     Ok(values)
 }
@@ -467,7 +470,10 @@ fn whole_numbers(values: Vec<Option<f64>>, column: &str, file: &str) -> Result<V
         .map(|(i, v)| match v {
             None => Ok(None),
             Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => Ok(Some(x as i64)),
-            Some(x) => Err(bad(format!("{file}: column `{column}`, row {}: expected a whole period number, found {x}", i + impatto_indicators::study::data::FIRST_DATA_ROW))),
+            Some(x) => Err(bad(format!(
+                "{file}: column `{column}`, row {}: expected a whole period number, found {x}",
+                i + impatto_indicators::study::data::FIRST_DATA_ROW
+            ))),
         })
         .collect()
 }

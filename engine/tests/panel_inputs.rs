@@ -101,7 +101,11 @@ fn csv_bool_yes() {
 fn csv_cents_decimal() {
     assert_refused(
         "csv_cents_decimal",
-        &["beneficiaries.csv, column `eligible_costs_cents`, row 2: expected whole cents", "found `3501300.50`", "as whole cents"],
+        &[
+            "beneficiaries.csv, column `eligible_costs_cents`, row 2: expected whole cents",
+            "found `3501300.50`",
+            "as whole cents",
+        ],
     );
 }
 
@@ -115,7 +119,10 @@ fn csv_int_overflow_revenue() {
 
 #[test]
 fn csv_fte_thousands() {
-    assert_refused("csv_fte_thousands", &["beneficiaries.csv, column `grant_cents`, row 2: expected whole cents", "found `1,750,650`"]);
+    assert_refused(
+        "csv_fte_thousands",
+        &["beneficiaries.csv, column `grant_cents`, row 2: expected whole cents", "found `1,750,650`"],
+    );
 }
 
 #[test]
@@ -165,13 +172,19 @@ fn csv_date_slash() {
 fn csv_date_with_time() {
     assert_refused(
         "csv_date_with_time",
-        &["beneficiaries.csv, column `support_start`, row 2: expected a date written YYYY-MM-DD, found `2018-12-01T00:00:00`", "without a time"],
+        &[
+            "beneficiaries.csv, column `support_start`, row 2: expected a date written YYYY-MM-DD, found `2018-12-01T00:00:00`",
+            "without a time",
+        ],
     );
 }
 
 #[test]
 fn csv_date_10000() {
-    assert_refused("csv_date_10000", &["beneficiaries.csv, column `ceased_on`, row 2: expected a date written YYYY-MM-DD, found `10000-01-01`"]);
+    assert_refused(
+        "csv_date_10000",
+        &["beneficiaries.csv, column `ceased_on`, row 2: expected a date written YYYY-MM-DD, found `10000-01-01`"],
+    );
 }
 
 #[test]
@@ -189,7 +202,10 @@ fn csv_dates_all_mdy_refused_then_read_as_declared() {
     // 03/15/2017 reads only month first: the hint names that order.
     assert_refused(
         "csv_dates_all_mdy",
-        &["beneficiaries.csv, column `founded_on`, rows 2, 3, 4, 5: expected a date written YYYY-MM-DD, found `03/15/2017`", "MM/DD/YYYY"],
+        &[
+            "beneficiaries.csv, column `founded_on`, rows 2, 3, 4, 5: expected a date written YYYY-MM-DD, found `03/15/2017`",
+            "MM/DD/YYYY",
+        ],
     );
     // Declared, the same dates give the base's results (its dates are these, written ISO).
     let dir = tempfile::tempdir().expect("tempdir");
@@ -202,7 +218,10 @@ fn csv_dates_all_mdy_refused_then_read_as_declared() {
     // Declared the other way, 03/15/2017 has no month 15 (rows 2, 4, 5); row 3's 02/06/2017
     // is read as declared, 2 June: what is declared is used, never second-guessed.
     std::fs::write(dir.path().join("columns.toml"), "date_format = \"DD/MM/YYYY\"\n").expect("write");
-    assert_refused_at(dir.path(), &["column `founded_on`, rows 2, 4, 5: expected a date written DD/MM/YYYY (or YYYY-MM-DD), found `03/15/2017`"]);
+    assert_refused_at(
+        dir.path(),
+        &["column `founded_on`, rows 2, 4, 5: expected a date written DD/MM/YYYY (or YYYY-MM-DD), found `03/15/2017`"],
+    );
 }
 
 #[test]
@@ -220,13 +239,18 @@ fn an_unknown_date_format_is_refused_with_the_accepted_ones() {
 fn csv_9999_month() {
     assert_refused(
         "csv_9999_month",
-        &["panel.csv, column `month`, row 145: expected a date from 1800-01-01 to 2199-12-31, found a date outside them (month = 9999-12-01"],
+        &[
+            "panel.csv, column `month`, row 145: expected a date from 1800-01-01 to 2199-12-31, found a date outside them (month = 9999-12-01",
+        ],
     );
 }
 
 #[test]
 fn csv_year0_founded() {
-    assert_refused("csv_year0_founded", &["beneficiaries.csv, column `founded_on`, row 2: expected a date from 1800-01-01", "0000-03-15"]);
+    assert_refused(
+        "csv_year0_founded",
+        &["beneficiaries.csv, column `founded_on`, row 2: expected a date from 1800-01-01", "0000-03-15"],
+    );
 }
 
 #[test]
@@ -312,7 +336,8 @@ fn assert_empty_panel_is_missing_data(case: &str, file: &str) {
     let validate = run(&dir, "validate");
     assert!(validate.status.success(), "{}", stderr(&validate));
     assert!(
-        messages(&validate).contains(&format!("warning: {}: expected rows in the `panel` table, found none", dir.join(file).display())),
+        messages(&validate)
+            .contains(&format!("warning: {}: expected rows in the `panel` table, found none", dir.join(file).display())),
         "{}",
         messages(&validate)
     );
@@ -340,7 +365,9 @@ fn pq_zero_rows() {
 fn csv_dup_column() {
     assert_refused(
         "csv_dup_column",
-        &["panel.csv, column `headcount`: expected each column name once in the header, found `headcount` as column D (4) and as column K (11)"],
+        &[
+            "panel.csv, column `headcount`: expected each column name once in the header, found `headcount` as column D (4) and as column K (11)",
+        ],
     );
 }
 
@@ -354,7 +381,10 @@ fn csv_columns_toml_missing_target() {
     // columns.toml maps fte to `ETP`, but the file calls it `fte` already.
     assert_refused(
         "csv_columns_toml_missing_target",
-        &["panel.csv, column `fte`: expected a column `ETP` (number), which columns.toml maps to `fte`", "remove the line `fte = \"ETP\"`"],
+        &[
+            "panel.csv, column `fte`: expected a column `ETP` (number), which columns.toml maps to `fte`",
+            "remove the line `fte = \"ETP\"`",
+        ],
     );
 }
 
@@ -362,7 +392,10 @@ fn csv_columns_toml_missing_target() {
 
 #[test]
 fn csv_non_utf8_id() {
-    assert_refused("csv_non_utf8_id", &["panel.csv, column `beneficiary_id`, row ", "expected UTF-8 text, found bytes that are not UTF-8"]);
+    assert_refused(
+        "csv_non_utf8_id",
+        &["panel.csv, column `beneficiary_id`, row ", "expected UTF-8 text, found bytes that are not UTF-8"],
+    );
 }
 
 #[test]
@@ -385,12 +418,18 @@ fn pq_costs_decimal128() {
 
 #[test]
 fn pq_uint64_overflow() {
-    assert_refused("pq_uint64_overflow", &["panel.parquet, column `revenue_cents`, row ", "expected whole cents (a 64-bit integer"]);
+    assert_refused(
+        "pq_uint64_overflow",
+        &["panel.parquet, column `revenue_cents`, row ", "expected whole cents (a 64-bit integer"],
+    );
 }
 
 #[test]
 fn pq_rowgroup_nrows_patched() {
-    assert_refused("pq_rowgroup_nrows_patched", &["panel.parquet, column `beneficiary_id`: expected 200 values in row group 2", "found 72"]);
+    assert_refused(
+        "pq_rowgroup_nrows_patched",
+        &["panel.parquet, column `beneficiary_id`: expected 200 values in row group 2", "found 72"],
+    );
 }
 
 // ---- long rows ----

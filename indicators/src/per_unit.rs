@@ -186,7 +186,10 @@ fn reported_in_panel(source: &PanelSource, selected: &[String]) -> Result<std::c
         .unique(None, UniqueKeepStrategy::Any)
         .collect()
         .map_err(fail)?;
-    let ids = df.column("beneficiary_id").and_then(|c| c.str().map(|s| s.iter().flatten().map(String::from).collect())).map_err(fail)?;
+    let ids = df
+        .column("beneficiary_id")
+        .and_then(|c| c.str().map(|s| s.iter().flatten().map(String::from).collect()))
+        .map_err(fail)?;
     Ok(ids)
 }
 

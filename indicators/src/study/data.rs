@@ -79,7 +79,10 @@ pub fn numbers(df: &DataFrame, name: &str, file: &str) -> Result<Vec<Option<f64>
             } else {
                 ""
             };
-            return Err(request(format!("{file}: column `{name}`, row {}: expected a number, found `{v}`{hint}", i + FIRST_DATA_ROW)));
+            return Err(request(format!(
+                "{file}: column `{name}`, row {}: expected a number, found `{v}`{hint}",
+                i + FIRST_DATA_ROW
+            )));
         }
     }
     if !c.dtype().is_primitive_numeric() && !c.dtype().is_bool() && c.dtype() != &DataType::String {
@@ -105,7 +108,10 @@ pub fn events(values: &[Option<f64>], name: &str, file: &str) -> Result<Vec<Opti
             None => Ok(None),
             Some(x) if *x == 0.0 => Ok(Some(false)),
             Some(x) if *x == 1.0 => Ok(Some(true)),
-            Some(x) => Err(request(format!("{file}: column `{name}`, row {}: expected 0 or 1 (1 = event), found {x}", i + FIRST_DATA_ROW))),
+            Some(x) => Err(request(format!(
+                "{file}: column `{name}`, row {}: expected 0 or 1 (1 = event), found {x}",
+                i + FIRST_DATA_ROW
+            ))),
         })
         .collect()
 }
