@@ -496,6 +496,7 @@ impl PanelSource {
                 renames: &mapping,
                 decimal_comma: declared.decimal_comma == Some(true),
                 missing: &declared.missing,
+                dates: declared.dates,
             };
             let mut sheets = workbook::tables_in(dir, read_as)?;
             for table in Table::ALL {

@@ -119,6 +119,8 @@ pub struct Declared<'a> {
     pub decimal_comma: bool,
     /// Missing-value tokens besides the empty cell and [`MISSING_TOKENS`].
     pub missing: &'a [String],
+    /// The order of text dates (`date_format` in `columns.toml`); date cells need none.
+    pub dates: crate::csv::DateOrder,
 }
 
 /// The tables that the workbooks of a panel directory hold (see the module documentation for
@@ -210,7 +212,7 @@ pub fn read_first_sheet(path: &Path, missing: &[String]) -> Result<DataFrame> {
         return Err(workbook_err(path, "expected a sheet with a header row, found no sheet".into()));
     };
     let range = book.worksheet_range(&sheet).map_err(|e| unreadable(path, e))?;
-    let declared = Declared { renames: &BTreeMap::new(), decimal_comma: false, missing };
+    let declared = Declared { renames: &BTreeMap::new(), decimal_comma: false, missing, dates: crate::csv::DateOrder::Iso };
     let read = read_range(path, &sheet, &range, |_| None, declared)?;
     Ok(read.frame)
 }
@@ -506,31 +508,25 @@ fn convert(cell: &Data, kind: Kind, declared: Declared<'_>) -> std::result::Resu
             .map_err(|_| misfit(s.trim().parse::<f64>().is_ok().then_some(fraction_hint).flatten())),
         (ColumnType::Number, Data::Int(i)) => Ok(Value::Float(*i as f64)),
         (ColumnType::Number, Data::Float(f)) => Ok(Value::Float(*f)),
-        (ColumnType::Number, Data::String(s)) => {
-            let s = s.trim();
-            let comma = s.replacen(',', ".", 1);
-            match s.parse::<f64>() {
-                Ok(f) => Ok(Value::Float(f)),
-                Err(_) if declared.decimal_comma && !s.contains('.') => {
-                    comma.parse::<f64>().map(Value::Float).map_err(|_| misfit(None))
-                }
-                Err(_) if comma.parse::<f64>().is_ok() => Err(misfit(Some(
-                    "a decimal comma in a text cell: store the cells as numbers, or declare `decimal_comma = true` in columns.toml",
-                ))),
-                Err(_) => Err(misfit(None)),
-            }
-        }
+        // Text cells read exactly as CSV cells do (one set of parsing functions).
+        (ColumnType::Number, Data::String(s)) => crate::csv::parse_number(s, declared.decimal_comma).map(Value::Float).ok_or_else(|| {
+            misfit(crate::csv::parse_number(s, true).is_some().then_some(
+                "a decimal comma in a text cell: store the cells as numbers, or declare `decimal_comma = true` in columns.toml",
+            ))
+        }),
         (ColumnType::Date, Data::DateTime(d)) if d.is_datetime() => excel_date(d).map(Value::Date).ok_or_else(|| misfit(None)),
         (ColumnType::Date, Data::DateTimeIso(s)) => iso_date(s).map(Value::Date).ok_or_else(|| misfit(None)),
-        (ColumnType::Date, Data::String(s)) => iso_date(s).map(Value::Date).ok_or_else(|| {
-            misfit(Some("write dates as YYYY-MM-DD, or format the cells as dates (a day/month order is never guessed)"))
-        }),
+        (ColumnType::Date, Data::String(s)) => crate::csv::parse_date(s, declared.dates)
+            .and_then(|days| NaiveDate::default().checked_add_signed(chrono::TimeDelta::days(i64::from(days))))
+            .map(Value::Date)
+            .ok_or_else(|| {
+                misfit(Some("write dates as YYYY-MM-DD (or in the order date_format declares in columns.toml), or format the cells as dates; a day/month order is never guessed"))
+            }),
         (ColumnType::Date, Data::Int(_) | Data::Float(_)) => {
             Err(misfit(Some("format the cells as dates in the spreadsheet, or write them as YYYY-MM-DD")))
         }
         (ColumnType::Boolean, Data::Bool(b)) => Ok(Value::Bool(*b)),
-        (ColumnType::Boolean, Data::String(s)) if s.trim().eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
-        (ColumnType::Boolean, Data::String(s)) if s.trim().eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+        (ColumnType::Boolean, Data::String(s)) => crate::csv::parse_boolean(s).map(Value::Bool).ok_or_else(|| misfit(None)),
         _ => Err(misfit(None)),
     }
 }

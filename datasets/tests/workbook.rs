@@ -88,6 +88,21 @@ fn a_date_cell_and_iso_text_read_as_the_same_dates() {
 }
 
 #[test]
+fn text_dates_in_a_sheet_follow_the_declared_order_as_in_csv() {
+    // make_workbooks.py BAD: I3 (FQ-2018-000002's founded_on) = "06/02/2017". Declared
+    // DD/MM/YYYY it is 6 February 2017 (mini-csv has 2017-02-06), and that error goes.
+    let dir = csv_but_beneficiaries(&fixture("bad/beneficiaries.xlsx"));
+    std::fs::write(dir.path().join("columns.toml"), "date_format = \"DD/MM/YYYY\"\n").expect("write");
+    let r = report(dir.path());
+    assert!(r.errors().all(|e| e.column.as_deref() != Some("founded_on")), "{r}");
+    assert_eq!(r.errors().count(), 2, "{r}");
+    let df = table(&fixture("mini-csv"), Table::Beneficiaries);
+    let csv_day =
+        df.column("founded_on").expect("c").cast(&DataType::String).expect("t").str().expect("t").get(1).map(str::to_string);
+    assert_eq!(csv_day.as_deref(), Some("2017-02-06"));
+}
+
+#[test]
 fn a_workbook_named_like_its_table_gives_its_first_sheet() {
     let dir = csv_but_beneficiaries(&fixture("good/beneficiaries.xlsx"));
     let r = report(dir.path());
@@ -106,7 +121,7 @@ fn bad_cells_are_named_with_workbook_sheet_column_and_sheet_rows() {
         errors,
         vec![
             format!(
-                "error: {file}, column `founded_on`, row 3: expected a date (a date cell, or text YYYY-MM-DD), found the text `06/02/2017` (cell I3) (hint: write dates as YYYY-MM-DD, or format the cells as dates (a day/month order is never guessed))"
+                "error: {file}, column `founded_on`, row 3: expected a date (a date cell, or text YYYY-MM-DD), found the text `06/02/2017` (cell I3) (hint: write dates as YYYY-MM-DD (or in the order date_format declares in columns.toml), or format the cells as dates; a day/month order is never guessed)"
             ),
             format!(
                 "error: {file}, column `grant_cents`, row 2: expected integer cents (a whole number), found the number 1750650.5 (cell M2) (hint: money is stored exactly, as whole cents of the currency (e.g. 3500000 for €35,000.00))"
