@@ -1000,3 +1000,17 @@ fn proportion_compare_means_and_logrank_report_what_researchers_expect() {
     close(&g["(O-E)^2/E"], 1.9557954731478171);
     close(&g["(O-E)^2/V"], 3.8375695765490558);
 }
+
+// The statistics commands' files get the same care as panels: a row longer than the header is
+// named with its row (as a spreadsheet numbers it), not polars' parser message and its options.
+#[test]
+fn a_statistics_file_with_a_long_row_names_the_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("x.csv");
+    std::fs::write(&file, "g,y\na,1\na,2\nb,3,9\nb,4\n").expect("write");
+    let out = impatto(&["compare-means", file.to_str().expect("utf-8"), "--outcome", "y", "--group", "g"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("x.csv: row 4: expected 2 fields as in the header, found 3"), "{e}");
+    assert!(!e.contains("truncate_ragged_lines"), "{e}");
+}

@@ -53,13 +53,29 @@ pub fn read_with(path: &Path, columns: &[&str], options: &ReadOptions) -> Result
             return Err(request(format!("{display}: expected a column `{c}`, found only {}", names.join(", "))));
         }
     }
-    lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect().map_err(|e| request(format!("{display}: {e}")))
+    lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect().map_err(|e| unreadable(path, options, e))
+}
+
+/// Why a file could not be read, with the row where the reader only says that something is
+/// wrong: a CSV row with more fields than the header, or bytes that are not UTF-8.
+fn unreadable(path: &Path, options: &ReadOptions, e: PolarsError) -> Error {
+    let display = path.display();
+    let is_csv = !workbook::is_workbook(path) && !path.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet"));
+    let found = csv::Dialect::detect(path, options.decimal_comma)
+        .ok()
+        .filter(|_| is_csv)
+        .and_then(|dialect| csv::diagnose(path, &dialect, 1).ok())
+        .and_then(|findings| findings.into_iter().next());
+    match found {
+        Some((row, Some(column), message)) => request(format!("{display}: column `{column}`, row {row}: expected {message}")),
+        Some((row, None, message)) => request(format!("{display}: row {row}: expected {message}")),
+        None => request(format!("{display}: {e}")),
+    }
 }
 
 /// Every column of a CSV, Parquet or workbook file.
 pub fn read_all(path: &Path) -> Result<DataFrame> {
-    let display = path.display().to_string();
-    scan(path, &ReadOptions::default())?.collect().map_err(|e| request(format!("{display}: {e}")))
+    scan(path, &ReadOptions::default())?.collect().map_err(|e| unreadable(path, &ReadOptions::default(), e))
 }
 
 /// The row number messages give a file's first data row: as a spreadsheet shows it, the
