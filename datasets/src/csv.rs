@@ -338,9 +338,13 @@ pub fn parse(text: Expr, ty: ColumnType, dialect: &Dialect) -> Expr {
     text.map(
         move |c| {
             let name = c.name().clone();
-            let cells = c.str()?;
+            // A blank cell — empty between quotes (`""`) or spaces only — is missing, as an
+            // empty one is.
+            let cells =
+                StringChunked::from_iter_options(name.clone(), c.str()?.iter().map(|v| v.filter(|v| !v.trim().is_empty())));
+            let cells = &cells;
             Ok(match ty {
-                ColumnType::Text => c.clone(),
+                ColumnType::Text => cells.clone().into_column(),
                 ColumnType::Integer | ColumnType::Cents => {
                     Int64Chunked::from_iter_options(name, cells.iter().map(|v| v.and_then(|v| v.trim().parse::<i64>().ok())))
                         .into_column()

@@ -201,7 +201,7 @@ impl TableFile {
                         )
                     },
                 ),
-                (Some(_), Some(mine)) if schema.get(spec.name).is_some() => issue(
+                (Some(_), Some(mine)) if mine != spec.name && schema.get(spec.name).is_some() => issue(
                     format!("one column for `{}`", spec.name),
                     format!("two: `{mine}` (mapped in {MAPPING_FILE}) and `{}`", spec.name),
                     format!("remove or rename one of them, or the line `{} = \"{mine}\"` in {MAPPING_FILE}", spec.name),
@@ -222,7 +222,7 @@ impl TableFile {
                     let typed = match &self.format {
                         FileFormat::Csv { dialect } => {
                             if spec.ty == ColumnType::Text {
-                                col(source_name)
+                                csv::parse(col(source_name), spec.ty, dialect)
                             } else {
                                 conversions.push(Conversion::of(spec, dialect.clone()));
                                 csv::parse(col(source_name), spec.ty, dialect)
@@ -255,7 +255,12 @@ impl TableFile {
                         }
                     };
                     if keep_raw && conversions.last().is_some_and(|c| c.column == spec.name) {
-                        exprs.push(col(source_name).cast(DataType::String).alias(raw_name(spec.name)));
+                        let as_written = match &self.format {
+                            // Blank cells are missing, not unreadable.
+                            FileFormat::Csv { dialect } => csv::parse(col(source_name), ColumnType::Text, dialect),
+                            _ => col(source_name).cast(DataType::String),
+                        };
+                        exprs.push(as_written.alias(raw_name(spec.name)));
                     }
                     exprs.push(if source_name == spec.name { typed } else { typed.alias(spec.name) });
                 }
@@ -395,7 +400,7 @@ pub fn canonical_dtype(ty: ColumnType) -> DataType {
 
 fn accepts(ty: ColumnType, dtype: &DataType) -> bool {
     let fits = match ty {
-        ColumnType::Text => matches!(dtype, DataType::String),
+        ColumnType::Text => matches!(dtype, DataType::String | DataType::Categorical(..) | DataType::Enum(..)),
         ColumnType::Integer | ColumnType::Cents => dtype.is_integer(),
         ColumnType::Number => dtype.is_primitive_numeric(),
         ColumnType::Date => matches!(dtype, DataType::Date | DataType::Datetime(_, _)),
@@ -509,7 +514,11 @@ impl PanelSource {
                 };
                 let file = match found {
                     Ok(file) => file,
-                    Err(Error::MissingTable { .. }) if !table.required() => continue,
+                    Err(missing @ Error::MissingTable { .. }) => match unread_table_file(dir, table) {
+                        Some(unread) => return Err(unread),
+                        None if !table.required() => continue,
+                        None => return Err(missing),
+                    },
                     Err(e) => return Err(e),
                 };
                 parts.push(HashPart::Bytes(table.stem().as_bytes().to_vec()));
@@ -667,6 +676,35 @@ fn table_path_kind(path: &Path) -> Result<bool> {
     }
 }
 
+/// A file that looks meant as `table` but is not read (`PANEL.CSV`, `panel.xls`, `panel.tsv`,
+/// `panel.csv.gz`), when the table is otherwise missing: saying so beats "no panel table".
+fn unread_table_file(dir: &Path, table: Table) -> Option<Error> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.to_ascii_lowercase().starts_with(&format!("{}.", table.stem())))
+        .collect();
+    names.sort();
+    let first = names.first()?;
+    Some(Error::Invalid {
+        report: Report {
+            issues: vec![Issue {
+                severity: Severity::Error,
+                file: dir.join(first).display().to_string(),
+                column: None,
+                rows: vec![],
+                count: 0,
+                expected: format!(
+                    "the `{}` table as {0}.csv, {0}.parquet, {0}.xlsx or {0}.ods (lower case), or a workbook sheet named {0}",
+                    table.stem()
+                ),
+                found: format!("{}, which impatto does not read", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+                hint: Some("rename the file, or export it as CSV (`,` `;` or tab between fields), Parquet, .xlsx or .ods; compressed files are not read".into()),
+            }],
+        },
+    })
+}
+
 fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf, FileFormat)> {
     let parquet = dir.join(format!("{}.parquet", table.stem()));
     let csv = dir.join(format!("{}.csv", table.stem()));
@@ -784,6 +822,17 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
                     message: format!(
                         "[{table_name}] maps `{canonical}`, which is not a column of the format (expected one of {}; the left side is our name, the right side yours)",
                         known.join(", ")
+                    ),
+                });
+            }
+        }
+        let mut yours: BTreeMap<&str, &str> = BTreeMap::new();
+        for (canonical, mine) in renames {
+            if let Some(other) = yours.insert(mine.as_str(), canonical.as_str()) {
+                return Err(Error::Config {
+                    path,
+                    message: format!(
+                        "[{table_name}] maps both `{other}` and `{canonical}` to your column `{mine}`; expected each of your columns to stand for one of ours (correct one of the two lines)"
                     ),
                 });
             }

@@ -143,6 +143,22 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
                 not_before("formalised_on", "support_start"),
                 check(
                     E,
+                    &["edition"],
+                    col("edition").lt(lit(1900)).or(col("edition").gt(lit(2199))),
+                    "an edition (the call's year) from 1900 to 2199",
+                    "another number",
+                    Some("a typing error in the year?"),
+                ),
+                check(
+                    E,
+                    &["edition", "support_start"],
+                    col("edition").gt(col("support_start").dt().year().cast(DataType::Int64)),
+                    "an edition (the call's year) no later than the year support started",
+                    "a later edition",
+                    Some("a typing error in the year? A call's beneficiaries are supported from its year on"),
+                ),
+                check(
+                    E,
                     &["municipio"],
                     col("municipio").lt(lit(1)).or(col("municipio").gt(lit(9))),
                     "a municipio from 1 to 9",

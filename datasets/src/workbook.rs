@@ -139,7 +139,25 @@ pub fn tables_in(dir: &Path, declared: Declared<'_>) -> Result<BTreeMap<Table, (
         let book = open(&path)?;
         let names = book.sheet_names();
         let mut here: BTreeMap<Table, String> = BTreeMap::new();
+        let hidden: Vec<String> = book
+            .sheets_metadata()
+            .iter()
+            .filter(|m| m.visible != calamine::SheetVisible::Visible)
+            .map(|m| m.name.clone())
+            .collect();
         for name in &names {
+            if let Some(table) = Table::from_name(&name.trim().to_lowercase())
+                && hidden.contains(name)
+            {
+                // A hidden sheet is often an old copy kept out of sight: never read it unseen.
+                return Err(workbook_err(
+                    &path,
+                    format!(
+                        "expected the `{}` table on a visible sheet, found sheet `{name}` hidden (hint: unhide it if it is the table, or rename it)",
+                        table.stem()
+                    ),
+                ));
+            }
             if let Some(table) = Table::from_name(&name.trim().to_lowercase())
                 && let Some(first) = here.insert(table, name.clone())
             {
@@ -179,6 +197,7 @@ pub fn tables_in(dir: &Path, declared: Declared<'_>) -> Result<BTreeMap<Table, (
     for (table, (path, sheet)) in claimed {
         let Some((_, book)) = books.iter_mut().find(|(p, _)| *p == path) else { continue };
         let range = book.worksheet_range(&sheet).map_err(|e| unreadable(&path, e))?;
+        refuse_formulas_without_values(&path, &sheet, &range, book.worksheet_formula(&sheet).ok())?;
         let renames = declared.renames.get(table.stem()).cloned().unwrap_or_default();
         let kind = |name: &str| {
             let canonical = renames.iter().find(|(_, f)| f.as_str() == name).map(|(c, _)| c.as_str()).unwrap_or(name);
@@ -212,9 +231,31 @@ pub fn read_first_sheet(path: &Path, missing: &[String]) -> Result<DataFrame> {
         return Err(workbook_err(path, "expected a sheet with a header row, found no sheet".into()));
     };
     let range = book.worksheet_range(&sheet).map_err(|e| unreadable(path, e))?;
+    refuse_formulas_without_values(path, &sheet, &range, book.worksheet_formula(&sheet).ok())?;
     let declared = Declared { renames: &BTreeMap::new(), decimal_comma: false, missing, dates: crate::csv::DateOrder::Iso };
     let read = read_range(path, &sheet, &range, |_| None, declared)?;
     Ok(read.frame)
+}
+
+/// A formula whose result the file does not store (written by a program, never opened in a
+/// spreadsheet) reads as an empty cell: refused, naming the cell, rather than taken as missing.
+fn refuse_formulas_without_values(path: &Path, sheet: &str, values: &Range<Data>, formulas: Option<Range<String>>) -> Result<()> {
+    let Some(formulas) = formulas else { return Ok(()) };
+    let (top, left) = formulas.start().unwrap_or((0, 0));
+    for (row, column, formula) in formulas.used_cells() {
+        let at = (top + row as u32, left + column as u32);
+        if !formula.trim().is_empty() && values.get_value(at).is_none_or(|v| matches!(v, Data::Empty)) {
+            return Err(workbook_err(
+                path,
+                format!(
+                    "sheet `{sheet}`, cell {}{}: expected a value, found the formula `={formula}` with no computed result (hint: open the workbook in Excel or LibreOffice and save it, so that it stores the results)",
+                    column_letters(u64::from(at.1)),
+                    at.0 + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn open(path: &Path) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>> {

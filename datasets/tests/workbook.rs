@@ -217,3 +217,23 @@ fn columns_toml_renames_apply_to_a_workbook_as_to_a_csv() {
     assert!(source.has_column(Table::Beneficiaries, "founded_on") && source.has_column(Table::Beneficiaries, "grant_cents"));
     assert_eq!(table(dir.path(), Table::Beneficiaries), table(&fixture("mini-csv"), Table::Beneficiaries));
 }
+
+// Found by trying, session 5 (make_traps.py): a formula with no stored result read as an empty
+// cell made a closed entity alive; a hidden stale `panel` sheet was read instead of the visible
+// current one. Both are refused naming the sheet and the cell.
+#[test]
+fn a_formula_without_its_result_is_refused_naming_the_cell() {
+    let e = PanelSource::open(&[fixture("traps/formula")]).expect_err("refused").to_string();
+    assert!(
+        e.contains(
+            "sheet `beneficiaries`, cell O2: expected a value, found the formula `=DATE(2019,6,3)` with no computed result"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_hidden_sheet_named_like_a_table_is_refused() {
+    let e = PanelSource::open(&[fixture("traps/hidden")]).expect_err("refused").to_string();
+    assert!(e.contains("expected the `panel` table on a visible sheet, found sheet `panel` hidden"), "{e}");
+}

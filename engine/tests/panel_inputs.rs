@@ -470,3 +470,66 @@ fn the_input_hash_does_not_depend_on_the_order_of_data_directories() {
     assert!(ab.starts_with("sha256:"), "{ab}");
     assert_eq!(ab, ba);
 }
+
+// ---- found by trying more of each kind (a second demanding user, this session) ----
+
+/// A copy of `base/mini_csv` with `file` changed by `edit`.
+fn edited(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = copy_of("mini_csv");
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, edit(text)).expect("write");
+    dir
+}
+
+#[test]
+fn blank_cells_quoted_or_spaces_only_are_missing() {
+    // FQ-2018-000001 has no formalised_on and no legal form problem: `""` and `" "` are the
+    // same empty cell as nothing between the commas.
+    let dir = edited("beneficiaries.csv", |t| t.replacen("srl,2017-03-15,,", "srl,2017-03-15,\"\",", 1));
+    assert_same_results_as_base(dir.path());
+    let dir = edited("beneficiaries.csv", |t| t.replacen("srl,2017-03-15,,", "srl,2017-03-15, ,", 1));
+    assert_same_results_as_base(dir.path());
+}
+
+#[test]
+fn an_edition_typed_wrong_is_refused() {
+    // 2108 for 2018 used to drop the beneficiary from its programme's payout without a word.
+    let dir = edited("beneficiaries.csv", |t| {
+        t.replacen("FQ-2018-000001,fabriq-quarto,2018,", "FQ-2018-000001,fabriq-quarto,2108,", 1)
+    });
+    assert_refused_at(
+        dir.path(),
+        &[
+            "beneficiaries.csv, column `edition, support_start`, row 2: expected an edition (the call's year) no later than the year support started",
+        ],
+    );
+    let dir =
+        edited("beneficiaries.csv", |t| t.replacen("FQ-2018-000001,fabriq-quarto,2018,", "FQ-2018-000001,fabriq-quarto,218,", 1));
+    assert_refused_at(
+        dir.path(),
+        &["beneficiaries.csv, column `edition`, row 2: expected an edition (the call's year) from 1900 to 2199"],
+    );
+}
+
+#[test]
+fn a_table_file_impatto_does_not_read_is_named() {
+    for name in ["PANEL.CSV", "panel.xls", "panel.tsv", "panel.csv.gz"] {
+        let dir = copy_of("mini_csv");
+        std::fs::rename(dir.path().join("panel.csv"), dir.path().join(name)).expect("rename");
+        assert_refused_at(
+            dir.path(),
+            &[&format!("{name}: expected the `panel` table as panel.csv, panel.parquet"), "which impatto does not read"],
+        );
+    }
+}
+
+#[test]
+fn two_of_our_columns_mapped_to_one_of_yours_is_refused() {
+    let dir = copy_of("mini_csv");
+    std::fs::write(dir.path().join("columns.toml"), "[panel]\nwomen = \"donne\"\nunder35 = \"donne\"\n").expect("write");
+    assert_refused_at(dir.path(), &["columns.toml: [panel] maps both `under35` and `women` to your column `donne`"]);
+    // Mapping a column to its own name changes nothing.
+    std::fs::write(dir.path().join("columns.toml"), "[panel]\nfte = \"fte\"\n").expect("write");
+    assert_same_results_as_base(dir.path());
+}
