@@ -135,11 +135,35 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 }
 
 /// The header line of a file: without a byte-order mark and line end.
+///
+/// Refused, since no reading could be right: an empty file, text in UTF-16 (Excel's "Unicode
+/// text"), and line ends that are a lone carriage return (old Mac files), which would make the
+/// whole file one header line.
 pub fn header_line(path: &Path) -> Result<String> {
     let file = fs::File::open(path).map_err(io(path))?;
-    let mut line = String::new();
-    BufReader::new(file).read_line(&mut line).map_err(io(path))?;
-    Ok(line.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']).to_string())
+    let mut start = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut start).map_err(io(path))?;
+    let refuse = |found: &str, hint: &str| {
+        config(path, format!("expected a CSV file in UTF-8 with a header line, found {found} (hint: {hint})"))
+    };
+    if start.starts_with(&[0xff, 0xfe]) || start.starts_with(&[0xfe, 0xff]) {
+        return Err(refuse("UTF-16 text", "save it as \"CSV UTF-8\" from the spreadsheet"));
+    }
+    let body = start.strip_prefix(&[0xef, 0xbb, 0xbf][..]).unwrap_or(&start);
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(refuse("an empty file", "export the table again, with its header line"));
+    }
+    if body.contains(&b'\r') && !body.contains(&b'\n') {
+        return Err(refuse(
+            "lines ended by a carriage return alone (an old Mac format)",
+            "save it again with Windows or Unix line ends",
+        ));
+    }
+    let mut first = Vec::new();
+    BufReader::new(fs::File::open(path).map_err(io(path))?).read_until(b'\n', &mut first).map_err(io(path))?;
+    let first = first.strip_prefix(&[0xef, 0xbb, 0xbf][..]).unwrap_or(&first);
+    let line = String::from_utf8_lossy(first);
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// Split one line at `separator`, outside double quotes; fields trimmed of spaces and quotes.

@@ -161,11 +161,20 @@ impl TableFile {
     fn scan_with(&self, table: Table, issues: &mut Vec<Issue>, keep_raw: bool) -> Result<Option<(LazyFrame, Vec<Conversion>)>> {
         let mut raw = self.raw_scan()?;
         let schema = raw.collect_schema().map_err(polars_err(self.display()))?;
+        let mut exprs = Vec::new();
+        if let FileFormat::Csv { .. } = self.format {
+            // A blank line is no row: skipped, with the rows around it keeping their numbers.
+            if let Some(blank) = schema.iter_names().map(|n| col(n.as_str()).is_null()).reduce(|a, b| a.and(b)) {
+                raw = raw.with_row_index(ROW, Some(2)).filter(blank.not());
+                if keep_raw {
+                    exprs.push(col(ROW));
+                }
+            }
+        }
         let before = issues.iter().filter(|i| i.severity == Severity::Error).count();
         if let FileFormat::Workbook { sheet } = &self.format {
             issues.extend(sheet.issues().iter().cloned());
         }
-        let mut exprs = Vec::new();
         let mut conversions = Vec::new();
         for spec in table.columns() {
             let mapped = self.renames.get(spec.name).map(String::as_str);
@@ -273,6 +282,10 @@ impl TableFile {
     }
 }
 
+/// The column numbering a CSV file's rows as a spreadsheet does, in validation scans (blank
+/// lines are left out of the rows but not of the numbering).
+pub(crate) const ROW: &str = "__spreadsheet_row";
+
 /// The name of the column holding a converted column's own text during validation.
 pub(crate) fn raw_name(column: &str) -> String {
     format!("__as_written.{column}")
@@ -310,8 +323,14 @@ impl Conversion {
         match self.ty {
             ColumnType::Date => {
                 let orders: Vec<&str> = csv::DateOrder::ALL.iter().filter(|o| o.reads(first)).map(|o| o.name()).collect();
-                if orders.is_empty() && first.len() > 10 && csv::DateOrder::Iso.reads(&first[..10]) {
+                let shape = |t: &str| {
+                    t.len() == 10
+                        && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+                };
+                if orders.is_empty() && first.len() > 10 && first.get(..10).is_some_and(|d| csv::DateOrder::Iso.reads(d)) {
                     Some("write the date alone, without a time of day".into())
+                } else if orders.is_empty() && shape(first) {
+                    Some("there is no such day in the calendar (a 29 February outside a leap year, a 31st of a 30-day month, a month 13?)".into())
                 } else if !orders.is_empty() {
                     Some(format!(
                         "the file writes dates as {}: declare the order in {MAPPING_FILE}, e.g. `{DATE_FORMAT_KEY} = \"{}\"`; it is never guessed, as 01/02/2018 is a different day in each",
@@ -322,6 +341,9 @@ impl Conversion {
                     None
                 }
             }
+            ColumnType::Number if self.dialect.decimal_comma && csv::parse_number(first, false).is_some() => Some(format!(
+                "the directory's CSV files use a decimal comma (declared in {MAPPING_FILE}, or detected), so write 4,5 for four and a half"
+            )),
             ColumnType::Number if csv::parse_number(first, !self.dialect.decimal_comma).is_some() => Some(format!(
                 "a decimal comma: it is detected when the fields are separated by `;` or tab and no number in the file uses `.`; otherwise write one decimal mark throughout, or declare `{DECIMAL_COMMA_KEY} = true` in {MAPPING_FILE}"
             )),

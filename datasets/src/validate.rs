@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
 use crate::schema::{ColumnType, Table};
-use crate::source::{Conversion, FileFormat, PanelSource, TableFile, raw_name};
+use crate::source::{Conversion, FileFormat, PanelSource, ROW, TableFile, raw_name};
 
 /// The dates a panel can hold: anything outside is a typing error (year 0, 9999) that would
 /// otherwise move the default as-of date or overflow date arithmetic.
@@ -302,6 +302,7 @@ fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mu
         )
         .collect_streaming()
         .map_err(polars_err(file.display()))?;
+    let numbered_rows = lf.clone().collect_schema().map_err(polars_err(file.display()))?.get(ROW).is_some();
     let mut failed = 0;
     for (i, rule) in checks.iter().enumerate() {
         let count =
@@ -312,9 +313,12 @@ fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mu
         failed += 1;
         let mut select = vec![col("__row")];
         select.extend(rule.involved.iter().map(|c| col(c.as_str())));
-        let examples = lf
-            .clone()
-            .with_row_index("__row", Some(file.first_row() as IdxSize))
+        let numbered = if numbered_rows {
+            lf.clone().with_column(col(ROW).alias("__row"))
+        } else {
+            lf.clone().with_row_index("__row", Some(file.first_row() as IdxSize))
+        };
+        let examples = numbered
             .filter(rule.bad.clone().fill_null(lit(false)))
             .select(select)
             .limit(5)

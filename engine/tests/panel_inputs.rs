@@ -533,3 +533,49 @@ fn two_of_our_columns_mapped_to_one_of_yours_is_refused() {
     std::fs::write(dir.path().join("columns.toml"), "[panel]\nfte = \"fte\"\n").expect("write");
     assert_same_results_as_base(dir.path());
 }
+
+#[test]
+fn blank_lines_are_no_rows_and_leave_the_numbering_as_the_file_has_it() {
+    // A blank line after row 5 and two at the end: same results; a bad cell after the blank
+    // line keeps its own line number (row 9 of the file, row 8 before the blank line).
+    let dir = edited("panel.csv", |t| {
+        let mut lines: Vec<&str> = t.lines().collect();
+        lines.insert(5, "");
+        format!("{}\n\n\n", lines.join("\n"))
+    });
+    assert_same_results_as_base(dir.path());
+    let dir = edited("panel.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        lines.insert(5, String::new());
+        lines[8] = lines[8].replacen(",true,", ",maybe,", 1);
+        lines.join("\n")
+    });
+    assert_refused_at(dir.path(), &["panel.csv, column `active`, row 9: expected true or false, found `maybe`"]);
+}
+
+#[test]
+fn files_no_reading_could_be_right_are_refused_by_what_they_are() {
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("empty", b"", "found an empty file"),
+        ("utf16", b"\xff\xfeb\x00e\x00", "found UTF-16 text"),
+        ("old mac", b"beneficiary_id,month\rFQ-2018-000001,2018-01-01\r", "found lines ended by a carriage return alone"),
+    ];
+    for (what, bytes, says) in cases {
+        let dir = copy_of("mini_csv");
+        std::fs::write(dir.path().join("panel.csv"), bytes).expect("write");
+        let out = run(dir.path(), "validate");
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let e = messages(&out);
+        assert!(e.contains("panel.csv: expected a CSV file in UTF-8 with a header line") && e.contains(says), "{what}: {e}");
+        assert_eq!(e.matches(says).count(), 1, "{what}: said once: {e}");
+    }
+}
+
+#[test]
+fn a_day_that_does_not_exist_is_named_as_such() {
+    let dir = edited("beneficiaries.csv", |t| t.replacen("2017-03-15", "2019-02-29", 1));
+    assert_refused_at(
+        dir.path(),
+        &["column `founded_on`, row 2: expected a date written YYYY-MM-DD, found `2019-02-29`", "no such day"],
+    );
+}
