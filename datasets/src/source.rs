@@ -260,7 +260,26 @@ impl TableFile {
                                 // A u64 above i64::MAX would become empty, not an error.
                                 conversions.push(Conversion::of(spec, csv::Dialect::default()));
                             }
-                            col(source_name).cast(canonical)
+                            match dtype {
+                                // A timestamp with a time of day in a date column is often a
+                                // local midnight stored in UTC (23:00 the day before): which day
+                                // is meant cannot be known, so it does not read as a date.
+                                DataType::Datetime(unit, None) => {
+                                    let per_day: i64 = match unit {
+                                        TimeUnit::Milliseconds => 86_400_000,
+                                        TimeUnit::Microseconds => 86_400_000_000,
+                                        TimeUnit::Nanoseconds => 86_400_000_000_000,
+                                    };
+                                    conversions.push(Conversion {
+                                        expected: "a date (a date column, or a timestamp at 00:00:00)".into(),
+                                        ..Conversion::of(spec, csv::Dialect::default())
+                                    });
+                                    when((col(source_name).cast(DataType::Int64) % lit(per_day)).eq(lit(0)))
+                                        .then(col(source_name).cast(canonical.clone()))
+                                        .otherwise(lit(NULL).cast(canonical))
+                                }
+                                _ => col(source_name).cast(canonical),
+                            }
                         }
                     };
                     if keep_raw && conversions.last().is_some_and(|c| c.column == spec.name) {

@@ -446,13 +446,15 @@ fn infer<'c>(cells: impl Iterator<Item = &'c Data>, missing: &[String]) -> Kind 
     }
 }
 
-/// A date written `YYYY-MM-DD`, possibly followed by a time of day (as ODS stores date cells).
+/// A date written `YYYY-MM-DD`, possibly followed by the time 00:00 (as ODS stores date cells);
+/// another time of day is no date (which day a moment stands for is not known).
 fn iso_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    let midnight = |d: NaiveDateTime| (d.time() == chrono::NaiveTime::MIN).then_some(d.date());
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
-        .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|d| d.date()))
-        .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok().map(|d| d.date()))
+        .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().and_then(midnight))
+        .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok().and_then(midnight))
 }
 
 /// The day of an Excel date cell (its serial number in the workbook's 1900 or 1904 system);
@@ -555,6 +557,9 @@ fn convert(cell: &Data, kind: Kind, declared: Declared<'_>) -> std::result::Resu
                 "a decimal comma in a text cell: store the cells as numbers, or declare `decimal_comma = true` in columns.toml",
             ))
         }),
+        (ColumnType::Date, Data::DateTime(d)) if d.is_datetime() && d.as_f64().fract() != 0.0 => {
+            Err(misfit(Some("a date and time of day in a date column: format the cells as dates without a time")))
+        }
         (ColumnType::Date, Data::DateTime(d)) if d.is_datetime() => excel_date(d).map(Value::Date).ok_or_else(|| misfit(None)),
         (ColumnType::Date, Data::DateTimeIso(s)) => iso_date(s).map(Value::Date).ok_or_else(|| misfit(None)),
         (ColumnType::Date, Data::String(s)) => crate::csv::parse_date(s, declared.dates)

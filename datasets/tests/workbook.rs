@@ -237,3 +237,11 @@ fn a_hidden_sheet_named_like_a_table_is_refused() {
     let e = PanelSource::open(&[fixture("traps/hidden")]).expect_err("refused").to_string();
     assert!(e.contains("expected the `panel` table on a visible sheet, found sheet `panel` hidden"), "{e}");
 }
+
+#[test]
+fn a_date_cell_with_a_time_of_day_is_refused() {
+    // make_traps.py: K2 (support_start) = 2018-11-30 23:00, Rome's 1 December midnight in UTC.
+    let r = report(&fixture("traps/time"));
+    let e = r.errors().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    assert!(e.contains("column `support_start`, row 2") && e.contains("(cell K2)") && e.contains("without a time"), "{e}");
+}

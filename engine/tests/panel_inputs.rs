@@ -579,3 +579,18 @@ fn a_day_that_does_not_exist_is_named_as_such() {
         &["column `founded_on`, row 2: expected a date written YYYY-MM-DD, found `2019-02-29`", "no such day"],
     );
 }
+
+#[test]
+fn a_timestamp_with_a_time_of_day_is_no_date() {
+    // panel-inputs-more/make.py: entry dates stored as UTC timestamps of Rome's midnight
+    // (2018-12-24 23:00 for 2018-12-25). Cut to the date they moved every participant a day
+    // earlier; which day is meant cannot be known, so they are refused.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/panel-inputs-more/pq_entry_date_utc_timestamp");
+    assert_refused_at(
+        &dir,
+        &[
+            "participants.parquet, column `entry_date`, rows 1, 2, 3, 4, 5 (and 8 more): expected a date (a date column, or a timestamp at 00:00:00), found `2018-12-24 23:00:00",
+            "without a time of day",
+        ],
+    );
+}
