@@ -50,12 +50,16 @@ pub struct Dialect {
     pub missing: Vec<String>,
     /// The order dates are written in (default `YYYY-MM-DD`).
     pub dates: DateOrder,
+    /// The file has blank lines (nothing but separators, spaces and empty quotes) after its
+    /// header: they are no rows. Found when the dialect is detected, so that the files without
+    /// (nearly all) are read without a filter over every column.
+    pub blank_lines: bool,
 }
 
 impl Default for Dialect {
     /// `,`-separated, decimal point, the standard missing tokens, ISO dates.
     fn default() -> Dialect {
-        Dialect { separator: b',', decimal_comma: false, missing: vec![], dates: DateOrder::Iso }
+        Dialect { separator: b',', decimal_comma: false, missing: vec![], dates: DateOrder::Iso, blank_lines: false }
     }
 }
 
@@ -117,12 +121,33 @@ impl DateOrder {
 
     /// Does `cell` read as a date in this order (exactly: four-digit year, no time)?
     pub fn reads(self, cell: &str) -> bool {
-        let cell = cell.trim();
-        let year_digits = match self {
-            DateOrder::Iso => cell.split('-').next(),
-            _ => cell.rsplit(['/', '.', '-']).next(),
+        self.date(cell).is_some()
+    }
+
+    /// The date `cell` stands for in this order: a four-digit year, the day and month in
+    /// one or two digits (two in ISO), nothing else around them but spaces. Parsed by hand:
+    /// the panel's month column is read on every scan, and chrono's pattern parser cost
+    /// a second per million cells.
+    pub fn date(self, cell: &str) -> Option<chrono::NaiveDate> {
+        let separator = match self {
+            DateOrder::Iso | DateOrder::DayMonthYearDashes => '-',
+            DateOrder::DayMonthYear | DateOrder::MonthDayYear => '/',
+            DateOrder::DayMonthYearDots => '.',
         };
-        year_digits.is_some_and(|y| y.len() == 4) && chrono::NaiveDate::parse_from_str(cell, self.pattern()).is_ok()
+        let mut parts = cell.trim().split(separator);
+        let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let number = |part: &str, min: usize, max: usize| -> Option<u32> {
+            if (min..=max).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
+        };
+        let (year, month, day) = match self {
+            DateOrder::Iso => (number(a, 4, 4)?, number(b, 2, 2)?, number(c, 2, 2)?),
+            DateOrder::MonthDayYear => (number(c, 4, 4)?, number(a, 1, 2)?, number(b, 1, 2)?),
+            _ => (number(c, 4, 4)?, number(b, 1, 2)?, number(a, 1, 2)?),
+        };
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
     }
 }
 
@@ -256,6 +281,23 @@ fn detect_decimal_comma(path: &Path, separator: u8) -> Result<bool> {
     Ok(comma)
 }
 
+/// Does any line after the header hold nothing but separators, spaces and quotes?
+fn has_blank_lines(path: &Path, separator: u8) -> Result<bool> {
+    let file = fs::File::open(path).map_err(io(path))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line).map_err(io(path))?;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io(path))? == 0 {
+            return Ok(false);
+        }
+        if line.iter().all(|b| *b == separator || matches!(b, b' ' | b'"' | b'\r' | b'\n')) {
+            return Ok(true);
+        }
+    }
+}
+
 impl Dialect {
     /// Detect the separator from the header line, and the decimal mark unless `decimal_comma`
     /// declares it. A declared decimal comma with a `,` separator is refused.
@@ -272,7 +314,8 @@ impl Dialect {
             Some(declared) => declared,
             None => detect_decimal_comma(path, separator)?,
         };
-        Ok(Dialect { separator, decimal_comma, missing: vec![], dates: DateOrder::Iso })
+        let blank_lines = has_blank_lines(path, separator)?;
+        Ok(Dialect { separator, decimal_comma, missing: vec![], dates: DateOrder::Iso, blank_lines })
     }
 
     /// The same dialect with dates in this order.
@@ -294,7 +337,8 @@ pub fn column_names(path: &Path, dialect: &Dialect) -> Result<Vec<String>> {
 }
 
 /// A lazy scan of the file: types inferred from every row (or given in `dtypes`, by column
-/// name), missing-value tokens read as null.
+/// name; when `dtypes` names every column of the header nothing is inferred), missing-value
+/// tokens read as null.
 pub fn scan(path: &Path, dialect: &Dialect, dtypes: Option<Schema>) -> Result<LazyFrame> {
     let display = path.display().to_string();
     let pl = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
@@ -309,7 +353,14 @@ pub fn scan(path: &Path, dialect: &Dialect, dtypes: Option<Schema>) -> Result<La
         .with_missing_is_null(true)
         .with_infer_schema_length(None);
     if let Some(schema) = dtypes {
-        reader = reader.with_dtype_overwrite(Some(Arc::new(schema)));
+        // A type for every column of the header: nothing to infer, and inferring from the
+        // whole file would cost a pass over it on every scan.
+        let every_column = column_names(path, dialect)?.iter().all(|n| schema.get(n.as_str()).is_some());
+        reader = if every_column {
+            reader.with_schema(Some(Arc::new(schema)))
+        } else {
+            reader.with_dtype_overwrite(Some(Arc::new(schema)))
+        };
     }
     reader.finish().map_err(polars_err(display))
 }
@@ -332,8 +383,7 @@ pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
 /// Days since 1970-01-01 of a date written in `order`, or as `YYYY-MM-DD`, which no other order
 /// can be mistaken for (see [`DateOrder::reads`]).
 pub fn parse_date(cell: &str, order: DateOrder) -> Option<i32> {
-    let order = [order, DateOrder::Iso].into_iter().find(|o| o.reads(cell))?;
-    let date = chrono::NaiveDate::parse_from_str(cell.trim(), order.pattern()).ok()?;
+    let date = order.date(cell).or_else(|| DateOrder::Iso.date(cell))?;
     i32::try_from((date - chrono::NaiveDate::default()).num_days()).ok()
 }
 
@@ -363,12 +413,12 @@ pub fn parse(text: Expr, ty: ColumnType, dialect: &Dialect) -> Expr {
         move |c| {
             let name = c.name().clone();
             // A blank cell — empty between quotes (`""`) or spaces only — is missing, as an
-            // empty one is.
-            let cells =
-                StringChunked::from_iter_options(name.clone(), c.str()?.iter().map(|v| v.filter(|v| !v.trim().is_empty())));
-            let cells = &cells;
+            // empty one is (typed cells: no parse takes a blank).
+            let cells = c.str()?;
             Ok(match ty {
-                ColumnType::Text => cells.clone().into_column(),
+                ColumnType::Text => {
+                    StringChunked::from_iter_options(name, cells.iter().map(|v| v.filter(|v| !v.trim().is_empty()))).into_column()
+                }
                 ColumnType::Integer | ColumnType::Cents => {
                     Int64Chunked::from_iter_options(name, cells.iter().map(|v| v.and_then(|v| v.trim().parse::<i64>().ok())))
                         .into_column()
@@ -456,6 +506,9 @@ mod tests {
         assert!(!DateOrder::DayMonthYear.reads("12/31/2018"));
         assert!(DateOrder::MonthDayYear.reads("12/31/2018"));
         assert!(!DateOrder::DayMonthYear.reads("31/12/18"));
+        assert!(DateOrder::DayMonthYear.reads("1/2/2018") && !DateOrder::Iso.reads("2018-1-2"));
+        assert!(!DateOrder::Iso.reads("2019-02-29") && DateOrder::Iso.reads("2020-02-29"));
+        assert!(!DateOrder::Iso.reads("+018-12-01") && !DateOrder::Iso.reads("2018-12-01-"));
         assert_eq!(DateOrder::from_name("dd/mm/yyyy"), Some(DateOrder::DayMonthYear));
         // A declared order also takes ISO dates (no order can be mistaken for them), no other.
         assert_eq!(parse_date("2018-12-01", DateOrder::DayMonthYear), parse_date("01/12/2018", DateOrder::DayMonthYear));

@@ -162,7 +162,9 @@ impl TableFile {
         let mut raw = self.raw_scan()?;
         let schema = raw.collect_schema().map_err(polars_err(self.display()))?;
         let mut exprs = Vec::new();
-        if let FileFormat::Csv { .. } = self.format {
+        if let FileFormat::Csv { dialect } = &self.format
+            && dialect.blank_lines
+        {
             // A blank line is no row: skipped, with the rows around it keeping their numbers.
             if let Some(blank) = schema.iter_names().map(|n| col(n.as_str()).is_null()).reduce(|a, b| a.and(b)) {
                 raw = raw.with_row_index(ROW, Some(2)).filter(blank.not());
