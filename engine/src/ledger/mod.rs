@@ -24,7 +24,9 @@
 //!
 //! **Maker–checker.** A run is `prepared` by one person and `approved` or `rejected` by
 //! another; a run cannot be approved while an earlier period of the programme has a prepared
-//! run. Once decided, a run is locked by triggers in the database.
+//! run. Once decided, a run is locked by triggers in the database. Periods go forward: a run
+//! for a period before one already in the ledger is refused (corrections are paid in the next
+//! period), and a run can be rejected only after the later prepared runs netted against it.
 //!
 //! **Replay.** A run records the SHA-256 of every input file (rule file, panel tables,
 //! definitions), its statement (JSON) and its own rendering. [`Ledger::replay`] checks the
@@ -469,6 +471,23 @@ impl Ledger {
     }
 
     fn prepare_in_transaction(&mut self, s: &Statement, inputs: &RunInputs, by: &str) -> Result<Option<Run>> {
+        // Periods go forward: a later period's run was netted against this one's lines.
+        let later: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, period FROM runs WHERE programme = ?1 AND status <> 'rejected' AND period_index > ?2 ORDER BY id LIMIT 1",
+                params![s.programme, inputs.period_index as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.err("looking for later periods"))?;
+        if let Some((id, p)) = later {
+            return Err(self.refused(
+                format!("no run of a period after {} of {}", s.period, s.programme),
+                format!("run {id} of period {p}"),
+                format!("pay corrections in period {p} or a later one (or reject run {id} first, if it is still prepared)"),
+            ));
+        }
         let pending: Option<(i64, String)> = self
             .conn
             .query_row(
@@ -645,6 +664,24 @@ impl Ledger {
                     format!("no unapproved run of a period before {period} of {programme}"),
                     format!("run {id} of period {p} still prepared"),
                     format!("approve or reject run {id} first"),
+                ));
+            }
+        }
+        if decision == Decision::Reject {
+            let later: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT id FROM runs WHERE programme = ?1 AND status = 'prepared' AND id > ?2 ORDER BY id DESC LIMIT 1",
+                    params![programme, run],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(self.err("checking later runs"))?;
+            if let Some(id) = later {
+                return Err(self.refused(
+                    format!("no later prepared run of {programme} netted against run {run}"),
+                    format!("run {id}, prepared after it"),
+                    format!("reject run {id} first, then run {run}"),
                 ));
             }
         }
