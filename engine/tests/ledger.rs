@@ -63,7 +63,10 @@ fn dwp_fixture(dir: &Path) -> PathBuf {
     let participants = std::fs::read_to_string(data.join("participants.csv")).expect("read");
     std::fs::write(
         data.join("participants.csv"),
-        participants.replace("P09,B5,F,1970-02-01,,2021-01-05,2021-12-31,employed", "P09,B5,F,1970-02-01,,2013-09-02,2014-07-31,employed"),
+        participants.replace(
+            "P09,B5,F,1970-02-01,,2021-01-05,2021-12-31,employed",
+            "P09,B5,F,1970-02-01,,2013-09-02,2014-07-31,employed",
+        ),
     )
     .expect("write");
     std::fs::write(
@@ -77,7 +80,8 @@ fn dwp_fixture(dir: &Path) -> PathBuf {
          P09,employment,2015-03-02,,true\n",
     )
     .expect("write");
-    let rules = std::fs::read_to_string(workspace().join("datasets/examples/dwp-innovation-fund/rules-round-2.toml")).expect("read");
+    let rules =
+        std::fs::read_to_string(workspace().join("datasets/examples/dwp-innovation-fund/rules-round-2.toml")).expect("read");
     let rules = rules
         .replace("data = { programme = \"dwp-innovation-fund\" }", "data = { programme = \"beta\" }")
         .replace("{ id = \"2015\", as_of = 2015-12-31 }", "{ id = \"2014\", as_of = 2014-12-31 }");
@@ -90,7 +94,9 @@ fn dwp_pays_9600_then_only_the_2100_newly_due() {
     let t = tempfile::tempdir().expect("tempdir");
     let d = t.path();
     dwp_fixture(d);
-    let pay = |period: &str| ok(d, &["pay", "rules.toml", "--data", "data", "--period", period, "--ledger", "l.sqlite", "--by", "anna"]);
+    let pay = |period: &str| {
+        ok(d, &["pay", "rules.toml", "--data", "data", "--period", period, "--ledger", "l.sqlite", "--by", "anna"])
+    };
     let first = pay("2014");
     assert_eq!(run_total(&first), "9600.00 GBP", "{first}");
     ok(d, &["approve", "1", "--ledger", "l.sqlite", "--by", "bruno"]);
@@ -121,13 +127,21 @@ fn a_correction_after_payment_adds_a_recovery_referring_to_the_original_line() {
     // The L3 qualification turns out unverified: 5,100 to recover, and the employment claim
     // (3,500) is now paid in full under the cap: 9,600 − 5,100 + 3,500 + 2,000 (26 weeks) = 10,000.
     let outcomes = std::fs::read_to_string(data.join("outcomes.csv")).expect("read");
-    std::fs::write(data.join("outcomes.csv"), outcomes.replace("qualification_l3,2014-07-01,,true", "qualification_l3,2014-07-01,,false"))
-        .expect("write");
+    std::fs::write(
+        data.join("outcomes.csv"),
+        outcomes.replace("qualification_l3,2014-07-01,,true", "qualification_l3,2014-07-01,,false"),
+    )
+    .expect("write");
     let second = ok(d, &["pay", "rules.toml", "--data", "data", "--period", "2016", "--ledger", "l.sqlite", "--by", "anna"]);
     assert_eq!(run_total(&second), "400.00 GBP", "{second}");
     let history = ok(d, &["ledger", "history", "B5", "--ledger", "l.sqlite"]);
     let recovery = history.lines().find(|l| l.contains("recovery")).expect("a recovery line");
-    assert!(recovery.contains("-5100.00 GBP") && recovery.contains("line 5") && recovery.contains("5100.00 GBP (as of period 2014) →"), "{history}");
+    assert!(
+        recovery.contains("-5100.00 GBP")
+            && recovery.contains("line 5")
+            && recovery.contains("5100.00 GBP (as of period 2014) →"),
+        "{history}"
+    );
     // Replay of run 1 is now refused, naming the edited file.
     let e = refused(d, &["ledger", "replay", "1", "--ledger", "l.sqlite"]);
     assert!(e.contains("outcomes.csv: expected sha256:") && e.contains("run 1"), "{e}");
@@ -140,7 +154,9 @@ fn fabriq_final_pays_only_the_premiums_not_the_grants_again() {
     let t = tempfile::tempdir().expect("tempdir");
     let d = t.path();
     copy_dir(&workspace().join("datasets/examples/fabriq-quarto"), d);
-    let pay = |period: &str| ok(d, &["pay", "rules-2019.toml", "--data", ".", "--period", period, "--ledger", "l.sqlite", "--by", "anna"]);
+    let pay = |period: &str| {
+        ok(d, &["pay", "rules-2019.toml", "--data", ".", "--period", period, "--ledger", "l.sqlite", "--by", "anna"])
+    };
     // Interim (as of 2021-12-31): the seven cost-share grants, €175,507.50.
     assert_eq!(run_total(&pay("interim")), "175507.50 EUR");
     // Final (as of 2023-12-31): the statement is €187,937.70 cumulative; the run pays only the
@@ -157,7 +173,9 @@ fn maker_checker_approval_order_rejection_and_locks() {
     let d = t.path();
     copy_dir(&workspace().join("datasets/examples/fabriq-quarto"), d);
     let l = ["--ledger", "l.sqlite"];
-    let pay = |period: &str, by: &str| impatto(d, &["pay", "rules-2019.toml", "--data", ".", "--period", period, "--ledger", "l.sqlite", "--by", by]);
+    let pay = |period: &str, by: &str| {
+        impatto(d, &["pay", "rules-2019.toml", "--data", ".", "--period", period, "--ledger", "l.sqlite", "--by", by])
+    };
     assert!(pay("interim", "anna").status.success());
     // A second run of the same period while the first awaits a decision.
     let e = String::from_utf8_lossy(&pay("interim", "carla").stderr).into_owned();

@@ -174,11 +174,26 @@ fn describe(rendered: &str, status: &str) -> Result<String> {
         s("total"),
         s("currency")
     );
-    let _ = writeln!(out, "statement (cumulative) paid {} · rules {} · data {}", s("statement_paid"), s("rule_hash"), s("input_hash"));
+    let _ = writeln!(
+        out,
+        "statement (cumulative) paid {} · rules {} · data {}",
+        s("statement_paid"),
+        s("rule_hash"),
+        s("input_hash")
+    );
     for p in v["by_payer"].as_array().cloned().unwrap_or_default() {
-        let _ = writeln!(out, "  payer {:<24} {:>14}", p["payer"].as_str().unwrap_or_default(), p["amount"].as_str().unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "  payer {:<24} {:>14}",
+            p["payer"].as_str().unwrap_or_default(),
+            p["amount"].as_str().unwrap_or_default()
+        );
     }
-    let _ = writeln!(out, "\n{:>4} {:<10} {:<22} {:<20} {:<28} {:>12} {:>12} {:>8}", "no", "kind", "beneficiary", "rule", "claim", "amount", "cumulative", "refers");
+    let _ = writeln!(
+        out,
+        "\n{:>4} {:<10} {:<22} {:<20} {:<28} {:>12} {:>12} {:>8}",
+        "no", "kind", "beneficiary", "rule", "claim", "amount", "cumulative", "refers"
+    );
     for l in &lines {
         let t = |k: &str| l[k].as_str().unwrap_or_default().to_string();
         let _ = writeln!(
@@ -263,7 +278,8 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
                 _ => ExportFormat::Csv,
             };
             let l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
-            let (currency, programme, period, rows) = l.instructions(run).map_err(impatto::Error::from)?;
+            let impatto::ledger::Instructions { currency, programme, period, rows } =
+                l.instructions(run).map_err(impatto::Error::from)?;
             let bytes = match format {
                 ExportFormat::Csv => {
                     let mut out = String::from("run,programme,period,payer,payee,amount,currency,lines\n");
@@ -312,7 +328,10 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
                     ledger.ledger.display()
                 );
             }
-            let mut out = format!("{:>6} {:>4} {:<22} {:<8} {:<9} {:<10} {:<16} {:<26} {:>12} {:>8}  what changed\n", "line", "run", "programme", "period", "status", "kind", "rule", "claim", "amount", "refers");
+            let mut out = format!(
+                "{:>6} {:>4} {:<22} {:<8} {:<9} {:<10} {:<16} {:<26} {:>12} {:>8}  what changed\n",
+                "line", "run", "programme", "period", "status", "kind", "rule", "claim", "amount", "refers"
+            );
             for r in &rows {
                 let t = |k: &str| r[k].as_str().unwrap_or_default().to_string();
                 let _ = writeln!(
@@ -358,7 +377,10 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
                     ledger.ledger.display()
                 );
             }
-            eprintln!("run {run} ({} period {}) replayed: identical to the recorded run, byte for byte", recorded.programme, recorded.period);
+            eprintln!(
+                "run {run} ({} period {}) replayed: identical to the recorded run, byte for byte",
+                recorded.programme, recorded.period
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

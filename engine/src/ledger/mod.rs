@@ -161,6 +161,19 @@ pub struct Run {
     pub total: Decimal,
 }
 
+/// Payment instructions of a run.
+#[derive(Clone, Debug)]
+pub struct Instructions {
+    /// ISO 4217.
+    pub currency: String,
+    /// Programme id.
+    pub programme: String,
+    /// Period id.
+    pub period: String,
+    /// (payer, payee, amount in currency units, number of lines), by payer then payee.
+    pub rows: Vec<(String, String, Decimal, i64)>,
+}
+
 /// A recorded run's provenance, for replay.
 #[derive(Clone, Debug)]
 pub struct RecordedRun {
@@ -359,7 +372,9 @@ impl Ledger {
                 .collect();
             let why = if l.trace.is_empty() { String::new() } else { format!("; explanation: {}", l.trace.join("; ")) };
             let (kind, what_changed) = match h.original {
-                None => ("payment", format!("period {} as of {}: {} {c} due ({}){why}", s.period, s.as_of, money(l.amount), l.status)),
+                None => {
+                    ("payment", format!("period {} as of {}: {} {c} due ({}){why}", s.period, s.as_of, money(l.amount), l.status))
+                }
                 Some(_) => (
                     if diff > 0 { "top_up" } else { "recovery" },
                     format!(
@@ -531,8 +546,10 @@ impl Ledger {
                 "check the rule file's budget and the earlier runs (`impatto ledger history`); nothing was recorded",
             ));
         }
-        let id: i64 =
-            self.conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", [], |r| r.get(0)).map_err(self.err("numbering the run"))?;
+        let id: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", [], |r| r.get(0))
+            .map_err(self.err("numbering the run"))?;
         let mut next_line: i64 = self
             .conn
             .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM lines", [], |r| r.get(0))
@@ -569,9 +586,10 @@ impl Ledger {
             .map_err(self.err("recording the run"))?;
         for f in &inputs.files {
             self.conn
-                .execute("INSERT OR IGNORE INTO run_inputs (run, role, path, sha256) VALUES (?1, ?2, ?3, ?4)", params![
-                    id, f.role, f.path, f.sha256
-                ])
+                .execute(
+                    "INSERT OR IGNORE INTO run_inputs (run, role, path, sha256) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, f.role, f.path, f.sha256],
+                )
                 .map_err(self.err("recording the inputs"))?;
         }
         for (no, l) in lines.iter().enumerate() {
@@ -633,7 +651,11 @@ impl Ledger {
             .optional()
             .map_err(self.err("reading the run"))?;
         let Some((status, preparer, programme, index, period)) = found else {
-            return Err(self.refused(format!("a run numbered {run}"), "no such run", "list a beneficiary's runs with `impatto ledger history`"));
+            return Err(self.refused(
+                format!("a run numbered {run}"),
+                "no such run",
+                "list a beneficiary's runs with `impatto ledger history`",
+            ));
         };
         if status != "prepared" {
             return Err(self.refused(
@@ -691,8 +713,10 @@ impl Ledger {
             }
             (_, r) => r.map(str::to_string),
         };
-        let after: i64 =
-            self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM runs", [], |r| r.get(0)).map_err(self.err("reading the runs"))?;
+        let after: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM runs", [], |r| r.get(0))
+            .map_err(self.err("reading the runs"))?;
         if decision == Decision::Reject {
             self.conn.execute("UPDATE lines SET voided = 1 WHERE run = ?1", [run]).map_err(self.err("voiding the lines"))?;
         }
@@ -732,7 +756,11 @@ impl Ledger {
             .optional()
             .map_err(self.err("reading the run"))?;
         let Some((programme, period, rule_file, data, defs, statement_json, rendered)) = row else {
-            return Err(self.refused(format!("a run numbered {run}"), "no such run", "list a beneficiary's runs with `impatto ledger history`"));
+            return Err(self.refused(
+                format!("a run numbered {run}"),
+                "no such run",
+                "list a beneficiary's runs with `impatto ledger history`",
+            ));
         };
         Ok(RecordedRun {
             id: run,
@@ -751,8 +779,10 @@ impl Ledger {
     /// # Errors
     /// [`LedgerError::InputChanged`] naming the first file that differs or is gone.
     pub fn check_inputs(&self, run: i64) -> Result<()> {
-        let mut stmt =
-            self.conn.prepare("SELECT path, sha256 FROM run_inputs WHERE run = ?1 ORDER BY path").map_err(self.err("reading the inputs"))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, sha256 FROM run_inputs WHERE run = ?1 ORDER BY path")
+            .map_err(self.err("reading the inputs"))?;
         let rows: Vec<(String, String)> = stmt
             .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(self.err("reading the inputs"))?
@@ -793,12 +823,11 @@ impl Ledger {
     }
 
     /// Payment instructions of an approved run: one row per payer and payee (beneficiary),
-    /// amounts in currency units, in payer then payee order. Returns (currency, programme,
-    /// period, rows of (payer, payee, amount, number of lines)).
+    /// amounts in currency units, in payer then payee order.
     ///
     /// # Errors
     /// [`LedgerError::Refused`] when the run is not approved; [`LedgerError::Database`].
-    pub fn instructions(&self, run: i64) -> Result<(String, String, String, Vec<(String, String, Decimal, i64)>)> {
+    pub fn instructions(&self, run: i64) -> Result<Instructions> {
         let status = self.status(run)?;
         if status != "approved" {
             return Err(self.refused(
@@ -809,7 +838,9 @@ impl Ledger {
         }
         let (currency, programme, period): (String, String, String) = self
             .conn
-            .query_row("SELECT currency, programme, period FROM runs WHERE id = ?1", [run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row("SELECT currency, programme, period FROM runs WHERE id = ?1", [run], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .map_err(self.err("reading the run"))?;
         let mut stmt = self
             .conn
@@ -819,11 +850,13 @@ impl Ledger {
             )
             .map_err(self.err("reading the lines"))?;
         let rows = stmt
-            .query_map([run], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, from_cents(r.get::<_, i64>(2)?), r.get::<_, i64>(3)?)))
+            .query_map([run], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, from_cents(r.get::<_, i64>(2)?), r.get::<_, i64>(3)?))
+            })
             .map_err(self.err("reading the lines"))?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(self.err("reading the lines"))?;
-        Ok((currency, programme, period, rows))
+        Ok(Instructions { currency, programme, period, rows })
     }
 
     /// Every line ever recorded for a beneficiary, oldest first, as JSON values (run, period,
