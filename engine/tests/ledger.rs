@@ -306,3 +306,96 @@ fn a_second_writer_is_refused_while_the_ledger_is_locked() {
     c.execute_batch("ROLLBACK").expect("unlock");
     ok(d, &["pay", "rules-2019.toml", "--data", ".", "--period", "final", "--ledger", "l.sqlite", "--by", "anna"]);
 }
+
+mod property {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// `pay` a period (0: 2014, 1: 2016).
+        Pay(usize),
+        /// Approve the newest prepared run.
+        Approve,
+        /// Reject the newest prepared run.
+        Reject,
+        /// Flip the `verified` flag of one outcome event (a data correction).
+        Correct(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![(0..2usize).prop_map(Op::Pay), Just(Op::Approve), Just(Op::Reject), (0..6usize).prop_map(Op::Correct)]
+    }
+
+    fn cents(text: &str) -> i64 {
+        let (units, frac) = text.split_once('.').expect("two decimals");
+        let sign = if units.starts_with('-') { -1 } else { 1 };
+        units.parse::<i64>().expect("units") * 100 + sign * frac.parse::<i64>().expect("cents")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// Whatever the sequence of runs, decisions and corrections: Σ of the lines that count
+        /// (prepared or approved runs) per beneficiary equals the cumulative statement of the
+        /// newest run that counts, and the total never exceeds the budget. Refusals are fine;
+        /// a crash is not.
+        #[test]
+        fn what_counts_equals_the_newest_cumulative_statement(ops in proptest::collection::vec(op(), 1..13)) {
+            let t = tempfile::tempdir().expect("tempdir");
+            let d = t.path();
+            let data = dwp_fixture(d);
+            let l = ["--ledger", "l.sqlite"];
+            for op in &ops {
+                let newest_prepared = || -> Option<String> {
+                    let db = d.join("l.sqlite");
+                    if !db.exists() { return None; }
+                    let c = rusqlite::Connection::open(&db).expect("open");
+                    c.query_row("SELECT MAX(id) FROM runs WHERE status = 'prepared'", [], |r| r.get::<_, Option<i64>>(0)).expect("query").map(|x| x.to_string())
+                };
+                let o = match op {
+                    Op::Pay(p) => Some(impatto(d, &[&["pay", "rules.toml", "--data", "data", "--period", ["2014", "2016"][*p], "--by", "anna"][..], &l].concat())),
+                    Op::Approve => newest_prepared().map(|r| impatto(d, &[&["approve", &r, "--by", "bruno"][..], &l].concat())),
+                    Op::Reject => newest_prepared().map(|r| impatto(d, &[&["reject", &r, "--by", "bruno", "--reason", "check"][..], &l].concat())),
+                    Op::Correct(k) => {
+                        let path = data.join("outcomes.csv");
+                        let text = std::fs::read_to_string(&path).expect("read");
+                        let mut rows: Vec<String> = text.lines().map(str::to_string).collect();
+                        let row = &mut rows[1 + k];
+                        *row = if row.ends_with("true") { row.replace(",true", ",false") } else { row.replace(",false", ",true") };
+                        std::fs::write(&path, rows.join("\n") + "\n").expect("write");
+                        None
+                    }
+                };
+                if let Some(o) = o {
+                    prop_assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{op:?}: {}", String::from_utf8_lossy(&o.stderr));
+                }
+            }
+            let db = d.join("l.sqlite");
+            if !db.exists() { return Ok(()); }
+            let c = rusqlite::Connection::open(&db).expect("open");
+            let newest: Option<String> = c
+                .query_row("SELECT statement_json FROM runs WHERE status <> 'rejected' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+                .ok();
+            let mut held: BTreeMap<String, i64> = BTreeMap::new();
+            let mut stmt = c.prepare("SELECT l.beneficiary, SUM(l.amount_cents) FROM lines l JOIN runs r ON r.id = l.run WHERE r.status <> 'rejected' GROUP BY l.beneficiary").expect("prepare");
+            for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).expect("query") {
+                let (b, s) = row.expect("row");
+                if s != 0 { held.insert(b, s); }
+            }
+            let mut due: BTreeMap<String, i64> = BTreeMap::new();
+            if let Some(json) = newest {
+                let v: serde_json::Value = serde_json::from_str(&json).expect("statement json");
+                for line in v["lines"].as_array().expect("lines") {
+                    *due.entry(line["beneficiary"].as_str().expect("id").to_string()).or_default() += cents(line["amount"].as_str().expect("amount"));
+                }
+                due.retain(|_, a| *a != 0);
+            }
+            prop_assert_eq!(&held, &due);
+            prop_assert!(held.values().sum::<i64>() <= 450_000_000);
+        }
+    }
+}
