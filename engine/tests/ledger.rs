@@ -111,10 +111,28 @@ fn dwp_pays_9600_then_only_the_2100_newly_due() {
     // Paying 2016 again: nothing newly due, no run recorded.
     assert!(pay("2016").contains("nothing newly due"));
     assert_eq!(sql_count(&d.join("l.sqlite"), "SELECT COUNT(*) FROM runs"), 2);
-    // Both runs replay identically.
+    // Both runs replay identically, also from another directory.
     for run in ["1", "2"] {
         ok(d, &["ledger", "replay", run, "--ledger", "l.sqlite"]);
     }
+    let out = ok(&workspace(), &["ledger", "replay", "2", "--ledger", d.join("l.sqlite").to_str().expect("utf-8")]);
+    assert_eq!(run_total(&out), "2100.00 GBP", "{out}");
+}
+
+/// The shipped DWP example (periods 2015 and 2016): statements of £1,622,400 then £1,855,800
+/// cumulative, so the second run pays £233,400.
+#[test]
+fn dwp_example_pays_the_difference_between_cumulative_statements() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    copy_dir(&workspace().join("datasets/examples/dwp-innovation-fund"), d);
+    let pay = |period: &str| {
+        ok(d, &["pay", "rules-round-2.toml", "--data", ".", "--period", period, "--ledger", "l.sqlite", "--by", "anna"])
+    };
+    assert_eq!(run_total(&pay("2015")), "1622400.00 GBP");
+    ok(d, &["approve", "1", "--ledger", "l.sqlite", "--by", "bruno"]);
+    assert_eq!(run_total(&pay("2016")), "233400.00 GBP");
+    assert_eq!(sql_count(&d.join("l.sqlite"), "SELECT COUNT(*) FROM lines WHERE kind <> 'payment'"), 0);
 }
 
 #[test]

@@ -150,6 +150,7 @@ fn compute(programme: &Path, data: &[PathBuf], period: &str, definitions: &Defin
     }
     let inputs = RunInputs {
         period_index,
+        workdir: std::env::current_dir().context("reading the working directory")?.display().to_string(),
         data_dirs: data.iter().map(|d| d.display().to_string()).collect(),
         definitions: definitions.definitions.iter().map(|d| d.display().to_string()).collect(),
         files,
@@ -355,6 +356,15 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
         LedgerCommand::Replay { run, ledger } => {
             let l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
             let recorded = l.recorded(run).map_err(impatto::Error::from)?;
+            // Recorded paths are as given to `pay`, relative to its working directory; the
+            // statement names the rule file as given, so replay must too.
+            std::env::set_current_dir(&recorded.workdir).with_context(|| {
+                format!(
+                    "ledger {}: expected run {run}'s working directory {}, found it missing; hint: replay where the inputs are",
+                    ledger.ledger.display(),
+                    recorded.workdir
+                )
+            })?;
             l.check_inputs(run).map_err(impatto::Error::from)?;
             let data: Vec<PathBuf> = recorded.data_dirs.iter().map(PathBuf::from).collect();
             let definitions = DefinitionsArg { definitions: recorded.definitions.iter().map(PathBuf::from).collect() };

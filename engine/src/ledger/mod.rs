@@ -138,6 +138,8 @@ pub struct Input {
 pub struct RunInputs {
     /// Position of the period in the rule file (0-based), for the approval order.
     pub period_index: usize,
+    /// The working directory the paths are relative to.
+    pub workdir: String,
     /// `--data` directories.
     pub data_dirs: Vec<String>,
     /// `--definitions` paths.
@@ -185,6 +187,8 @@ pub struct RecordedRun {
     pub period: String,
     /// Rule file path as given.
     pub rule_file: String,
+    /// The working directory the paths are relative to.
+    pub workdir: String,
     /// `--data` directories.
     pub data_dirs: Vec<String>,
     /// `--definitions` paths.
@@ -561,8 +565,8 @@ impl Ledger {
         self.conn
             .execute(
                 "INSERT INTO runs (id, programme, period, period_index, as_of, currency, budget_cents, status, prepared_by,
-                   prepared_at, engine_version, rule_file, rule_hash, input_hash, data_dirs, definitions, statement_json, rendered)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'prepared', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                   prepared_at, engine_version, rule_file, rule_hash, input_hash, workdir, data_dirs, definitions, statement_json, rendered)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'prepared', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 params![
                     id,
                     s.programme,
@@ -577,6 +581,7 @@ impl Ledger {
                     s.rule_file,
                     s.rule_hash,
                     s.input_hash,
+                    inputs.workdir,
                     serde_json::to_string(&inputs.data_dirs).unwrap_or_default(),
                     serde_json::to_string(&inputs.definitions).unwrap_or_default(),
                     statement_json,
@@ -739,7 +744,7 @@ impl Ledger {
         let row = self
             .conn
             .query_row(
-                "SELECT programme, period, rule_file, data_dirs, definitions, statement_json, rendered FROM runs WHERE id = ?1",
+                "SELECT programme, period, rule_file, data_dirs, definitions, statement_json, rendered, workdir FROM runs WHERE id = ?1",
                 [run],
                 |r| {
                     Ok((
@@ -750,12 +755,13 @@ impl Ledger {
                         r.get::<_, String>(4)?,
                         r.get::<_, String>(5)?,
                         r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
                     ))
                 },
             )
             .optional()
             .map_err(self.err("reading the run"))?;
-        let Some((programme, period, rule_file, data, defs, statement_json, rendered)) = row else {
+        let Some((programme, period, rule_file, data, defs, statement_json, rendered, workdir)) = row else {
             return Err(self.refused(
                 format!("a run numbered {run}"),
                 "no such run",
@@ -767,6 +773,7 @@ impl Ledger {
             programme,
             period,
             rule_file,
+            workdir,
             data_dirs: serde_json::from_str(&data).unwrap_or_default(),
             definitions: serde_json::from_str(&defs).unwrap_or_default(),
             statement_json,

@@ -20,6 +20,7 @@ CREATE TABLE runs (
     rule_file       TEXT NOT NULL,
     rule_hash       TEXT NOT NULL,
     input_hash      TEXT NOT NULL,
+    workdir         TEXT NOT NULL,          -- the directory relative paths below are relative to
     data_dirs       TEXT NOT NULL,          -- JSON array of the --data directories
     definitions     TEXT NOT NULL,          -- JSON array of the --definitions paths
     statement_json  TEXT NOT NULL,          -- the statement as `impatto payout --format json` writes it
