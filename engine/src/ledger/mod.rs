@@ -37,6 +37,9 @@
 //! killed mid-run leaves no trace; a second writer at the same moment is refused; a second
 //! run for a period that already has a prepared run is refused.
 //!
+//! **Not yet:** payer commitments are not checked across runs (only within each statement),
+//! and there is no PostgreSQL backend (issue 12's second part).
+//!
 //! The schema lives in versioned migration files (`migrations/*.sql`, recorded in
 //! `schema_migrations`); the SQL is portable except the lock triggers, kept apart so a
 //! PostgreSQL backend can add its own. Amounts are whole cents in the database and exact
@@ -300,6 +303,15 @@ impl Ledger {
         let done: i64 = tx
             .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
             .map_err(map("reading schema_migrations"))?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.0);
+        if done > known {
+            return Err(LedgerError::Refused {
+                path: path.clone(),
+                expected: format!("a ledger schema up to version {known}"),
+                found: format!("version {done}"),
+                hint: "this ledger was written by a newer impatto; use that version".into(),
+            });
+        }
         for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > done) {
             tx.execute_batch(sql).map_err(map("applying a migration"))?;
             tx.execute("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", params![version, name])
