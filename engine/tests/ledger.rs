@@ -417,3 +417,30 @@ mod property {
         }
     }
 }
+
+#[test]
+fn two_runs_of_a_programme_at_once_one_is_refused() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    copy_dir(&workspace().join("datasets/examples/fabriq-quarto"), d);
+    for round in 0..10 {
+        let db = format!("l{round}.sqlite");
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_impatto"))
+                .args(["pay", "rules-2019.toml", "--data", ".", "--period", "interim", "--by", "anna", "--ledger", &db])
+                .current_dir(d)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (a, b) = (spawn(), spawn());
+        let outs = [a.wait_with_output().expect("wait"), b.wait_with_output().expect("wait")];
+        let codes: Vec<Option<i32>> = outs.iter().map(|o| o.status.code()).collect();
+        let e = outs.iter().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).collect::<String>();
+        assert!(codes.contains(&Some(0)) && codes.contains(&Some(1)), "{codes:?}: {e}");
+        assert!(e.contains("another impatto process writing it") || e.contains("awaiting approval"), "{e}");
+        assert_eq!(sql_count(&d.join(&db), "SELECT COUNT(*) FROM runs"), 1);
+        assert_eq!(sql_count(&d.join(&db), "SELECT COUNT(*) FROM lines"), 7);
+    }
+}

@@ -33,7 +33,8 @@
 //! files, recomputes the netting against the ledger as it stood when the run was prepared,
 //! and compares the renderings byte for byte.
 //!
-//! **Nothing twice.** A run is one transaction (`BEGIN IMMEDIATE`, no busy wait): a process
+//! **Nothing twice.** A run is one transaction (`BEGIN IMMEDIATE`, no busy wait, SQLite's
+//! write-ahead log, so the ledger file has `-wal` and `-shm` companions): a process
 //! killed mid-run leaves no trace; a second writer at the same moment is refused; a second
 //! run for a period that already has a prepared run is refused.
 //!
@@ -260,11 +261,34 @@ impl Ledger {
             move |source| LedgerError::Database { path, doing, source }
         };
         let conn = Connection::open(path).map_err(db("opening"))?;
-        // No busy wait: a second writer is told at once (see `Busy`).
-        conn.busy_timeout(std::time::Duration::ZERO).map_err(db("setting the busy timeout"))?;
+        // Setting up (journal mode, schema) waits for another process doing the same; a run
+        // does not (see `Busy`).
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db("setting the busy timeout"))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db("enabling foreign keys"))?;
+        // Write-ahead log: a reader never makes a writer's COMMIT fail (with no busy wait, the
+        // rollback journal would), and a killed writer's partial log is discarded on next open.
+        // `synchronous = FULL`: a committed run survives a power cut too.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|source| match &source {
+            rusqlite::Error::SqliteFailure(e, _)
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
+            {
+                LedgerError::Busy { path: path.to_path_buf() }
+            }
+            _ => LedgerError::Database { path: path.to_path_buf(), doing: "setting the journal mode".into(), source },
+        })?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(LedgerError::Refused {
+                path: path.to_path_buf(),
+                expected: "a ledger file that can use SQLite's write-ahead log".into(),
+                found: format!("journal mode {mode}"),
+                hint: "keep the ledger on a local disk (not a network share or in memory)".into(),
+            });
+        }
+        conn.pragma_update(None, "synchronous", "FULL").map_err(db("setting synchronous writes"))?;
         let mut ledger = Ledger { path: path.to_path_buf(), conn };
         ledger.migrate()?;
+        // No busy wait from here on: a second writer is told at once.
+        ledger.conn.busy_timeout(std::time::Duration::ZERO).map_err(db("setting the busy timeout"))?;
         Ok(ledger)
     }
 
@@ -297,6 +321,21 @@ impl Ledger {
                 LedgerError::Database { path: path.clone(), doing: doing.to_string(), source }
             }
         };
+        // Up to date: no write lock needed (a run in progress elsewhere is then refused at once).
+        let exists: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'", [], |r| r.get(0))
+            .map_err(map("reading the schema"))?;
+        let current: Option<i64> = if exists == 0 {
+            None
+        } else {
+            self.conn
+                .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))
+                .map_err(map("reading schema_migrations"))?
+        };
+        if current == MIGRATIONS.last().map(|m| m.0) {
+            return Ok(());
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(map("starting a migration"))?;
         tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)")
             .map_err(map("creating schema_migrations"))?;
