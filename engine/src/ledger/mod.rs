@@ -8,7 +8,8 @@
 //! **The key** of a line is beneficiary × rule × claim, where the claim is `participant/outcome`
 //! for a rate card's claim and empty for a rule that pays a beneficiary once (a grant, a
 //! premium). The database allows one original `payment` line per key (a unique index); every
-//! later change of the key's amount is an adjustment line.
+//! later change of the key's amount is an adjustment line. (A clawback rule's first line is its
+//! key's `payment` line too, with a negative amount.)
 //!
 //! **Netting.** For each key, due now = the statement's cumulative amount − Σ lines already
 //! recorded in `prepared` or `approved` runs of the programme (a rejected run's lines are
