@@ -27,6 +27,9 @@ pub enum Error {
         #[source]
         source: polars::prelude::PolarsError,
     },
+    /// The payment ledger refused or failed (the message names the ledger file).
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
     /// A request cannot be served (unknown period, no beneficiaries, …).
     #[error("{0}")]
     Request(String),

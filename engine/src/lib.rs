@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod ledger;
 pub mod output;
 pub mod plot;
 pub mod rules;

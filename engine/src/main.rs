@@ -51,6 +51,16 @@ enum Command {
     Run(RunArgs),
     /// Compute a payout statement from a programme rule file.
     Payout(PayoutArgs),
+    /// Prepare a payment run: the period's statement netted against the ledger (only what is
+    /// newly due), recorded as `prepared`.
+    Pay(cli::ledger::PayArgs),
+    /// Approve a prepared run (by someone other than its preparer); it is then locked.
+    Approve(cli::ledger::ApproveArgs),
+    /// Reject a prepared run, with a reason; its lines no longer count.
+    Reject(cli::ledger::RejectArgs),
+    /// The payment ledger: export a run's instructions, a beneficiary's history, replay a run.
+    #[command(subcommand)]
+    Ledger(cli::ledger::LedgerCommand),
     /// Kaplan-Meier survival curves (Greenwood variance) and medians, on any CSV/Parquet file.
     Survival(SurvivalArgs),
     /// Log-rank test of equal survival between 2 or more groups.
@@ -110,6 +120,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Generate(args) => cli::generate::generate_panel(args),
         Command::Run(args) => cli::payouts::run_all(args),
         Command::Payout(args) => cli::payouts::payout(args),
+        Command::Pay(args) => cli::ledger::pay(args),
+        Command::Approve(args) => cli::ledger::approve(args),
+        Command::Reject(args) => cli::ledger::reject(args),
+        Command::Ledger(command) => cli::ledger::ledger(command),
         Command::Plot(plot) => cli::studies::plot(plot),
         Command::Survival(a) => cli::studies::survival(a),
         Command::Logrank(a) => cli::studies::logrank(a),

@@ -83,7 +83,7 @@ pub(crate) struct DefinitionsArg {
     /// Definition files or directories the rules may use besides the built-in catalogue
     /// (a file with a built-in id replaces it).
     #[arg(long = "definitions", num_args = 1..)]
-    definitions: Vec<PathBuf>,
+    pub(crate) definitions: Vec<PathBuf>,
 }
 
 /// The built-in catalogue plus a programme's own definitions (same id: the programme's wins).
