@@ -441,13 +441,25 @@ pub fn parse(text: Expr, ty: ColumnType, dialect: &Dialect) -> Expr {
     )
 }
 
+/// A row no typed reading can take, found by [`diagnose`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The row as a spreadsheet numbers it (the header is row 1).
+    pub row: u64,
+    /// The column, when the problem is in one field.
+    pub column: Option<String>,
+    /// What the row or field should hold.
+    pub expected: String,
+    /// What it holds.
+    pub found: String,
+}
+
 /// What a file holds that no typed reading can take: rows with another number of fields than
-/// the header, and fields that are not UTF-8. Each finding is `(row, column, message)`, rows
-/// numbered as a spreadsheet shows them (the header is row 1), at most `limit` of them.
+/// the header, and fields that are not UTF-8; at most `limit` of them.
 ///
 /// Used when reading a file failed, to say where; it reads the whole file with the `csv`
 /// crate (quotes, embedded line ends and a byte-order mark handled as spreadsheets write them).
-pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<(u64, Option<String>, String)>> {
+pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<Unreadable>> {
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(dialect.separator)
         .has_headers(false)
@@ -463,7 +475,12 @@ pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<(u64
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                findings.push((row + 1, None, format!("a readable CSV row, found {e}")));
+                findings.push(Unreadable {
+                    row: row + 1,
+                    column: None,
+                    expected: "a readable CSV row".into(),
+                    found: e.to_string(),
+                });
                 break;
             }
         }
@@ -472,17 +489,25 @@ pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<(u64
         if row == 1 {
             header = fields.iter().map(|f| String::from_utf8_lossy(f).trim_start_matches('\u{feff}').to_string()).collect();
         } else if fields.len() != header.len() {
-            findings.push((row, None, format!("{} fields as in the header, found {}", header.len(), fields.len())));
+            findings.push(Unreadable {
+                row,
+                column: None,
+                expected: format!("{} fields as in the header", header.len()),
+                found: fields.len().to_string(),
+            });
         }
         for (i, field) in fields.iter().enumerate() {
             if let Err(e) = std::str::from_utf8(field) {
-                let column = header.get(i).cloned().unwrap_or_else(|| format!("field {}", i + 1));
-                let shown = String::from_utf8_lossy(field);
-                findings.push((
+                findings.push(Unreadable {
                     row,
-                    Some(column),
-                    format!("UTF-8 text, found bytes that are not UTF-8 at byte {} of `{shown}`", e.valid_up_to() + 1),
-                ));
+                    column: Some(header.get(i).cloned().unwrap_or_else(|| format!("field {}", i + 1))),
+                    expected: "UTF-8 text".into(),
+                    found: format!(
+                        "bytes that are not UTF-8 at byte {} of `{}`",
+                        e.valid_up_to() + 1,
+                        String::from_utf8_lossy(field)
+                    ),
+                });
             }
         }
         if findings.len() >= limit {

@@ -39,6 +39,27 @@ pub struct Issue {
     pub hint: Option<String>,
 }
 
+impl Issue {
+    /// An error about a file as a whole (no column, no rows).
+    pub fn in_file(
+        file: impl Into<String>,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+        hint: Option<String>,
+    ) -> Issue {
+        Issue {
+            severity: Severity::Error,
+            file: file.into(),
+            column: None,
+            rows: vec![],
+            count: 0,
+            expected: expected.into(),
+            found: found.into(),
+            hint,
+        }
+    }
+}
+
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
@@ -218,6 +239,13 @@ fn missing_columns_message(
         parts.join("; "),
         quoted(columns)
     )
+}
+
+impl Error {
+    /// The error of a panel these findings make unusable.
+    pub fn invalid(issues: Vec<Issue>) -> Error {
+        Error::Invalid { report: Report { issues } }
+    }
 }
 
 /// Result alias of the datasets crate.

@@ -16,27 +16,16 @@ use parquet::data_type::ByteArray;
 use parquet::errors::ParquetError;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
-use crate::error::{Error, Issue, Report, Severity};
+use crate::error::{Error, Issue, Severity};
 
 fn finding(file: &str, column: Option<&str>, expected: String, found: String, hint: Option<String>) -> Issue {
-    Issue {
-        severity: Severity::Error,
-        file: file.to_string(),
-        column: column.map(str::to_string),
-        rows: vec![],
-        count: 0,
-        expected,
-        found,
-        hint,
-    }
+    Issue { column: column.map(str::to_string), ..Issue::in_file(file, expected, found, hint) }
 }
 
 fn open(path: &Path, display: &str) -> Result<SerializedFileReader<File>, Error> {
     let file = File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    SerializedFileReader::new(file).map_err(|e| Error::Invalid {
-        report: Report {
-            issues: vec![finding(display, None, "a Parquet file".into(), format!("a file Parquet cannot read ({e})"), None)],
-        },
+    SerializedFileReader::new(file).map_err(|e| {
+        Error::invalid(vec![finding(display, None, "a Parquet file".into(), format!("a file Parquet cannot read ({e})"), None)])
     })
 }
 
@@ -132,7 +121,7 @@ pub fn check_file(path: &Path, display: &str) -> Result<(), Error> {
             }
         }
     }
-    if issues.is_empty() { Ok(()) } else { Err(Error::Invalid { report: Report { issues } }) }
+    if issues.is_empty() { Ok(()) } else { Err(Error::invalid(issues)) }
 }
 
 /// Rows read per call when scanning a string column.

@@ -398,7 +398,7 @@ fn refuse_repeated_names(display: &str, names: &[String]) -> Result<()> {
             });
         }
     }
-    if issues.is_empty() { Ok(()) } else { Err(Error::Invalid { report: Report { issues } }) }
+    if issues.is_empty() { Ok(()) } else { Err(Error::invalid(issues)) }
 }
 
 /// A 0-based column index as a spreadsheet names it, with its number: `D (4)`.
@@ -688,24 +688,13 @@ impl PanelSource {
     }
 }
 
-/// What is at a table's path: a readable file, nothing, or something that cannot be a table.
-fn table_path_kind(path: &Path) -> Result<bool> {
+/// Is there a table file at this path (true), nothing (false), or something that cannot be a
+/// table — a directory, a device, a broken or looping link (an error naming it)?
+fn is_table_file(path: &Path) -> Result<bool> {
     let display = path.display();
     let refuse = |found: String| {
-        Err(Error::Invalid {
-            report: Report {
-                issues: vec![Issue {
-                    severity: Severity::Error,
-                    file: display.to_string(),
-                    column: None,
-                    rows: vec![],
-                    count: 0,
-                    expected: "a table file".into(),
-                    found,
-                    hint: Some("replace it with the table's file, or remove it".into()),
-                }],
-            },
-        })
+        let hint = Some("replace it with the table's file, or remove it".to_string());
+        Err(Error::invalid(vec![Issue::in_file(display.to_string(), "a table file", found, hint)]))
     };
     let Ok(link) = fs::symlink_metadata(path) else { return Ok(false) };
     match fs::metadata(path) {
@@ -729,43 +718,27 @@ fn unread_table_file(dir: &Path, table: Table) -> Option<Error> {
         .collect();
     names.sort();
     let first = names.first()?;
-    Some(Error::Invalid {
-        report: Report {
-            issues: vec![Issue {
-                severity: Severity::Error,
-                file: dir.join(first).display().to_string(),
-                column: None,
-                rows: vec![],
-                count: 0,
-                expected: format!(
-                    "the `{}` table as {0}.csv, {0}.parquet, {0}.xlsx or {0}.ods (lower case), or a workbook sheet named {0}",
-                    table.stem()
-                ),
-                found: format!("{}, which impatto does not read", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
-                hint: Some("rename the file, or export it as CSV (`,` `;` or tab between fields), Parquet, .xlsx or .ods; compressed files are not read".into()),
-            }],
-        },
-    })
+    Some(Error::invalid(vec![Issue::in_file(
+        dir.join(first).display().to_string(),
+        format!(
+            "the `{}` table as {0}.csv, {0}.parquet, {0}.xlsx or {0}.ods (lower case), or a workbook sheet named {0}",
+            table.stem()
+        ),
+        format!("{}, which impatto does not read", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+        Some("rename the file, or export it as CSV (`,` `;` or tab between fields), Parquet, .xlsx or .ods; compressed files are not read".into()),
+    )]))
 }
 
 fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf, FileFormat)> {
     let parquet = dir.join(format!("{}.parquet", table.stem()));
     let csv = dir.join(format!("{}.csv", table.stem()));
-    match (table_path_kind(&parquet)?, table_path_kind(&csv)?) {
-        (true, true) => Err(Error::Invalid {
-            report: Report {
-                issues: vec![Issue {
-                    severity: Severity::Error,
-                    file: format!("{}, {}", parquet.display(), csv.display()),
-                    column: None,
-                    rows: vec![],
-                    count: 0,
-                    expected: format!("one file of the `{}` table", table.stem()),
-                    found: "two, which may not hold the same rows".into(),
-                    hint: Some("keep the one that is current and move the other out of the directory".into()),
-                }],
-            },
-        }),
+    match (is_table_file(&parquet)?, is_table_file(&csv)?) {
+        (true, true) => Err(Error::invalid(vec![Issue::in_file(
+            format!("{}, {}", parquet.display(), csv.display()),
+            format!("one file of the `{}` table", table.stem()),
+            "two, which may not hold the same rows",
+            Some("keep the one that is current and move the other out of the directory".into()),
+        )])),
         (true, false) => Ok((parquet, FileFormat::Parquet)),
         (false, true) => {
             let dialect =

@@ -391,19 +391,11 @@ fn unreadable(file: &TableFile) -> Result<Vec<Issue>> {
     let findings = crate::csv::diagnose(&file.path, dialect, 5)?;
     Ok(findings
         .into_iter()
-        .map(|(row, column, message)| {
-            let (expected, found) =
-                message.split_once(", found ").map(|(e, f)| (e.to_string(), f.to_string())).unwrap_or((message, String::new()));
-            Issue {
-                severity: Severity::Error,
-                file: file.display(),
-                column,
-                rows: vec![row],
-                count: 1,
-                expected,
-                found,
-                hint: None,
-            }
+        .map(|f| Issue {
+            column: f.column,
+            rows: vec![f.row],
+            count: 1,
+            ..Issue::in_file(file.display(), f.expected, f.found, None)
         })
         .collect())
 }

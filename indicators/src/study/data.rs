@@ -67,8 +67,10 @@ fn unreadable(path: &Path, options: &ReadOptions, e: PolarsError) -> Error {
         .and_then(|dialect| csv::diagnose(path, &dialect, 1).ok())
         .and_then(|findings| findings.into_iter().next());
     match found {
-        Some((row, Some(column), message)) => request(format!("{display}: column `{column}`, row {row}: expected {message}")),
-        Some((row, None, message)) => request(format!("{display}: row {row}: expected {message}")),
+        Some(f) => {
+            let column = f.column.map(|c| format!(" column `{c}`,")).unwrap_or_default();
+            request(format!("{display}:{column} row {}: expected {}, found {}", f.row, f.expected, f.found))
+        }
         None => request(format!("{display}: {e}")),
     }
 }
