@@ -181,23 +181,15 @@ impl TableFile {
         for spec in table.columns() {
             let mapped = self.renames.get(spec.name).map(String::as_str);
             let source_name = mapped.unwrap_or(spec.name);
-            let mut issue = |expected: String, found: String, hint: String| {
-                issues.push(Issue {
-                    severity: Severity::Error,
-                    file: self.display(),
-                    column: Some(spec.name.to_string()),
-                    rows: vec![],
-                    count: 0,
-                    expected,
-                    found,
-                    hint: Some(hint),
-                })
+            let column_issue = |expected: String, found: String, hint: Option<String>| Issue {
+                column: Some(spec.name.to_string()),
+                ..Issue::in_file(self.display(), expected, found, hint)
             };
             match (schema.get(source_name), mapped) {
-                (None, Some(mine)) => issue(
+                (None, Some(mine)) => issues.push(column_issue(
                     format!("a column `{mine}` ({}), which {MAPPING_FILE} maps to `{}`", spec.ty.name(), spec.name),
                     format!("no such column among {}", list_names(&schema)),
-                    if schema.get(spec.name).is_some() {
+                    Some(if schema.get(spec.name).is_some() {
                         format!(
                             "the file already calls it `{}`: remove the line `{} = \"{mine}\"` from [{}] in {MAPPING_FILE}",
                             spec.name,
@@ -210,46 +202,35 @@ impl TableFile {
                             table.stem(),
                             spec.name
                         )
-                    },
-                ),
-                (Some(_), Some(mine)) if mine != spec.name && schema.get(spec.name).is_some() => issue(
+                    }),
+                )),
+                (Some(_), Some(mine)) if mine != spec.name && schema.get(spec.name).is_some() => issues.push(column_issue(
                     format!("one column for `{}`", spec.name),
                     format!("two: `{mine}` (mapped in {MAPPING_FILE}) and `{}`", spec.name),
-                    format!("remove or rename one of them, or the line `{} = \"{mine}\"` in {MAPPING_FILE}", spec.name),
-                ),
-                (None, None) if spec.required => issue(
+                    Some(format!("remove or rename one of them, or the line `{} = \"{mine}\"` in {MAPPING_FILE}", spec.name)),
+                )),
+                (None, None) if spec.required => issues.push(column_issue(
                     format!("a column `{}` ({})", spec.name, spec.ty.name()),
                     format!("no such column among {}", list_names(&schema)),
-                    format!(
+                    Some(format!(
                         "if the file calls it differently, map it in {MAPPING_FILE}: [{}] {} = \"<your name>\"",
                         table.stem(),
                         spec.name
-                    ),
-                ),
+                    )),
+                )),
                 // An optional column left out: empty in every row (see the format document).
                 (None, None) => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
                 (Some(dtype), _) => {
                     let canonical = canonical_dtype(spec.ty);
                     let typed = match &self.format {
                         FileFormat::Csv { dialect } => {
-                            if spec.ty == ColumnType::Text {
-                                csv::parse(col(source_name), spec.ty, dialect)
-                            } else {
+                            if spec.ty != ColumnType::Text {
                                 conversions.push(Conversion::of(spec, dialect.clone()));
-                                csv::parse(col(source_name), spec.ty, dialect)
                             }
+                            csv::parse(col(source_name), spec.ty, dialect)
                         }
                         FileFormat::Parquet | FileFormat::Workbook { .. } if !accepts(spec.ty, dtype) => {
-                            issues.push(Issue {
-                                severity: Severity::Error,
-                                file: self.display(),
-                                column: Some(spec.name.to_string()),
-                                rows: vec![],
-                                count: 0,
-                                expected: spec.ty.name().to_string(),
-                                found: format!("{dtype}"),
-                                hint: type_hint(spec, dtype),
-                            });
+                            issues.push(column_issue(spec.ty.name().to_string(), format!("{dtype}"), type_hint(spec, dtype)));
                             continue;
                         }
                         // Cast only what needs it: a plain column keeps predicate pushdown

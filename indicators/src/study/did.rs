@@ -205,6 +205,14 @@ struct Design {
     effects: Option<&'static str>,
 }
 
+impl Design {
+    /// Unit and period effects: the unit effects absorbed, the period dummies among `x`'s
+    /// columns (two-way difference-in-differences and the event study).
+    fn two_way(x: Array2<f64>, names: Vec<String>, y: Array1<f64>, units: Vec<usize>, n_units: usize) -> Design {
+        Design { x, names, y, units, n_units, absorb_units: true, effects: Some("the unit effects") }
+    }
+}
+
 /// Subtract each unit's mean from `y` and from every column of `x`.
 fn demean_within_units(x: &mut Array2<f64>, y: &mut Array1<f64>, units: &[usize], n_units: usize) {
     let mut count = vec![0.0f64; n_units];
@@ -442,15 +450,13 @@ pub fn estimate_two_way(obs: &[Observation], periods: &[String], opts: &Options)
     }
     let mut names: Vec<String> = period_index.keys().skip(1).map(|p| format!("period {p}")).collect();
     names.push(format!("`{}` × `{}`", opts.names.treated, opts.names.post));
-    let design = Design {
+    let design = Design::two_way(
         x,
         names,
-        y: Array1::from_iter(obs.iter().map(|o| o.y)),
-        units: obs.iter().map(|o| units[o.unit.as_str()]).collect(),
-        n_units: units.len(),
-        absorb_units: true,
-        effects: Some("the unit effects"),
-    };
+        Array1::from_iter(obs.iter().map(|o| o.y)),
+        obs.iter().map(|o| units[o.unit.as_str()]).collect(),
+        units.len(),
+    );
     let fit = ols(design, opts)?;
     Ok(Did { estimate: coefficient(&fit, d, "treated:post", n, opts.level)?, singletons })
 }
@@ -608,15 +614,13 @@ pub fn event_study(obs: &[PeriodObservation], opts: &Options) -> Result<EventStu
     }
     let mut names: Vec<String> = periods.iter().skip(1).map(|p| format!("period {p}")).collect();
     names.extend(ks.iter().map(|k| format!("k={k}")));
-    let design = Design {
+    let design = Design::two_way(
         x,
         names,
-        y: Array1::from_iter(obs.iter().map(|o| o.y)),
-        units: obs.iter().map(|o| units[o.unit.as_str()]).collect(),
-        n_units: units.len(),
-        absorb_units: true,
-        effects: Some("the unit effects"),
-    };
+        Array1::from_iter(obs.iter().map(|o| o.y)),
+        obs.iter().map(|o| units[o.unit.as_str()]).collect(),
+        units.len(),
+    );
     let fit = ols(design, opts)?;
     let estimates =
         ks.iter().enumerate().map(|(j, k)| coefficient(&fit, np + j, &format!("k={k}"), n, opts.level)).collect::<Result<_>>()?;
