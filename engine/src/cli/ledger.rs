@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use impatto::ledger::{Decision, Input, Ledger, RunInputs, sha256_file};
+use impatto::ledger::{Decision, Input, Ledger, Location, RunInputs, sha256_file};
 use impatto::output;
 use impatto::rules::money::amount as money;
 
@@ -17,12 +17,19 @@ use super::payouts::{DefinitionsArg, catalogue};
 
 const DEFAULT_LEDGER: &str = "impatto-ledger.sqlite";
 
-/// The ledger file option.
+/// The ledger option.
 #[derive(clap::Args, Debug)]
 pub(crate) struct LedgerArg {
-    /// Ledger file (SQLite; created on first use).
-    #[arg(long, default_value = DEFAULT_LEDGER)]
-    ledger: PathBuf,
+    /// Ledger: an SQLite file (created on first use) or a PostgreSQL server (`postgres://user:password@host/database`).
+    #[arg(long, default_value = DEFAULT_LEDGER, value_parser = parse_location)]
+    ledger: Location,
+}
+
+fn parse_location(text: &str) -> std::result::Result<Location, String> {
+    if text.trim().is_empty() {
+        return Err("expected an SQLite file or a postgres:// address, found an empty value".into());
+    }
+    Ok(Location::parse(text))
 }
 
 #[derive(clap::Args, Debug)]
@@ -143,6 +150,13 @@ fn compute(programme: &Path, data: &[PathBuf], period: &str, definitions: &Defin
             add("data", &f.path)?;
         }
     }
+    // A directory's column mapping changes what its tables mean (names, date order).
+    for dir in data {
+        let mapping = dir.join(impatto_datasets::source::MAPPING_FILE);
+        if mapping.is_file() {
+            add("data", &mapping)?;
+        }
+    }
     if !definitions.definitions.is_empty() {
         for f in definition_files(&definitions.definitions)? {
             add("definitions", &f)?;
@@ -221,7 +235,7 @@ pub(crate) fn pay(args: PayArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let c = compute(&args.programme, &args.data, &args.period, &args.definitions)?;
     let mut ledger = Ledger::open(&args.ledger.ledger).map_err(impatto::Error::from)?;
-    eprintln!("netting against {} …", args.ledger.ledger.display());
+    eprintln!("netting against {} …", args.ledger.ledger);
     match ledger.prepare(&c.statement, &c.inputs, by).map_err(impatto::Error::from)? {
         Some(run) => {
             emit(None, describe(&run.rendered, &run.status)?.as_bytes())?;
@@ -278,7 +292,7 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
                 (None, Some(p)) if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json")) => ExportFormat::Json,
                 _ => ExportFormat::Csv,
             };
-            let l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
+            let mut l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
             let impatto::ledger::Instructions { currency, programme, period, rows } =
                 l.instructions(run).map_err(impatto::Error::from)?;
             let bytes = match format {
@@ -321,12 +335,12 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
             }
         }
         LedgerCommand::History { beneficiary, ledger } => {
-            let l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
+            let mut l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
             let rows = l.history(&beneficiary).map_err(impatto::Error::from)?;
             if rows.is_empty() {
                 bail!(
                     "ledger {}: expected lines for beneficiary `{beneficiary}`, found none; hint: check the id (as in the statement)",
-                    ledger.ledger.display()
+                    ledger.ledger
                 );
             }
             let mut out = format!(
@@ -354,15 +368,14 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
             emit(None, out.as_bytes())?;
         }
         LedgerCommand::Replay { run, ledger } => {
-            let l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
+            let mut l = Ledger::open(&ledger.ledger).map_err(impatto::Error::from)?;
             let recorded = l.recorded(run).map_err(impatto::Error::from)?;
             // Recorded paths are as given to `pay`, relative to its working directory; the
             // statement names the rule file as given, so replay must too.
             std::env::set_current_dir(&recorded.workdir).with_context(|| {
                 format!(
                     "ledger {}: expected run {run}'s working directory {}, found it missing; hint: replay where the inputs are",
-                    ledger.ledger.display(),
-                    recorded.workdir
+                    ledger.ledger, recorded.workdir
                 )
             })?;
             l.check_inputs(run).map_err(impatto::Error::from)?;
@@ -376,7 +389,7 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
             if statement_json != recorded.statement_json {
                 bail!(
                     "ledger {}: expected run {run}'s statement identical to the recorded one, found it differs; hint: compare `impatto payout {} --period {} --format json` with the run",
-                    ledger.ledger.display(),
+                    ledger.ledger,
                     recorded.rule_file,
                     recorded.period
                 );
@@ -384,7 +397,7 @@ pub(crate) fn ledger(command: LedgerCommand) -> Result<ExitCode> {
             if rendered != recorded.rendered {
                 bail!(
                     "ledger {}: expected run {run} recomputed identical to the recorded one, found different lines; hint: report it (inputs and statement match)",
-                    ledger.ledger.display()
+                    ledger.ledger
                 );
             }
             eprintln!(

@@ -39,58 +39,70 @@
 //! killed mid-run leaves no trace; a second writer at the same moment is refused; a second
 //! run for a period that already has a prepared run is refused.
 //!
-//! **Not yet:** payer commitments are not checked across runs (only within each statement),
-//! and there is no PostgreSQL backend (issue 12's second part).
+//! On PostgreSQL the same: one transaction per run, and a second writer refused at once
+//! through an advisory lock ([`db`]); a killed client's transaction is rolled back by the
+//! server.
 //!
-//! The schema lives in versioned migration files (`migrations/*.sql`, recorded in
-//! `schema_migrations`); the SQL is portable except the lock triggers, kept apart so a
-//! PostgreSQL backend can add its own. Amounts are whole cents in the database and exact
-//! decimals (currency units) in the renderings.
+//! **Payer commitments** hold across runs the way the budget does: Σ of a payer's shares in
+//! all live lines after the run may not exceed its `commitment`.
+//!
+//! **Two databases, one schema.** SQLite (a file, the default) or PostgreSQL
+//! (`postgres://…`, for a city deployment), chosen by [`Location`]. The schema lives in
+//! versioned migration files (`migrations/*.sql`, recorded in `schema_migrations`): the tables
+//! are portable SQL; the lock triggers are written once per database (SQLite triggers,
+//! PL/pgSQL). Amounts are whole cents in the database and exact decimals (currency units) in
+//! the renderings.
+
+pub mod db;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::rules::money::{amount as money, from_cents, whole_cents};
 use crate::rules::statement::Statement;
+pub use db::Location;
+use db::{Conn, DbError, params};
 
-/// Migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "0001_init", include_str!("migrations/0001_init.sql")),
-    (2, "0002_sqlite_locks", include_str!("migrations/0002_sqlite_locks.sql")),
+/// Migrations, in order: (version, database it applies to or `""` for both, name, SQL).
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (1, "", "0001_init", include_str!("migrations/0001_init.sql")),
+    (2, "sqlite", "0002_sqlite_locks", include_str!("migrations/0002_sqlite_locks.sql")),
+    (2, "postgres", "0002_postgres_locks", include_str!("migrations/0002_postgres_locks.sql")),
 ];
 
-/// Errors of the ledger: each names the ledger file.
+/// The newest schema version.
+const SCHEMA_VERSION: i64 = 2;
+
+/// Errors of the ledger: each names the ledger (file, or server without its password).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LedgerError {
     /// The database refused or failed an operation.
-    #[error("ledger {path}: {doing}: {source}")]
+    #[error("ledger {ledger}: {doing}: {error}")]
     Database {
-        /// Ledger file.
-        path: PathBuf,
+        /// The ledger.
+        ledger: Location,
         /// What was being done.
         doing: String,
-        /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        /// The database's error (in the message, so not a `source`).
+        error: DbError,
     },
     /// The ledger is being written by another process.
     #[error(
-        "ledger {path}: expected to write alone, found another impatto process writing it (database busy); hint: wait for it to finish and run again"
+        "ledger {ledger}: expected to write alone, found another impatto process writing it (database busy); hint: wait for it to finish and run again"
     )]
     Busy {
-        /// Ledger file.
-        path: PathBuf,
+        /// The ledger.
+        ledger: Location,
     },
     /// A request the ledger refuses (maker–checker, order, state, budget).
-    #[error("ledger {path}: expected {expected}, found {found}; hint: {hint}")]
+    #[error("ledger {ledger}: expected {expected}, found {found}; hint: {hint}")]
     Refused {
-        /// Ledger file.
-        path: PathBuf,
+        /// The ledger.
+        ledger: Location,
         /// What was expected.
         expected: String,
         /// What was found.
@@ -100,11 +112,11 @@ pub enum LedgerError {
     },
     /// An input file of a recorded run changed since (or is gone).
     #[error(
-        "{file}: expected sha256:{expected} as recorded for run {run} in ledger {path}, found {found}; hint: restore the file as it was to replay the run"
+        "{file}: expected sha256:{expected} as recorded for run {run} in ledger {ledger}, found {found}; hint: restore the file as it was to replay the run"
     )]
     InputChanged {
-        /// Ledger file.
-        path: PathBuf,
+        /// The ledger.
+        ledger: Location,
         /// Run id.
         run: i64,
         /// The input file.
@@ -204,12 +216,11 @@ pub struct RecordedRun {
     pub rendered: String,
 }
 
-/// An open ledger. Only SQLite today; a PostgreSQL connection would be a second backend behind
-/// the same methods.
+/// An open ledger, in SQLite or PostgreSQL.
 #[derive(Debug)]
 pub struct Ledger {
-    path: PathBuf,
-    conn: Connection,
+    location: Location,
+    conn: Conn,
 }
 
 /// SHA-256 of a file, hex.
@@ -250,18 +261,53 @@ fn claim_key(l: &crate::rules::model::Line) -> String {
     l.claim_ref.as_ref().map(|c| format!("{}/{}", c.participant, c.outcome)).unwrap_or_default()
 }
 
+/// A line recorded earlier, as [`Ledger::held`] reads it.
+type Key = (String, String, String);
+
 impl Ledger {
-    /// Open (creating it on first use) the ledger file and bring its schema up to date.
+    /// Open (creating it on first use) the ledger and bring its schema up to date: an SQLite
+    /// file, or a PostgreSQL database (which must exist; the schema is created in the
+    /// connection's current schema).
     ///
     /// # Errors
-    /// [`LedgerError::Database`] when the file cannot be opened or migrated.
-    pub fn open(path: &Path) -> Result<Ledger> {
-        let db = |doing: &str| {
-            let path = path.to_path_buf();
-            let doing = doing.to_string();
-            move |source| LedgerError::Database { path, doing, source }
+    /// [`LedgerError::Database`] when the ledger cannot be opened, reached or migrated;
+    /// [`LedgerError::Busy`] while another process sets it up; [`LedgerError::Refused`] for a
+    /// ledger written by a newer impatto, or an SQLite file that cannot use a write-ahead log.
+    pub fn open(location: &Location) -> Result<Ledger> {
+        let conn = match location {
+            Location::Sqlite(path) => Self::open_sqlite(location, path)?,
+            Location::Postgres(url) => {
+                let client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| LedgerError::Database {
+                    ledger: location.clone(),
+                    doing: "connecting".into(),
+                    error: e.into(),
+                })?;
+                Conn::Postgres(Box::new(client))
+            }
         };
-        let conn = Connection::open(path).map_err(db("opening"))?;
+        let mut ledger = Ledger { location: location.clone(), conn };
+        ledger.migrate()?;
+        if let Conn::Sqlite(c) = &ledger.conn {
+            // No busy wait from here on: a second writer is told at once.
+            c.busy_timeout(std::time::Duration::ZERO).map_err(|e| LedgerError::Database {
+                ledger: location.clone(),
+                doing: "setting the busy timeout".into(),
+                error: e.into(),
+            })?;
+        }
+        Ok(ledger)
+    }
+
+    fn open_sqlite(location: &Location, path: &Path) -> Result<Conn> {
+        let db = |doing: &str| {
+            let ledger = location.clone();
+            let doing = doing.to_string();
+            move |e: rusqlite::Error| {
+                let error = DbError::from(e);
+                if error.is_busy() { LedgerError::Busy { ledger } } else { LedgerError::Database { ledger, doing, error } }
+            }
+        };
+        let conn = rusqlite::Connection::open(path).map_err(db("opening"))?;
         // Setting up (journal mode, schema) waits for another process doing the same; a run
         // does not (see `Busy`).
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db("setting the busy timeout"))?;
@@ -269,146 +315,157 @@ impl Ledger {
         // Write-ahead log: a reader never makes a writer's COMMIT fail (with no busy wait, the
         // rollback journal would), and a killed writer's partial log is discarded on next open.
         // `synchronous = FULL`: a committed run survives a power cut too.
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|source| match &source {
-            rusqlite::Error::SqliteFailure(e, _)
-                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
-            {
-                LedgerError::Busy { path: path.to_path_buf() }
-            }
-            _ => LedgerError::Database { path: path.to_path_buf(), doing: "setting the journal mode".into(), source },
-        })?;
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(db("setting the journal mode"))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(LedgerError::Refused {
-                path: path.to_path_buf(),
+                ledger: location.clone(),
                 expected: "a ledger file that can use SQLite's write-ahead log".into(),
                 found: format!("journal mode {mode}"),
                 hint: "keep the ledger on a local disk (not a network share or in memory)".into(),
             });
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(db("setting synchronous writes"))?;
-        let mut ledger = Ledger { path: path.to_path_buf(), conn };
-        ledger.migrate()?;
-        // No busy wait from here on: a second writer is told at once.
-        ledger.conn.busy_timeout(std::time::Duration::ZERO).map_err(db("setting the busy timeout"))?;
-        Ok(ledger)
+        Ok(Conn::Sqlite(conn))
     }
 
-    fn err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+    /// Which database the ledger is in.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    fn err(&self, doing: &str) -> impl Fn(DbError) -> LedgerError + use<> {
         let doing = doing.to_string();
-        move |source| {
-            if let rusqlite::Error::SqliteFailure(e, _) = &source
-                && matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            {
-                return LedgerError::Busy { path: self.path.clone() };
+        let ledger = self.location.clone();
+        move |error| {
+            if error.is_busy() {
+                return LedgerError::Busy { ledger: ledger.clone() };
             }
-            LedgerError::Database { path: self.path.clone(), doing: doing.clone(), source }
+            LedgerError::Database { ledger: ledger.clone(), doing: doing.clone(), error }
         }
     }
 
     fn refused(&self, expected: impl Into<String>, found: impl Into<String>, hint: impl Into<String>) -> LedgerError {
-        LedgerError::Refused { path: self.path.clone(), expected: expected.into(), found: found.into(), hint: hint.into() }
+        LedgerError::Refused { ledger: self.location.clone(), expected: expected.into(), found: found.into(), hint: hint.into() }
+    }
+
+    /// Run `body` in a writer's transaction: committed when it returns `Ok(Some(_))` (or
+    /// `Ok(())`-like values mapped by `commit`), rolled back otherwise.
+    fn write<T>(&mut self, doing: &str, commit: impl Fn(&T) -> bool, body: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn.begin_write().map_err(self.err(&format!("starting {doing}")))?;
+        let result = body(self);
+        match &result {
+            Ok(v) if commit(v) => self.conn.batch("COMMIT").map_err(self.err(&format!("committing {doing}")))?,
+            _ => {
+                let _ = self.conn.batch("ROLLBACK");
+            }
+        }
+        result
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        let map = |doing: &'static str| {
-            let path = path.clone();
-            move |source: rusqlite::Error| {
-                if let rusqlite::Error::SqliteFailure(e, _) = &source
-                    && matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                {
-                    return LedgerError::Busy { path: path.clone() };
-                }
-                LedgerError::Database { path: path.clone(), doing: doing.to_string(), source }
-            }
-        };
         // Up to date: no write lock needed (a run in progress elsewhere is then refused at once).
-        let exists: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'", [], |r| r.get(0))
-            .map_err(map("reading the schema"))?;
-        let current: Option<i64> = if exists == 0 {
-            None
-        } else {
+        let current = if self.conn.has_table("schema_migrations").map_err(self.err("reading the schema"))? {
             self.conn
-                .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))
-                .map_err(map("reading schema_migrations"))?
+                .query_one("SELECT MAX(version) FROM schema_migrations", &[])
+                .map_err(self.err("reading schema_migrations"))?
+                .and_then(|r| r.opt_int(0))
+        } else {
+            None
         };
-        if current == MIGRATIONS.last().map(|m| m.0) {
+        if current == Some(SCHEMA_VERSION) {
             return Ok(());
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(map("starting a migration"))?;
-        tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)")
-            .map_err(map("creating schema_migrations"))?;
-        let done: i64 = tx
-            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
-            .map_err(map("reading schema_migrations"))?;
-        let known = MIGRATIONS.last().map_or(0, |m| m.0);
-        if done > known {
-            return Err(LedgerError::Refused {
-                path: path.clone(),
-                expected: format!("a ledger schema up to version {known}"),
-                found: format!("version {done}"),
-                hint: "this ledger was written by a newer impatto; use that version".into(),
-            });
+        self.conn.begin_migration().map_err(self.err("starting a migration"))?;
+        let result = self.migrate_in_transaction();
+        match &result {
+            Ok(()) => self.conn.batch("COMMIT").map_err(self.err("committing a migration"))?,
+            Err(_) => {
+                let _ = self.conn.batch("ROLLBACK");
+            }
         }
-        for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > done) {
-            tx.execute_batch(sql).map_err(map("applying a migration"))?;
-            tx.execute("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", params![version, name])
-                .map_err(map("recording a migration"))?;
+        result
+    }
+
+    fn migrate_in_transaction(&mut self) -> Result<()> {
+        self.conn
+            .batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)")
+            .map_err(self.err("creating schema_migrations"))?;
+        let done = self
+            .conn
+            .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+            .map_err(self.err("reading schema_migrations"))?
+            .map_or(0, |r| r.int(0));
+        if done > SCHEMA_VERSION {
+            return Err(self.refused(
+                format!("a ledger schema up to version {SCHEMA_VERSION}"),
+                format!("version {done}"),
+                "this ledger was written by a newer impatto; use that version",
+            ));
         }
-        tx.commit().map_err(map("committing a migration"))
+        let dialect = self.conn.dialect();
+        for (version, _, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > done && (m.1.is_empty() || m.1 == dialect)) {
+            self.conn.batch(sql).map_err(self.err(&format!("applying migration {name}")))?;
+            self.conn
+                .execute("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", params![*version, *name])
+                .map_err(self.err("recording a migration"))?;
+        }
+        Ok(())
     }
 
     /// What the ledger holds per key for a programme: lines of runs that count. `before`
-    /// limits it to the ledger as it stood when run `before` was prepared (for replay).
-    fn held(&self, programme: &str, before: Option<i64>) -> Result<BTreeMap<(String, String, String), Held>> {
-        let limit = before.unwrap_or(i64::MAX);
-        let mut stmt = self
+    /// limits it to the ledger as it stood when run `before` was prepared (for replay): runs
+    /// before it, and a run rejected since counts as it did then.
+    fn held(&mut self, programme: &str, before: Option<i64>) -> Result<BTreeMap<Key, Held>> {
+        let (limit, replay) = match before {
+            Some(run) => (run, 1),
+            None => (i64::MAX, 0),
+        };
+        let counts =
+            "l.programme = ?1 AND r.id < ?2 AND (r.status <> 'rejected' OR (CAST(?3 AS BIGINT) = 1 AND r.decided_after >= ?2))";
+        let rows = self
             .conn
-            .prepare(
-                "SELECT l.id, l.beneficiary, l.rule, l.claim, l.kind, l.amount_cents, l.cumulative_cents, r.period,
-                        (SELECT group_concat(p.payer || '=' || p.amount_cents, ';') FROM line_payers p WHERE p.line = l.id)
-                 FROM lines l JOIN runs r ON r.id = l.run
-                 WHERE l.programme = ?1 AND r.id < ?2
-                   AND (r.status <> 'rejected' OR (?2 < 9223372036854775807 AND r.decided_after >= ?2))
-                 ORDER BY l.id",
+            .query(
+                &format!(
+                    "SELECT l.id, l.beneficiary, l.rule, l.claim, l.kind, l.amount_cents, l.cumulative_cents, r.period
+                     FROM lines l JOIN runs r ON r.id = l.run WHERE {counts} ORDER BY l.id"
+                ),
+                params![programme, limit, replay],
             )
             .map_err(self.err("reading earlier lines"))?;
-        let rows = stmt
-            .query_map(params![programme, limit], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    (r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                ))
-            })
-            .map_err(self.err("reading earlier lines"))?;
-        let mut held: BTreeMap<(String, String, String), Held> = BTreeMap::new();
-        for row in rows {
-            let (id, key, kind, amount, cumulative, period, payers) = row.map_err(self.err("reading earlier lines"))?;
-            let h = held.entry(key).or_default();
-            h.sum += amount;
-            h.cumulative = cumulative;
-            h.period = period;
-            if kind == "payment" {
+        let shares = self
+            .conn
+            .query(
+                &format!(
+                    "SELECT p.line, p.payer, p.amount_cents FROM line_payers p JOIN lines l ON l.id = p.line
+                     JOIN runs r ON r.id = l.run WHERE {counts} ORDER BY p.line, p.payer"
+                ),
+                params![programme, limit, replay],
+            )
+            .map_err(self.err("reading earlier payer shares"))?;
+        let mut key_of: BTreeMap<i64, Key> = BTreeMap::new();
+        let mut held: BTreeMap<Key, Held> = BTreeMap::new();
+        for r in rows {
+            let (id, key) = (r.int(0), (r.text(1), r.text(2), r.text(3)));
+            let h = held.entry(key.clone()).or_default();
+            h.sum += r.int(5);
+            h.cumulative = r.int(6);
+            h.period = r.text(7);
+            if r.text(4) == "payment" {
                 h.original = Some(id);
             }
-            for part in payers.unwrap_or_default().split(';').filter(|s| !s.is_empty()) {
-                if let Some((payer, cents)) = part.rsplit_once('=') {
-                    *h.payers.entry(payer.to_string()).or_default() += cents.parse::<i64>().unwrap_or(0);
-                }
+            key_of.insert(id, key);
+        }
+        for r in shares {
+            if let Some(h) = key_of.get(&r.int(0)).and_then(|k| held.get_mut(k)) {
+                *h.payers.entry(r.text(1)).or_default() += r.int(2);
             }
         }
         Ok(held)
     }
 
     /// The lines a statement adds to what the ledger holds.
-    fn net(&self, s: &Statement, before: Option<i64>) -> Result<Vec<NewLine>> {
+    fn net(&mut self, s: &Statement, before: Option<i64>) -> Result<Vec<NewLine>> {
         let mut held = self.held(&s.programme, before)?;
         let mut out = Vec::new();
         let c = &s.currency;
@@ -478,7 +535,6 @@ impl Ledger {
         }
         Ok(out)
     }
-
     /// The run's rendering: deterministic JSON bytes (as text) with what the run pays.
     fn render(id: i64, s: &Statement, refs: &[Option<i64>], lines: &[NewLine]) -> String {
         let total: i64 = lines.iter().map(|l| l.amount).sum();
@@ -527,48 +583,39 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::Busy`] when another process writes the ledger; [`LedgerError::Refused`]
-    /// when the period already has a prepared run or the programme's budget would be exceeded;
+    /// when the period already has a prepared run, a later period has a run, or the
+    /// programme's budget or a payer's commitment would be exceeded over all runs;
     /// [`LedgerError::Database`] otherwise.
     pub fn prepare(&mut self, s: &Statement, inputs: &RunInputs, by: &str) -> Result<Option<Run>> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(self.err("starting the run"))?;
-        let result = self.prepare_in_transaction(s, inputs, by);
-        match &result {
-            Ok(Some(_)) => self.conn.execute_batch("COMMIT").map_err(self.err("committing the run"))?,
-            _ => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-            }
-        }
-        result
+        self.write("the run", Option::is_some, |l| l.prepare_in_transaction(s, inputs, by))
     }
 
     fn prepare_in_transaction(&mut self, s: &Statement, inputs: &RunInputs, by: &str) -> Result<Option<Run>> {
         // Periods go forward: a later period's run was netted against this one's lines.
-        let later: Option<(i64, String)> = self
+        let later = self
             .conn
-            .query_row(
+            .query_one(
                 "SELECT id, period FROM runs WHERE programme = ?1 AND status <> 'rejected' AND period_index > ?2 ORDER BY id LIMIT 1",
-                params![s.programme, inputs.period_index as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                params![&s.programme, inputs.period_index as i64],
             )
-            .optional()
             .map_err(self.err("looking for later periods"))?;
-        if let Some((id, p)) = later {
+        if let Some(r) = later {
+            let (id, p) = (r.int(0), r.text(1));
             return Err(self.refused(
                 format!("no run of a period after {} of {}", s.period, s.programme),
                 format!("run {id} of period {p}"),
                 format!("pay corrections in period {p} or a later one (or reject run {id} first, if it is still prepared)"),
             ));
         }
-        let pending: Option<(i64, String)> = self
+        let pending = self
             .conn
-            .query_row(
+            .query_one(
                 "SELECT id, prepared_by FROM runs WHERE programme = ?1 AND period = ?2 AND status = 'prepared'",
-                params![s.programme, s.period],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                params![&s.programme, &s.period],
             )
-            .optional()
             .map_err(self.err("looking for a prepared run"))?;
-        if let Some((id, who)) = pending {
+        if let Some(r) = pending {
+            let (id, who) = (r.int(0), r.text(1));
             return Err(self.refused(
                 format!("no other prepared run of {} period {}", s.programme, s.period),
                 format!("run {id}, prepared by {who}, awaiting approval"),
@@ -579,15 +626,122 @@ impl Ledger {
         if lines.is_empty() {
             return Ok(None);
         }
-        let paid_before: i64 = self
+        self.check_limits(s, &lines)?;
+        let id = self
             .conn
-            .query_row(
-                "SELECT COALESCE(SUM(l.amount_cents), 0) FROM lines l JOIN runs r ON r.id = l.run
-                 WHERE l.programme = ?1 AND r.status <> 'rejected'",
-                params![s.programme],
-                |r| r.get(0),
+            .query_one("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", &[])
+            .map_err(self.err("numbering the run"))?
+            .map_or(1, |r| r.int(0));
+        let first_line = self
+            .conn
+            .query_one("SELECT COALESCE(MAX(id), 0) + 1 FROM lines", &[])
+            .map_err(self.err("numbering the lines"))?
+            .map_or(1, |r| r.int(0));
+        let total: i64 = lines.iter().map(|l| l.amount).sum();
+        let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
+        let rendered = Self::render(id, s, &refs, &lines);
+        let statement_json = String::from_utf8(s.to_json().unwrap_or_default()).unwrap_or_default();
+        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let as_of = s.as_of.format("%Y-%m-%d").to_string();
+        let data_dirs = serde_json::to_string(&inputs.data_dirs).unwrap_or_default();
+        let definitions = serde_json::to_string(&inputs.definitions).unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO runs (id, programme, period, period_index, as_of, currency, budget_cents, status, prepared_by,
+                   prepared_at, engine_version, rule_file, rule_hash, input_hash, workdir, data_dirs, definitions, statement_json, rendered)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'prepared', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                params![
+                    id,
+                    &s.programme,
+                    &s.period,
+                    inputs.period_index as i64,
+                    &as_of,
+                    &s.currency,
+                    whole_cents(s.budget),
+                    by,
+                    &now,
+                    &s.engine_version,
+                    &s.rule_file,
+                    &s.rule_hash,
+                    &s.input_hash,
+                    &inputs.workdir,
+                    &data_dirs,
+                    &definitions,
+                    &statement_json,
+                    &rendered,
+                ],
             )
-            .map_err(self.err("summing earlier runs"))?;
+            .map_err(self.err("recording the run"))?;
+        let mut files: BTreeMap<&str, &Input> = BTreeMap::new();
+        for f in &inputs.files {
+            files.entry(f.path.as_str()).or_insert(f);
+        }
+        let rows: Vec<Vec<db::Param<'_>>> = files.values().map(|f| params![id, f.role, &f.path, &f.sha256].to_vec()).collect();
+        self.conn
+            .insert_many("run_inputs", &["run", "role", "path", "sha256"], &rows)
+            .map_err(self.err("recording the inputs"))?;
+        let ids: Vec<i64> = (first_line..).take(lines.len()).collect();
+        let nos: Vec<i64> = (1..).take(lines.len()).collect();
+        let rows: Vec<Vec<db::Param<'_>>> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                params![
+                    ids[i],
+                    id,
+                    nos[i],
+                    &s.programme,
+                    &l.beneficiary,
+                    &l.rule,
+                    &l.claim,
+                    l.kind,
+                    l.amount,
+                    l.cumulative,
+                    l.refers_to,
+                    &l.what_changed
+                ]
+                .to_vec()
+            })
+            .collect();
+        self.conn
+            .insert_many(
+                "lines",
+                &[
+                    "id",
+                    "run",
+                    "no",
+                    "programme",
+                    "beneficiary",
+                    "rule",
+                    "claim",
+                    "kind",
+                    "amount_cents",
+                    "cumulative_cents",
+                    "refers_to",
+                    "what_changed",
+                ],
+                &rows,
+            )
+            .map_err(self.err("recording the lines"))?;
+        let rows: Vec<Vec<db::Param<'_>>> = lines
+            .iter()
+            .zip(&ids)
+            .flat_map(|(l, line)| l.payers.iter().map(move |(p, a)| params![*line, p, *a].to_vec()))
+            .collect();
+        self.conn
+            .insert_many("line_payers", &["line", "payer", "amount_cents"], &rows)
+            .map_err(self.err("recording the payers' shares"))?;
+        Ok(Some(Run { id, status: "prepared".into(), rendered, lines: lines.len(), total: from_cents(total) }))
+    }
+
+    /// The budget and each payer's commitment hold over all live runs of the programme.
+    fn check_limits(&mut self, s: &Statement, lines: &[NewLine]) -> Result<()> {
+        let live = "FROM lines l JOIN runs r ON r.id = l.run WHERE l.programme = ?1 AND r.status <> 'rejected'";
+        let paid_before = self
+            .conn
+            .query_one(&format!("SELECT CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) {live}"), params![&s.programme])
+            .map_err(self.err("summing earlier runs"))?
+            .map_or(0, |r| r.int(0));
         let total: i64 = lines.iter().map(|l| l.amount).sum();
         let budget = whole_cents(s.budget);
         if paid_before + total > budget {
@@ -602,82 +756,42 @@ impl Ledger {
                 "check the rule file's budget and the earlier runs (`impatto ledger history`); nothing was recorded",
             ));
         }
-        let id: i64 = self
+        if s.commitments.is_empty() {
+            return Ok(());
+        }
+        let before: BTreeMap<String, i64> = self
             .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", [], |r| r.get(0))
-            .map_err(self.err("numbering the run"))?;
-        let mut next_line: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM lines", [], |r| r.get(0))
-            .map_err(self.err("numbering the lines"))?;
-        let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
-        let rendered = Self::render(id, s, &refs, &lines);
-        let statement_json = String::from_utf8(s.to_json().unwrap_or_default()).unwrap_or_default();
-        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        self.conn
-            .execute(
-                "INSERT INTO runs (id, programme, period, period_index, as_of, currency, budget_cents, status, prepared_by,
-                   prepared_at, engine_version, rule_file, rule_hash, input_hash, workdir, data_dirs, definitions, statement_json, rendered)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'prepared', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                params![
-                    id,
-                    s.programme,
-                    s.period,
-                    inputs.period_index as i64,
-                    s.as_of.format("%Y-%m-%d").to_string(),
-                    s.currency,
-                    budget,
-                    by,
-                    now,
-                    s.engine_version,
-                    s.rule_file,
-                    s.rule_hash,
-                    s.input_hash,
-                    inputs.workdir,
-                    serde_json::to_string(&inputs.data_dirs).unwrap_or_default(),
-                    serde_json::to_string(&inputs.definitions).unwrap_or_default(),
-                    statement_json,
-                    rendered,
-                ],
+            .query(
+                "SELECT p.payer, CAST(SUM(p.amount_cents) AS BIGINT) FROM line_payers p JOIN lines l ON l.id = p.line
+                     JOIN runs r ON r.id = l.run WHERE l.programme = ?1 AND r.status <> 'rejected' GROUP BY p.payer",
+                params![&s.programme],
             )
-            .map_err(self.err("recording the run"))?;
-        for f in &inputs.files {
-            self.conn
-                .execute(
-                    "INSERT OR IGNORE INTO run_inputs (run, role, path, sha256) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, f.role, f.path, f.sha256],
-                )
-                .map_err(self.err("recording the inputs"))?;
-        }
-        for (no, l) in lines.iter().enumerate() {
-            self.conn
-                .execute(
-                    "INSERT INTO lines (id, run, no, programme, beneficiary, rule, claim, kind, amount_cents, cumulative_cents,
-                       refers_to, what_changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                    params![
-                        next_line,
-                        id,
-                        no as i64 + 1,
-                        s.programme,
-                        l.beneficiary,
-                        l.rule,
-                        l.claim,
-                        l.kind,
-                        l.amount,
-                        l.cumulative,
-                        l.refers_to,
-                        l.what_changed
-                    ],
-                )
-                .map_err(self.err("recording a line"))?;
-            for (p, a) in &l.payers {
-                self.conn
-                    .execute("INSERT INTO line_payers (line, payer, amount_cents) VALUES (?1, ?2, ?3)", params![next_line, p, a])
-                    .map_err(self.err("recording a payer's share"))?;
+            .map_err(self.err("summing earlier payer shares"))?
+            .into_iter()
+            .map(|r| (r.text(0), r.int(1)))
+            .collect();
+        for (payer, commitment) in &s.commitments {
+            let now: i64 = lines.iter().flat_map(|l| &l.payers).filter(|(p, _)| p == payer).map(|(_, a)| a).sum();
+            let earlier = before.get(payer).copied().unwrap_or(0);
+            if earlier + now > whole_cents(*commitment) {
+                return Err(self.refused(
+                    format!(
+                        "payer {payer} at most its commitment {} {} over all runs of {}",
+                        money(*commitment),
+                        s.currency,
+                        s.programme
+                    ),
+                    format!(
+                        "{} in prepared or approved runs + {} in this run = {}",
+                        money(from_cents(earlier)),
+                        money(from_cents(now)),
+                        money(from_cents(earlier + now))
+                    ),
+                    "check the payer's commitment in the rule file and the earlier runs; nothing was recorded",
+                ));
             }
-            next_line += 1;
         }
-        Ok(Some(Run { id, status: "prepared".into(), rendered, lines: lines.len(), total: from_cents(total) }))
+        Ok(())
     }
 
     /// Approve or reject a prepared run, by someone other than its preparer. Approval also
@@ -688,32 +802,22 @@ impl Ledger {
     /// earlier period still prepared, or a rejection without a reason; [`LedgerError::Busy`]
     /// or [`LedgerError::Database`] otherwise.
     pub fn decide(&mut self, run: i64, decision: Decision, by: &str, reason: Option<&str>) -> Result<()> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(self.err("starting the decision"))?;
-        let result = self.decide_in_transaction(run, decision, by, reason);
-        match &result {
-            Ok(()) => self.conn.execute_batch("COMMIT").map_err(self.err("committing the decision"))?,
-            Err(_) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-            }
-        }
-        result
+        self.write("the decision", |_| true, |l| l.decide_in_transaction(run, decision, by, reason))
     }
 
     fn decide_in_transaction(&mut self, run: i64, decision: Decision, by: &str, reason: Option<&str>) -> Result<()> {
-        let found: Option<(String, String, String, i64, String)> = self
+        let found = self
             .conn
-            .query_row("SELECT status, prepared_by, programme, period_index, period FROM runs WHERE id = ?1", [run], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .optional()
+            .query_one("SELECT status, prepared_by, programme, period_index, period FROM runs WHERE id = ?1", params![run])
             .map_err(self.err("reading the run"))?;
-        let Some((status, preparer, programme, index, period)) = found else {
+        let Some(r) = found else {
             return Err(self.refused(
                 format!("a run numbered {run}"),
                 "no such run",
                 "list a beneficiary's runs with `impatto ledger history`",
             ));
         };
+        let (status, preparer, programme, index, period) = (r.text(0), r.text(1), r.text(2), r.int(3), r.text(4));
         if status != "prepared" {
             return Err(self.refused(
                 format!("run {run} prepared and awaiting a decision"),
@@ -729,16 +833,15 @@ impl Ledger {
             ));
         }
         if decision == Decision::Approve {
-            let earlier: Option<(i64, String)> = self
+            let earlier = self
                 .conn
-                .query_row(
+                .query_one(
                     "SELECT id, period FROM runs WHERE programme = ?1 AND status = 'prepared' AND period_index < ?2 ORDER BY id LIMIT 1",
-                    params![programme, index],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    params![&programme, index],
                 )
-                .optional()
                 .map_err(self.err("checking earlier periods"))?;
-            if let Some((id, p)) = earlier {
+            if let Some(e) = earlier {
+                let (id, p) = (e.int(0), e.text(1));
                 return Err(self.refused(
                     format!("no unapproved run of a period before {period} of {programme}"),
                     format!("run {id} of period {p} still prepared"),
@@ -747,16 +850,15 @@ impl Ledger {
             }
         }
         if decision == Decision::Reject {
-            let later: Option<i64> = self
+            let later = self
                 .conn
-                .query_row(
+                .query_one(
                     "SELECT id FROM runs WHERE programme = ?1 AND status = 'prepared' AND id > ?2 ORDER BY id DESC LIMIT 1",
-                    params![programme, run],
-                    |r| r.get(0),
+                    params![&programme, run],
                 )
-                .optional()
                 .map_err(self.err("checking later runs"))?;
-            if let Some(id) = later {
+            if let Some(l) = later {
+                let id = l.int(0);
                 return Err(self.refused(
                     format!("no later prepared run of {programme} netted against run {run}"),
                     format!("run {id}, prepared after it"),
@@ -768,68 +870,56 @@ impl Ledger {
             (Decision::Reject, None | Some("")) => {
                 return Err(self.refused("a reason for the rejection", "none", "give --reason TEXT"));
             }
-            (_, r) => r.map(str::to_string),
+            (_, r) => r,
         };
-        let after: i64 = self
+        let after = self
             .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM runs", [], |r| r.get(0))
-            .map_err(self.err("reading the runs"))?;
+            .query_one("SELECT COALESCE(MAX(id), 0) FROM runs", &[])
+            .map_err(self.err("reading the runs"))?
+            .map_or(0, |r| r.int(0));
         if decision == Decision::Reject {
-            self.conn.execute("UPDATE lines SET voided = 1 WHERE run = ?1", [run]).map_err(self.err("voiding the lines"))?;
+            self.conn
+                .execute("UPDATE lines SET voided = 1 WHERE run = ?1", params![run])
+                .map_err(self.err("voiding the lines"))?;
         }
         let status = if decision == Decision::Approve { "approved" } else { "rejected" };
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         self.conn
             .execute(
                 "UPDATE runs SET status = ?1, decided_by = ?2, decided_at = ?3, decided_after = ?4, reason = ?5 WHERE id = ?6",
-                params![status, by, now, after, reason, run],
+                params![status, by, &now, after, reason, run],
             )
             .map_err(self.err("recording the decision"))?;
         Ok(())
+    }
+
+    fn no_such_run(&self, run: i64) -> LedgerError {
+        self.refused(format!("a run numbered {run}"), "no such run", "list a beneficiary's runs with `impatto ledger history`")
     }
 
     /// A recorded run's provenance and renderings.
     ///
     /// # Errors
     /// [`LedgerError::Refused`] for an unknown run; [`LedgerError::Database`].
-    pub fn recorded(&self, run: i64) -> Result<RecordedRun> {
+    pub fn recorded(&mut self, run: i64) -> Result<RecordedRun> {
         let row = self
             .conn
-            .query_row(
+            .query_one(
                 "SELECT programme, period, rule_file, data_dirs, definitions, statement_json, rendered, workdir FROM runs WHERE id = ?1",
-                [run],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                    ))
-                },
+                params![run],
             )
-            .optional()
             .map_err(self.err("reading the run"))?;
-        let Some((programme, period, rule_file, data, defs, statement_json, rendered, workdir)) = row else {
-            return Err(self.refused(
-                format!("a run numbered {run}"),
-                "no such run",
-                "list a beneficiary's runs with `impatto ledger history`",
-            ));
-        };
+        let Some(r) = row else { return Err(self.no_such_run(run)) };
         Ok(RecordedRun {
             id: run,
-            programme,
-            period,
-            rule_file,
-            workdir,
-            data_dirs: serde_json::from_str(&data).unwrap_or_default(),
-            definitions: serde_json::from_str(&defs).unwrap_or_default(),
-            statement_json,
-            rendered,
+            programme: r.text(0),
+            period: r.text(1),
+            rule_file: r.text(2),
+            workdir: r.text(7),
+            data_dirs: serde_json::from_str(&r.text(3)).unwrap_or_default(),
+            definitions: serde_json::from_str(&r.text(4)).unwrap_or_default(),
+            statement_json: r.text(5),
+            rendered: r.text(6),
         })
     }
 
@@ -837,23 +927,19 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::InputChanged`] naming the first file that differs or is gone.
-    pub fn check_inputs(&self, run: i64) -> Result<()> {
-        let mut stmt = self
+    pub fn check_inputs(&mut self, run: i64) -> Result<()> {
+        let rows = self
             .conn
-            .prepare("SELECT path, sha256 FROM run_inputs WHERE run = ?1 ORDER BY path")
+            .query("SELECT path, sha256 FROM run_inputs WHERE run = ?1 ORDER BY path", params![run])
             .map_err(self.err("reading the inputs"))?;
-        let rows: Vec<(String, String)> = stmt
-            .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(self.err("reading the inputs"))?
-            .collect::<std::result::Result<_, _>>()
-            .map_err(self.err("reading the inputs"))?;
-        for (path, expected) in rows {
+        for r in rows {
+            let (path, expected) = (r.text(0), r.text(1));
             let found = match sha256_file(Path::new(&path)) {
                 Ok(h) if h == expected => continue,
                 Ok(h) => format!("sha256:{h}"),
                 Err(e) => e,
             };
-            return Err(LedgerError::InputChanged { path: self.path.clone(), run, file: path, expected, found });
+            return Err(LedgerError::InputChanged { ledger: self.location.clone(), run, file: path, expected, found });
         }
         Ok(())
     }
@@ -863,7 +949,7 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::Database`].
-    pub fn replay(&self, run: i64, s: &Statement) -> Result<String> {
+    pub fn replay(&mut self, run: i64, s: &Statement) -> Result<String> {
         let lines = self.net(s, Some(run))?;
         let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
         Ok(Self::render(run, s, &refs, &lines))
@@ -873,12 +959,11 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::Refused`] for an unknown run; [`LedgerError::Database`].
-    pub fn status(&self, run: i64) -> Result<String> {
-        self.conn
-            .query_row("SELECT status FROM runs WHERE id = ?1", [run], |r| r.get(0))
-            .optional()
-            .map_err(self.err("reading the run"))?
-            .ok_or_else(|| self.refused(format!("a run numbered {run}"), "no such run", "see `impatto ledger history`"))
+    pub fn status(&mut self, run: i64) -> Result<String> {
+        match self.conn.query_one("SELECT status FROM runs WHERE id = ?1", params![run]).map_err(self.err("reading the run"))? {
+            Some(r) => Ok(r.text(0)),
+            None => Err(self.no_such_run(run)),
+        }
     }
 
     /// Payment instructions of an approved run: one row per payer and payee (beneficiary),
@@ -886,7 +971,7 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::Refused`] when the run is not approved; [`LedgerError::Database`].
-    pub fn instructions(&self, run: i64) -> Result<Instructions> {
+    pub fn instructions(&mut self, run: i64) -> Result<Instructions> {
         let status = self.status(run)?;
         if status != "approved" {
             return Err(self.refused(
@@ -895,27 +980,23 @@ impl Ledger {
                 format!("payment instructions are written for approved runs only: `impatto approve {run} --by NAME`"),
             ));
         }
-        let (currency, programme, period): (String, String, String) = self
+        let r = self
             .conn
-            .query_row("SELECT currency, programme, period FROM runs WHERE id = ?1", [run], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .map_err(self.err("reading the run"))?;
-        let mut stmt = self
+            .query_one("SELECT currency, programme, period FROM runs WHERE id = ?1", params![run])
+            .map_err(self.err("reading the run"))?
+            .ok_or_else(|| self.no_such_run(run))?;
+        let rows = self
             .conn
-            .prepare(
-                "SELECT p.payer, l.beneficiary, SUM(p.amount_cents), COUNT(*) FROM line_payers p JOIN lines l ON l.id = p.line
+            .query(
+                "SELECT p.payer, l.beneficiary, CAST(SUM(p.amount_cents) AS BIGINT), COUNT(*) FROM line_payers p JOIN lines l ON l.id = p.line
                  WHERE l.run = ?1 GROUP BY p.payer, l.beneficiary ORDER BY p.payer, l.beneficiary",
+                params![run],
             )
-            .map_err(self.err("reading the lines"))?;
-        let rows = stmt
-            .query_map([run], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, from_cents(r.get::<_, i64>(2)?), r.get::<_, i64>(3)?))
-            })
             .map_err(self.err("reading the lines"))?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(self.err("reading the lines"))?;
-        Ok(Instructions { currency, programme, period, rows })
+            .into_iter()
+            .map(|x| (x.text(0), x.text(1), from_cents(x.int(2)), x.int(3)))
+            .collect();
+        Ok(Instructions { currency: r.text(0), programme: r.text(1), period: r.text(2), rows })
     }
 
     /// Every line ever recorded for a beneficiary, oldest first, as JSON values (run, period,
@@ -923,34 +1004,35 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::Database`].
-    pub fn history(&self, beneficiary: &str) -> Result<Vec<Value>> {
-        let mut stmt = self
+    pub fn history(&mut self, beneficiary: &str) -> Result<Vec<Value>> {
+        let rows = self
             .conn
-            .prepare(
+            .query(
                 "SELECT l.id, r.id, r.programme, r.period, r.status, l.kind, l.rule, l.claim, l.amount_cents, l.cumulative_cents,
                         l.refers_to, l.what_changed, r.currency
                  FROM lines l JOIN runs r ON r.id = l.run WHERE l.beneficiary = ?1 ORDER BY l.id",
+                params![beneficiary],
             )
             .map_err(self.err("reading the history"))?;
-        let rows = stmt
-            .query_map([beneficiary], |r| {
-                Ok(json!({
-                    "line": r.get::<_, i64>(0)?,
-                    "run": r.get::<_, i64>(1)?,
-                    "programme": r.get::<_, String>(2)?,
-                    "period": r.get::<_, String>(3)?,
-                    "status": r.get::<_, String>(4)?,
-                    "kind": r.get::<_, String>(5)?,
-                    "rule": r.get::<_, String>(6)?,
-                    "claim": r.get::<_, String>(7)?,
-                    "amount": money(from_cents(r.get::<_, i64>(8)?)),
-                    "cumulative": money(from_cents(r.get::<_, i64>(9)?)),
-                    "refers_to": r.get::<_, Option<i64>>(10)?,
-                    "what_changed": r.get::<_, String>(11)?,
-                    "currency": r.get::<_, String>(12)?,
-                }))
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                json!({
+                    "line": r.int(0),
+                    "run": r.int(1),
+                    "programme": r.text(2),
+                    "period": r.text(3),
+                    "status": r.text(4),
+                    "kind": r.text(5),
+                    "rule": r.text(6),
+                    "claim": r.text(7),
+                    "amount": money(from_cents(r.int(8))),
+                    "cumulative": money(from_cents(r.int(9))),
+                    "refers_to": r.opt_int(10),
+                    "what_changed": r.text(11),
+                    "currency": r.text(12),
+                })
             })
-            .map_err(self.err("reading the history"))?;
-        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(self.err("reading the history"))
+            .collect())
     }
 }

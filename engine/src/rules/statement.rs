@@ -39,6 +39,8 @@ pub struct Statement {
     pub engine_version: String,
     /// Payer ids in order.
     pub payers: Vec<String>,
+    /// Each payer's commitment, currency units (payers without one are absent).
+    pub commitments: std::collections::BTreeMap<String, Decimal>,
     /// The evaluation.
     pub evaluation: Evaluation,
 }
@@ -58,6 +60,7 @@ impl Statement {
             input_hash,
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
             payers: p.payers.iter().map(|x| x.id.clone()).collect(),
+            commitments: p.payers.iter().filter_map(|x| Some((x.id.clone(), x.commitment?.get()))).collect(),
             evaluation,
         }
     }
