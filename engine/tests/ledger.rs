@@ -379,7 +379,10 @@ fn a_correction_after_payment_adds_a_recovery_referring_to_the_original_line(bac
     assert!(
         recovery.contains("-5100.00 GBP")
             && recovery.contains("line 5")
-            && recovery.contains("5100.00 GBP (as of period 2014) →"),
+            && recovery.contains("5100.00 GBP (as of period 2014, run 1) → no line in the statement")
+            // Which input, which value.
+            && recovery.contains("inputs changed since run 1: data/outcomes.csv")
+            && recovery.contains("explanation was: P09: qualification_l3 achieved 2014-07-01"),
         "{history}"
     );
     // Replay of run 1 is now refused, naming the edited file.

@@ -71,10 +71,11 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (1, "", "0001_init", include_str!("migrations/0001_init.sql")),
     (2, "sqlite", "0002_sqlite_locks", include_str!("migrations/0002_sqlite_locks.sql")),
     (2, "postgres", "0002_postgres_locks", include_str!("migrations/0002_postgres_locks.sql")),
+    (3, "", "0003_line_explanations", include_str!("migrations/0003_line_explanations.sql")),
 ];
 
 /// The newest schema version.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Errors of the ledger: each names the ledger (file, or server without its password).
 #[derive(Debug, thiserror::Error)]
@@ -241,6 +242,9 @@ struct Held {
     original: Option<i64>,
     cumulative: i64,
     period: String,
+    /// The run of the key's newest line, and the explanation recorded with it.
+    run: i64,
+    explanation: String,
 }
 
 /// A line to record.
@@ -254,7 +258,28 @@ struct NewLine {
     cumulative: i64,
     refers_to: Option<i64>,
     what_changed: String,
+    explanation: String,
     payers: Vec<(String, i64)>,
+}
+
+/// The input digests of earlier runs, read once per run when an adjustment needs them.
+#[derive(Debug, Default)]
+struct InputsSince {
+    runs: BTreeMap<i64, BTreeMap<String, String>>,
+}
+
+/// The explanation steps that differ: `explanation was: …; now: …` (steps in both left out).
+fn changed_steps(old: &str, new: &str) -> String {
+    let old_steps: Vec<&str> = old.lines().filter(|x| !x.is_empty()).collect();
+    let new_steps: Vec<&str> = new.lines().filter(|x| !x.is_empty()).collect();
+    let was: Vec<&str> = old_steps.iter().copied().filter(|x| !new_steps.contains(x)).collect();
+    let now: Vec<&str> = new_steps.iter().copied().filter(|x| !old_steps.contains(x)).collect();
+    match (was.is_empty(), now.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => format!("; explanation was: {}", was.join("; ")),
+        (true, false) => format!("; explanation now: {}", now.join("; ")),
+        (false, false) => format!("; explanation was: {}; now: {}", was.join("; "), now.join("; ")),
+    }
 }
 
 fn claim_key(l: &crate::rules::model::Line) -> String {
@@ -427,7 +452,8 @@ impl Ledger {
             .conn
             .query(
                 &format!(
-                    "SELECT l.id, l.beneficiary, l.rule, l.claim, l.kind, l.amount_cents, l.cumulative_cents, r.period
+                    "SELECT l.id, l.beneficiary, l.rule, l.claim, l.kind, l.amount_cents, l.cumulative_cents, r.period, r.id,
+                            l.explanation
                      FROM lines l JOIN runs r ON r.id = l.run WHERE {counts} ORDER BY l.id"
                 ),
                 params![programme, limit, replay],
@@ -451,6 +477,8 @@ impl Ledger {
             h.sum += r.int(5);
             h.cumulative = r.int(6);
             h.period = r.text(7);
+            h.run = r.int(8);
+            h.explanation = r.text(9);
             if r.text(4) == "payment" {
                 h.original = Some(id);
             }
@@ -464,9 +492,46 @@ impl Ledger {
         Ok(held)
     }
 
-    /// The lines a statement adds to what the ledger holds.
-    fn net(&mut self, s: &Statement, before: Option<i64>) -> Result<Vec<NewLine>> {
+    /// Which input files differ between run `run` and `files` (path → digest): `inputs changed
+    /// since run 3: data/outcomes.csv` (or `inputs unchanged since run 3`).
+    fn inputs_changed(&mut self, since: &mut InputsSince, run: i64, files: &BTreeMap<String, String>) -> Result<String> {
+        if !since.runs.contains_key(&run) {
+            let recorded = self.run_files(run)?;
+            since.runs.insert(run, recorded);
+        }
+        let then = &since.runs[&run];
+        let mut changed: Vec<String> = Vec::new();
+        for (path, digest) in files {
+            match then.get(path) {
+                Some(d) if d == digest => {}
+                Some(_) => changed.push(path.clone()),
+                None => changed.push(format!("{path} (new)")),
+            }
+        }
+        changed.extend(then.keys().filter(|p| !files.contains_key(*p)).map(|p| format!("{p} (gone)")));
+        Ok(if changed.is_empty() {
+            format!("inputs unchanged since run {run}")
+        } else {
+            format!("inputs changed since run {run}: {}", changed.join(", "))
+        })
+    }
+
+    /// A run's input files: path → digest.
+    fn run_files(&mut self, run: i64) -> Result<BTreeMap<String, String>> {
+        Ok(self
+            .conn
+            .query("SELECT path, sha256 FROM run_inputs WHERE run = ?1", params![run])
+            .map_err(self.err("reading the inputs"))?
+            .into_iter()
+            .map(|r| (r.text(0), r.text(1)))
+            .collect())
+    }
+
+    /// The lines a statement computed from `files` (path → digest) adds to what the ledger
+    /// holds.
+    fn net(&mut self, s: &Statement, files: &BTreeMap<String, String>, before: Option<i64>) -> Result<Vec<NewLine>> {
         let mut held = self.held(&s.programme, before)?;
+        let mut since = InputsSince::default();
         let mut out = Vec::new();
         let c = &s.currency;
         for l in &s.evaluation.lines {
@@ -484,6 +549,7 @@ impl Ledger {
                 .filter(|(_, a)| *a != 0)
                 .collect();
             let why = if l.trace.is_empty() { String::new() } else { format!("; explanation: {}", l.trace.join("; ")) };
+            let explanation = l.trace.join("\n");
             let (kind, what_changed) = match h.original {
                 None => {
                     ("payment", format!("period {} as of {}: {} {c} due ({}){why}", s.period, s.as_of, money(l.amount), l.status))
@@ -491,13 +557,16 @@ impl Ledger {
                 Some(_) => (
                     if diff > 0 { "top_up" } else { "recovery" },
                     format!(
-                        "period {} as of {}: cumulative {} {c} (as of period {}) → {} {c} ({}){why}",
+                        "period {} as of {}: cumulative {} {c} (as of period {}, run {}) → {} {c} ({}); {}{}",
                         s.period,
                         s.as_of,
                         money(from_cents(h.cumulative)),
                         h.period,
+                        h.run,
                         money(l.amount),
-                        l.status
+                        l.status,
+                        self.inputs_changed(&mut since, h.run, files)?,
+                        changed_steps(&h.explanation, &explanation)
                     ),
                 ),
             };
@@ -510,6 +579,7 @@ impl Ledger {
                 cumulative,
                 refers_to: h.original,
                 what_changed,
+                explanation,
                 payers,
             });
         }
@@ -524,12 +594,16 @@ impl Ledger {
                 cumulative: 0,
                 refers_to: h.original,
                 what_changed: format!(
-                    "period {} as of {}: cumulative {} {c} (as of period {}) → no line in the statement",
+                    "period {} as of {}: cumulative {} {c} (as of period {}, run {}) → no line in the statement; {}{}",
                     s.period,
                     s.as_of,
                     money(from_cents(h.cumulative)),
-                    h.period
+                    h.period,
+                    h.run,
+                    self.inputs_changed(&mut since, h.run, files)?,
+                    changed_steps(&h.explanation, "")
                 ),
+                explanation: String::new(),
                 payers: h.payers.into_iter().filter(|(_, a)| *a != 0).map(|(p, a)| (p, -a)).collect(),
             });
         }
@@ -622,7 +696,8 @@ impl Ledger {
                 format!("approve or reject run {id} first (`impatto approve {id}` / `impatto reject {id}`)"),
             ));
         }
-        let lines = self.net(s, None)?;
+        let files: BTreeMap<String, String> = inputs.files.iter().map(|f| (f.path.clone(), f.sha256.clone())).collect();
+        let lines = self.net(s, &files, None)?;
         if lines.is_empty() {
             return Ok(None);
         }
@@ -698,7 +773,8 @@ impl Ledger {
                     l.amount,
                     l.cumulative,
                     l.refers_to,
-                    &l.what_changed
+                    &l.what_changed,
+                    &l.explanation
                 ]
                 .to_vec()
             })
@@ -719,6 +795,7 @@ impl Ledger {
                     "cumulative_cents",
                     "refers_to",
                     "what_changed",
+                    "explanation",
                 ],
                 &rows,
             )
@@ -950,7 +1027,8 @@ impl Ledger {
     /// # Errors
     /// [`LedgerError::Database`].
     pub fn replay(&mut self, run: i64, s: &Statement) -> Result<String> {
-        let lines = self.net(s, Some(run))?;
+        let files = self.run_files(run)?;
+        let lines = self.net(s, &files, Some(run))?;
         let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
         Ok(Self::render(run, s, &refs, &lines))
     }
