@@ -495,9 +495,8 @@ impl Ledger {
     /// Which input files differ between run `run` and `files` (path → digest): `inputs changed
     /// since run 3: data/outcomes.csv` (or `inputs unchanged since run 3`).
     fn inputs_changed(&mut self, since: &mut InputsSince, run: i64, files: &BTreeMap<String, String>) -> Result<String> {
-        if !since.runs.contains_key(&run) {
-            let recorded = self.run_files(run)?;
-            since.runs.insert(run, recorded);
+        if let std::collections::btree_map::Entry::Vacant(slot) = since.runs.entry(run) {
+            slot.insert(self.run_files(run)?);
         }
         let then = &since.runs[&run];
         let mut changed: Vec<String> = Vec::new();
