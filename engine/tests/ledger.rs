@@ -260,6 +260,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    the_readme_tour_pays_9600_2100_then_minus_1700,
     dwp_pays_9600_then_only_the_2100_newly_due,
     dwp_example_pays_the_difference_between_cumulative_statements,
     a_correction_after_payment_adds_a_recovery_referring_to_the_original_line,
@@ -309,6 +310,48 @@ fn dwp_fixture(dir: &Path) -> PathBuf {
         .replace("{ id = \"2015\", as_of = 2015-12-31 }", "{ id = \"2014\", as_of = 2014-12-31 }");
     std::fs::write(dir.join("rules.toml"), rules).expect("write");
     data
+}
+
+/// The README's three-period tour (engine/tests/fixtures/ledger-tour: the same data as
+/// `dwp_fixture`, periods 2014, 2015, 2016). By hand: 2014 = 1,300 + 1,400 + 700 + 1,100 + 5,100
+/// = 9,600; 2015 adds employment_entry_13w 3,500 and employment_sustained_26w 2,000 (from
+/// 2015-03-02: 13 weeks on 2015-06-01, 26 on 2015-08-31), cut by the £11,700 cap to 2,100 and 0.
+/// With the L3 qualification unverified the 2016 statement is 9,600 − 5,100 + 3,500 + 2,000 =
+/// 10,000, so run 3 = 10,000 − 11,700 = −1,700: −5,100 on line 5, +1,400 on line 6, +2,000 new.
+fn the_readme_tour_pays_9600_2100_then_minus_1700(backend: Backend) {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    let ledger = TestLedger::new(backend, d, "l");
+    copy_dir(&workspace().join("engine/tests/fixtures/ledger-tour"), d);
+    copy_dir(&workspace().join("engine/tests/fixtures/ledger-tour/data"), &d.join("data"));
+    let l = ["--ledger", ledger.arg.as_str()];
+    let pay =
+        |period: &str| ok(d, &[&["pay", "rules.toml", "--data", "data", "--period", period, "--by", "anna"][..], &l].concat());
+    assert_eq!(run_total(&pay("2014")), "9600.00 GBP");
+    ok(d, &[&["approve", "1", "--by", "bruno"][..], &l].concat());
+    assert_eq!(run_total(&pay("2015")), "2100.00 GBP");
+    ok(d, &[&["approve", "2", "--by", "bruno"][..], &l].concat());
+    let outcomes = d.join("data/outcomes.csv");
+    let text = std::fs::read_to_string(&outcomes).expect("read");
+    std::fs::write(&outcomes, text.replace("qualification_l3,2014-07-01,,true", "qualification_l3,2014-07-01,,false"))
+        .expect("write");
+    let third = pay("2016");
+    assert_eq!(run_total(&third), "-1700.00 GBP", "{third}");
+    let history = ok(d, &[&["ledger", "history", "B5"][..], &l].concat());
+    let line = |claim: &str, kind: &str| {
+        history
+            .lines()
+            .find(|x| x.contains(claim) && x.contains(kind))
+            .unwrap_or_else(|| panic!("{claim} {kind}: {history}"))
+            .to_string()
+    };
+    assert!(line("P09/first_nqf_l3", "recovery").contains("-5100.00 GBP   line 5"), "{history}");
+    assert!(line("P09/employment_entry_13w", "top_up").contains("1400.00 GBP   line 6"), "{history}");
+    assert!(line("P09/employment_sustained_26w", "payment").contains("2000.00 GBP"), "{history}");
+    assert_eq!(ledger.count("SELECT SUM(amount_cents) FROM lines"), 1_000_000);
+    ok(d, &[&["ledger", "replay", "2"][..], &l].concat());
+    let e = refused(d, &[&["ledger", "replay", "1"][..], &l].concat());
+    assert!(e.contains("data/outcomes.csv: expected sha256:"), "{e}");
 }
 
 fn dwp_pays_9600_then_only_the_2100_newly_due(backend: Backend) {
