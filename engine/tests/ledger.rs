@@ -349,7 +349,7 @@ fn the_readme_tour_pays_9600_2100_then_minus_1700(backend: Backend) {
     assert!(line("P09/employment_entry_13w", "top_up").contains("1400.00 GBP   line 6"), "{history}");
     assert!(line("P09/employment_sustained_26w", "payment").contains("2000.00 GBP"), "{history}");
     assert_eq!(ledger.count("SELECT SUM(amount_cents) FROM lines"), 1_000_000);
-    ok(d, &[&["ledger", "replay", "2"][..], &l].concat());
+    ok(d, &[&["ledger", "replay", "3"][..], &l].concat());
     let e = refused(d, &[&["ledger", "replay", "1"][..], &l].concat());
     assert!(e.contains("data/outcomes.csv: expected sha256:"), "{e}");
 }
