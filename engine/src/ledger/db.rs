@@ -209,6 +209,21 @@ impl Row {
             _ => None,
         }
     }
+    /// The text of a cell, borrowed (`""` for null or a number).
+    pub(crate) fn str(&self, i: usize) -> &str {
+        match self.0.get(i) {
+            Some(Cell::Text(t)) => t,
+            _ => "",
+        }
+    }
+    /// The text of a cell, moved out (the cell becomes null).
+    pub(crate) fn take_text(&mut self, i: usize) -> String {
+        match self.0.get_mut(i).map(|c| std::mem::replace(c, Cell::Null)) {
+            Some(Cell::Text(t)) => t,
+            Some(Cell::Int(v)) => v.to_string(),
+            _ => String::new(),
+        }
+    }
     pub(crate) fn text(&self, i: usize) -> String {
         self.opt_text(i).unwrap_or_default()
     }
@@ -312,24 +327,7 @@ impl Conn {
                 let values: Vec<rusqlite::types::Value> = params.iter().map(sqlite_value).collect();
                 let mut stmt = c.prepare_cached(sql)?;
                 let n = stmt.column_count();
-                let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-                    let mut cells = Vec::with_capacity(n);
-                    for i in 0..n {
-                        cells.push(match r.get_ref(i)? {
-                            rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
-                            rusqlite::types::ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-                            rusqlite::types::ValueRef::Null => Cell::Null,
-                            other => {
-                                return Err(rusqlite::Error::InvalidColumnType(
-                                    i,
-                                    "an integer or text".into(),
-                                    other.data_type(),
-                                ));
-                            }
-                        });
-                    }
-                    Ok(Row(cells))
-                })?;
+                let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| Ok(Row(sqlite_cells(r, n)?)))?;
                 Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
             }
             Conn::Postgres(c) => {
@@ -358,6 +356,29 @@ impl Conn {
                     out.push(Row(cells));
                 }
                 Ok(out)
+            }
+        }
+    }
+
+    /// Run one query and hand each row to `each` as it is read (SQLite streams; PostgreSQL
+    /// reads the result first).
+    pub(crate) fn query_each(&mut self, sql: &str, params: &[Param<'_>], mut each: impl FnMut(Row)) -> DbResult<()> {
+        match self {
+            Conn::Sqlite(c) => {
+                let values: Vec<rusqlite::types::Value> = params.iter().map(sqlite_value).collect();
+                let mut stmt = c.prepare_cached(sql)?;
+                let n = stmt.column_count();
+                let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+                while let Some(r) = rows.next()? {
+                    each(Row(sqlite_cells(r, n)?));
+                }
+                Ok(())
+            }
+            Conn::Postgres(_) => {
+                for r in self.query(sql, params)? {
+                    each(r);
+                }
+                Ok(())
             }
         }
     }
@@ -416,6 +437,19 @@ impl Conn {
             Conn::Postgres(_) => "postgres",
         }
     }
+}
+
+fn sqlite_cells(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Cell>> {
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        cells.push(match r.get_ref(i)? {
+            rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
+            rusqlite::types::ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+            rusqlite::types::ValueRef::Null => Cell::Null,
+            other => return Err(rusqlite::Error::InvalidColumnType(i, "an integer or text".into(), other.data_type())),
+        });
+    }
+    Ok(cells)
 }
 
 fn sqlite_value(p: &Param<'_>) -> rusqlite::types::Value {

@@ -30,9 +30,11 @@
 //! period), and a run can be rejected only after the later prepared runs netted against it.
 //!
 //! **Replay.** A run records the SHA-256 of every input file (rule file, panel tables,
-//! definitions), its statement (JSON) and its own rendering. [`Ledger::replay`] checks the
-//! files, recomputes the netting against the ledger as it stood when the run was prepared,
-//! and compares the renderings byte for byte.
+//! definitions, column mappings) and its own rendering; each line keeps the statement's
+//! explanation of its amount. [`Ledger::replay`] checks the files, recomputes the statement and
+//! the netting against the ledger as it stood when the run was prepared, and compares the
+//! renderings byte for byte. An adjustment line says which input files changed since the run
+//! that last set its key, and which steps of the explanation differ.
 //!
 //! **Nothing twice.** A run is one transaction (`BEGIN IMMEDIATE`, no busy wait, SQLite's
 //! write-ahead log, so the ledger file has `-wal` and `-shm` companions): a process
@@ -211,8 +213,6 @@ pub struct RecordedRun {
     pub data_dirs: Vec<String>,
     /// `--definitions` paths.
     pub definitions: Vec<String>,
-    /// Statement JSON as recorded.
-    pub statement_json: String,
     /// Rendering as recorded.
     pub rendered: String,
 }
@@ -238,13 +238,23 @@ pub fn sha256_file(path: &Path) -> std::result::Result<String, String> {
 #[derive(Debug, Default)]
 struct Held {
     sum: i64,
-    payers: BTreeMap<String, i64>,
     original: Option<i64>,
     cumulative: i64,
-    period: String,
-    /// The run of the key's newest line, and the explanation recorded with it.
+    /// The run of the key's newest line, and that line.
     run: i64,
-    explanation: String,
+    last: i64,
+    /// Every line of the key (its payers' shares are read only when the key changes).
+    lines: Vec<i64>,
+}
+
+/// What the ledger holds for a programme, per key, with the runs it comes from.
+#[derive(Debug, Default)]
+struct Holdings {
+    keys: std::collections::HashMap<Key, Held>,
+    /// Run id → period id.
+    periods: BTreeMap<i64, String>,
+    /// Σ of every line that counts, cents.
+    total: i64,
 }
 
 /// A line to record.
@@ -280,6 +290,11 @@ fn changed_steps(old: &str, new: &str) -> String {
         (true, false) => format!("; explanation now: {}", now.join("; ")),
         (false, false) => format!("; explanation was: {}; now: {}", was.join("; "), now.join("; ")),
     }
+}
+
+/// `?1, ?2, …, ?n`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
 }
 
 fn claim_key(l: &crate::rules::model::Line) -> String {
@@ -441,55 +456,84 @@ impl Ledger {
     /// What the ledger holds per key for a programme: lines of runs that count. `before`
     /// limits it to the ledger as it stood when run `before` was prepared (for replay): runs
     /// before it, and a run rejected since counts as it did then.
-    fn held(&mut self, programme: &str, before: Option<i64>) -> Result<BTreeMap<Key, Held>> {
-        let (limit, replay) = match before {
-            Some(run) => (run, 1),
-            None => (i64::MAX, 0),
-        };
-        let counts =
-            "l.programme = ?1 AND r.id < ?2 AND (r.status <> 'rejected' OR (CAST(?3 AS BIGINT) = 1 AND r.decided_after >= ?2))";
-        let rows = self
+    ///
+    /// Reads one narrow row per line (no text but the key) and filters runs in memory: at
+    /// 10^5 beneficiaries with ten earlier runs this is most of a run's time in the database.
+    fn held(&mut self, programme: &str, before: Option<i64>) -> Result<Holdings> {
+        let mut holdings = Holdings::default();
+        let runs = self
             .conn
-            .query(
-                &format!(
-                    "SELECT l.id, l.beneficiary, l.rule, l.claim, l.kind, l.amount_cents, l.cumulative_cents, r.period, r.id,
-                            l.explanation
-                     FROM lines l JOIN runs r ON r.id = l.run WHERE {counts} ORDER BY l.id"
-                ),
-                params![programme, limit, replay],
+            .query("SELECT id, period, status, decided_after FROM runs WHERE programme = ?1", params![programme])
+            .map_err(self.err("reading earlier runs"))?;
+        for r in runs {
+            let (id, status, decided_after) = (r.int(0), r.text(2), r.opt_int(3));
+            let counts = match before {
+                None => status != "rejected",
+                Some(run) => id < run && (status != "rejected" || decided_after.is_some_and(|d| d >= run)),
+            };
+            if counts {
+                holdings.periods.insert(id, r.text(1));
+            }
+        }
+        let Holdings { keys, periods, total } = &mut holdings;
+        self.conn
+            .query_each(
+                "SELECT id, run, beneficiary, rule, claim, kind, amount_cents, cumulative_cents FROM lines
+                 WHERE programme = ?1 ORDER BY id",
+                params![programme],
+                |mut r| {
+                    let (id, run) = (r.int(0), r.int(1));
+                    if !periods.contains_key(&run) {
+                        return;
+                    }
+                    let amount = r.int(6);
+                    *total += amount;
+                    let h = keys.entry((r.take_text(2), r.take_text(3), r.take_text(4))).or_default();
+                    h.sum += amount;
+                    h.cumulative = r.int(7);
+                    h.run = run;
+                    h.last = id;
+                    h.lines.push(id);
+                    if r.str(5) == "payment" {
+                        h.original = Some(id);
+                    }
+                },
             )
             .map_err(self.err("reading earlier lines"))?;
-        let shares = self
-            .conn
-            .query(
-                &format!(
-                    "SELECT p.line, p.payer, p.amount_cents FROM line_payers p JOIN lines l ON l.id = p.line
-                     JOIN runs r ON r.id = l.run WHERE {counts} ORDER BY p.line, p.payer"
-                ),
-                params![programme, limit, replay],
-            )
-            .map_err(self.err("reading earlier payer shares"))?;
-        let mut key_of: BTreeMap<i64, Key> = BTreeMap::new();
-        let mut held: BTreeMap<Key, Held> = BTreeMap::new();
-        for r in rows {
-            let (id, key) = (r.int(0), (r.text(1), r.text(2), r.text(3)));
-            let h = held.entry(key.clone()).or_default();
-            h.sum += r.int(5);
-            h.cumulative = r.int(6);
-            h.period = r.text(7);
-            h.run = r.int(8);
-            h.explanation = r.text(9);
-            if r.text(4) == "payment" {
-                h.original = Some(id);
-            }
-            key_of.insert(id, key);
-        }
-        for r in shares {
-            if let Some(h) = key_of.get(&r.int(0)).and_then(|k| held.get_mut(k)) {
-                *h.payers.entry(r.text(1)).or_default() += r.int(2);
+        Ok(holdings)
+    }
+
+    /// The explanation recorded with each of `lines` and the payers' shares summed over each
+    /// key's lines, for the keys that change in this run only.
+    fn details(&mut self, changed: &[&Held]) -> Result<(BTreeMap<i64, String>, Vec<BTreeMap<String, i64>>)> {
+        const CHUNK: usize = 500;
+        let last: Vec<i64> = changed.iter().map(|h| h.last).collect();
+        let mut explanations = BTreeMap::new();
+        for ids in last.chunks(CHUNK) {
+            let sql = format!("SELECT id, explanation FROM lines WHERE id IN ({})", placeholders(ids.len()));
+            let ps: Vec<db::Param<'_>> = ids.iter().map(|i| db::Param::Int(*i)).collect();
+            for r in self.conn.query(&sql, &ps).map_err(self.err("reading earlier explanations"))? {
+                explanations.insert(r.int(0), r.text(1));
             }
         }
-        Ok(held)
+        let mut owner: BTreeMap<i64, usize> = BTreeMap::new();
+        for (k, h) in changed.iter().enumerate() {
+            for line in &h.lines {
+                owner.insert(*line, k);
+            }
+        }
+        let mut payers = vec![BTreeMap::new(); changed.len()];
+        let all: Vec<i64> = owner.keys().copied().collect();
+        for ids in all.chunks(CHUNK) {
+            let sql = format!("SELECT line, payer, amount_cents FROM line_payers WHERE line IN ({})", placeholders(ids.len()));
+            let ps: Vec<db::Param<'_>> = ids.iter().map(|i| db::Param::Int(*i)).collect();
+            for r in self.conn.query(&sql, &ps).map_err(self.err("reading earlier payer shares"))? {
+                if let Some(k) = owner.get(&r.int(0)) {
+                    *payers[*k].entry(r.text(1)).or_default() += r.int(2);
+                }
+            }
+        }
+        Ok((explanations, payers))
     }
 
     /// Which input files differ between run `run` and `files` (path → digest): `inputs changed
@@ -527,24 +571,36 @@ impl Ledger {
     }
 
     /// The lines a statement computed from `files` (path → digest) adds to what the ledger
-    /// holds.
-    fn net(&mut self, s: &Statement, files: &BTreeMap<String, String>, before: Option<i64>) -> Result<Vec<NewLine>> {
-        let mut held = self.held(&s.programme, before)?;
+    /// holds, and Σ of what the ledger held before them (cents).
+    fn net(&mut self, s: &Statement, files: &BTreeMap<String, String>, before: Option<i64>) -> Result<(Vec<NewLine>, i64)> {
+        let mut holdings = self.held(&s.programme, before)?;
+        // First pass: which keys change (most do not, and need nothing more from the database).
+        let mut changes: Vec<(usize, Held)> = Vec::new();
+        let mut due: Vec<(usize, Key)> = Vec::new();
+        for (i, l) in s.evaluation.lines.iter().enumerate() {
+            let key = (l.beneficiary.clone(), l.rule.clone(), claim_key(l));
+            let h = holdings.keys.remove(&key);
+            if whole_cents(l.amount) != h.as_ref().map_or(0, |h| h.sum) {
+                changes.push((i, h.unwrap_or_default()));
+                due.push((i, key));
+            }
+        }
+        // Keys paid earlier that the statement no longer has, in key order.
+        let mut gone: Vec<(Key, Held)> = holdings.keys.drain().filter(|(_, h)| h.sum != 0).collect();
+        gone.sort_by(|a, b| a.0.cmp(&b.0));
+        let changed: Vec<&Held> = changes.iter().map(|(_, h)| h).chain(gone.iter().map(|(_, h)| h)).collect();
+        let (explanations, shares) = self.details(&changed)?;
         let mut since = InputsSince::default();
         let mut out = Vec::new();
         let c = &s.currency;
-        for l in &s.evaluation.lines {
-            let key = (l.beneficiary.clone(), l.rule.clone(), claim_key(l));
-            let h = held.remove(&key).unwrap_or_default();
+        for (((i, h), (_, key)), held_payers) in changes.iter().zip(due).zip(&shares) {
+            let l = &s.evaluation.lines[*i];
             let cumulative = whole_cents(l.amount);
             let diff = cumulative - h.sum;
-            if diff == 0 {
-                continue;
-            }
             let payers: Vec<(String, i64)> = l
                 .payers
                 .iter()
-                .map(|(p, a)| (p.clone(), whole_cents(*a) - h.payers.get(p).copied().unwrap_or(0)))
+                .map(|(p, a)| (p.clone(), whole_cents(*a) - held_payers.get(p).copied().unwrap_or(0)))
                 .filter(|(_, a)| *a != 0)
                 .collect();
             let why = if l.trace.is_empty() { String::new() } else { format!("; explanation: {}", l.trace.join("; ")) };
@@ -560,12 +616,12 @@ impl Ledger {
                         s.period,
                         s.as_of,
                         money(from_cents(h.cumulative)),
-                        h.period,
+                        holdings.periods.get(&h.run).map_or("", String::as_str),
                         h.run,
                         money(l.amount),
                         l.status,
                         self.inputs_changed(&mut since, h.run, files)?,
-                        changed_steps(&h.explanation, &explanation)
+                        changed_steps(explanations.get(&h.last).map_or("", String::as_str), &explanation)
                     ),
                 ),
             };
@@ -582,8 +638,7 @@ impl Ledger {
                 payers,
             });
         }
-        // Keys paid earlier that the statement no longer has: recovered in full.
-        for (key, h) in held.into_iter().filter(|(_, h)| h.sum != 0) {
+        for ((key, h), held_payers) in gone.into_iter().zip(shares.into_iter().skip(changes.len())) {
             out.push(NewLine {
                 beneficiary: key.0,
                 rule: key.1,
@@ -597,17 +652,18 @@ impl Ledger {
                     s.period,
                     s.as_of,
                     money(from_cents(h.cumulative)),
-                    h.period,
+                    holdings.periods.get(&h.run).map_or("", String::as_str),
                     h.run,
                     self.inputs_changed(&mut since, h.run, files)?,
-                    changed_steps(&h.explanation, "")
+                    changed_steps(explanations.get(&h.last).map_or("", String::as_str), "")
                 ),
                 explanation: String::new(),
-                payers: h.payers.into_iter().filter(|(_, a)| *a != 0).map(|(p, a)| (p, -a)).collect(),
+                payers: held_payers.into_iter().filter(|(_, a)| *a != 0).map(|(p, a)| (p, -a)).collect(),
             });
         }
-        Ok(out)
+        Ok((out, holdings.total))
     }
+
     /// The run's rendering: deterministic JSON bytes (as text) with what the run pays.
     fn render(id: i64, s: &Statement, refs: &[Option<i64>], lines: &[NewLine]) -> String {
         let total: i64 = lines.iter().map(|l| l.amount).sum();
@@ -696,11 +752,11 @@ impl Ledger {
             ));
         }
         let files: BTreeMap<String, String> = inputs.files.iter().map(|f| (f.path.clone(), f.sha256.clone())).collect();
-        let lines = self.net(s, &files, None)?;
+        let (lines, paid_before) = self.net(s, &files, None)?;
         if lines.is_empty() {
             return Ok(None);
         }
-        self.check_limits(s, &lines)?;
+        self.check_limits(s, &lines, paid_before)?;
         let id = self
             .conn
             .query_one("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", &[])
@@ -714,7 +770,6 @@ impl Ledger {
         let total: i64 = lines.iter().map(|l| l.amount).sum();
         let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
         let rendered = Self::render(id, s, &refs, &lines);
-        let statement_json = String::from_utf8(s.to_json().unwrap_or_default()).unwrap_or_default();
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         let as_of = s.as_of.format("%Y-%m-%d").to_string();
         let data_dirs = serde_json::to_string(&inputs.data_dirs).unwrap_or_default();
@@ -722,8 +777,8 @@ impl Ledger {
         self.conn
             .execute(
                 "INSERT INTO runs (id, programme, period, period_index, as_of, currency, budget_cents, status, prepared_by,
-                   prepared_at, engine_version, rule_file, rule_hash, input_hash, workdir, data_dirs, definitions, statement_json, rendered)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'prepared', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                   prepared_at, engine_version, rule_file, rule_hash, input_hash, workdir, data_dirs, definitions, rendered)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'prepared', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 params![
                     id,
                     &s.programme,
@@ -741,7 +796,6 @@ impl Ledger {
                     &inputs.workdir,
                     &data_dirs,
                     &definitions,
-                    &statement_json,
                     &rendered,
                 ],
             )
@@ -811,13 +865,7 @@ impl Ledger {
     }
 
     /// The budget and each payer's commitment hold over all live runs of the programme.
-    fn check_limits(&mut self, s: &Statement, lines: &[NewLine]) -> Result<()> {
-        let live = "FROM lines l JOIN runs r ON r.id = l.run WHERE l.programme = ?1 AND r.status <> 'rejected'";
-        let paid_before = self
-            .conn
-            .query_one(&format!("SELECT CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) {live}"), params![&s.programme])
-            .map_err(self.err("summing earlier runs"))?
-            .map_or(0, |r| r.int(0));
+    fn check_limits(&mut self, s: &Statement, lines: &[NewLine], paid_before: i64) -> Result<()> {
         let total: i64 = lines.iter().map(|l| l.amount).sum();
         let budget = whole_cents(s.budget);
         if paid_before + total > budget {
@@ -981,7 +1029,7 @@ impl Ledger {
         let row = self
             .conn
             .query_one(
-                "SELECT programme, period, rule_file, data_dirs, definitions, statement_json, rendered, workdir FROM runs WHERE id = ?1",
+                "SELECT programme, period, rule_file, data_dirs, definitions, rendered, workdir FROM runs WHERE id = ?1",
                 params![run],
             )
             .map_err(self.err("reading the run"))?;
@@ -991,11 +1039,10 @@ impl Ledger {
             programme: r.text(0),
             period: r.text(1),
             rule_file: r.text(2),
-            workdir: r.text(7),
+            workdir: r.text(6),
             data_dirs: serde_json::from_str(&r.text(3)).unwrap_or_default(),
             definitions: serde_json::from_str(&r.text(4)).unwrap_or_default(),
-            statement_json: r.text(5),
-            rendered: r.text(6),
+            rendered: r.text(5),
         })
     }
 
@@ -1027,7 +1074,7 @@ impl Ledger {
     /// [`LedgerError::Database`].
     pub fn replay(&mut self, run: i64, s: &Statement) -> Result<String> {
         let files = self.run_files(run)?;
-        let lines = self.net(s, &files, Some(run))?;
+        let (lines, _) = self.net(s, &files, Some(run))?;
         let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
         Ok(Self::render(run, s, &refs, &lines))
     }
