@@ -265,6 +265,7 @@ on_both_databases!(
     dwp_example_pays_the_difference_between_cumulative_statements,
     a_correction_after_payment_adds_a_recovery_referring_to_the_original_line,
     fabriq_final_pays_only_the_premiums_not_the_grants_again,
+    a_payer_commitment_holds_over_all_runs,
     maker_checker_approval_order_rejection_and_locks,
     kill_9_leaves_the_run_whole_or_absent,
     a_second_writer_is_refused_while_the_ledger_is_locked,
@@ -451,6 +452,31 @@ fn fabriq_final_pays_only_the_premiums_not_the_grants_again(backend: Backend) {
     assert_eq!(run_total(&fin), "12430.20 EUR", "{fin}");
     assert!(!fin.contains(" grant "), "{fin}");
     assert_eq!(ledger.count("SELECT COUNT(*) FROM lines WHERE rule = 'grant'"), 7);
+}
+
+/// FabriQ 2019 with the city's commitment at €180,000: interim pays the seven grants,
+/// €175,507.50 (under it); the final statement claims €187,937.70 and is cut pro rata to the
+/// commitment, so the final run pays €180,000 − €175,507.50 = €4,492.50 and Σ over the runs is
+/// the commitment, not the €187,937.70 two uncapped statements would suggest.
+fn a_payer_commitment_holds_over_all_runs(backend: Backend) {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    let ledger = TestLedger::new(backend, d, "l");
+    copy_dir(&workspace().join("datasets/examples/fabriq-quarto"), d);
+    let rules = std::fs::read_to_string(d.join("rules-2019.toml")).expect("read");
+    let rules = rules.replace("share = \"100%\"\n", "share = \"100%\"\ncommitment = \"180000.00 EUR\"\n");
+    assert!(rules.contains("commitment"), "{rules}");
+    std::fs::write(d.join("rules-2019.toml"), rules).expect("write");
+    let pay = |period: &str| {
+        ok(d, &["pay", "rules-2019.toml", "--data", ".", "--period", period, "--ledger", &ledger.arg, "--by", "anna"])
+    };
+    assert_eq!(run_total(&pay("interim")), "175507.50 EUR");
+    ok(d, &["approve", "1", "--ledger", &ledger.arg, "--by", "bruno"]);
+    let fin = pay("final");
+    assert_eq!(run_total(&fin), "4492.50 EUR", "{fin}");
+    assert_eq!(ledger.count("SELECT SUM(amount_cents) FROM lines"), 18_000_000);
+    assert_eq!(ledger.count("SELECT SUM(amount_cents) FROM line_payers WHERE payer = 'comune-di-milano'"), 18_000_000);
+    ok(d, &["ledger", "replay", "2", "--ledger", &ledger.arg]);
 }
 
 fn maker_checker_approval_order_rejection_and_locks(backend: Backend) {

@@ -330,38 +330,15 @@ impl Conn {
                 let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| Ok(Row(sqlite_cells(r, n)?)))?;
                 Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
             }
-            Conn::Postgres(c) => {
-                use postgres::types::Type;
-                let boxed = postgres_params(params);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                let rows = c.query(to_postgres(sql).as_str(), &refs)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let mut cells = Vec::with_capacity(r.len());
-                    for (i, col) in r.columns().iter().enumerate() {
-                        let t = col.type_();
-                        let cell = if *t == Type::INT8 {
-                            r.try_get::<_, Option<i64>>(i)?.map_or(Cell::Null, Cell::Int)
-                        } else if *t == Type::INT4 {
-                            r.try_get::<_, Option<i32>>(i)?.map_or(Cell::Null, |v| Cell::Int(i64::from(v)))
-                        } else if *t == Type::BOOL {
-                            r.try_get::<_, Option<bool>>(i)?.map_or(Cell::Null, |v| Cell::Int(i64::from(v)))
-                        } else if *t == Type::TEXT || *t == Type::VARCHAR || *t == Type::NAME {
-                            r.try_get::<_, Option<String>>(i)?.map_or(Cell::Null, Cell::Text)
-                        } else {
-                            return Err(DbError::Type { column: i, found: t.name().to_string() });
-                        };
-                        cells.push(cell);
-                    }
-                    out.push(Row(cells));
-                }
+            Conn::Postgres(_) => {
+                let mut out = Vec::new();
+                self.query_each(sql, params, |r| out.push(r))?;
                 Ok(out)
             }
         }
     }
 
-    /// Run one query and hand each row to `each` as it is read (SQLite streams; PostgreSQL
-    /// reads the result first).
+    /// Run one query and hand each row to `each` as it is read.
     pub(crate) fn query_each(&mut self, sql: &str, params: &[Param<'_>], mut each: impl FnMut(Row)) -> DbResult<()> {
         match self {
             Conn::Sqlite(c) => {
@@ -374,9 +351,13 @@ impl Conn {
                 }
                 Ok(())
             }
-            Conn::Postgres(_) => {
-                for r in self.query(sql, params)? {
-                    each(r);
+            Conn::Postgres(c) => {
+                use postgres::fallible_iterator::FallibleIterator as _;
+                let boxed = postgres_params(params);
+                let refs = boxed.iter().map(|b| b.as_ref() as &dyn postgres::types::ToSql);
+                let mut rows = c.query_raw(to_postgres(sql).as_str(), refs)?;
+                while let Some(r) = rows.next()? {
+                    each(Row(postgres_cells(&r)?));
                 }
                 Ok(())
             }
@@ -437,6 +418,26 @@ impl Conn {
             Conn::Postgres(_) => "postgres",
         }
     }
+}
+
+fn postgres_cells(r: &postgres::Row) -> DbResult<Vec<Cell>> {
+    use postgres::types::Type;
+    let mut cells = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let t = col.type_();
+        cells.push(if *t == Type::INT8 {
+            r.try_get::<_, Option<i64>>(i)?.map_or(Cell::Null, Cell::Int)
+        } else if *t == Type::INT4 {
+            r.try_get::<_, Option<i32>>(i)?.map_or(Cell::Null, |v| Cell::Int(i64::from(v)))
+        } else if *t == Type::BOOL {
+            r.try_get::<_, Option<bool>>(i)?.map_or(Cell::Null, |v| Cell::Int(i64::from(v)))
+        } else if *t == Type::TEXT || *t == Type::VARCHAR || *t == Type::NAME {
+            r.try_get::<_, Option<String>>(i)?.map_or(Cell::Null, Cell::Text)
+        } else {
+            return Err(DbError::Type { column: i, found: t.name().to_string() });
+        });
+    }
+    Ok(cells)
 }
 
 fn sqlite_cells(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Cell>> {

@@ -247,6 +247,15 @@ struct Held {
     lines: Vec<i64>,
 }
 
+/// What [`Ledger::details`] reads for the keys that change.
+#[derive(Debug)]
+struct Details {
+    /// Line id → the explanation recorded with it (the keys' newest lines).
+    explanations: BTreeMap<i64, String>,
+    /// Per changed key, in order: payer → Σ of its shares over the key's lines, cents.
+    payers: Vec<BTreeMap<String, i64>>,
+}
+
 /// What the ledger holds for a programme, per key, with the runs it comes from.
 #[derive(Debug, Default)]
 struct Holdings {
@@ -478,8 +487,7 @@ impl Ledger {
         let Holdings { keys, periods, total } = &mut holdings;
         self.conn
             .query_each(
-                "SELECT id, run, beneficiary, rule, claim, kind, amount_cents, cumulative_cents FROM lines
-                 WHERE programme = ?1 ORDER BY id",
+                "SELECT id, run, beneficiary, rule, claim, kind, amount_cents, cumulative_cents FROM lines WHERE programme = ?1",
                 params![programme],
                 |mut r| {
                     let (id, run) = (r.int(0), r.int(1));
@@ -490,12 +498,15 @@ impl Ledger {
                     *total += amount;
                     let h = keys.entry((r.take_text(2), r.take_text(3), r.take_text(4))).or_default();
                     h.sum += amount;
-                    h.cumulative = r.int(7);
-                    h.run = run;
-                    h.last = id;
+                    // Rows come in any order: the newest line is the one with the highest id.
+                    if id > h.last {
+                        h.cumulative = r.int(7);
+                        h.run = run;
+                        h.last = id;
+                    }
                     h.lines.push(id);
                     if r.str(5) == "payment" {
-                        h.original = Some(id);
+                        h.original = h.original.max(Some(id));
                     }
                 },
             )
@@ -505,7 +516,7 @@ impl Ledger {
 
     /// The explanation recorded with each of `lines` and the payers' shares summed over each
     /// key's lines, for the keys that change in this run only.
-    fn details(&mut self, changed: &[&Held]) -> Result<(BTreeMap<i64, String>, Vec<BTreeMap<String, i64>>)> {
+    fn details(&mut self, changed: &[&Held]) -> Result<Details> {
         const CHUNK: usize = 500;
         let last: Vec<i64> = changed.iter().map(|h| h.last).collect();
         let mut explanations = BTreeMap::new();
@@ -533,7 +544,7 @@ impl Ledger {
                 }
             }
         }
-        Ok((explanations, payers))
+        Ok(Details { explanations, payers })
     }
 
     /// Which input files differ between run `run` and `files` (path → digest): `inputs changed
@@ -589,7 +600,7 @@ impl Ledger {
         let mut gone: Vec<(Key, Held)> = holdings.keys.drain().filter(|(_, h)| h.sum != 0).collect();
         gone.sort_by(|a, b| a.0.cmp(&b.0));
         let changed: Vec<&Held> = changes.iter().map(|(_, h)| h).chain(gone.iter().map(|(_, h)| h)).collect();
-        let (explanations, shares) = self.details(&changed)?;
+        let Details { explanations, payers: shares } = self.details(&changed)?;
         let mut since = InputsSince::default();
         let mut out = Vec::new();
         let c = &s.currency;
@@ -597,12 +608,13 @@ impl Ledger {
             let l = &s.evaluation.lines[*i];
             let cumulative = whole_cents(l.amount);
             let diff = cumulative - h.sum;
-            let payers: Vec<(String, i64)> = l
-                .payers
-                .iter()
-                .map(|(p, a)| (p.clone(), whole_cents(*a) - held_payers.get(p).copied().unwrap_or(0)))
-                .filter(|(_, a)| *a != 0)
-                .collect();
+            // Each payer's share netted the same way; a payer the line no longer names gets its
+            // shares back.
+            let mut payers: Vec<(String, i64)> =
+                l.payers.iter().map(|(p, a)| (p.clone(), whole_cents(*a) - held_payers.get(p).copied().unwrap_or(0))).collect();
+            payers
+                .extend(held_payers.iter().filter(|(p, _)| !l.payers.iter().any(|(q, _)| q == *p)).map(|(p, a)| (p.clone(), -a)));
+            payers.retain(|(_, a)| *a != 0);
             let why = if l.trace.is_empty() { String::new() } else { format!("; explanation: {}", l.trace.join("; ")) };
             let explanation = l.trace.join("\n");
             let (kind, what_changed) = match h.original {
