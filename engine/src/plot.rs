@@ -64,14 +64,18 @@ fn draw_to(
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let ext = if picture == Picture::Svg { "svg" } else { "png" };
     let tmp = dir.join(format!(".impatto-plot-{}.{ext}", std::process::id()));
+    // The backends report a file they cannot write only when presenting, without the path: try
+    // the file first, and name the output when presenting fails.
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    std::fs::File::create(&tmp).map_err(io)?;
     let result = match picture {
         Picture::Svg => {
             let root = SVGBackend::new(&tmp, size).into_drawing_area();
-            draw(&root).and_then(|_| root.present().map_err(fail))
+            draw(&root).and_then(|_| root.present().map_err(|e| io(std::io::Error::other(e.to_string()))))
         }
         Picture::Png => {
             let root = BitMapBackend::new(&tmp, size).into_drawing_area();
-            draw_png(&root).and_then(|_| root.present().map_err(fail))
+            draw_png(&root).and_then(|_| root.present().map_err(|e| io(std::io::Error::other(e.to_string()))))
         }
     };
     match result {

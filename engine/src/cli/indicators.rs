@@ -1,5 +1,6 @@
 //! `indicators`, `check` and `validate`: the indicator library and the panel format.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,9 +76,11 @@ pub(crate) fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 pub(crate) fn check(paths: &[PathBuf]) -> Result<ExitCode> {
     let files = definition_files(paths)?;
     let defs = impatto_indicators::definition::load_files(&files)?;
+    let mut out = String::new();
     for d in &defs {
-        println!("ok  {:<12} {:<8} {}  {}", d.def.id, d.def.version, d.hash, d.file);
+        let _ = writeln!(out, "ok  {:<12} {:<8} {}  {}", d.def.id, d.def.version, d.hash, d.file);
     }
+    super::emit(None, out.as_bytes())?;
     eprintln!("{} definition(s) checked", defs.len());
     Ok(ExitCode::SUCCESS)
 }
@@ -85,7 +88,7 @@ pub(crate) fn check(paths: &[PathBuf]) -> Result<ExitCode> {
 pub(crate) fn validate(data: &[PathBuf]) -> Result<ExitCode> {
     let source = impatto_datasets::PanelSource::open(data)?;
     let report = impatto_datasets::validate(&source)?;
-    print!("{report}");
+    super::emit(None, report.to_string().as_bytes())?;
     let errors = report.errors().count();
     let warnings = report.warnings().count();
     eprintln!("{errors} error(s), {warnings} warning(s); input {}", source.input_hash()?);

@@ -16,11 +16,14 @@ pub(crate) fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     match path {
         Some(p) => output::write_atomic(p, bytes).map_err(Into::into),
+        // A closed pipe (`| head`) ends the command quietly with success (main checks for
+        // BrokenPipe); any other failure names where the bytes were going.
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
+            out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => anyhow::Error::new(e),
+                _ => anyhow::Error::new(e).context("writing to stdout"),
+            })
         }
     }
 }

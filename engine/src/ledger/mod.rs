@@ -259,7 +259,9 @@ struct Details {
 /// What the ledger holds for a programme, per key, with the runs it comes from.
 #[derive(Debug, Default)]
 struct Holdings {
-    keys: std::collections::HashMap<Key, Held>,
+    /// Beneficiary → its keys' (rule, claim, state): looked up by the statement's borrowed
+    /// strings, so that the 10^5 keys that did not change cost no allocation.
+    keys: std::collections::HashMap<String, Vec<(String, String, Held)>>,
     /// Run id → period id.
     periods: BTreeMap<i64, String>,
     /// Σ of every line that counts, cents.
@@ -304,6 +306,20 @@ fn changed_steps(old: &str, new: &str) -> String {
 /// `?1, ?2, …, ?n`.
 fn placeholders(n: usize) -> String {
     (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Is `claim` the claim key of `l` (without building it)?
+fn is_claim(claim: &str, l: &crate::rules::model::Line) -> bool {
+    match &l.claim_ref {
+        None => claim.is_empty(),
+        Some(c) => is_participant_outcome(claim, &c.participant, &c.outcome),
+    }
+}
+
+/// `participant/outcome`, split at the last `/`: outcomes are rule-file ids, which never hold
+/// one; participant ids come from the data and may.
+fn is_participant_outcome(claim: &str, participant: &str, outcome: &str) -> bool {
+    claim.rsplit_once('/').is_some_and(|(p, o)| p == participant && o == outcome)
 }
 
 fn claim_key(l: &crate::rules::model::Line) -> String {
@@ -487,7 +503,8 @@ impl Ledger {
         let Holdings { keys, periods, total } = &mut holdings;
         self.conn
             .query_each(
-                "SELECT id, run, beneficiary, rule, claim, kind, amount_cents, cumulative_cents FROM lines WHERE programme = ?1",
+                "SELECT id, run, beneficiary, rule, claim, CASE WHEN kind = 'payment' THEN 1 ELSE 0 END, amount_cents,
+                        cumulative_cents FROM lines WHERE programme = ?1",
                 params![programme],
                 |mut r| {
                     let (id, run) = (r.int(0), r.int(1));
@@ -496,7 +513,16 @@ impl Ledger {
                     }
                     let amount = r.int(6);
                     *total += amount;
-                    let h = keys.entry((r.take_text(2), r.take_text(3), r.take_text(4))).or_default();
+                    let entries = keys.entry(r.take_text(2)).or_default();
+                    let (rule, claim) = (r.str(3), r.str(4));
+                    let at = match entries.iter().position(|(x, y, _)| x == rule && y == claim) {
+                        Some(at) => at,
+                        None => {
+                            entries.push((r.take_text(3), r.take_text(4), Held::default()));
+                            entries.len() - 1
+                        }
+                    };
+                    let h = &mut entries[at].2;
                     h.sum += amount;
                     // Rows come in any order: the newest line is the one with the highest id.
                     if id > h.last {
@@ -505,7 +531,7 @@ impl Ledger {
                         h.last = id;
                     }
                     h.lines.push(id);
-                    if r.str(5) == "payment" {
+                    if r.int(5) == 1 {
                         h.original = h.original.max(Some(id));
                     }
                 },
@@ -589,15 +615,22 @@ impl Ledger {
         let mut changes: Vec<(usize, Held)> = Vec::new();
         let mut due: Vec<(usize, Key)> = Vec::new();
         for (i, l) in s.evaluation.lines.iter().enumerate() {
-            let key = (l.beneficiary.clone(), l.rule.clone(), claim_key(l));
-            let h = holdings.keys.remove(&key);
+            let h = holdings.keys.get_mut(l.beneficiary.as_str()).and_then(|entries| {
+                let at = entries.iter().position(|(rule, claim, _)| *rule == l.rule && is_claim(claim, l))?;
+                Some(entries.swap_remove(at).2)
+            });
             if whole_cents(l.amount) != h.as_ref().map_or(0, |h| h.sum) {
                 changes.push((i, h.unwrap_or_default()));
-                due.push((i, key));
+                due.push((i, (l.beneficiary.clone(), l.rule.clone(), claim_key(l))));
             }
         }
         // Keys paid earlier that the statement no longer has, in key order.
-        let mut gone: Vec<(Key, Held)> = holdings.keys.drain().filter(|(_, h)| h.sum != 0).collect();
+        let mut gone: Vec<(Key, Held)> = holdings
+            .keys
+            .drain()
+            .flat_map(|(b, entries)| entries.into_iter().map(move |(rule, claim, h)| ((b.clone(), rule, claim), h)))
+            .filter(|(_, h)| h.sum != 0)
+            .collect();
         gone.sort_by(|a, b| a.0.cmp(&b.0));
         let changed: Vec<&Held> = changes.iter().map(|(_, h)| h).chain(gone.iter().map(|(_, h)| h)).collect();
         let Details { explanations, payers: shares } = self.details(&changed)?;
@@ -1170,5 +1203,26 @@ impl Ledger {
                 })
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_key_matches_its_participant_and_outcome_exactly() {
+        assert!(is_participant_outcome("P09/first_nqf_l3", "P09", "first_nqf_l3"));
+        assert!(is_participant_outcome("B/2/P09/first_nqf_l3", "B/2/P09", "first_nqf_l3"));
+        assert!(!is_participant_outcome("B/2/P09/first_nqf_l3", "B", "2/P09/first_nqf_l3"));
+        assert!(!is_participant_outcome("P09/first_nqf_l3", "P0", "9/first_nqf_l3"));
+        assert!(!is_participant_outcome("", "", ""));
+    }
+
+    #[test]
+    fn only_the_steps_that_differ_are_named() {
+        assert_eq!(changed_steps("a\nb", "a\nb"), "");
+        assert_eq!(changed_steps("a\nb", "a\nc"), "; explanation was: b; now: c");
+        assert_eq!(changed_steps("a", ""), "; explanation was: a");
     }
 }
