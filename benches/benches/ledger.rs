@@ -11,8 +11,13 @@
 //!
 //! - `statement`: evaluate the inputs and stamp the statement (the floor);
 //! - `prepare_11th_run/DB`: open the ledger and prepare run 11 (another 1% left out), netted
-//!   against the ten runs, in one transaction; each sample starts from a copy of the ten-run
-//!   ledger (SQLite: a file copy; PostgreSQL: `CREATE DATABASE … TEMPLATE`), outside the timing.
+//!   against the ten runs, in one transaction, given its statement: the ledger's own cost;
+//! - `pay_11th_run/DB`: what `impatto pay` does: the statement evaluated on one thread while the
+//!   other takes the ledger and reads its holdings (`Ledger::begin`), then netted and recorded.
+//!   The target compares this with `statement`.
+//!
+//! Each sample starts from a copy of the ten-run ledger (SQLite: a file copy; PostgreSQL:
+//! `CREATE DATABASE … TEMPLATE`), made outside the timing.
 //!
 //! PostgreSQL is measured when `IMPATTO_TEST_POSTGRES` names a server whose user may create
 //! databases (`.ci/postgres.sh` starts one); otherwise only SQLite is.
@@ -99,14 +104,31 @@ fn ledger(c: &mut Criterion) {
     let filled = dir.path().join("ten-runs.sqlite");
     fill(&Location::Sqlite(filled.clone()));
     let copy = dir.path().join("copy.sqlite");
+    let pay = |location: &Location| {
+        std::thread::scope(|scope| {
+            let ledger = scope.spawn(|| Ledger::open(location).and_then(|l| l.begin(&programme.id)).expect("begins"));
+            let s = Statement::new(
+                &programme,
+                period_id.clone(),
+                as_of,
+                input_hash.clone(),
+                evaluate(&programme, &all, as_of).expect("evaluates"),
+            );
+            ledger.join().expect("ledger thread").prepare(&s, &run_inputs(), "anna").expect("prepares").expect("lines due")
+        })
+    };
+    let fresh_copy = || {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("copy.sqlite{suffix}")));
+        }
+        std::fs::copy(&filled, &copy).expect("copy the ten-run ledger");
+    };
+    group.bench_function(BenchmarkId::new("pay_11th_run/sqlite", &shape), |b| {
+        b.iter_batched(fresh_copy, |()| pay(&Location::Sqlite(copy.clone())), BatchSize::PerIteration)
+    });
     group.bench_function(BenchmarkId::new("prepare_11th_run/sqlite", &shape), |b| {
         b.iter_batched(
-            || {
-                for suffix in ["-wal", "-shm"] {
-                    let _ = std::fs::remove_file(dir.path().join(format!("copy.sqlite{suffix}")));
-                }
-                std::fs::copy(&filled, &copy).expect("copy the ten-run ledger");
-            },
+            fresh_copy,
             |()| {
                 let mut l = Ledger::open(&Location::Sqlite(copy.clone())).expect("opens");
                 l.prepare(&eleventh, &run_inputs(), "anna").expect("prepares").expect("lines due")
@@ -123,14 +145,17 @@ fn ledger(c: &mut Criterion) {
         server.batch_execute(&format!("DROP DATABASE IF EXISTS {template}")).expect("drop");
         server.batch_execute(&format!("CREATE DATABASE {template}")).expect("create");
         fill(&Location::Postgres(with_database(&admin, &template)));
+        let mut fresh_copy = || {
+            server.batch_execute(&format!("DROP DATABASE IF EXISTS {sample}")).expect("drop");
+            server.batch_execute(&format!("CREATE DATABASE {sample} TEMPLATE {template}")).expect("copy the ten-run ledger");
+        };
+        let sample_location = Location::Postgres(with_database(&admin, &sample));
+        group.bench_function(BenchmarkId::new("pay_11th_run/postgres", &shape), |b| {
+            b.iter_batched(&mut fresh_copy, |()| pay(&sample_location), BatchSize::PerIteration)
+        });
         group.bench_function(BenchmarkId::new("prepare_11th_run/postgres", &shape), |b| {
             b.iter_batched(
-                || {
-                    server.batch_execute(&format!("DROP DATABASE IF EXISTS {sample}")).expect("drop");
-                    server
-                        .batch_execute(&format!("CREATE DATABASE {sample} TEMPLATE {template}"))
-                        .expect("copy the ten-run ledger");
-                },
+                &mut fresh_copy,
                 |()| {
                     let mut l = Ledger::open(&Location::Postgres(with_database(&admin, &sample))).expect("opens");
                     l.prepare(&eleventh, &run_inputs(), "anna").expect("prepares").expect("lines due")

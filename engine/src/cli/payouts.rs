@@ -78,7 +78,7 @@ impl StatementFormat {
 }
 
 /// A programme's own indicator definitions, added to the built-in catalogue.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Clone, Debug)]
 pub(crate) struct DefinitionsArg {
     /// Definition files or directories the rules may use besides the built-in catalogue
     /// (a file with a built-in id replaces it).

@@ -224,6 +224,42 @@ pub struct Ledger {
     conn: Conn,
 }
 
+/// A run begun with [`Ledger::begin`]: the ledger held alone, its holdings read.
+#[derive(Debug)]
+pub struct Begun {
+    ledger: Ledger,
+    programme: String,
+    holdings: Holdings,
+}
+
+impl Begun {
+    /// Finish the run with its statement, as [`Ledger::prepare`] does: committed when lines are
+    /// recorded, rolled back otherwise.
+    ///
+    /// # Errors
+    /// As [`Ledger::prepare`]; [`LedgerError::Refused`] when the statement is of another
+    /// programme than the one begun.
+    pub fn prepare(self, s: &Statement, inputs: &RunInputs, by: &str) -> Result<Option<Run>> {
+        let Begun { mut ledger, programme, holdings } = self;
+        let result = if s.programme == programme {
+            ledger.prepare_in_transaction(s, inputs, by, holdings)
+        } else {
+            Err(ledger.refused(
+                format!("a statement of {programme}, the programme the run was begun for"),
+                format!("one of {}", s.programme),
+                "begin the run with the statement's programme (a bug in the caller)",
+            ))
+        };
+        match &result {
+            Ok(Some(_)) => ledger.conn.batch("COMMIT").map_err(ledger.err("committing the run"))?,
+            _ => {
+                let _ = ledger.conn.batch("ROLLBACK");
+            }
+        }
+        result
+    }
+}
+
 /// SHA-256 of a file, hex.
 ///
 /// # Errors
@@ -609,8 +645,7 @@ impl Ledger {
 
     /// The lines a statement computed from `files` (path → digest) adds to what the ledger
     /// holds, and Σ of what the ledger held before them (cents).
-    fn net(&mut self, s: &Statement, files: &BTreeMap<String, String>, before: Option<i64>) -> Result<(Vec<NewLine>, i64)> {
-        let mut holdings = self.held(&s.programme, before)?;
+    fn net(&mut self, s: &Statement, files: &BTreeMap<String, String>, mut holdings: Holdings) -> Result<(Vec<NewLine>, i64)> {
         // First pass: which keys change (most do not, and need nothing more from the database).
         let mut changes: Vec<(usize, Held)> = Vec::new();
         let mut due: Vec<(usize, Key)> = Vec::new();
@@ -761,10 +796,31 @@ impl Ledger {
     /// programme's budget or a payer's commitment would be exceeded over all runs;
     /// [`LedgerError::Database`] otherwise.
     pub fn prepare(&mut self, s: &Statement, inputs: &RunInputs, by: &str) -> Result<Option<Run>> {
-        self.write("the run", Option::is_some, |l| l.prepare_in_transaction(s, inputs, by))
+        self.write("the run", Option::is_some, |l| {
+            let holdings = l.held(&s.programme, None)?;
+            l.prepare_in_transaction(s, inputs, by, holdings)
+        })
     }
 
-    fn prepare_in_transaction(&mut self, s: &Statement, inputs: &RunInputs, by: &str) -> Result<Option<Run>> {
+    /// Start a run of `programme` before its statement is known: take the ledger alone (its
+    /// writer's transaction) and read what it holds, so that a caller can do this on one thread
+    /// while computing the statement on another. [`Begun::prepare`] finishes the run; dropping
+    /// a [`Begun`] rolls it back.
+    ///
+    /// # Errors
+    /// [`LedgerError::Busy`] when another process writes the ledger; [`LedgerError::Database`].
+    pub fn begin(mut self, programme: &str) -> Result<Begun> {
+        self.conn.begin_write().map_err(self.err("starting the run"))?;
+        match self.held(programme, None) {
+            Ok(holdings) => Ok(Begun { ledger: self, programme: programme.to_string(), holdings }),
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn prepare_in_transaction(&mut self, s: &Statement, inputs: &RunInputs, by: &str, holdings: Holdings) -> Result<Option<Run>> {
         // Periods go forward: a later period's run was netted against this one's lines.
         let later = self
             .conn
@@ -797,7 +853,7 @@ impl Ledger {
             ));
         }
         let files: BTreeMap<String, String> = inputs.files.iter().map(|f| (f.path.clone(), f.sha256.clone())).collect();
-        let (lines, paid_before) = self.net(s, &files, None)?;
+        let (lines, paid_before) = self.net(s, &files, holdings)?;
         if lines.is_empty() {
             return Ok(None);
         }
@@ -1119,7 +1175,8 @@ impl Ledger {
     /// [`LedgerError::Database`].
     pub fn replay(&mut self, run: i64, s: &Statement) -> Result<String> {
         let files = self.run_files(run)?;
-        let (lines, _) = self.net(s, &files, Some(run))?;
+        let holdings = self.held(&s.programme, Some(run))?;
+        let (lines, _) = self.net(s, &files, holdings)?;
         let refs: Vec<Option<i64>> = lines.iter().map(|l| l.refers_to).collect();
         Ok(Self::render(run, s, &refs, &lines))
     }
