@@ -36,6 +36,12 @@
 //! renderings byte for byte. An adjustment line says which input files changed since the run
 //! that last set its key, and which steps of the explanation differ.
 //!
+//! **Speed.** A run reads one narrow row per earlier line of the programme and the
+//! explanations and payer shares of the keys that change only; `impatto pay` reads the
+//! holdings ([`Ledger::begin`]) on one thread while the statement is computed on another. At
+//! 10^5 beneficiaries with ten earlier runs, a run takes 1.8× (SQLite) and 1.9× (PostgreSQL)
+//! the time of evaluating its statement alone (benches/README.md).
+//!
 //! **Nothing twice.** A run is one transaction (`BEGIN IMMEDIATE`, no busy wait, SQLite's
 //! write-ahead log, so the ledger file has `-wal` and `-shm` companions): a process
 //! killed mid-run leaves no trace; a second writer at the same moment is refused; a second
