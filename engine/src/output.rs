@@ -45,6 +45,147 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(io)
 }
 
+/// The file that marks a directory as an output set written by impatto, listing its files with
+/// their SHA-256: written last, so a set with it is complete.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Write a set of files (`run --out`, `generate`) as a whole: `fill` writes them into a fresh
+/// directory beside `target`, which then replaces `target` by two renames, so a reader never
+/// finds new files next to old ones. Returns what `fill` returned.
+///
+/// - A second writer of the same target is refused at once: `<target>.lock` beside it holds an
+///   exclusive lock (released by the system when the process ends, even by `kill -9`).
+/// - Killed between the two renames, the previous set is kept as `.<name>.old-…`; the next
+///   writer puts it back before starting, and removes what a killed writer left.
+/// - `target` must be new, empty, or an output set impatto wrote (it has a [`MANIFEST`]): a
+///   directory of other files is never replaced.
+/// - On any error the fresh directory is removed and `target` is as it was.
+///
+/// # Errors
+/// [`Error::Request`] for a busy or foreign target; [`Error::Io`] naming the path otherwise.
+pub fn write_set<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let name = target.file_name().and_then(|n| n.to_str()).filter(|n| !n.is_empty() && *n != "..").ok_or_else(|| {
+        Error::Request(format!("{}: expected a directory name to write the output set to, found none", target.display()))
+    })?;
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let lock_path = parent.join(format!("{name}.lock"));
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(Error::Request(format!(
+                "{}: expected to write it alone, found another impatto process writing it (lock {}); hint: wait for it to finish",
+                target.display(),
+                lock_path.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
+    }
+    // What a killed writer left: put a set it had moved aside back, then clear the rest.
+    let leftovers = |kind: &str| -> Result<Vec<std::path::PathBuf>> {
+        let prefix = format!(".{name}.{kind}-");
+        let mut found = Vec::new();
+        for e in std::fs::read_dir(parent).map_err(io(parent))? {
+            let e = e.map_err(io(parent))?;
+            if e.file_name().to_str().is_some_and(|f| f.starts_with(&prefix)) {
+                found.push(e.path());
+            }
+        }
+        found.sort();
+        Ok(found)
+    };
+    for old in leftovers("old")? {
+        if !target.exists() {
+            std::fs::rename(&old, target).map_err(io(&old))?;
+        } else {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+    }
+    for tmp in leftovers("tmp")? {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    if target.exists() {
+        let meta = std::fs::metadata(target).map_err(io(target))?;
+        let foreign = if meta.is_dir() {
+            let entries: Vec<String> = std::fs::read_dir(target)
+                .map_err(io(target))?
+                .filter_map(|e| e.ok().and_then(|e| e.file_name().into_string().ok()))
+                .collect();
+            !entries.is_empty() && !entries.iter().any(|e| e == MANIFEST)
+        } else {
+            true
+        };
+        if foreign {
+            return Err(Error::Request(format!(
+                "{}: expected a new or empty directory, or one impatto wrote (with {MANIFEST}), found {}; hint: choose another --out, or empty it",
+                target.display(),
+                if meta.is_dir() { "a directory of other files" } else { "a file" }
+            )));
+        }
+    }
+    let unique = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    );
+    let staging = parent.join(format!(".{name}.tmp-{unique}"));
+    std::fs::create_dir(&staging).map_err(io(&staging))?;
+    let filled = fill(&staging).and_then(|value| {
+        write_manifest(&staging)?;
+        Ok(value)
+    });
+    let value = match filled {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if target.exists() {
+        let old = parent.join(format!(".{name}.old-{unique}"));
+        if let Err(e) = std::fs::rename(target, &old) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(io(target)(e));
+        }
+        std::fs::rename(&staging, target).map_err(io(target))?;
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(&staging, target).map_err(io(target))?;
+    }
+    drop(lock);
+    Ok(value)
+}
+
+/// The set's manifest: every file (sorted by name) with its SHA-256; each file says itself
+/// which inputs made it.
+fn write_manifest(dir: &Path) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    for path in names.iter().filter(|p| p.is_file()) {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        files.push(serde_json::json!({ "file": name, "sha256": digest }));
+    }
+    let manifest = serde_json::json!({
+        "written_by": format!("impatto {}", env!("CARGO_PKG_VERSION")),
+        "files": files,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(format!("manifest: {e}")))?;
+    bytes.push(b'\n');
+    write_atomic(&dir.join(MANIFEST), &bytes)
+}
+
 /// Names of the group columns across all rows, in order of first appearance.
 fn group_columns(results: &[IndicatorResult]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();

@@ -56,16 +56,24 @@ pub(crate) fn generate_panel(args: GenerateArgs) -> Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     eprintln!("generating about {} panel rows into {} …", options.estimated_panel_rows(), args.out.display());
-    let summary = generate::generate(&args.out, &options, |step, rows| {
-        eprintln!("  {step}: {rows} panel rows so far ({:.1}s)", started.elapsed().as_secs_f64());
+    // Generated beside --out and renamed into place as a whole: a killed or concurrent run never
+    // leaves one generation's beneficiaries next to another's panel.
+    let summary = impatto::output::write_set(&args.out, |dir| {
+        Ok(generate::generate(dir, &options, |step, rows| {
+            eprintln!("  {step}: {rows} panel rows so far ({:.1}s)", started.elapsed().as_secs_f64());
+        })?)
     })?;
-    println!(
-        "{}: {} programmes, {} beneficiaries, {} panel rows, {} participants",
-        args.out.display(),
-        summary.programmes,
-        summary.beneficiaries,
-        summary.panel_rows,
-        summary.participants
-    );
+    super::emit(
+        None,
+        format!(
+            "{}: {} programmes, {} beneficiaries, {} panel rows, {} participants\n",
+            args.out.display(),
+            summary.programmes,
+            summary.beneficiaries,
+            summary.panel_rows,
+            summary.participants
+        )
+        .as_bytes(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

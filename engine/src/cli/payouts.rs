@@ -184,47 +184,51 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
     for w in report.warnings() {
         eprintln!("{w}");
     }
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    let request = impatto_indicators::Request { by: args.by.clone(), ..Default::default() };
-    let total = catalogue.len();
-    let mut done = 0;
-    let run = impatto_indicators::compute(&catalogue, &source, &request, |id| {
-        done += 1;
-        eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
-    })?;
-    let as_of = run.as_of.format("%Y-%m-%d").to_string();
-    for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
-        output::write_atomic(&args.out.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
-    }
-    let mut summary = format!(
-        "impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n",
-        env!("CARGO_PKG_VERSION"),
-        run.input_hash,
-        run.results.len(),
-        args.out.join("indicators.csv").display()
-    );
-    for programme in &programmes {
-        eprintln!("payout {} …", programme.id);
-        let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
-        let stem = format!("{}-{}", programme.id, statement.period);
-        output::write_atomic(&args.out.join(format!("{stem}.json")), &statement.to_json()?)?;
-        output::write_atomic(&args.out.join(format!("{stem}.csv")), &statement.to_csv()?)?;
-        let report = statement.report();
-        output::write_atomic(&args.out.join(format!("{stem}.txt")), report.as_bytes())?;
-        let e = &statement.evaluation;
-        summary += &format!(
-            "{:<28} {:<8} paid {:>13} {} of {:>13} claimed · unfunded {:>12} · {} lines → {}\n",
-            programme.id,
-            statement.period,
-            impatto::rules::money::amount(e.paid),
-            statement.currency,
-            impatto::rules::money::amount(e.claimed),
-            impatto::rules::money::amount(e.unfunded),
-            e.lines.len(),
-            args.out.join(format!("{stem}.json")).display()
+    // The whole set is written beside --out and renamed into place: a killed or concurrent run
+    // never leaves statements of one run next to indicators of another.
+    let summary = output::write_set(&args.out, |dir| -> impatto::Result<String> {
+        let request = impatto_indicators::Request { by: args.by.clone(), ..Default::default() };
+        let total = catalogue.len();
+        let mut done = 0;
+        let run = impatto_indicators::compute(&catalogue, &source, &request, |id| {
+            done += 1;
+            eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
+        })?;
+        let as_of = run.as_of.format("%Y-%m-%d").to_string();
+        for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
+            output::write_atomic(&dir.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
+        }
+        let mut summary = format!(
+            "impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n",
+            env!("CARGO_PKG_VERSION"),
+            run.input_hash,
+            run.results.len(),
+            args.out.join("indicators.csv").display()
         );
-    }
-    output::write_atomic(&args.out.join("summary.txt"), summary.as_bytes())?;
+        for programme in &programmes {
+            eprintln!("payout {} …", programme.id);
+            let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
+            let stem = format!("{}-{}", programme.id, statement.period);
+            output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;
+            output::write_atomic(&dir.join(format!("{stem}.csv")), &statement.to_csv()?)?;
+            let report = statement.report();
+            output::write_atomic(&dir.join(format!("{stem}.txt")), report.as_bytes())?;
+            let e = &statement.evaluation;
+            summary += &format!(
+                "{:<28} {:<8} paid {:>13} {} of {:>13} claimed · unfunded {:>12} · {} lines → {}\n",
+                programme.id,
+                statement.period,
+                impatto::rules::money::amount(e.paid),
+                statement.currency,
+                impatto::rules::money::amount(e.claimed),
+                impatto::rules::money::amount(e.unfunded),
+                e.lines.len(),
+                args.out.join(format!("{stem}.json")).display()
+            );
+        }
+        output::write_atomic(&dir.join("summary.txt"), summary.as_bytes())?;
+        Ok(summary)
+    })?;
     emit(None, summary.as_bytes())?;
     eprintln!("done in {:.1}s", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)

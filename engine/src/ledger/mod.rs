@@ -973,18 +973,25 @@ impl Ledger {
 
     /// The budget and each payer's commitment hold over all live runs of the programme.
     fn check_limits(&mut self, s: &Statement, lines: &[NewLine], paid_before: i64) -> Result<()> {
+        // One refusal for every limit: what it is, what earlier runs hold, what this run adds.
+        let over = |what: String, earlier: i64, now: i64, hint: &str| LedgerError::Refused {
+            ledger: self.location.clone(),
+            expected: format!("at most {what} over all runs of {}", s.programme),
+            found: format!(
+                "{} already in prepared or approved runs + {} in this run = {}",
+                money(from_cents(earlier)),
+                money(from_cents(now)),
+                money(from_cents(earlier + now))
+            ),
+            hint: format!("{hint}; nothing was recorded"),
+        };
         let total: i64 = lines.iter().map(|l| l.amount).sum();
-        let budget = whole_cents(s.budget);
-        if paid_before + total > budget {
-            return Err(self.refused(
-                format!("at most the budget {} {} paid over all runs of {}", money(s.budget), s.currency, s.programme),
-                format!(
-                    "{} already in prepared or approved runs + {} in this run = {}",
-                    money(from_cents(paid_before)),
-                    money(from_cents(total)),
-                    money(from_cents(paid_before + total))
-                ),
-                "check the rule file's budget and the earlier runs (`impatto ledger history`); nothing was recorded",
+        if paid_before + total > whole_cents(s.budget) {
+            return Err(over(
+                format!("the budget {} {} paid", money(s.budget), s.currency),
+                paid_before,
+                total,
+                "check the rule file's budget and the earlier runs (`impatto ledger history`)",
             ));
         }
         if s.commitments.is_empty() {
@@ -1005,20 +1012,11 @@ impl Ledger {
             let now: i64 = lines.iter().flat_map(|l| &l.payers).filter(|(p, _)| p == payer).map(|(_, a)| a).sum();
             let earlier = before.get(payer).copied().unwrap_or(0);
             if earlier + now > whole_cents(*commitment) {
-                return Err(self.refused(
-                    format!(
-                        "payer {payer} at most its commitment {} {} over all runs of {}",
-                        money(*commitment),
-                        s.currency,
-                        s.programme
-                    ),
-                    format!(
-                        "{} in prepared or approved runs + {} in this run = {}",
-                        money(from_cents(earlier)),
-                        money(from_cents(now)),
-                        money(from_cents(earlier + now))
-                    ),
-                    "check the payer's commitment in the rule file and the earlier runs; nothing was recorded",
+                return Err(over(
+                    format!("payer {payer}'s commitment {} {}", money(*commitment), s.currency),
+                    earlier,
+                    now,
+                    "check the payer's commitment in the rule file and the earlier runs",
                 ));
             }
         }
