@@ -122,7 +122,7 @@ pub fn write_set<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Res
         };
         if foreign {
             return Err(Error::Request(format!(
-                "{}: expected a new or empty directory, or one impatto wrote (with {MANIFEST}), found {}; hint: choose another --out, or empty it",
+                "{}: expected a new or empty directory, or one impatto wrote (with {MANIFEST}), found {}; hint: choose another --out (if it holds the output of an impatto older than its manifests, remove it once)",
                 target.display(),
                 if meta.is_dir() { "a directory of other files" } else { "a file" }
             )));

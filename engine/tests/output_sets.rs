@@ -82,12 +82,7 @@ fn kill_test(args: fn(char, &Path) -> Vec<String>, rounds: usize) {
     kill_test_of(args, contents, rounds, "out");
 }
 
-fn kill_test_of(
-    args: fn(char, &Path) -> Vec<String>,
-    contents: fn(&Path) -> Option<Set>,
-    rounds: usize,
-    name: &str,
-) {
+fn kill_test_of(args: fn(char, &Path) -> Vec<String>, contents: fn(&Path) -> Option<Set>, rounds: usize, name: &str) {
     let t = tempfile::tempdir().expect("tempdir");
     // The references are written where the test writes (outputs name their own paths).
     let out = t.path().join(name);

@@ -256,13 +256,7 @@ impl Begun {
                 "begin the run with the statement's programme (a bug in the caller)",
             ))
         };
-        match &result {
-            Ok(Some(_)) => ledger.conn.batch("COMMIT").map_err(ledger.err("committing the run"))?,
-            _ => {
-                let _ = ledger.conn.batch("ROLLBACK");
-            }
-        }
-        result
+        ledger.end_write("the run", result, Option::is_some)
     }
 }
 
@@ -461,6 +455,12 @@ impl Ledger {
     fn write<T>(&mut self, doing: &str, commit: impl Fn(&T) -> bool, body: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         self.conn.begin_write().map_err(self.err(&format!("starting {doing}")))?;
         let result = body(self);
+        self.end_write(doing, result, commit)
+    }
+
+    /// End a writer's transaction: commit when `commit` says the result is one to keep, roll
+    /// back otherwise (an error, or nothing to record).
+    fn end_write<T>(&mut self, doing: &str, result: Result<T>, commit: impl Fn(&T) -> bool) -> Result<T> {
         match &result {
             Ok(v) if commit(v) => self.conn.batch("COMMIT").map_err(self.err(&format!("committing {doing}")))?,
             _ => {
@@ -654,7 +654,6 @@ impl Ledger {
     fn net(&mut self, s: &Statement, files: &BTreeMap<String, String>, mut holdings: Holdings) -> Result<(Vec<NewLine>, i64)> {
         // First pass: which keys change (most do not, and need nothing more from the database).
         let mut changes: Vec<(usize, Held)> = Vec::new();
-        let mut due: Vec<(usize, Key)> = Vec::new();
         for (i, l) in s.evaluation.lines.iter().enumerate() {
             let h = holdings.keys.get_mut(l.beneficiary.as_str()).and_then(|entries| {
                 let at = entries.iter().position(|(rule, claim, _)| *rule == l.rule && is_claim(claim, l))?;
@@ -662,7 +661,6 @@ impl Ledger {
             });
             if whole_cents(l.amount) != h.as_ref().map_or(0, |h| h.sum) {
                 changes.push((i, h.unwrap_or_default()));
-                due.push((i, (l.beneficiary.clone(), l.rule.clone(), claim_key(l))));
             }
         }
         // Keys paid earlier that the statement no longer has, in key order.
@@ -678,8 +676,9 @@ impl Ledger {
         let mut since = InputsSince::default();
         let mut out = Vec::new();
         let c = &s.currency;
-        for (((i, h), (_, key)), held_payers) in changes.iter().zip(due).zip(&shares) {
+        for ((i, h), held_payers) in changes.iter().zip(&shares) {
             let l = &s.evaluation.lines[*i];
+            let key = (l.beneficiary.clone(), l.rule.clone(), claim_key(l));
             let cumulative = whole_cents(l.amount);
             let diff = cumulative - h.sum;
             // Each payer's share netted the same way; a payer the line no longer names gets its
