@@ -226,6 +226,7 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         Column::new("n_at_risk".into(), results.iter().map(|r| r.n_at_risk).collect::<Vec<_>>()),
         Column::new("units".into(), results.iter().map(|r| r.units).collect::<Vec<_>>()),
         Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
+        Column::new("small_cell".into(), results.iter().map(|r| r.small_cell).collect::<Vec<_>>()),
         s("unit", &|r| Some(r.unit.clone())),
         s("as_of", &|r| Some(r.as_of.clone())),
         s("input_hash", &|r| Some(r.input_hash.clone())),
@@ -303,6 +304,22 @@ fn fmt_value(r: &IndicatorResult, x: f64) -> String {
     }
 }
 
+/// What the small-cell thresholds of a table were, in words.
+fn suppression_note(results: &[IndicatorResult]) -> String {
+    let mut thresholds: Vec<u64> = results.iter().map(|r| r.small_cell).collect();
+    thresholds.sort_unstable();
+    thresholds.dedup();
+    match thresholds.as_slice() {
+        [] => "no rows".into(),
+        [1] => "small-cell suppression off (threshold 1)".into(),
+        [k] => format!("cells of fewer than {k} units suppressed, with the cells that would reveal them"),
+        ks => format!(
+            "cells of fewer than {} units (by indicator) suppressed, with the cells that would reveal them",
+            ks.iter().map(u64::to_string).collect::<Vec<_>>().join(" or ")
+        ),
+    }
+}
+
 fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
     let keys = group_columns(results);
     let mut header: Vec<String> = vec!["indicator".into()];
@@ -334,7 +351,7 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "as of {as_of} · input {}", &input_hash[..input_hash.len().min(19)]);
+    let _ = writeln!(out, "as of {as_of} · input {} · {}", &input_hash[..input_hash.len().min(19)], suppression_note(results));
     let line = |cells: &[String]| -> String {
         cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect::<Vec<_>>().join("  ").trim_end().to_string()
     };

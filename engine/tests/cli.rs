@@ -1014,3 +1014,32 @@ fn a_statistics_file_with_a_long_row_names_the_row() {
     assert!(e.contains("x.csv: row 4: expected 2 fields as in the header, found 3"), "{e}");
     assert!(!e.contains("truncate_ragged_lines"), "{e}");
 }
+
+/// Every row says the small-cell threshold it was published under, and the readable table says
+/// in words when suppression was off (`--small-cell 1`), so such output cannot pass for
+/// protected output. 3 is every built-in definition's threshold (`Resolved::DEFAULT_SMALL_CELL`;
+/// none sets its own).
+#[test]
+fn the_small_cell_threshold_is_stamped_on_every_row() {
+    let data = workspace().join("datasets/examples/scuola-dei-quartieri");
+    let data = data.to_str().expect("utf-8");
+    let csv = stdout(&impatto(&["indicators", "--data", data, "--by", "programme,municipio", "--format", "csv"]));
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let at = header.iter().position(|c| *c == "small_cell").expect("a small_cell column");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.split(',').nth(at) == Some("3")), "{csv}");
+    let off =
+        stdout(&impatto(&["indicators", "--data", data, "--by", "programme,municipio", "--small-cell", "1", "--format", "csv"]));
+    assert!(off.lines().skip(1).all(|r| r.split(',').nth(at) == Some("1")), "{off}");
+    let table = stdout(&impatto(&["indicators", "--data", data, "--small-cell", "1"]));
+    assert!(table.lines().next().is_some_and(|l| l.ends_with("small-cell suppression off (threshold 1)")), "{table}");
+    let table = stdout(&impatto(&["indicators", "--data", data]));
+    assert!(
+        table
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with("cells of fewer than 3 units suppressed, with the cells that would reveal them")),
+        "{table}"
+    );
+}

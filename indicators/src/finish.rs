@@ -39,6 +39,9 @@ pub struct IndicatorResult {
     pub units: Option<u64>,
     /// True when the cell is withheld (primary or complementary suppression).
     pub suppressed: bool,
+    /// The small-cell threshold the row was published under: a cell of fewer units is withheld,
+    /// and so is each cell that would reveal one through its line's total. 1 = suppression off.
+    pub small_cell: u64,
     /// Unit of the value.
     pub unit: String,
     /// As-of date (YYYY-MM-DD).
@@ -85,6 +88,7 @@ pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggreg
         n_at_risk: None,
         units: None,
         suppressed: false,
+        small_cell: compiled.small_cell,
         unit: def.unit.as_str().to_string(),
         as_of: stamp.as_of.clone(),
         definition_hash: loaded.hash.clone(),
@@ -243,6 +247,7 @@ mod tests {
             n_at_risk: None,
             units: Some(units),
             suppressed: false,
+            small_cell: 3,
             unit: "entities".into(),
             as_of: "2025-12-31".into(),
             definition_hash: String::new(),
