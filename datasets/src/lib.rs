@@ -18,6 +18,7 @@ pub mod csv;
 pub mod derived;
 pub mod error;
 pub mod generate;
+pub mod manifest;
 mod parquet_check;
 pub mod schema;
 pub mod source;

@@ -588,6 +588,10 @@ is always whole euro cents, exact integers, never a float or a decimal). Dates m
 date. Rows in messages are numbered as a spreadsheet shows them (the header is row 1, the first
 data row row 2) in CSV files and workbooks, and from 1 in Parquet files.
 
+A directory `impatto generate` wrote has a `manifest.json` listing each file with its SHA-256;
+validation refuses a table file that differs from it or is not listed (the directory then mixes
+files of two writes). Directories without a manifest are read as they are.
+
 **Workbooks.** A table may also be a sheet of an Excel or LibreOffice workbook (`.xlsx`, `.ods`)
 in the directory: every sheet named like a table (`programmes`, `beneficiaries`, `panel`, …;
 letter case aside) is that table, so one workbook can hold the whole panel, and a workbook named

@@ -560,6 +560,16 @@ fn check_reference(
 /// Check every file of a panel against the format; errors and warnings are both returned.
 pub fn validate(source: &PanelSource) -> Result<Report> {
     let mut issues = Vec::new();
+    // A directory impatto wrote as a whole must still hold the files it wrote together.
+    for dir in source.dirs() {
+        let files: Vec<&std::path::Path> = Table::ALL
+            .iter()
+            .flat_map(|t| source.table_files(*t))
+            .map(|f| f.path.as_path())
+            .filter(|p| p.parent() == Some(dir.as_path()))
+            .collect();
+        issues.extend(crate::manifest::check(dir, &files)?);
+    }
     let mut scans = std::collections::BTreeMap::new();
     for table in Table::ALL {
         let mut ok = true;

@@ -47,7 +47,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The file that marks a directory as an output set written by impatto, listing its files with
 /// their SHA-256: written last, so a set with it is complete.
-pub const MANIFEST: &str = "manifest.json";
+pub const MANIFEST: &str = impatto_datasets::manifest::FILE;
 
 /// Write a set of files (`run --out`, `generate`) as a whole: `fill` writes them into a fresh
 /// directory beside `target`, which then replaces `target` by two renames, so a reader never
@@ -161,29 +161,10 @@ pub fn write_set<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Res
     Ok(value)
 }
 
-/// The set's manifest: every file (sorted by name) with its SHA-256; each file says itself
-/// which inputs made it.
+/// The set's manifest ([`impatto_datasets::manifest`]): every file with its SHA-256; each file
+/// says itself which inputs made it.
 fn write_manifest(dir: &Path) -> Result<()> {
-    use sha2::{Digest, Sha256};
-    let mut files = Vec::new();
-    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    names.sort();
-    for path in names.iter().filter(|p| p.is_file()) {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        files.push(serde_json::json!({ "file": name, "sha256": digest }));
-    }
-    let manifest = serde_json::json!({
-        "written_by": format!("impatto {}", env!("CARGO_PKG_VERSION")),
-        "files": files,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(format!("manifest: {e}")))?;
-    bytes.push(b'\n');
-    write_atomic(&dir.join(MANIFEST), &bytes)
+    Ok(impatto_datasets::manifest::write(dir, &format!("impatto {}", env!("CARGO_PKG_VERSION")))?)
 }
 
 /// Names of the group columns across all rows, in order of first appearance.

@@ -264,3 +264,23 @@ fn a_closed_pipe_is_quiet_and_a_full_stdout_is_named() {
         assert!(e.contains("writing to stdout") && !e.contains("panicked"), "{args:?}: {e}");
     }
 }
+
+/// The mix: one generation's `beneficiaries` beside another's `panel`. Row by row it is
+/// valid; against the manifest `generate` wrote, it is not.
+#[test]
+fn a_panel_mixing_two_generations_fails_validation() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (t.path().join("a"), t.path().join("b"));
+    for (which, dir) in [('A', &a), ('B', &b)] {
+        let args = generate_args(which, dir);
+        assert!(impatto(&args.iter().map(String::as_str).collect::<Vec<_>>()).status.success());
+    }
+    let a_text = a.to_str().expect("utf-8");
+    assert!(impatto(&["validate", "--data", a_text]).status.success());
+    std::fs::copy(b.join("beneficiaries.parquet"), a.join("beneficiaries.parquet")).expect("copy");
+    let o = impatto(&["validate", "--data", a_text]);
+    assert_eq!(o.status.code(), Some(1));
+    let report = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(report.contains("beneficiaries.parquet") && report.contains("as listed in"), "{report}");
+    assert!(report.contains("mixes files of two writes"), "{report}");
+}

@@ -1,0 +1,146 @@
+//! The manifest of a directory impatto wrote as a whole (`generate`, `run --out`): every file
+//! with its SHA-256, written last.
+//!
+//! **Why.** A directory that mixes the tables of two generations (one killed or concurrent
+//! writer's `beneficiaries` beside another's `panel`) validates row by row and gives wrong
+//! indicators. The manifest says which files belong together: validation refuses a panel
+//! directory whose table files differ from its manifest. Panels a user made have no manifest
+//! and are read as they are.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Issue, Result};
+
+/// The manifest's file name.
+pub const FILE: &str = "manifest.json";
+
+/// The file's SHA-256, hex.
+fn digest(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// One listed file.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Entry {
+    file: String,
+    sha256: String,
+}
+
+/// The manifest document.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    written_by: String,
+    files: Vec<Entry>,
+}
+
+/// Write `dir`'s manifest: every regular file in it (sorted by name) with its SHA-256, and
+/// `written_by`. No time stamp: the same files give the same manifest.
+///
+/// # Errors
+/// [`Error::Io`] naming the file that cannot be read or the manifest that cannot be written.
+pub fn write(dir: &Path, written_by: &str) -> Result<()> {
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != FILE))
+        .collect();
+    paths.sort();
+    let files = paths
+        .iter()
+        .map(|p| Ok(Entry { file: p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string(), sha256: digest(p)? }))
+        .collect::<Result<Vec<_>>>()?;
+    let manifest = Manifest { written_by: written_by.to_string(), files };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    bytes.push(b'\n');
+    let path = dir.join(FILE);
+    std::fs::write(&path, bytes).map_err(|source| Error::Io { path, source })
+}
+
+/// `(file, sha256)` pairs of a manifest's text, or what is wrong with it.
+fn parse(text: &str) -> std::result::Result<Vec<(String, String)>, String> {
+    let m: Manifest = serde_json::from_str(text).map_err(|e| format!("unreadable JSON ({e})"))?;
+    Ok(m.files.into_iter().map(|e| (e.file, e.sha256)).collect())
+}
+
+/// Check the table files of `dir` against its manifest, if it has one: each must be listed
+/// with its digest. Findings are errors naming the file.
+///
+/// # Errors
+/// [`Error::Io`] when a file cannot be read.
+pub fn check(dir: &Path, table_files: &[&Path]) -> Result<Vec<Issue>> {
+    let path = dir.join(FILE);
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    let listed = match parse(&text) {
+        Ok(l) => l,
+        Err(found) => {
+            return Ok(vec![Issue::in_file(
+                path.display().to_string(),
+                "a manifest as impatto writes it (`written_by` and `files` with `file` and `sha256`)",
+                found,
+                Some("remove the manifest if the directory is no longer impatto's output as written".into()),
+            )]);
+        }
+    };
+    let mut issues = Vec::new();
+    for file in table_files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let hint = || {
+            Some(format!(
+                "the directory mixes files of two writes; write it again as a whole (e.g. `impatto generate --out {}`)",
+                dir.display()
+            ))
+        };
+        match listed.iter().find(|(f, _)| f == name) {
+            None => issues.push(Issue::in_file(
+                file.display().to_string(),
+                format!("a file listed in {} (written together with the other tables)", path.display()),
+                "a table file it does not list",
+                hint(),
+            )),
+            Some((_, expected)) => {
+                let found = digest(file)?;
+                if &found != expected {
+                    issues.push(Issue::in_file(
+                        file.display().to_string(),
+                        format!("sha256:{expected} as listed in {}", path.display()),
+                        format!("sha256:{found}"),
+                        hint(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(issues)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_what_was_written_and_catches_a_swapped_table() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let d = t.path();
+        std::fs::write(d.join("panel.csv"), "a\n1\n").expect("write");
+        std::fs::write(d.join("odd \"name\".csv"), "b\n").expect("write");
+        write(d, "impatto test").expect("manifest");
+        let text = std::fs::read_to_string(d.join(FILE)).expect("read");
+        let listed = parse(&text).expect("parses");
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[1].0, "panel.csv");
+        // sha256("a\n1\n"), by `printf 'a\n1\n' | sha256sum`.
+        assert_eq!(listed[1].1, "309b0e45a73d3fc5325e2b6ed0a01ef8b9cde6b05a5633c1f893f970d52bfddc");
+        let panel = d.join("panel.csv");
+        assert!(check(d, &[panel.as_path()]).expect("checks").is_empty());
+        std::fs::write(&panel, "a\n2\n").expect("write");
+        let issues = check(d, &[panel.as_path()]).expect("checks");
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].to_string().contains("as listed in"), "{}", issues[0]);
+    }
+}
