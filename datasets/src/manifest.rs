@@ -16,8 +16,11 @@ use crate::error::{Error, Issue, Result};
 /// The manifest's file name.
 pub const FILE: &str = "manifest.json";
 
-/// The file's SHA-256, hex.
-fn digest(path: &Path) -> Result<String> {
+/// A file's SHA-256, hex (the digest manifests, ledger runs and sign-offs record).
+///
+/// # Errors
+/// [`Error::Io`] naming the file when it cannot be read.
+pub fn sha256_file(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
 }
@@ -50,7 +53,9 @@ pub fn write(dir: &Path, written_by: &str) -> Result<()> {
     paths.sort();
     let files = paths
         .iter()
-        .map(|p| Ok(Entry { file: p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string(), sha256: digest(p)? }))
+        .map(|p| {
+            Ok(Entry { file: p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string(), sha256: sha256_file(p)? })
+        })
         .collect::<Result<Vec<_>>>()?;
     let manifest = Manifest { written_by: written_by.to_string(), files };
     let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
@@ -104,7 +109,7 @@ pub fn check(dir: &Path, table_files: &[&Path]) -> Result<Vec<Issue>> {
                 hint(),
             )),
             Some((_, expected)) => {
-                let found = digest(file)?;
+                let found = sha256_file(file)?;
                 if &found != expected {
                     issues.push(Issue::in_file(
                         file.display().to_string(),

@@ -265,9 +265,10 @@ impl Begun {
 /// # Errors
 /// The file cannot be read (the message says why).
 pub fn sha256_file(path: &Path) -> std::result::Result<String, String> {
-    use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it ({e})"))?;
-    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    impatto_datasets::manifest::sha256_file(path).map_err(|e| match e {
+        impatto_datasets::Error::Io { source, .. } => format!("cannot read it ({source})"),
+        other => other.to_string(),
+    })
 }
 
 /// The key's previous state in the ledger.
