@@ -322,20 +322,9 @@ impl Conn {
 
     /// Run one query; every row, cells as integers, text or null.
     pub(crate) fn query(&mut self, sql: &str, params: &[Param<'_>]) -> DbResult<Vec<Row>> {
-        match self {
-            Conn::Sqlite(c) => {
-                let values: Vec<rusqlite::types::Value> = params.iter().map(sqlite_value).collect();
-                let mut stmt = c.prepare_cached(sql)?;
-                let n = stmt.column_count();
-                let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| Ok(Row(sqlite_cells(r, n)?)))?;
-                Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
-            }
-            Conn::Postgres(_) => {
-                let mut out = Vec::new();
-                self.query_each(sql, params, |r| out.push(r))?;
-                Ok(out)
-            }
-        }
+        let mut out = Vec::new();
+        self.query_each(sql, params, |r| out.push(r))?;
+        Ok(out)
     }
 
     /// Run one query and hand each row to `each` as it is read.
