@@ -208,6 +208,7 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         Column::new("units".into(), results.iter().map(|r| r.units).collect::<Vec<_>>()),
         Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
         Column::new("small_cell".into(), results.iter().map(|r| r.small_cell).collect::<Vec<_>>()),
+        s("disclosure", &|r| Some(r.disclosure.clone())),
         s("unit", &|r| Some(r.unit.clone())),
         s("as_of", &|r| Some(r.as_of.clone())),
         s("input_hash", &|r| Some(r.input_hash.clone())),
@@ -285,19 +286,18 @@ fn fmt_value(r: &IndicatorResult, x: f64) -> String {
     }
 }
 
-/// What the small-cell thresholds of a table were, in words.
+/// The disclosure control of a table's rows, in words (each distinct one once).
 fn suppression_note(results: &[IndicatorResult]) -> String {
-    let mut thresholds: Vec<u64> = results.iter().map(|r| r.small_cell).collect();
-    thresholds.sort_unstable();
-    thresholds.dedup();
-    match thresholds.as_slice() {
+    let mut notes: Vec<&str> = Vec::new();
+    for r in results {
+        if !notes.contains(&r.disclosure.as_str()) {
+            notes.push(&r.disclosure);
+        }
+    }
+    match notes.as_slice() {
         [] => "no rows".into(),
-        [1] => "small-cell suppression off (threshold 1)".into(),
-        [k] => format!("cells of fewer than {k} units suppressed, with the cells that would reveal them"),
-        ks => format!(
-            "cells of fewer than {} units (by indicator) suppressed, with the cells that would reveal them",
-            ks.iter().map(u64::to_string).collect::<Vec<_>>().join(" or ")
-        ),
+        _ if results.iter().all(|r| r.small_cell <= 1) => "small-cell suppression off (threshold 1): not for publication".into(),
+        _ => format!("disclosure control: {}", notes.join(" | ")),
     }
 }
 

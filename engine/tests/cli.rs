@@ -1029,17 +1029,24 @@ fn the_small_cell_threshold_is_stamped_on_every_row() {
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.split(',').nth(at) == Some("3")), "{csv}");
+    let method = header.iter().position(|c| *c == "disclosure").expect("a disclosure column");
+    let stamp = "coordinated suppression k=3 over programme×municipio and margins; LP audit";
+    assert!(rows.iter().all(|r| r.split(',').nth(method) == Some(stamp)), "{csv}");
     let off =
         stdout(&impatto(&["indicators", "--data", data, "--by", "programme,municipio", "--small-cell", "1", "--format", "csv"]));
     assert!(off.lines().skip(1).all(|r| r.split(',').nth(at) == Some("1")), "{off}");
+    assert!(off.lines().skip(1).all(|r| r.split(',').nth(method) == Some("none (small_cell 1: not for publication)")), "{off}");
     let table = stdout(&impatto(&["indicators", "--data", data, "--small-cell", "1"]));
-    assert!(table.lines().next().is_some_and(|l| l.ends_with("small-cell suppression off (threshold 1)")), "{table}");
+    assert!(
+        table.lines().next().is_some_and(|l| l.ends_with("small-cell suppression off (threshold 1): not for publication")),
+        "{table}"
+    );
     let table = stdout(&impatto(&["indicators", "--data", data]));
     assert!(
         table
             .lines()
             .next()
-            .is_some_and(|l| l.ends_with("cells of fewer than 3 units suppressed, with the cells that would reveal them")),
+            .is_some_and(|l| l.ends_with("disclosure control: coordinated suppression k=3 over total and margins; LP audit")),
         "{table}"
     );
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::compile::{Compiled, Finish};
 use crate::definition::LoadedDefinition;
-use crate::plan::{AggRow, Aggregates, SurvivalRow};
+use crate::disclosure;
+use crate::plan::{AggRow, Aggregates};
 use crate::stats::{CiMethod, at_time, clopper_pearson, kaplan_meier, wilson};
 
 /// One published result row.
@@ -37,11 +38,14 @@ pub struct IndicatorResult {
     pub n_at_risk: Option<u64>,
     /// Units behind the cell (entities or people); withheld when suppressed.
     pub units: Option<u64>,
-    /// True when the cell is withheld (primary or complementary suppression).
+    /// True when the cell is withheld (primary or secondary suppression; see [`crate::disclosure`]).
     pub suppressed: bool,
     /// The small-cell threshold the row was published under: a cell of fewer units is withheld,
     /// and so is each cell that would reveal one through its line's total. 1 = suppression off.
     pub small_cell: u64,
+    /// The disclosure control the row was published under: method, threshold, the tables
+    /// protected together and the earlier as-of dates it is safe against.
+    pub disclosure: String,
     /// Unit of the value.
     pub unit: String,
     /// As-of date (YYYY-MM-DD).
@@ -59,6 +63,8 @@ pub struct Stamp {
     pub as_of: String,
     /// Input hash.
     pub input_hash: String,
+    /// Earlier as-of dates (YYYY-MM-DD) of the same release.
+    pub earlier_as_of: Vec<String>,
 }
 
 /// Round a sum so that float summation order (which parallel engines do not fix) cannot change
@@ -68,17 +74,168 @@ fn stable(x: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
-fn key_pairs(names: &[String], values: &[Option<String>]) -> Vec<(String, String)> {
-    names.iter().zip(values).map(|(n, v)| (n.clone(), v.clone().unwrap_or_else(|| "(missing)".into()))).collect()
+/// The tables one indicator publishes in one release.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReleaseShape {
+    /// Every breakdown column of the release, in first-appearance order: the compiled plan groups
+    /// by the indicator's own keys (e.g. a cohort) and then by these.
+    pub columns: Vec<String>,
+    /// The published tables, each a list of columns in the order asked for (`[]` = no breakdown).
+    pub tables: Vec<Vec<String>>,
 }
 
-/// Finish one indicator: compute values and intervals, then suppress small cells.
-pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggregates, stamp: &Stamp) -> Vec<IndicatorResult> {
+impl ReleaseShape {
+    /// The shape of the tables `tables`, deduplicated in order.
+    pub fn of(tables: &[Vec<String>]) -> ReleaseShape {
+        let mut shape = ReleaseShape::default();
+        for table in tables {
+            if !shape.tables.contains(table) {
+                shape.tables.push(table.clone());
+            }
+            for c in table {
+                if !shape.columns.contains(c) {
+                    shape.columns.push(c.clone());
+                }
+            }
+        }
+        shape
+    }
+
+    fn mask(&self, table: &[String]) -> u32 {
+        table.iter().map(|c| 1u32 << self.columns.iter().position(|x| x == c).unwrap_or(0)).fold(0, |a, b| a | b)
+    }
+}
+
+/// One group's additive aggregates, summed from the finest cells.
+#[derive(Clone, Debug)]
+enum Acc {
+    Rows { units: u64, numerator: f64, denominator: f64 },
+    Survival(BTreeMap<i64, (u64, u64)>),
+}
+
+/// Every face of the release's lattice, each cell keyed by codes (`disclosure::ALL` outside it).
+type Faces = BTreeMap<u32, BTreeMap<Vec<u32>, Acc>>;
+
+fn sum_faces(aggregates: Aggregates, codes: &[BTreeMap<Option<String>, u32>], n_fixed: usize, faces: &[u32]) -> Faces {
+    let encode = |key: &[Option<String>]| -> Vec<u32> { key.iter().zip(codes).map(|(v, c)| c[v]).collect() };
+    let mut finest: Vec<(Vec<u32>, Acc)> = match aggregates {
+        Aggregates::Rows(rows) => rows
+            .into_iter()
+            .map(|r| (encode(&r.key), Acc::Rows { units: r.units, numerator: r.numerator, denominator: r.denominator }))
+            .collect(),
+        Aggregates::Survival(groups) => groups
+            .into_iter()
+            .map(|g| (encode(&g.key), Acc::Survival(g.times.iter().map(|&(t, d, c)| (t, (d, c))).collect())))
+            .collect(),
+    };
+    // Sums in key order, so the float bytes do not depend on the backend's group order.
+    finest.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Faces = BTreeMap::new();
+    for &face in faces {
+        let cells = out.entry(face).or_default();
+        for (key, acc) in &finest {
+            let mut projected = key.clone();
+            for (bit, v) in projected[n_fixed..].iter_mut().enumerate() {
+                if face & (1 << bit) == 0 {
+                    *v = disclosure::ALL;
+                }
+            }
+            match (cells.entry(projected).or_insert_with(|| empty_like(acc)), acc) {
+                (Acc::Rows { units, numerator, denominator }, Acc::Rows { units: u, numerator: n, denominator: d }) => {
+                    *units += u;
+                    *numerator += n;
+                    *denominator += d;
+                }
+                (Acc::Survival(into), Acc::Survival(from)) => {
+                    for (t, (d, c)) in from {
+                        let e = into.entry(*t).or_default();
+                        e.0 += d;
+                        e.1 += c;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn empty_like(acc: &Acc) -> Acc {
+    match acc {
+        Acc::Rows { .. } => Acc::Rows { units: 0, numerator: 0.0, denominator: 0.0 },
+        Acc::Survival(_) => Acc::Survival(BTreeMap::new()),
+    }
+}
+
+/// A finished cell: its published rows (one, or one per horizon), whether it is small, and the
+/// additive quantities the disclosure audit works on (units first).
+fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<IndicatorResult>, bool, Vec<f64>) {
+    let k = compiled.small_cell;
+    match (acc, &compiled.finish) {
+        (Acc::Rows { units, numerator, denominator }, finish) => {
+            let row = AggRow { key: Vec::new(), numerator: *numerator, denominator: *denominator, units: *units };
+            let (r, small) = finish_row(base, &row, finish, compiled.level, k);
+            let u = *units as f64;
+            let quantities = match finish {
+                Finish::Count | Finish::KaplanMeier { .. } => vec![u],
+                Finish::Total => vec![u, *numerator],
+                Finish::Ratio => vec![u, *numerator, *denominator],
+                Finish::Share { .. } => vec![u, *numerator, *denominator, denominator - numerator],
+            };
+            (vec![r], small, quantities)
+        }
+        (Acc::Survival(times), Finish::KaplanMeier { horizons, conf_type }) => {
+            let total: u64 = times.values().map(|(d, c)| d + c).sum();
+            let steps: Vec<(f64, u64, u64)> = times.iter().map(|(&t, &(d, c))| (t as f64, d, c)).collect();
+            let curve = kaplan_meier(&steps, *conf_type, compiled.level);
+            let mut quantities = vec![total as f64];
+            let mut small = false;
+            let rows = horizons
+                .iter()
+                .map(|&h| {
+                    let (surv, lower, upper, n_risk) = at_time(&curve, total, f64::from(h));
+                    let events: u64 = times.range(..=i64::from(h)).map(|(_, (d, _))| d).sum();
+                    let mut r = base.clone();
+                    r.horizon_months = Some(h);
+                    r.value = Some(surv);
+                    r.numerator = Some(events as f64);
+                    r.denominator = Some(total as f64);
+                    r.ci_low = lower;
+                    r.ci_high = upper;
+                    r.n_at_risk = Some(n_risk);
+                    r.units = Some(total);
+                    small |= (total > 0 && total < k) || (n_risk > 0 && n_risk < k);
+                    quantities.extend([events as f64, n_risk as f64]);
+                    r
+                })
+                .collect();
+            (rows, small, quantities)
+        }
+        (Acc::Survival(_), _) => (Vec::new(), false, vec![0.0]),
+    }
+}
+
+/// Finish one indicator's release: values and intervals for every published table, with
+/// disclosure control over the tables, their margins and the earlier as-of dates together
+/// ([`crate::disclosure`]). `aggregates` are grouped by the plan's keys (the release's finest
+/// table); `earlier` are the same at each earlier published as-of date.
+pub fn finish_release(
+    loaded: &LoadedDefinition,
+    compiled: &Compiled,
+    shape: &ReleaseShape,
+    aggregates: Aggregates,
+    earlier: Vec<Aggregates>,
+    stamp: &Stamp,
+) -> Vec<IndicatorResult> {
     let def = &loaded.def;
-    let base = |group: Vec<(String, String)>| IndicatorResult {
+    let keys = &compiled.plan.group_keys;
+    let n_fixed = keys.len() - shape.columns.len();
+    let k = compiled.small_cell;
+    let disclosure = disclosure_stamp(shape, k, &stamp.earlier_as_of);
+    let base = IndicatorResult {
         indicator: def.id.clone(),
         version: def.version.clone(),
-        group,
+        group: Vec::new(),
         horizon_months: None,
         value: None,
         numerator: None,
@@ -88,63 +245,126 @@ pub fn finish(loaded: &LoadedDefinition, compiled: &Compiled, aggregates: Aggreg
         n_at_risk: None,
         units: None,
         suppressed: false,
-        small_cell: compiled.small_cell,
+        small_cell: k,
+        disclosure,
         unit: def.unit.as_str().to_string(),
         as_of: stamp.as_of.clone(),
         definition_hash: loaded.hash.clone(),
         input_hash: stamp.input_hash.clone(),
     };
-    let keys = &compiled.plan.group_keys;
-    let k = compiled.small_cell;
-    let mut rows: Vec<(IndicatorResult, bool)> = match (aggregates, &compiled.finish) {
-        (Aggregates::Rows(rows), finish) => {
-            rows.into_iter().map(|r| finish_row(base(key_pairs(keys, &r.key)), &r, finish, compiled.level, k)).collect()
-        }
-        (Aggregates::Survival(groups), Finish::KaplanMeier { horizons, conf_type }) => groups
-            .into_iter()
-            .flat_map(|g: SurvivalRow| {
-                let total: u64 = g.times.iter().map(|t| t.1 + t.2).sum();
-                let times: Vec<(f64, u64, u64)> = g.times.iter().map(|&(t, d, c)| (t as f64, d, c)).collect();
-                let curve = kaplan_meier(&times, *conf_type, compiled.level);
-                let group = key_pairs(keys, &g.key);
-                horizons
-                    .iter()
-                    .map(|&h| {
-                        let (surv, lower, upper, n_risk) = at_time(&curve, total, f64::from(h));
-                        let events: u64 = g.times.iter().filter(|t| t.0 <= h as i64).map(|t| t.1).sum();
-                        let mut r = base(group.clone());
-                        r.horizon_months = Some(h);
-                        r.value = Some(surv);
-                        r.numerator = Some(events as f64);
-                        r.denominator = Some(total as f64);
-                        r.ci_low = lower;
-                        r.ci_high = upper;
-                        r.n_at_risk = Some(n_risk);
-                        r.units = Some(total);
-                        let small = (total > 0 && total < k) || (n_risk > 0 && n_risk < k);
-                        (r, small)
-                    })
-                    .collect::<Vec<_>>()
+    // Codes per key position, in value order (missing first), shared by every date.
+    let mut values: Vec<std::collections::BTreeSet<Option<String>>> = vec![Default::default(); keys.len()];
+    for a in std::iter::once(&aggregates).chain(&earlier) {
+        let mut add = |key: &[Option<String>]| {
+            key.iter().zip(values.iter_mut()).for_each(|(v, set)| {
+                set.insert(v.clone());
             })
-            .collect(),
-        (Aggregates::Survival(_), _) => Vec::new(),
-    };
-    complementary_suppression(&mut rows, keys.len());
-    rows.into_iter()
-        .map(|(mut r, suppressed)| {
-            if suppressed {
-                r.suppressed = true;
-                r.value = None;
-                r.numerator = None;
-                r.denominator = None;
-                r.ci_low = None;
-                r.ci_high = None;
-                r.n_at_risk = None;
-                r.units = None;
+        };
+        match a {
+            Aggregates::Rows(rows) => rows.iter().for_each(|r| add(&r.key)),
+            Aggregates::Survival(groups) => groups.iter().for_each(|g| add(&g.key)),
+        }
+    }
+    let decode: Vec<Vec<Option<String>>> = values.iter().map(|s| s.iter().cloned().collect()).collect();
+    let codes: Vec<BTreeMap<Option<String>, u32>> =
+        values.into_iter().map(|s| s.into_iter().enumerate().map(|(i, v)| (v, i as u32)).collect()).collect();
+    let protecting = k > 1;
+    let finest = (1u32 << shape.columns.len()) - 1;
+    let mut faces: Vec<u32> = Vec::new();
+    for table in &shape.tables {
+        let m = shape.mask(table);
+        let mut sub = m;
+        loop {
+            if (protecting || sub == m) && !faces.contains(&sub) {
+                faces.push(sub);
             }
-            r
-        })
-        .collect()
+            if sub == 0 {
+                break;
+            }
+            sub = (sub - 1) & m;
+        }
+    }
+    let finest_published = faces.contains(&finest);
+    if protecting && !finest_published {
+        faces.push(finest);
+    }
+    faces.sort_unstable();
+    let now = sum_faces(aggregates, &codes, n_fixed, &faces);
+    let before: Vec<Faces> =
+        if protecting { earlier.into_iter().map(|a| sum_faces(a, &codes, n_fixed, &faces)).collect() } else { Vec::new() };
+
+    let mut cells = Vec::new();
+    let mut finished = Vec::new();
+    for (&face, face_cells) in &now {
+        for (key, acc) in face_cells {
+            let (rows, small, quantities) = finish_cell(base.clone(), acc, compiled);
+            // A cell that changed by fewer than k units (or counted persons) since an earlier
+            // release gives those few away by differencing. The grand total only says that
+            // someone joined, not who: it stays.
+            let grand_total = face == 0 && n_fixed == 0;
+            let changed_little = !grand_total
+                && before.iter().any(|b| {
+                    let old = b.get(&face).and_then(|c| c.get(key)).map(|acc| finish_cell(base.clone(), acc, compiled).2);
+                    quantities.iter().enumerate().any(|(q, &x)| {
+                        let y = old.as_ref().map_or(0.0, |o| o[q]);
+                        let d = (x - y).abs();
+                        x.fract() == 0.0 && y.fract() == 0.0 && d > 0.0 && d < k as f64
+                    })
+                });
+            cells.push(disclosure::Cell { face, key: key.clone(), quantities, primary: small || changed_little });
+            finished.push(rows);
+        }
+    }
+    let suppressed =
+        if protecting { disclosure::protect(&cells, finest, finest_published).suppressed } else { vec![false; cells.len()] };
+
+    let mut out = Vec::new();
+    for table in &shape.tables {
+        let face = shape.mask(table);
+        let positions: Vec<usize> =
+            table.iter().map(|c| n_fixed + shape.columns.iter().position(|x| x == c).unwrap_or(0)).collect();
+        let order: Vec<usize> = (0..n_fixed).chain(positions.iter().copied()).collect();
+        let mut members: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].face == face).collect();
+        members.sort_by_key(|&i| order.iter().map(|&p| cells[i].key[p]).collect::<Vec<u32>>());
+        for i in members {
+            let group: Vec<(String, String)> = order
+                .iter()
+                .map(|&p| {
+                    let value = decode[p][cells[i].key[p] as usize].clone().unwrap_or_else(|| "(missing)".into());
+                    (keys[p].clone(), value)
+                })
+                .collect();
+            for mut r in finished[i].iter().cloned() {
+                r.group = group.clone();
+                if suppressed[i] {
+                    r.suppressed = true;
+                    r.value = None;
+                    r.numerator = None;
+                    r.denominator = None;
+                    r.ci_low = None;
+                    r.ci_high = None;
+                    r.n_at_risk = None;
+                    r.units = None;
+                }
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// What a row says of the disclosure control it was published under (no commas: it is a CSV
+/// cell that people read).
+fn disclosure_stamp(shape: &ReleaseShape, k: u64, earlier: &[String]) -> String {
+    if k <= 1 {
+        return "none (small_cell 1: not for publication)".into();
+    }
+    let tables: Vec<String> = shape.tables.iter().map(|t| if t.is_empty() { "total".to_string() } else { t.join("×") }).collect();
+    let mut text = format!("coordinated suppression k={k} over {} and margins; LP audit", tables.join(" + "));
+    if !earlier.is_empty() {
+        text.push_str(&format!("; safe against as-of {}", earlier.join(" ")));
+    }
+    text
 }
 
 /// A group's value, numerator and denominator before suppression — what a published row
@@ -190,84 +410,4 @@ fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64,
         Finish::KaplanMeier { .. } => false,
     };
     (r, small)
-}
-
-/// Complementary suppression: within every line of the table (cells that differ in one key
-/// only, horizon fixed), a single suppressed cell could be recovered from the line's total, so
-/// the smallest other cell of that line is suppressed too; repeated until no line has exactly one.
-fn complementary_suppression(rows: &mut [(IndicatorResult, bool)], n_keys: usize) {
-    if n_keys == 0 {
-        return;
-    }
-    loop {
-        let mut changed = false;
-        for dim in 0..n_keys {
-            let mut lines: BTreeMap<(Vec<String>, Option<u32>), Vec<usize>> = BTreeMap::new();
-            for (i, (r, _)) in rows.iter().enumerate() {
-                let rest: Vec<String> =
-                    r.group.iter().enumerate().filter(|(j, _)| *j != dim).map(|(_, (_, v))| v.clone()).collect();
-                lines.entry((rest, r.horizon_months)).or_default().push(i);
-            }
-            for members in lines.values() {
-                let suppressed = members.iter().filter(|&&i| rows[i].1).count();
-                if suppressed == 1 && members.len() > 1 {
-                    let pick = members
-                        .iter()
-                        .copied()
-                        .filter(|&i| !rows[i].1)
-                        .min_by(|&a, &b| rows[a].0.units.cmp(&rows[b].0.units).then(rows[a].0.group.cmp(&rows[b].0.group)));
-                    if let Some(i) = pick {
-                        rows[i].1 = true;
-                        changed = true;
-                    }
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cell(v: &str, units: u64, suppressed: bool) -> (IndicatorResult, bool) {
-        let r = IndicatorResult {
-            indicator: "X".into(),
-            version: "1.0.0".into(),
-            group: vec![("municipio".into(), v.into())],
-            horizon_months: None,
-            value: Some(units as f64),
-            numerator: Some(units as f64),
-            denominator: None,
-            ci_low: None,
-            ci_high: None,
-            n_at_risk: None,
-            units: Some(units),
-            suppressed: false,
-            small_cell: 3,
-            unit: "entities".into(),
-            as_of: "2025-12-31".into(),
-            definition_hash: String::new(),
-            input_hash: String::new(),
-        };
-        (r, suppressed)
-    }
-
-    #[test]
-    fn a_lone_suppressed_cell_takes_the_smallest_other_with_it() {
-        // 2 is primary-suppressed; without a second cell, total − 10 − 4 would reveal it.
-        let mut rows = vec![cell("1", 10, false), cell("2", 2, true), cell("3", 4, false)];
-        complementary_suppression(&mut rows, 1);
-        assert_eq!(rows.iter().map(|r| r.1).collect::<Vec<_>>(), vec![false, true, true]);
-    }
-
-    #[test]
-    fn two_suppressed_cells_need_nothing_more() {
-        let mut rows = vec![cell("1", 10, false), cell("2", 2, true), cell("3", 1, true)];
-        complementary_suppression(&mut rows, 1);
-        assert_eq!(rows.iter().map(|r| r.1).collect::<Vec<_>>(), vec![false, true, true]);
-    }
 }

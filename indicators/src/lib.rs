@@ -17,6 +17,7 @@
 pub mod backend;
 pub mod compile;
 pub mod definition;
+pub mod disclosure;
 pub mod error;
 pub mod finish;
 pub mod per_unit;
@@ -50,11 +51,18 @@ pub struct Request {
     pub only: Vec<String>,
     /// Disaggregation columns.
     pub by: Vec<String>,
+    /// Further tables published in the same release as `by` (e.g. `[programme]` and
+    /// `[programme, municipio, legal_form]`): all of them and their margins are protected
+    /// together ([`disclosure`]).
+    pub also_by: Vec<Vec<String>>,
     /// Disaggregation columns for particular indicators (id, columns), overriding `by` — e.g.
     /// shares by programme × municipio and survival by cohort in one run.
     pub by_indicator: Vec<(String, Vec<String>)>,
     /// As-of date; default the last day of the latest panel month.
     pub as_of: Option<NaiveDate>,
+    /// As-of dates already published from the same data: a cell that changed by fewer than the
+    /// small-cell threshold since one of them is withheld, so the two cannot be differenced.
+    pub published_as_of: Vec<NaiveDate>,
     /// Override every share's interval method (e.g. Clopper-Pearson on request).
     pub ci: Option<stats::CiMethod>,
     /// Override every definition's small-cell threshold (1 turns suppression off; for
@@ -115,33 +123,59 @@ pub fn compute(
     let mut jobs = Vec::new();
     for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
         let by = request.by_indicator.iter().find(|(id, _)| id == &loaded.def.id).map_or(&request.by, |(_, by)| by);
-        if let Some(missing) = by.iter().find(|b| !request.any_by && !loaded.def.disaggregations.contains(b)) {
+        let tables: Vec<Vec<String>> = std::iter::once(by.clone()).chain(request.also_by.iter().cloned()).collect();
+        let shape = finish::ReleaseShape::of(&tables);
+        if let Some(missing) = shape.columns.iter().find(|b| !request.any_by && !loaded.def.disaggregations.contains(b)) {
             skipped.push((
                 loaded.def.id.clone(),
                 format!("not disaggregable by `{missing}` (allowed: {})", loaded.def.disaggregations.join(", ")),
             ));
             continue;
         }
-        if let Some(why) = reads::missing(source, loaded, by) {
+        if shape.columns.len() > disclosure::MAX_COLUMNS {
+            return Err(Error::Request(format!(
+                "a release of {} breakdown columns ({}): expected at most {} (hint: publish fewer tables together)",
+                shape.columns.len(),
+                shape.columns.join(", "),
+                disclosure::MAX_COLUMNS
+            )));
+        }
+        if let Some(why) = reads::missing(source, loaded, &shape.columns) {
             skipped.push((loaded.def.id.clone(), why));
             continue;
         }
-        let mut compiled = compile::compile(loaded, by);
+        let mut compiled = compile::compile(loaded, &shape.columns);
         if let (Some(ci), compile::Finish::Share { ci: method }) = (request.ci, &mut compiled.finish) {
             *method = ci;
         }
         if let Some(k) = request.small_cell {
             compiled.small_cell = k.max(1);
         }
-        jobs.push((loaded, compiled));
+        jobs.push((loaded, compiled, shape));
     }
-    let aggregates = execute_in_batches(&backend, &jobs, &ctx, &mut progress)?;
+    let plans: Vec<(&LoadedDefinition, compile::Compiled)> = jobs.iter().map(|(l, c, _)| (*l, c.clone())).collect();
+    let aggregates = execute_in_batches(&backend, &plans, &ctx, &mut progress)?;
+    let mut earlier_dates: Vec<NaiveDate> = request.published_as_of.iter().copied().filter(|d| *d != as_of).collect();
+    earlier_dates.sort_unstable();
+    earlier_dates.dedup();
+    let mut earlier: Vec<Vec<plan::Aggregates>> = Vec::new();
+    if jobs.iter().any(|(_, c, _)| c.small_cell > 1) {
+        for date in &earlier_dates {
+            let ctx = plan::Context { as_of_days: (*date - epoch()).num_days() as i32 };
+            earlier.push(execute_in_batches(&backend, &plans, &ctx, &mut |_| {})?);
+        }
+    }
     // Only now, so the input files were hashed while the indicators were computed.
     let input_hash = source.input_hash()?;
-    let stamp = finish::Stamp { as_of: as_of.format("%Y-%m-%d").to_string(), input_hash: input_hash.clone() };
+    let stamp = finish::Stamp {
+        as_of: as_of.format("%Y-%m-%d").to_string(),
+        input_hash: input_hash.clone(),
+        earlier_as_of: earlier_dates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
+    };
     let mut results = Vec::new();
-    for ((loaded, compiled), aggregates) in jobs.iter().zip(aggregates) {
-        results.extend(finish::finish(loaded, compiled, aggregates, &stamp));
+    for (j, ((loaded, compiled, shape), aggregates)) in jobs.iter().zip(aggregates).enumerate() {
+        let before: Vec<plan::Aggregates> = earlier.iter().map(|e| e[j].clone()).collect();
+        results.extend(finish::finish_release(loaded, compiled, shape, aggregates, before, &stamp));
     }
     Ok(Run { results, skipped, as_of, input_hash })
 }

@@ -23,15 +23,20 @@ pub(crate) struct IndicatorsArgs {
     /// Only these indicator ids (comma-separated).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Break results down by these columns (comma-separated), e.g. programme,municipio.
-    #[arg(long, value_delimiter = ',')]
-    by: Vec<String>,
+    /// Break results down by these columns (comma-separated), e.g. programme,municipio. Given more
+    /// than once, each is a table of one release: all are protected together with their margins.
+    #[arg(long, value_parser = super::parse_columns)]
+    by: Vec<super::Columns>,
     /// Break one indicator down differently, as ID=COLUMNS (repeatable), e.g. SUR-02=programme,edition.
     #[arg(long = "by-indicator", value_name = "ID=COLUMNS", value_parser = parse_by_indicator)]
     by_indicator: Vec<(String, Vec<String>)>,
     /// As-of date YYYY-MM-DD (default: last day of the latest panel month).
     #[arg(long = "as-of")]
     as_of: Option<NaiveDate>,
+    /// As-of dates already published from this data (comma-separated): cells that changed by fewer
+    /// than the small-cell threshold since one of them are withheld, so releases cannot be differenced.
+    #[arg(long = "published-as-of", value_delimiter = ',', value_name = "DATES")]
+    published_as_of: Vec<NaiveDate>,
     /// Interval method for every share (default: each definition's, Wilson unless stated).
     #[arg(long, value_enum)]
     ci: Option<CiArg>,
@@ -124,11 +129,14 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         }
         source
     };
+    let mut tables = args.by.into_iter();
     let request = impatto_indicators::Request {
         only: args.only,
-        by: args.by,
+        by: tables.next().map(|c| c.0).unwrap_or_default(),
+        also_by: tables.map(|c| c.0).collect(),
         by_indicator: args.by_indicator,
         as_of: args.as_of,
+        published_as_of: args.published_as_of,
         ci: args.ci.map(|c| match c {
             CiArg::Wilson => CiMethod::Wilson,
             CiArg::ClopperPearson => CiMethod::ClopperPearson,

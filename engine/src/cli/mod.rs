@@ -27,3 +27,11 @@ pub(crate) fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
         }
     }
 }
+
+/// Comma-separated breakdown columns: one table of a release (`--by programme,municipio`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Columns(pub Vec<String>);
+
+pub(crate) fn parse_columns(text: &str) -> std::result::Result<Columns, String> {
+    Ok(Columns(text.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()))
+}

@@ -18,9 +18,10 @@ pub(crate) struct RunArgs {
     /// Programme rule files (TOML); each pays the beneficiaries its [data] selects.
     #[arg(long = "rules", num_args = 1..)]
     rules: Vec<PathBuf>,
-    /// Indicator breakdown (comma-separated).
-    #[arg(long, value_delimiter = ',', default_value = "programme")]
-    by: Vec<String>,
+    /// Indicator breakdown (comma-separated). Given more than once, each is a table of the run's
+    /// release: all are protected together with their margins.
+    #[arg(long, value_parser = super::parse_columns, default_value = "programme")]
+    by: Vec<super::Columns>,
     /// Output directory (created; files are written atomically).
     #[arg(long, default_value = "out")]
     out: PathBuf,
@@ -187,7 +188,11 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
     // The whole set is written beside --out and renamed into place: a killed or concurrent run
     // never leaves statements of one run next to indicators of another.
     let summary = output::write_set(&args.out, |dir| -> impatto::Result<String> {
-        let request = impatto_indicators::Request { by: args.by.clone(), ..Default::default() };
+        let request = impatto_indicators::Request {
+            by: args.by.first().map(|c| c.0.clone()).unwrap_or_default(),
+            also_by: args.by.iter().skip(1).map(|c| c.0.clone()).collect(),
+            ..Default::default()
+        };
         let total = catalogue.len();
         let mut done = 0;
         let run = impatto_indicators::compute(&catalogue, &source, &request, |id| {

@@ -1,0 +1,209 @@
+//! The intruder's attacks on published tables, run on what `impatto indicators` writes.
+//!
+//! The attacks here read only the published CSV and are written apart from the engine's own
+//! audit (`impatto_indicators::disclosure`): a linear program over every table of a release,
+//! and differencing two as-of dates. Each is first shown to work on tables published one by one
+//! (so the test can fail), then to recover nothing from a release. The same attack in Python
+//! with scipy's `linprog` is in `fixtures/disclosure/attack.py`; it gives the same counts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+
+fn workspace() -> PathBuf {
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Published rows of `impatto indicators … --format csv` with `args`, as column → value maps.
+fn published(args: &[&str]) -> Vec<BTreeMap<String, String>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_impatto"))
+        .args(["indicators", "--format", "csv", "--no-validate"])
+        .args(args)
+        .current_dir(workspace())
+        .output()
+        .expect("impatto runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = reader.headers().expect("header").iter().map(String::from).collect();
+    reader.records().map(|r| header.iter().cloned().zip(r.expect("record").iter().map(String::from)).collect()).collect()
+}
+
+/// A published cell: its values on the breakdown columns ("" = summed over), and the quantity
+/// attacked (`None` when withheld).
+#[derive(Clone, Debug)]
+struct Cell {
+    key: Vec<String>,
+    value: Option<f64>,
+}
+
+fn cells(rows: &[BTreeMap<String, String>], dims: &[&str], quantity: &str) -> Vec<Cell> {
+    rows.iter()
+        .map(|r| Cell {
+            key: dims.iter().map(|d| r.get(*d).cloned().unwrap_or_default()).collect(),
+            value: (r["suppressed"] != "true").then(|| r[quantity].parse().expect("a number")),
+        })
+        .collect()
+}
+
+fn inside(fine: &Cell, coarse: &Cell) -> bool {
+    coarse.key.iter().zip(&fine.key).all(|(c, f)| c.is_empty() || c == f)
+}
+
+/// The linear-programming attack: the unknowns are the withheld cells of the finest table
+/// (each at least `lower`), every published cell is an equation, and a withheld cell whose least
+/// and greatest whole value coincide is recovered. Returns (recovered, withheld).
+fn lp_attack(cells: &[Cell], lower: f64) -> (usize, usize) {
+    let finest: Vec<&Cell> = cells.iter().filter(|c| c.key.iter().all(|v| !v.is_empty())).collect();
+    let unknown: Vec<&Cell> = finest.iter().copied().filter(|c| c.value.is_none()).collect();
+    let equations: Vec<(Vec<usize>, f64)> = cells
+        .iter()
+        .filter(|c| c.key.iter().any(String::is_empty))
+        .filter_map(|c| {
+            let total = c.value?;
+            let known: f64 = finest.iter().filter(|f| inside(f, c)).filter_map(|f| f.value).sum();
+            let vars: Vec<usize> = (0..unknown.len()).filter(|&v| inside(unknown[v], c)).collect();
+            (!vars.is_empty()).then_some((vars, total - known))
+        })
+        .collect();
+    let withheld: Vec<&Cell> = cells.iter().filter(|c| c.value.is_none()).collect();
+    let recovered = withheld
+        .iter()
+        .filter(|target| {
+            let bound = |direction| {
+                let mut p = Problem::new(direction);
+                let xs: Vec<_> = unknown
+                    .iter()
+                    .map(|u| p.add_var(if inside(u, target) { 1.0 } else { 0.0 }, (lower, f64::INFINITY)))
+                    .collect();
+                for (vars, rhs) in &equations {
+                    let terms: Vec<_> = vars.iter().map(|&v| (xs[v], 1.0)).collect();
+                    p.add_constraint(terms.as_slice(), ComparisonOp::Eq, *rhs);
+                }
+                p.solve().expect("the published tables are consistent").into_solution().expect("solved").objective()
+            };
+            let (lo, hi) = (bound(OptimizationDirection::Minimize), bound(OptimizationDirection::Maximize));
+            (lo - 1e-6).ceil() >= (hi + 1e-6).floor()
+        })
+        .count();
+    (recovered, withheld.len())
+}
+
+const ENT_TABLES: [&str; 5] = ["programme,municipio,legal_form", "programme,municipio", "programme", "municipio", ""];
+
+fn examples() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(workspace().join("datasets/examples"))
+        .expect("examples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// ENT-01 (entities supported) on the shipped examples, by programme × municipio × legal form
+/// and every margin. Published one table per command, as before releases: the attack recovers
+/// 20 of the 99 withheld cells (scipy agrees), e.g. scuola-dei-quartieri in municipio 8 = 2.
+/// Published as one release: 112 cells withheld, none recovered.
+#[test]
+fn a_release_of_linked_tables_gives_no_withheld_cell_away() {
+    let dims = ["programme", "municipio", "legal_form"];
+    let data = examples();
+    let mut one_by_one = Vec::new();
+    for table in ENT_TABLES {
+        let mut args = vec!["--only", "ENT-01", "--by", table, "--data"];
+        args.extend(data.iter().map(String::as_str));
+        one_by_one.extend(published(&args));
+    }
+    let (recovered, withheld) = lp_attack(&cells(&one_by_one, &dims, "units"), 1.0);
+    assert!(recovered > 0 && withheld > 0, "the attack must work on tables published one by one: {recovered} of {withheld}");
+
+    let mut args = vec!["--only", "ENT-01"];
+    for table in ENT_TABLES {
+        args.extend(["--by", table]);
+    }
+    args.push("--data");
+    args.extend(data.iter().map(String::as_str));
+    let release = published(&args);
+    let (recovered, withheld) = lp_attack(&cells(&release, &dims, "units"), 1.0);
+    assert!(withheld > 50, "{withheld}");
+    assert_eq!(recovered, 0, "{recovered} of {withheld} withheld cells recovered from one release");
+}
+
+/// A share's numerator is attacked too: PAR-02 (women among participants) by programme ×
+/// municipio with its margins, all examples. Counts of women are whole and at least 0.
+#[test]
+fn a_release_of_shares_gives_no_withheld_numerator_away() {
+    let dims = ["programme", "municipio"];
+    let data = examples();
+    let mut args = vec!["--only", "PAR-02", "--by", "programme,municipio", "--by", "programme", "--by", "municipio", "--by", ""];
+    args.push("--data");
+    args.extend(data.iter().map(String::as_str));
+    let release = published(&args);
+    for (quantity, lower) in [("units", 1.0), ("numerator", 0.0), ("denominator", 1.0)] {
+        let (recovered, withheld) = lp_attack(&cells(&release, &dims, quantity), lower);
+        assert!(withheld > 0);
+        assert_eq!(recovered, 0, "{quantity}: {recovered} of {withheld} withheld cells recovered");
+    }
+}
+
+/// The cells whose change between two releases is known and counts 1 or 2 people (the grand
+/// total aside: it says only that someone joined).
+fn differenced(
+    before: &[BTreeMap<String, String>],
+    after: &[BTreeMap<String, String>],
+    dims: &[&str],
+) -> Vec<(Vec<String>, f64)> {
+    let old: BTreeMap<Vec<String>, Option<f64>> = cells(before, dims, "units").into_iter().map(|c| (c.key, c.value)).collect();
+    cells(after, dims, "units")
+        .into_iter()
+        .filter(|c| c.key.iter().any(|v| !v.is_empty()))
+        .filter_map(|c| {
+            let now = c.value?;
+            let then = match old.get(&c.key) {
+                Some(v) => (*v)?,
+                None => 0.0,
+            };
+            let change = now - then;
+            (change != 0.0 && change.abs() < 3.0).then_some((c.key, change))
+        })
+        .collect()
+}
+
+/// Scuola dei Quartieri, PAR-01 (participants) by gender × EU age band with margins, as of
+/// 2020-12-03 and 2020-12-04. One person entered on 2020-12-04: SQ-2020-000026-P003, F, born
+/// 1998-01-12, so 22 and in band 18-29 (read from participants.parquet). Two plain tables give
+/// that away by subtraction; the second release, naming the first, does not, and its own tables
+/// still resist the linear-programming attack.
+#[test]
+fn two_as_of_dates_one_day_apart_give_no_participant_away() {
+    let data = workspace().join("datasets/examples/scuola-dei-quartieri");
+    let data = data.to_str().expect("utf-8");
+    let dims = ["gender", "age_band_eu"];
+    let tables = ["--by", "gender,age_band_eu", "--by", "gender", "--by", "age_band_eu", "--by", ""];
+    let at = |as_of: &str, extra: &[&str]| {
+        let mut args = vec!["--only", "PAR-01", "--data", data, "--as-of", as_of];
+        args.extend(tables);
+        args.extend(extra);
+        published(&args)
+    };
+    let first = at("2020-12-03", &[]);
+    let plain = at("2020-12-04", &[]);
+    let mut revealed: Vec<Vec<String>> = differenced(&first, &plain, &dims).into_iter().map(|(k, _)| k).collect();
+    revealed.sort();
+    let expected: Vec<Vec<String>> =
+        vec![vec!["".into(), "18-29".into()], vec!["F".into(), "".into()], vec!["F".into(), "18-29".into()]];
+    assert_eq!(revealed, expected, "the attack must work on two plain releases");
+
+    let second = at("2020-12-04", &["--published-as-of", "2020-12-03"]);
+    assert_eq!(differenced(&first, &second, &dims), vec![], "differencing the two releases");
+    let (recovered, withheld) = lp_attack(&cells(&second, &dims, "units"), 1.0);
+    assert!(withheld > 0);
+    assert_eq!(recovered, 0, "{recovered} of {withheld}");
+    assert!(second.iter().all(|r| r["disclosure"].ends_with("; safe against as-of 2020-12-03")), "{second:?}");
+}
