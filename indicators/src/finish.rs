@@ -218,7 +218,8 @@ fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<In
 /// Finish one indicator's release: values and intervals for every published table, with
 /// disclosure control over the tables, their margins and the earlier as-of dates together
 /// ([`crate::disclosure`]). `aggregates` are grouped by the plan's keys (the release's finest
-/// table); `earlier` are the same at each earlier published as-of date.
+/// table); `earlier` are the same at each earlier published as-of date. Errors (as text, for
+/// the skipped list) when the release is too fine to audit.
 pub fn finish_release(
     loaded: &LoadedDefinition,
     compiled: &Compiled,
@@ -226,7 +227,7 @@ pub fn finish_release(
     aggregates: Aggregates,
     earlier: Vec<Aggregates>,
     stamp: &Stamp,
-) -> Vec<IndicatorResult> {
+) -> Result<Vec<IndicatorResult>, String> {
     let def = &loaded.def;
     let keys = &compiled.plan.group_keys;
     let n_fixed = keys.len() - shape.columns.len();
@@ -315,8 +316,19 @@ pub fn finish_release(
             finished.push(rows);
         }
     }
-    let suppressed =
-        if protecting { disclosure::protect(&cells, finest, finest_published).suppressed } else { vec![false; cells.len()] };
+    let suppressed = if protecting {
+        disclosure::protect(&cells, finest, finest_published)
+                .map_err(|unknowns| {
+                    format!(
+                        "release too fine to audit: {unknowns} cells of {} hidden from readers, at most {} (hint: publish fewer or coarser tables together)",
+                        shape.columns.join("×"),
+                        disclosure::MAX_AUDITED_UNKNOWNS
+                    )
+                })?
+                .suppressed
+    } else {
+        vec![false; cells.len()]
+    };
 
     let mut out = Vec::new();
     for table in &shape.tables {
@@ -350,7 +362,7 @@ pub fn finish_release(
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// What a row says of the disclosure control it was published under (no commas: it is a CSV

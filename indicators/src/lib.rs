@@ -172,10 +172,23 @@ pub fn compute(
         input_hash: input_hash.clone(),
         earlier_as_of: earlier_dates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
     };
+    // The disclosure audit is the costly part of finishing; indicators are independent.
+    use rayon::prelude::*;
+    let finished: Vec<std::result::Result<Vec<IndicatorResult>, String>> = jobs
+        .par_iter()
+        .zip(aggregates)
+        .enumerate()
+        .map(|(j, ((loaded, compiled, shape), aggregates))| {
+            let before: Vec<plan::Aggregates> = earlier.iter().map(|e| e[j].clone()).collect();
+            finish::finish_release(loaded, compiled, shape, aggregates, before, &stamp)
+        })
+        .collect();
     let mut results = Vec::new();
-    for (j, ((loaded, compiled, shape), aggregates)) in jobs.iter().zip(aggregates).enumerate() {
-        let before: Vec<plan::Aggregates> = earlier.iter().map(|e| e[j].clone()).collect();
-        results.extend(finish::finish_release(loaded, compiled, shape, aggregates, before, &stamp));
+    for ((loaded, _, _), rows) in jobs.iter().zip(finished) {
+        match rows {
+            Ok(rows) => results.extend(rows),
+            Err(why) => skipped.push((loaded.def.id.clone(), why)),
+        }
     }
     Ok(Run { results, skipped, as_of, input_hash })
 }
