@@ -58,6 +58,10 @@ fn inside(fine: &Cell, coarse: &Cell) -> bool {
 /// (each at least `lower`), every published cell is an equation, and a withheld cell whose least
 /// and greatest whole value coincide is recovered. Returns (recovered, withheld).
 fn lp_attack(cells: &[Cell], lower: f64) -> (usize, usize) {
+    lp_attack_on(cells, lower, &|_| true)
+}
+
+fn lp_attack_on(cells: &[Cell], lower: f64, target: &dyn Fn(&Cell) -> bool) -> (usize, usize) {
     let finest: Vec<&Cell> = cells.iter().filter(|c| c.key.iter().all(|v| !v.is_empty())).collect();
     let unknown: Vec<&Cell> = finest.iter().copied().filter(|c| c.value.is_none()).collect();
     let equations: Vec<(Vec<usize>, f64)> = cells
@@ -70,7 +74,7 @@ fn lp_attack(cells: &[Cell], lower: f64) -> (usize, usize) {
             (!vars.is_empty()).then_some((vars, total - known))
         })
         .collect();
-    let withheld: Vec<&Cell> = cells.iter().filter(|c| c.value.is_none()).collect();
+    let withheld: Vec<&Cell> = cells.iter().filter(|c| c.value.is_none() && target(c)).collect();
     let recovered = withheld
         .iter()
         .filter(|target| {
@@ -91,6 +95,12 @@ fn lp_attack(cells: &[Cell], lower: f64) -> (usize, usize) {
         })
         .count();
     (recovered, withheld.len())
+}
+
+/// [`lp_attack`] restricted to the withheld cells whose keys are in `targets`.
+fn recovered_among(cells: &[Cell], lower: f64, targets: &[Vec<String>]) -> usize {
+    let (recovered, _) = lp_attack_on(cells, lower, &|c: &Cell| targets.contains(&c.key));
+    recovered
 }
 
 const ENT_TABLES: [&str; 5] = ["programme,municipio,legal_form", "programme,municipio", "programme", "municipio", ""];
@@ -136,7 +146,9 @@ fn a_release_of_linked_tables_gives_no_withheld_cell_away() {
 }
 
 /// A share's numerator is attacked too: PAR-02 (women among participants) by programme ×
-/// municipio with its margins, all examples. Counts of women are whole and at least 0.
+/// municipio with its margins, all examples. Units are protected in every withheld cell; the
+/// numerator, denominator and the complement (men) in the cells withheld for themselves (fewer
+/// than 3 units, women or men, read from the same release with `--small-cell 1`), unless zero.
 #[test]
 fn a_release_of_shares_gives_no_withheld_numerator_away() {
     let dims = ["programme", "municipio"];
@@ -145,11 +157,71 @@ fn a_release_of_shares_gives_no_withheld_numerator_away() {
     args.push("--data");
     args.extend(data.iter().map(String::as_str));
     let release = published(&args);
-    for (quantity, lower) in [("units", 1.0), ("numerator", 0.0), ("denominator", 1.0)] {
-        let (recovered, withheld) = lp_attack(&cells(&release, &dims, quantity), lower);
-        assert!(withheld > 0);
-        assert_eq!(recovered, 0, "{quantity}: {recovered} of {withheld} withheld cells recovered");
+    let (recovered, withheld) = lp_attack(&cells(&release, &dims, "units"), 1.0);
+    assert!(withheld > 0);
+    assert_eq!(recovered, 0, "units: {recovered} of {withheld} withheld cells recovered");
+
+    args.extend(["--small-cell", "1"]);
+    let truth = published(&args);
+    let key = |r: &BTreeMap<String, String>| dims.iter().map(|d| r[*d].clone()).collect::<Vec<_>>();
+    let number = |r: &BTreeMap<String, String>, c: &str| r[c].parse::<f64>().expect("a number");
+    let small: Vec<Vec<String>> = truth
+        .iter()
+        .filter(|r| {
+            let (x, n) = (number(r, "numerator"), number(r, "denominator"));
+            [x, n - x, number(r, "units")].iter().any(|&v| v > 0.0 && v < 3.0)
+        })
+        .map(key)
+        .collect();
+    let mut with_complement: Vec<BTreeMap<String, String>> = release.clone();
+    for (r, t) in with_complement.iter_mut().zip(&truth) {
+        assert_eq!(key(r), key(t), "the same rows in the same order");
+        if r["suppressed"] != "true" {
+            let complement = number(r, "denominator") - number(r, "numerator");
+            r.insert("complement".into(), complement.to_string());
+        }
     }
+    for quantity in ["numerator", "denominator", "complement"] {
+        // Only the small cells are targets; their value from the truth, to leave zeros aside.
+        let targets: Vec<Vec<String>> = truth
+            .iter()
+            .filter(|t| small.contains(&key(t)))
+            .filter(|t| {
+                let (x, n) = (number(t, "numerator"), number(t, "denominator"));
+                (match quantity {
+                    "numerator" => x,
+                    "denominator" => n,
+                    _ => n - x,
+                }) != 0.0
+            })
+            .map(key)
+            .collect();
+        let all = cells(&with_complement, &dims, quantity);
+        let recovered = recovered_among(&all, 0.0, &targets);
+        assert_eq!(recovered, 0, "{quantity}: {recovered} of {} small withheld cells recovered", targets.len());
+    }
+}
+
+/// An indicator's own keys are part of the lattice. SUR-01-1Y comes out by programme × founding
+/// cohort (`birth_year`); the cohorts of a programme add up to the programme's ENT-01 total,
+/// published in the same run. Found by a helper session attacking the first version: with the
+/// cohort protected one at a time, that total gave away 6 of 26 withheld cells on the examples
+/// (dwp-innovation-fund's 2012 cohort was 1 firm); scipy's linprog on the same rows agrees.
+/// Still open: dwp-innovation-fund has six cohorts of one firm and an ENT-01 total of 6, so the
+/// listed rows alone pin each; protecting it needs indicators protected together (issue 13).
+#[test]
+#[ignore = "known: cohorts pinned by another indicator's published total (issue 13, open)"]
+fn a_cohort_indicator_gives_no_cell_away_through_another_indicators_totals() {
+    let data = examples();
+    let mut args = vec!["--only", "ENT-01,SUR-01-1Y", "--by", "programme", "--data"];
+    args.extend(data.iter().map(String::as_str));
+    let mut rows = published(&args);
+    for r in rows.iter_mut().filter(|r| r["indicator"] == "ENT-01") {
+        r.insert("birth_year".into(), String::new());
+    }
+    let (recovered, withheld) = lp_attack(&cells(&rows, &["programme", "birth_year"], "units"), 1.0);
+    assert!(withheld > 10, "{withheld}");
+    assert_eq!(recovered, 0, "{recovered} of {withheld} withheld cohort cells recovered");
 }
 
 /// The cells whose change between two releases is known and counts 1 or 2 people (the grand

@@ -16,12 +16,15 @@
 //! 2. Secondary suppression over the lattice of the release's tables and margins: in every
 //!    additive line (a margin and the cells that sum to it) a lone withheld cell takes the
 //!    smallest other cell with it (finer cells first), until no line has exactly one.
-//! 3. Audit: for each withheld cell and each additive quantity (units, numerator, denominator,
-//!    a share's complement, survival events and numbers at risk), two linear programs find the
-//!    least and greatest value consistent with every published cell of the release (non-negative
-//!    and whole where the data are; every published cell of the finest table at least one). A
-//!    cell whose range is a single value is recovered: one more neighbour is withheld and the
-//!    steps repeat until the audit recovers nothing.
+//! 3. Audit: for each withheld cell's units, and each other additive quantity (numerator,
+//!    denominator, a share's complement, survival events and numbers at risk) of a cell withheld
+//!    for itself when not zero, linear programs find the least and greatest value consistent with
+//!    every published cell of the release (non-negative and whole where the data are; a listed
+//!    cell of the finest table has at least one unit). A cell whose range holds one whole value
+//!    is recovered: its neighbours are withheld and the steps repeat until nothing is.
+//!
+//! An indicator's own keys (a survival cohort) are columns of the lattice like the others: a
+//! cohort's cells add up to programme totals that other indicators publish.
 //!
 //! Why suppression rather than the cell-key method of the census: values the city publishes and
 //! pays on stay exact and add up (62% women is 62%); the cell-key method perturbs every count,
@@ -325,7 +328,16 @@ fn audit(
             let tolerance = 1e-6 * (1.0 + from.abs());
             if whole { (to - from).abs() >= 1.0 - tolerance } else { (to - from).abs() > tolerance }
         };
-        let mut unresolved: Vec<usize> = targets.iter().copied().filter(|&s| !pinned[s] && !contains[s].is_empty()).collect();
+        // Units are protected in every withheld cell. The other counts (a numerator, its
+        // complement, deaths) only in the cells withheld for themselves, and not at zero: a count
+        // pinned at zero says nobody in the cell has the attribute, which a published margin of
+        // zero already says of everyone in it.
+        let mut unresolved: Vec<usize> = targets
+            .iter()
+            .copied()
+            .filter(|&s| !pinned[s] && !contains[s].is_empty())
+            .filter(|&s| q == 0 || (cells[s].primary && cells[s].quantities[q] != 0.0))
+            .collect();
         // Every optimum of an exact test below is a feasible point: it clears each other cell
         // whose value differs there from the truth, with no program of its own.
         let clear = |unresolved: &mut Vec<usize>, block: usize, point: &[f64]| {

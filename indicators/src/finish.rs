@@ -230,7 +230,14 @@ pub fn finish_release(
 ) -> Result<Vec<IndicatorResult>, String> {
     let def = &loaded.def;
     let keys = &compiled.plan.group_keys;
-    let n_fixed = keys.len() - shape.columns.len();
+    // The indicator's own keys (a survival cohort) join every table, and the lattice sums over
+    // them too: a cohort's cells add up to a programme total that other indicators publish.
+    let own = &keys[..keys.len() - shape.columns.len()];
+    let shape = &ReleaseShape {
+        columns: keys.clone(),
+        tables: shape.tables.iter().map(|t| own.iter().chain(t).cloned().collect()).collect(),
+    };
+    let n_fixed = 0;
     let k = compiled.small_cell;
     let disclosure = disclosure_stamp(shape, k, &stamp.earlier_as_of);
     let base = IndicatorResult {
