@@ -121,16 +121,14 @@ pub fn check_file(path: &Path, display: &str) -> Result<(), Error> {
             }
         }
     }
-    if issues.is_empty() {
-        issues.extend(damaged_pages(path, display)?);
-    }
     if issues.is_empty() { Ok(()) } else { Err(Error::invalid(issues)) }
 }
 
 /// Decode every page with the `parquet` crate, which reports a damaged page as an error where
 /// polars' streaming reader panics (a byte changed in a page, found by the fuzzing tests).
-/// Files in a codec other than Snappy or none are left to polars (see [`invalid_utf8`]).
-fn damaged_pages(path: &Path, display: &str) -> Result<Vec<Issue>, Error> {
+/// Files in a codec other than Snappy or none are left to polars (see [`invalid_utf8`]). Part of
+/// the full validation, before polars reads the values: it decodes the whole file once more.
+pub fn damaged_pages(path: &Path, display: &str) -> Result<Vec<Issue>, Error> {
     let file = File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     let damaged = |e: String| {
         vec![finding(

@@ -570,10 +570,25 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
             .collect();
         issues.extend(crate::manifest::check(dir, &files)?);
     }
+    // Pages polars' reader would panic on are found first, and those files are not read further.
+    let mut damaged = std::collections::BTreeSet::new();
+    for table in Table::ALL {
+        for file in source.table_files(table).iter().filter(|f| matches!(f.format, FileFormat::Parquet)) {
+            let found = crate::parquet_check::damaged_pages(&file.path, &file.display())?;
+            if !found.is_empty() {
+                damaged.insert(file.path.clone());
+                issues.extend(found);
+            }
+        }
+    }
     let mut scans = std::collections::BTreeMap::new();
     for table in Table::ALL {
         let mut ok = true;
         for file in source.table_files(table) {
+            if damaged.contains(&file.path) {
+                ok = false;
+                continue;
+            }
             let scanned = file.scan_with_raw(table, &mut issues).and_then(|scan| match scan {
                 Some((lf, conversions)) => run_row_checks(file, table, lf, &conversions, &mut issues),
                 None => Ok(false),
@@ -592,7 +607,7 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
                 }
             }
         }
-        for file in source.table_files(table) {
+        for file in source.table_files(table).iter().filter(|f| !damaged.contains(&f.path)) {
             if let FileFormat::Parquet = file.format {
                 let text: Vec<&str> = table
                     .columns()
