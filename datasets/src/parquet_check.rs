@@ -139,20 +139,39 @@ pub fn damaged_pages(path: &Path, display: &str) -> Result<Vec<Issue>, Error> {
             Some("write the file again from its source".into()),
         )]
     };
-    let reader = match parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()) {
-        Ok(reader) => reader,
-        Err(ParquetError::General(m)) if m.starts_with("Disabled feature") => return Ok(vec![]),
-        Err(e) => return Ok(damaged(e.to_string())),
-    };
-    for batch in reader {
-        match batch {
-            Ok(_) => {}
-            // Text that is not UTF-8 is named row by row by the validation (`invalid_utf8`).
-            Err(e) if e.to_string().contains("Disabled feature") || e.to_string().contains("UTF-8") => return Ok(vec![]),
-            Err(e) => return Ok(damaged(e.to_string())),
+    // The parquet crate, too, panics on some damaged pages (an out-of-bounds slice of
+    // definition levels): on this thread, so the panic is caught and reported as damage.
+    let decode = std::panic::AssertUnwindSafe(|| -> Result<(), ParquetError> {
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
+        for batch in reader {
+            batch.map_err(|e| ParquetError::General(e.to_string()))?;
         }
-    }
-    Ok(vec![])
+        Ok(())
+    });
+    Ok(match quietly(decode) {
+        Ok(Ok(())) => vec![],
+        // Text that is not UTF-8 is named row by row by the validation (`invalid_utf8`); a codec
+        // this build leaves out is left to polars.
+        Ok(Err(e)) if e.to_string().contains("Disabled feature") || e.to_string().contains("UTF-8") => vec![],
+        Ok(Err(e)) => damaged(e.to_string()),
+        Err(why) => damaged(why),
+    })
+}
+
+/// Run `f`, turning a panic (of this thread, or of a polars worker it waits for) into its
+/// message, without printing it: for readers that panic on damaged files.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    outcome.map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the reader gave up".into())
+    })
 }
 
 /// Rows read per call when scanning a string column.

@@ -107,8 +107,20 @@ impl TableFile {
             FileFormat::Parquet => {
                 crate::parquet_check::check_file(path, &display)?;
                 let pl_path = PlRefPath::try_from_path(path).map_err(polars_err(display.clone()))?;
-                let mut lf = LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(polars_err(display.clone()))?;
-                lf.collect_schema().map_err(polars_err(display))?.iter_names().map(|n| n.to_string()).collect()
+                // polars can panic on metadata the parquet crate accepted.
+                let schema = crate::parquet_check::quietly(|| {
+                    let mut lf = LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default())?;
+                    lf.collect_schema()
+                })
+                .map_err(|why| {
+                    Error::invalid(vec![crate::error::Issue::in_file(
+                        display.clone(),
+                        "a Parquet file",
+                        format!("a file the reader fails on ({why})"),
+                        Some("write the file again from its source".into()),
+                    )])
+                })?;
+                schema.map_err(polars_err(display))?.iter_names().map(|n| n.to_string()).collect()
             }
         };
         let reverse: BTreeMap<&str, &str> = renames.iter().map(|(c, f)| (f.as_str(), c.as_str())).collect();

@@ -589,10 +589,26 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
                 ok = false;
                 continue;
             }
-            let scanned = file.scan_with_raw(table, &mut issues).and_then(|scan| match scan {
-                Some((lf, conversions)) => run_row_checks(file, table, lf, &conversions, &mut issues),
-                None => Ok(false),
+            // polars' Parquet reader can panic on a damaged page the parquet crate decodes.
+            let read = crate::parquet_check::quietly(|| {
+                file.scan_with_raw(table, &mut issues).and_then(|scan| match scan {
+                    Some((lf, conversions)) => run_row_checks(file, table, lf, &conversions, &mut issues),
+                    None => Ok(false),
+                })
             });
+            let scanned = match read {
+                Ok(scanned) => scanned,
+                Err(why) => {
+                    issues.push(Issue::in_file(
+                        file.display(),
+                        "a file whose values read",
+                        format!("a file the reader fails on ({why})"),
+                        Some("write the file again from its source".into()),
+                    ));
+                    ok = false;
+                    continue;
+                }
+            };
             match scanned {
                 Ok(true) => {}
                 Ok(false) => ok = false,
