@@ -32,6 +32,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    remove_stale_temporaries(dir, name);
     let io = |source| Error::Io { path: path.to_path_buf(), source };
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -43,6 +44,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::fs::remove_file(&tmp).ok();
     }
     result.map_err(io)
+}
+
+/// Remove `.<name>.<pid>.tmp` files that a writer killed before its rename left beside `name`:
+/// those whose process no longer runs (read from `/proc`; elsewhere nothing is removed).
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file.to_str().and_then(|f| f.strip_prefix(&prefix)).and_then(|rest| rest.strip_suffix(".tmp")) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            std::fs::remove_file(entry.path()).ok();
+        }
+    }
 }
 
 /// The file that marks a directory as an output set written by impatto, listing its files with

@@ -284,3 +284,22 @@ fn a_panel_mixing_two_generations_fails_validation() {
     assert!(report.contains("beneficiaries.parquet") && report.contains("as listed in"), "{report}");
     assert!(report.contains("mixes files of two writes"), "{report}");
 }
+
+/// A writer killed before its rename leaves `.<name>.<pid>.tmp` beside the target; the next
+/// write removes it when that process is gone, and leaves a live writer's alone.
+#[test]
+fn a_killed_writers_temporary_file_is_removed_by_the_next_write() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let out = t.path().join("statement.csv");
+    // No process has this id: Linux's pid_max is at most 2^22.
+    let stale = t.path().join(".statement.csv.4999999.tmp");
+    let live = t.path().join(format!(".statement.csv.{}.tmp", std::process::id()));
+    std::fs::write(&stale, "half a statement").expect("write");
+    std::fs::write(&live, "another writer's").expect("write");
+    let args = payout_args('A', &out);
+    let output = impatto(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(out.exists());
+    assert!(!stale.exists(), "the stale temporary file is left");
+    assert!(live.exists(), "a running process's temporary file was removed");
+}
