@@ -158,6 +158,17 @@ pub fn damaged_pages(path: &Path, display: &str) -> Result<Vec<Issue>, Error> {
     })
 }
 
+/// A file a reader failed on (an error it returned or a panic it raised), named with why.
+pub(crate) fn reader_failed(display: &str, why: &str) -> Issue {
+    finding(
+        display,
+        None,
+        "a Parquet file that reads".into(),
+        format!("a file the reader fails on ({why})"),
+        Some("write the file again from its source".into()),
+    )
+}
+
 /// Run `f`, turning a panic (of this thread, or of a polars worker it waits for) into its
 /// message, without printing it: for readers that panic on damaged files.
 pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {

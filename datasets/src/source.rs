@@ -112,14 +112,7 @@ impl TableFile {
                     let mut lf = LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default())?;
                     lf.collect_schema()
                 })
-                .map_err(|why| {
-                    Error::invalid(vec![crate::error::Issue::in_file(
-                        display.clone(),
-                        "a Parquet file",
-                        format!("a file the reader fails on ({why})"),
-                        Some("write the file again from its source".into()),
-                    )])
-                })?;
+                .map_err(|why| Error::invalid(vec![crate::parquet_check::reader_failed(&display, &why)]))?;
                 schema.map_err(polars_err(display))?.iter_names().map(|n| n.to_string()).collect()
             }
         };

@@ -599,12 +599,7 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
             let scanned = match read {
                 Ok(scanned) => scanned,
                 Err(why) => {
-                    issues.push(Issue::in_file(
-                        file.display(),
-                        "a file whose values read",
-                        format!("a file the reader fails on ({why})"),
-                        Some("write the file again from its source".into()),
-                    ));
+                    issues.push(crate::parquet_check::reader_failed(&file.display(), &why));
                     ok = false;
                     continue;
                 }

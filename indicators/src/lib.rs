@@ -121,6 +121,7 @@ pub fn compute(
     let ctx = plan::Context { as_of_days };
     let mut skipped = Vec::new();
     let mut jobs = Vec::new();
+    let mut shapes = Vec::new();
     for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
         let by = request.by_indicator.iter().find(|(id, _)| id == &loaded.def.id).map_or(&request.by, |(_, by)| by);
         let tables: Vec<Vec<String>> = std::iter::once(by.clone()).chain(request.also_by.iter().cloned()).collect();
@@ -151,18 +152,18 @@ pub fn compute(
         if let Some(k) = request.small_cell {
             compiled.small_cell = k.max(1);
         }
-        jobs.push((loaded, compiled, shape));
+        jobs.push((loaded, compiled));
+        shapes.push(shape);
     }
-    let plans: Vec<(&LoadedDefinition, compile::Compiled)> = jobs.iter().map(|(l, c, _)| (*l, c.clone())).collect();
-    let aggregates = execute_in_batches(&backend, &plans, &ctx, &mut progress)?;
+    let aggregates = execute_in_batches(&backend, &jobs, &ctx, &mut progress)?;
     let mut earlier_dates: Vec<NaiveDate> = request.published_as_of.iter().copied().filter(|d| *d != as_of).collect();
     earlier_dates.sort_unstable();
     earlier_dates.dedup();
     let mut earlier: Vec<Vec<plan::Aggregates>> = Vec::new();
-    if jobs.iter().any(|(_, c, _)| c.small_cell > 1) {
+    if jobs.iter().any(|(_, c)| c.small_cell > 1) {
         for date in &earlier_dates {
             let ctx = plan::Context { as_of_days: (*date - epoch()).num_days() as i32 };
-            earlier.push(execute_in_batches(&backend, &plans, &ctx, &mut |_| {})?);
+            earlier.push(execute_in_batches(&backend, &jobs, &ctx, &mut |_| {})?);
         }
     }
     // Only now, so the input files were hashed while the indicators were computed.
@@ -176,15 +177,16 @@ pub fn compute(
     use rayon::prelude::*;
     let finished: Vec<std::result::Result<Vec<IndicatorResult>, String>> = jobs
         .par_iter()
+        .zip(&shapes)
         .zip(aggregates)
         .enumerate()
-        .map(|(j, ((loaded, compiled, shape), aggregates))| {
+        .map(|(j, (((loaded, compiled), shape), aggregates))| {
             let before: Vec<plan::Aggregates> = earlier.iter().map(|e| e[j].clone()).collect();
             finish::finish_release(loaded, compiled, shape, aggregates, before, &stamp)
         })
         .collect();
     let mut results = Vec::new();
-    for ((loaded, _, _), rows) in jobs.iter().zip(finished) {
+    for ((loaded, _), rows) in jobs.iter().zip(finished) {
         match rows {
             Ok(rows) => results.extend(rows),
             Err(why) => skipped.push((loaded.def.id.clone(), why)),
