@@ -26,5 +26,6 @@ pub mod validate;
 pub mod workbook;
 
 pub use error::{Error, Issue, Report, Result, Severity};
+pub use parquet_check::quietly;
 pub use source::PanelSource;
 pub use validate::{open_validated, validate};

@@ -170,8 +170,9 @@ pub(crate) fn reader_failed(display: &str, why: &str) -> Issue {
 }
 
 /// Run `f`, turning a panic (of this thread, or of a polars worker it waits for) into its
-/// message, without printing it: for readers that panic on damaged files.
-pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+/// message, without printing it: for readers that panic on damaged files. The panic hook is
+/// process-wide: call it from one thread at a time.
+pub fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));

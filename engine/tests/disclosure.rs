@@ -88,7 +88,15 @@ fn lp_attack_on(cells: &[Cell], lower: f64, target: &dyn Fn(&Cell) -> bool) -> (
                     let terms: Vec<_> = vars.iter().map(|&v| (xs[v], 1.0)).collect();
                     p.add_constraint(terms.as_slice(), ComparisonOp::Eq, *rhs);
                 }
-                p.solve().expect("the published tables are consistent").into_solution().expect("solved").objective()
+                match p.solve() {
+                    Ok(outcome) => outcome.into_solution().expect("solved").objective(),
+                    // Nothing published bounds the cell from this side: not recovered.
+                    Err(microlp::Error::Unbounded) => match direction {
+                        OptimizationDirection::Minimize => f64::NEG_INFINITY,
+                        OptimizationDirection::Maximize => f64::INFINITY,
+                    },
+                    Err(e) => panic!("the published tables are inconsistent: {e}"),
+                }
             };
             let (lo, hi) = (bound(OptimizationDirection::Minimize), bound(OptimizationDirection::Maximize));
             (lo - 1e-6).ceil() >= (hi + 1e-6).floor()
@@ -207,10 +215,10 @@ fn a_release_of_shares_gives_no_withheld_numerator_away() {
 /// published in the same run. Found by a helper session attacking the first version: with the
 /// cohort protected one at a time, that total gave away 6 of 26 withheld cells on the examples
 /// (dwp-innovation-fund's 2012 cohort was 1 firm); scipy's linprog on the same rows agrees.
-/// Still open: dwp-innovation-fund has six cohorts of one firm and an ENT-01 total of 6, so the
-/// listed rows alone pin each; protecting it needs indicators protected together (issue 13).
+/// Then dwp-innovation-fund's six cohorts of one firm were pinned by its ENT-01 total of 6 (the
+/// listed rows have at least one firm each): the two indicators now withhold together the
+/// cells where their counts agree, so that total is withheld with another programme's.
 #[test]
-#[ignore = "known: cohorts pinned by another indicator's published total (issue 13, open)"]
 fn a_cohort_indicator_gives_no_cell_away_through_another_indicators_totals() {
     let data = examples();
     let mut args = vec!["--only", "ENT-01,SUR-01-1Y", "--by", "programme", "--data"];
@@ -222,6 +230,81 @@ fn a_cohort_indicator_gives_no_cell_away_through_another_indicators_totals() {
     let (recovered, withheld) = lp_attack(&cells(&rows, &["programme", "birth_year"], "units"), 1.0);
     assert!(withheld > 10, "{withheld}");
     assert_eq!(recovered, 0, "{recovered} of {withheld} withheld cohort cells recovered");
+}
+
+/// The cells of several indicators over the same units as one table of counts: a cell is known
+/// when any of them publishes it (their published counts agree, which is asserted).
+fn shared_units(rows: &[BTreeMap<String, String>], dims: &[&str]) -> Vec<Cell> {
+    let mut merged: BTreeMap<Vec<String>, Option<f64>> = BTreeMap::new();
+    for c in cells(rows, dims, "units") {
+        let slot = merged.entry(c.key.clone()).or_insert(None);
+        match (*slot, c.value) {
+            (Some(a), Some(b)) => assert_eq!(a, b, "the indicators count the same units in {:?}", c.key),
+            (None, Some(b)) => *slot = Some(b),
+            _ => {}
+        }
+    }
+    merged.into_iter().map(|(key, value)| Cell { key, value }).collect()
+}
+
+/// Seven indicators over the funded beneficiaries (counts, shares, sums and a ratio) by
+/// programme × municipio with both margins, all examples. Each protected alone withholds its
+/// own cells and publishes the others': read together, the attack recovers 2 of 12 withheld
+/// cells (crowdfunding-civico in municipio 7 and 9, 2 each; scipy agrees). Published as one
+/// release, they withhold the same cells and none is recovered.
+#[test]
+fn indicators_over_the_same_units_give_no_withheld_cell_away() {
+    let dims = ["programme", "municipio"];
+    let data = examples();
+    let indicators = ["ENT-01", "FND-01", "FND-02", "JOB-01", "JOB-02", "INV-01", "JOB-04"];
+    let args = |only: &str| {
+        let mut args = vec!["--only".to_string(), only.to_string()];
+        for table in ["programme,municipio", "programme", "municipio"] {
+            args.extend(["--by".to_string(), table.to_string()]);
+        }
+        args.push("--data".into());
+        args.extend(data.iter().cloned());
+        args
+    };
+    let run = |only: &str| {
+        let args = args(only);
+        published(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let one_by_one: Vec<_> = indicators.iter().flat_map(|id| run(id)).collect();
+    let (recovered, withheld) = lp_attack(&shared_units(&one_by_one, &dims), 1.0);
+    assert!(recovered > 0, "the attack must work on indicators protected one by one: {recovered} of {withheld}");
+
+    let release = run(&indicators.join(","));
+    let (recovered, withheld) = lp_attack(&shared_units(&release, &dims), 1.0);
+    assert!(withheld > 10, "{withheld}");
+    assert_eq!(recovered, 0, "{recovered} of {withheld} withheld cells recovered from one release");
+}
+
+/// Nested populations: PAR-02 counts the participants whose gender is known, PAR-01 all of
+/// them. Published one by one, crowdfunding-civico's municipio 8 shows 25 and 24, so one
+/// participant there has no recorded gender (also its programme row, 180 and 179). In one
+/// release no cell shows the two counts 1 or 2 apart.
+#[test]
+fn nested_populations_do_not_give_a_few_units_away_by_their_difference() {
+    let data = examples();
+    let run = |only: &str| {
+        let mut args = vec!["--only", only, "--by", "programme,municipio", "--by", "programme", "--data"];
+        args.extend(data.iter().map(String::as_str));
+        published(&args)
+    };
+    let close_pairs = |rows: &[BTreeMap<String, String>]| -> Vec<(String, String)> {
+        let units = |id: &str| -> BTreeMap<(String, String), i64> {
+            rows.iter()
+                .filter(|r| r["indicator"] == id && r["suppressed"] != "true")
+                .map(|r| ((r["programme"].clone(), r["municipio"].clone()), r["units"].parse().expect("a count")))
+                .collect()
+        };
+        let (all, known) = (units("PAR-01"), units("PAR-02"));
+        all.iter().filter(|(k, n)| known.get(*k).is_some_and(|m| (1..3).contains(&(**n - m)))).map(|(k, _)| k.clone()).collect()
+    };
+    let one_by_one: Vec<_> = ["PAR-01", "PAR-02"].iter().flat_map(|id| run(id)).collect();
+    assert!(close_pairs(&one_by_one).contains(&("crowdfunding-civico".into(), "8".into())), "{:?}", close_pairs(&one_by_one));
+    assert_eq!(close_pairs(&run("PAR-01,PAR-02")), Vec::<(String, String)>::new());
 }
 
 /// The cells whose change between two releases is known and counts 1 or 2 people (the grand
@@ -278,4 +361,20 @@ fn two_as_of_dates_one_day_apart_give_no_participant_away() {
     assert!(withheld > 0);
     assert_eq!(recovered, 0, "{recovered} of {withheld}");
     assert!(second.iter().all(|r| r["disclosure"].ends_with("; safe against as-of 2020-12-03")), "{second:?}");
+}
+
+/// A release cannot name as published a date after its own: that is a typo (2021 for 2020),
+/// and the cells it would protect are not the ones people saw.
+#[test]
+fn a_published_date_after_the_as_of_date_is_refused() {
+    let data = workspace().join("datasets/examples/scuola-dei-quartieri");
+    let out = Command::new(env!("CARGO_BIN_EXE_impatto"))
+        .args(["indicators", "--no-validate", "--only", "PAR-01", "--as-of", "2020-12-04", "--published-as-of", "2021-12-03"])
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .expect("impatto runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("published as of 2021-12-03") && stderr.contains("as-of date 2020-12-04"), "{stderr}");
 }

@@ -24,7 +24,9 @@
 //!    is recovered: its neighbours are withheld and the steps repeat until nothing is.
 //!
 //! An indicator's own keys (a survival cohort) are columns of the lattice like the others: a
-//! cohort's cells add up to programme totals that other indicators publish.
+//! cohort's cells add up to programme totals that other indicators publish. Indicators of one
+//! release over the same units withhold those counts together: [`crate::release`] finishes
+//! each again with the cells its linked indicators withhold.
 //!
 //! Why suppression rather than the cell-key method of the census: values the city publishes and
 //! pays on stay exact and add up (62% women is 62%); the cell-key method perturbs every count,
@@ -57,6 +59,9 @@ pub(crate) struct Cell {
     pub quantities: Vec<f64>,
     /// Withheld for itself (step 1).
     pub primary: bool,
+    /// Withheld because another indicator of the release withholds the same units
+    /// (`crate::release`): its units are audited, its other quantities are that indicator's.
+    pub linked: bool,
 }
 
 /// What the audit may assume of a quantity: the intruder knows it when the data show it.
@@ -93,7 +98,7 @@ pub(crate) fn protect(cells: &[Cell], finest: u32, finest_published: bool) -> Re
     let lines = lines(cells, &index);
     // When the finest face is not itself published, its cells are the intruder's unknowns.
     let hidden = |c: &Cell| c.face == finest && !finest_published;
-    let mut suppressed: Vec<bool> = cells.iter().map(|c| c.primary || hidden(c)).collect();
+    let mut suppressed: Vec<bool> = cells.iter().map(|c| c.primary || c.linked || hidden(c)).collect();
     let domains = domains(cells);
     let mut rounds = 0;
     loop {
@@ -631,9 +636,9 @@ mod tests {
         let mut cells: Vec<Cell> = units
             .iter()
             .enumerate()
-            .map(|(i, &u)| Cell { face: 1, key: vec![i as u32], quantities: vec![u], primary: u < k })
+            .map(|(i, &u)| Cell { face: 1, key: vec![i as u32], quantities: vec![u], primary: u < k, linked: false })
             .collect();
-        cells.push(Cell { face: 0, key: vec![ALL], quantities: vec![units.iter().sum()], primary: false });
+        cells.push(Cell { face: 0, key: vec![ALL], quantities: vec![units.iter().sum()], primary: false, linked: false });
         cells
     }
 
@@ -662,15 +667,17 @@ mod tests {
         // The 1 forces its row and column partners out, and those force the opposite corner; the
         // four inner cells then range over 1 + t, 9 − t, 8 − t, 6 + t for t from 0 to 7.
         let inner = [((0, 0), 1.0), ((0, 1), 9.0), ((1, 0), 8.0), ((1, 1), 6.0)];
-        let mut cells: Vec<Cell> =
-            inner.iter().map(|&((r, c), u)| Cell { face: 3, key: vec![r, c], quantities: vec![u], primary: u < 3.0 }).collect();
+        let mut cells: Vec<Cell> = inner
+            .iter()
+            .map(|&((r, c), u)| Cell { face: 3, key: vec![r, c], quantities: vec![u], primary: u < 3.0, linked: false })
+            .collect();
         for (key, u) in [([0, ALL], 10.0), ([1, ALL], 14.0)] {
-            cells.push(Cell { face: 1, key: key.to_vec(), quantities: vec![u], primary: false });
+            cells.push(Cell { face: 1, key: key.to_vec(), quantities: vec![u], primary: false, linked: false });
         }
         for (key, u) in [([ALL, 0], 9.0), ([ALL, 1], 15.0)] {
-            cells.push(Cell { face: 2, key: key.to_vec(), quantities: vec![u], primary: false });
+            cells.push(Cell { face: 2, key: key.to_vec(), quantities: vec![u], primary: false, linked: false });
         }
-        cells.push(Cell { face: 0, key: vec![ALL, ALL], quantities: vec![24.0], primary: false });
+        cells.push(Cell { face: 0, key: vec![ALL, ALL], quantities: vec![24.0], primary: false, linked: false });
         let p = protect(&cells, 3, true).expect("small");
         assert_eq!(p.suppressed, vec![true, true, true, true, false, false, false, false, false]);
     }

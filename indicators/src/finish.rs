@@ -116,15 +116,15 @@ enum Acc {
 /// Every face of the release's lattice, each cell keyed by codes (`disclosure::ALL` outside it).
 type Faces = BTreeMap<u32, BTreeMap<Vec<u32>, Acc>>;
 
-fn sum_faces(aggregates: Aggregates, codes: &[BTreeMap<Option<String>, u32>], n_fixed: usize, faces: &[u32]) -> Faces {
+fn sum_faces(aggregates: &Aggregates, codes: &[BTreeMap<Option<String>, u32>], n_fixed: usize, faces: &[u32]) -> Faces {
     let encode = |key: &[Option<String>]| -> Vec<u32> { key.iter().zip(codes).map(|(v, c)| c[v]).collect() };
     let mut finest: Vec<(Vec<u32>, Acc)> = match aggregates {
         Aggregates::Rows(rows) => rows
-            .into_iter()
+            .iter()
             .map(|r| (encode(&r.key), Acc::Rows { units: r.units, numerator: r.numerator, denominator: r.denominator }))
             .collect(),
         Aggregates::Survival(groups) => groups
-            .into_iter()
+            .iter()
             .map(|g| (encode(&g.key), Acc::Survival(g.times.iter().map(|&(t, d, c)| (t, (d, c))).collect())))
             .collect(),
     };
@@ -215,19 +215,41 @@ fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<In
     }
 }
 
+/// A cell of a release's lattice named by its columns (sorted by name) and values (`None` =
+/// missing), so that indicators with different own keys can name the same cell.
+pub(crate) type CellId = Vec<(String, Option<String>)>;
+
+/// What one indicator's release did with one cell of its lattice, published or a margin only
+/// the audit sees: what [`crate::release`] coordinates between indicators.
+#[derive(Clone, Debug)]
+pub(crate) struct CellOutcome {
+    pub id: CellId,
+    pub units: u64,
+    pub withheld: bool,
+}
+
+/// One indicator's finished release: its rows, and every cell of its lattice.
+#[derive(Clone, Debug)]
+pub(crate) struct Finished {
+    pub rows: Vec<IndicatorResult>,
+    pub cells: Vec<CellOutcome>,
+}
+
 /// Finish one indicator's release: values and intervals for every published table, with
 /// disclosure control over the tables, their margins and the earlier as-of dates together
 /// ([`crate::disclosure`]). `aggregates` are grouped by the plan's keys (the release's finest
-/// table); `earlier` are the same at each earlier published as-of date. Errors (as text, for
-/// the skipped list) when the release is too fine to audit.
-pub fn finish_release(
+/// table); `earlier` are the same at each earlier published as-of date; the cells in `linked`
+/// are withheld because another indicator withholds the same units. Errors (as text, for the
+/// skipped list) when the release is too fine to audit.
+pub(crate) fn finish_release(
     loaded: &LoadedDefinition,
     compiled: &Compiled,
     shape: &ReleaseShape,
-    aggregates: Aggregates,
-    earlier: Vec<Aggregates>,
+    aggregates: &Aggregates,
+    earlier: &[Aggregates],
     stamp: &Stamp,
-) -> Result<Vec<IndicatorResult>, String> {
+    linked: &std::collections::BTreeSet<CellId>,
+) -> Result<Finished, String> {
     let def = &loaded.def;
     let keys = &compiled.plan.group_keys;
     // The indicator's own keys (a survival cohort) join every table, and the lattice sums over
@@ -262,7 +284,7 @@ pub fn finish_release(
     };
     // Codes per key position, in value order (missing first), shared by every date.
     let mut values: Vec<std::collections::BTreeSet<Option<String>>> = vec![Default::default(); keys.len()];
-    for a in std::iter::once(&aggregates).chain(&earlier) {
+    for a in std::iter::once(aggregates).chain(earlier) {
         let mut add = |key: &[Option<String>]| {
             key.iter().zip(values.iter_mut()).for_each(|(v, set)| {
                 set.insert(v.clone());
@@ -299,9 +321,10 @@ pub fn finish_release(
     faces.sort_unstable();
     let now = sum_faces(aggregates, &codes, n_fixed, &faces);
     let before: Vec<Faces> =
-        if protecting { earlier.into_iter().map(|a| sum_faces(a, &codes, n_fixed, &faces)).collect() } else { Vec::new() };
+        if protecting { earlier.iter().map(|a| sum_faces(a, &codes, n_fixed, &faces)).collect() } else { Vec::new() };
 
     let mut cells = Vec::new();
+    let mut ids = Vec::new();
     let mut finished = Vec::new();
     for (&face, face_cells) in &now {
         for (key, acc) in face_cells {
@@ -319,7 +342,10 @@ pub fn finish_release(
                         x.fract() == 0.0 && y.fract() == 0.0 && d > 0.0 && d < k as f64
                     })
                 });
-            cells.push(disclosure::Cell { face, key: key.clone(), quantities, primary: small || changed_little });
+            let id = cell_id(face, key, keys, &decode);
+            let linked = linked.contains(&id);
+            cells.push(disclosure::Cell { face, key: key.clone(), quantities, primary: small || changed_little, linked });
+            ids.push(id);
             finished.push(rows);
         }
     }
@@ -369,7 +395,22 @@ pub fn finish_release(
             }
         }
     }
-    Ok(out)
+    let cells = ids
+        .into_iter()
+        .zip(&cells)
+        .zip(&suppressed)
+        .map(|((id, c), &withheld)| CellOutcome { id, units: c.quantities[0] as u64, withheld })
+        .collect();
+    Ok(Finished { rows: out, cells })
+}
+
+fn cell_id(face: u32, key: &[u32], columns: &[String], decode: &[Vec<Option<String>>]) -> CellId {
+    let mut id: CellId = (0..columns.len())
+        .filter(|&p| face & (1 << p) != 0)
+        .map(|p| (columns[p].clone(), decode[p][key[p] as usize].clone()))
+        .collect();
+    id.sort();
+    id
 }
 
 /// What a row says of the disclosure control it was published under (no commas: it is a CSV

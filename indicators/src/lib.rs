@@ -23,6 +23,7 @@ pub mod finish;
 pub mod per_unit;
 pub mod plan;
 pub mod reads;
+pub mod release;
 pub mod stats;
 pub mod study;
 
@@ -156,6 +157,11 @@ pub fn compute(
         shapes.push(shape);
     }
     let aggregates = execute_in_batches(&backend, &jobs, &ctx, &mut progress)?;
+    if let Some(later) = request.published_as_of.iter().find(|d| **d > as_of) {
+        return Err(Error::Request(format!(
+            "published as of {later}: expected a date already published, on or before this release's as-of date {as_of} (hint: give the earlier releases' dates)"
+        )));
+    }
     let mut earlier_dates: Vec<NaiveDate> = request.published_as_of.iter().copied().filter(|d| *d != as_of).collect();
     earlier_dates.sort_unstable();
     earlier_dates.dedup();
@@ -173,18 +179,20 @@ pub fn compute(
         input_hash: input_hash.clone(),
         earlier_as_of: earlier_dates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
     };
-    // The disclosure audit is the costly part of finishing; indicators are independent.
-    use rayon::prelude::*;
-    let finished: Vec<std::result::Result<Vec<IndicatorResult>, String>> = jobs
-        .par_iter()
+    let mut earlier_by_job: Vec<Vec<plan::Aggregates>> = vec![Vec::new(); jobs.len()];
+    for date in earlier {
+        for (j, a) in date.into_iter().enumerate() {
+            earlier_by_job[j].push(a);
+        }
+    }
+    let release: Vec<release::Job<'_>> = jobs
+        .iter()
         .zip(&shapes)
         .zip(aggregates)
-        .enumerate()
-        .map(|(j, (((loaded, compiled), shape), aggregates))| {
-            let before: Vec<plan::Aggregates> = earlier.iter().map(|e| e[j].clone()).collect();
-            finish::finish_release(loaded, compiled, shape, aggregates, before, &stamp)
-        })
+        .zip(earlier_by_job)
+        .map(|((((loaded, compiled), shape), aggregates), earlier)| release::Job { loaded, compiled, shape, aggregates, earlier })
         .collect();
+    let finished = release::finish_all(&release, &stamp);
     let mut results = Vec::new();
     for ((loaded, _), rows) in jobs.iter().zip(finished) {
         match rows {

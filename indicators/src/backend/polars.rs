@@ -88,10 +88,15 @@ impl<'a> PolarsBackend<'a> {
 }
 
 fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
-    // A single query (not a multi-sink plan) always yields a single frame.
-    lf.collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(|e| Error::Backend { indicator: what.into(), message: e.to_string() })
+    // A single query (not a multi-sink plan) always yields a single frame. polars panics on some
+    // damaged pages, which only a panel opened without validation can still hold.
+    let collected = impatto_datasets::quietly(|| lf.collect_with_engine(Engine::Streaming)).map_err(|panic| Error::Backend {
+        indicator: what.into(),
+        message: format!(
+            "expected panel files that read, found one the Parquet reader fails on ({panic}) (hint: `impatto validate` names the file)"
+        ),
+    })?;
+    collected.map(|r| r.unwrap_single()).map_err(|e| Error::Backend { indicator: what.into(), message: e.to_string() })
 }
 
 /// year × 12 + month − 1: months since year 0, so month arithmetic is integer arithmetic.
