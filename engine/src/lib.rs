@@ -5,10 +5,12 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod i18n;
 pub mod ledger;
 pub mod output;
 pub mod plot;
 pub mod rules;
+pub mod spreadsheet;
 pub mod studies;
 pub mod table;
 

@@ -91,6 +91,8 @@ enum Command {
         /// Skip the full validation pass (schema checks still run).
         #[arg(long)]
         no_validate: bool,
+        #[command(flatten)]
+        lang: cli::LangArg,
     },
 }
 
@@ -130,8 +132,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Proportion(a) => cli::studies::proportion(a),
         Command::CompareMeans(a) => cli::studies::compare_means(a),
         Command::Did(a) => cli::studies::did(a),
-        Command::Explain { programme, beneficiary, data, period, definitions, no_validate } => {
-            cli::payouts::explain(&programme, &beneficiary, &data, period.as_deref(), &definitions, no_validate)
+        Command::Explain { programme, beneficiary, data, period, definitions, no_validate, lang } => {
+            cli::payouts::explain(&programme, &beneficiary, &data, period.as_deref(), &definitions, no_validate, &lang.texts())
         }
     }
 }

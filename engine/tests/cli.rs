@@ -5,7 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn impatto(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_impatto")).args(args).current_dir(workspace()).output().expect("impatto runs")
+    Command::new(env!("CARGO_BIN_EXE_impatto"))
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .current_dir(workspace())
+        .output()
+        .expect("impatto runs")
 }
 
 fn workspace() -> PathBuf {
@@ -232,7 +239,7 @@ fn payout_writes_a_statement_and_explain_traces_a_beneficiary() {
     let report = stdout(&run);
     assert!(
         report.contains(
-            "budget 50000.00 EUR · claimed 53000.00 · paid 50000.00 · unfunded for want of budget or payer commitment 3000.00"
+            "budget €50,000.00 · claimed €53,000.00 · paid €50,000.00 · unfunded for want of budget or payer commitment €3,000.00"
         ),
         "{report}"
     );
@@ -305,7 +312,10 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     let first = impatto(&args(a.to_str().expect("utf-8")).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(first.status.success(), "{}", stderr(&first));
     let summary = stdout(&first);
-    assert!(summary.contains("alpha-topup") && summary.contains("paid      50000.00 EUR of      53000.00 claimed"), "{summary}");
+    assert!(
+        summary.contains("alpha-topup") && summary.contains("paid       €50,000.00 of       €53,000.00 claimed"),
+        "{summary}"
+    );
     for f in [
         "indicators.csv",
         "indicators.json",

@@ -346,7 +346,7 @@ fn assert_empty_panel_is_missing_data(case: &str, file: &str) {
     let lines = String::from_utf8_lossy(&payout.stdout).into_owned();
     let premium: Vec<&str> = lines.lines().filter(|l| l.contains("impact-premium") && l.starts_with("FQ-2018-")).collect();
     assert_eq!(premium.len(), 4, "{lines}");
-    assert!(premium.iter().all(|l| l.contains("missing_data")), "{lines}");
+    assert!(premium.iter().all(|l| l.contains("missing data")), "{lines}");
 }
 
 #[test]

@@ -67,7 +67,7 @@ fn top_up_premium_over_budget_is_scaled_to_the_cent() {
     assert_eq!(line(&s, "B1", "grant").payers, vec![("city".to_string(), d("5660.38")), ("region".to_string(), d("3773.58"))]);
     let by_payer = s.totals_by_payer();
     assert_eq!(by_payer.iter().map(|p| p.1).sum::<Decimal>(), d("50000.00"));
-    assert!(s.report().contains("claims 53000.00 exceed the budget 50000.00"));
+    assert!(s.report(&impatto::i18n::Texts::new(impatto::i18n::Lang::En)).contains("claims 53000.00 exceed the budget 50000.00"));
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn a_beneficiary_without_a_measurable_indicator_is_flagged_not_zeroed() {
         assert!(l.trace.iter().any(|t| t.contains("JOB-01 has no value")), "{:?}", l.trace);
     }
     assert_eq!(line(&s, "B1", "grant").amount, d("10000.00"));
-    assert!(s.report().contains("4 line(s) flagged for missing data"));
+    assert!(s.report(&impatto::i18n::Texts::new(impatto::i18n::Lang::En)).contains("4 lines flagged for missing data"));
 }
 
 // linear (0 → 2 FTE, 1,000): B1 2.5 → all 1,000.00; B4 1.0 → half 500.00; B2, B3 0 → not met.
@@ -333,7 +333,10 @@ fn matching_pays_on_threshold_and_flags_gaps_and_long_campaigns() {
     assert_eq!(b5.flags, vec!["gap left to the promoter 400.00: budget 9000.00 − raised 3600.00 − match 5000.00".to_string()]);
     assert_eq!((line(&s, "B6", "match").status, line(&s, "B6", "match").amount), (Status::NotMet, Decimal::ZERO));
     assert_eq!(line(&s, "B7", "match").status, Status::MissingData);
-    assert!(s.report().contains("flag: B5 / match: gap left to the promoter 400.00"));
+    assert!(
+        s.report(&impatto::i18n::Texts::new(impatto::i18n::Lang::En))
+            .contains("flag: B5 / match: gap left to the promoter 400.00")
+    );
 }
 
 // Rate card (fixture outcomes.csv), claims in the order they fall due:
@@ -459,7 +462,8 @@ fn every_rule_kind_can_be_explained() {
     ] {
         let programme = load_programme(&root().join("engine/tests/programmes").join(file), &catalogue).expect("loads");
         let s = run(&programme, &source, &catalogue, None).expect("runs");
-        let text = impatto::rules::statement::explain(&s, who).expect("explained");
+        let text =
+            impatto::rules::statement::explain(&s, who, &impatto::i18n::Texts::new(impatto::i18n::Lang::En)).expect("explained");
         for step in steps {
             assert!(text.contains(step), "{file}: no `{step}` in\n{text}");
         }

@@ -35,3 +35,18 @@ pub(crate) struct Columns(pub Vec<String>);
 pub(crate) fn parse_columns(text: &str) -> std::result::Result<Columns, String> {
     Ok(Columns(text.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()))
 }
+
+/// The language of what people read: `--lang it|en`, by default the locale's.
+#[derive(clap::Args, Clone, Debug)]
+pub(crate) struct LangArg {
+    /// Language of reports, statements' texts and summaries: it or en (default: from the locale,
+    /// LC_ALL, LC_MESSAGES or LANG; English unless it names Italian).
+    #[arg(long, value_name = "it|en")]
+    lang: Option<impatto::i18n::Lang>,
+}
+
+impl LangArg {
+    pub(crate) fn texts(&self) -> impatto::i18n::Texts {
+        impatto::i18n::Texts::new(self.lang.unwrap_or_else(impatto::i18n::Lang::from_env))
+    }
+}

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+use impatto::i18n::Arg;
 use impatto::output::{self, Format};
 
 use super::emit;
@@ -27,6 +28,8 @@ pub(crate) struct RunArgs {
     out: PathBuf,
     #[command(flatten)]
     definitions: DefinitionsArg,
+    #[command(flatten)]
+    lang: super::LangArg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -51,6 +54,8 @@ pub(crate) struct PayoutArgs {
     /// once with `impatto validate`.
     #[arg(long)]
     no_validate: bool,
+    #[command(flatten)]
+    lang: super::LangArg,
 }
 
 /// Formats of a payout statement.
@@ -64,6 +69,9 @@ pub(crate) enum StatementFormat {
     Csv,
     /// Parquet: one row per line, amounts as Int64 cents (needs --output).
     Parquet,
+    /// Excel workbook: lines and totals, amounts as numbers with two decimals, in --lang
+    /// (needs --output).
+    Xlsx,
 }
 
 impl StatementFormat {
@@ -73,6 +81,7 @@ impl StatementFormat {
             "csv" => Some(StatementFormat::Csv),
             "parquet" => Some(StatementFormat::Parquet),
             "txt" => Some(StatementFormat::Text),
+            "xlsx" => Some(StatementFormat::Xlsx),
             _ => None,
         }
     }
@@ -136,21 +145,24 @@ pub(crate) fn payout(args: PayoutArgs) -> Result<ExitCode> {
         })?,
         (None, None) => StatementFormat::Text,
     };
-    if format == StatementFormat::Parquet && args.output.is_none() {
-        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    if matches!(format, StatementFormat::Parquet | StatementFormat::Xlsx) && args.output.is_none() {
+        let name = if format == StatementFormat::Xlsx { "xlsx" } else { "parquet" };
+        bail!("--format {name} needs --output FILE (a binary file is not written to a terminal)");
     }
+    let texts = args.lang.texts();
     let statement = statement_for(&args.programme, &args.data, args.period.as_deref(), &args.definitions, args.no_validate)?;
     let bytes = match format {
-        StatementFormat::Text => statement.report().into_bytes(),
+        StatementFormat::Text => statement.report(&texts).into_bytes(),
         StatementFormat::Json => statement.to_json()?,
         StatementFormat::Csv => statement.to_csv()?,
         StatementFormat::Parquet => statement.to_parquet()?,
+        StatementFormat::Xlsx => impatto::spreadsheet::statement_xlsx(&statement, &texts)?,
     };
     match &args.output {
         Some(path) => {
             output::write_atomic(path, &bytes)?;
             eprintln!("statement written to {}", path.display());
-            emit(None, statement.summary().as_bytes())?;
+            emit(None, statement.summary(&texts).as_bytes())?;
         }
         None => emit(None, &bytes)?,
     }
@@ -164,9 +176,10 @@ pub(crate) fn explain(
     period: Option<&str>,
     definitions: &DefinitionsArg,
     no_validate: bool,
+    texts: &impatto::i18n::Texts,
 ) -> Result<ExitCode> {
     let statement = statement_for(programme, data, period, definitions, no_validate)?;
-    match impatto::rules::statement::explain(&statement, beneficiary) {
+    match impatto::rules::statement::explain(&statement, beneficiary, texts) {
         Some(text) => {
             emit(None, text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
@@ -203,33 +216,53 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
         for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
             output::write_atomic(&dir.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
         }
-        let mut summary = format!(
-            "impatto {} · data {} · indicators as of {as_of}: {} rows → {}\n",
-            env!("CARGO_PKG_VERSION"),
-            run.input_hash,
-            run.results.len(),
-            args.out.join("indicators.csv").display()
+        let t = args.lang.texts();
+        let (rows, path) = (run.results.len().to_string(), args.out.join("indicators.csv").display().to_string());
+        let mut summary = t.get(
+            "run-indicators",
+            &[
+                ("version", Arg::Text(env!("CARGO_PKG_VERSION"))),
+                ("hash", Arg::Text(&run.input_hash)),
+                ("as-of", Arg::Text(&t.date(run.as_of))),
+                ("rows", Arg::Text(&rows)),
+                ("path", Arg::Text(&path)),
+            ],
         );
+        summary.push('\n');
         for programme in &programmes {
             eprintln!("payout {} …", programme.id);
             let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
             let stem = format!("{}-{}", programme.id, statement.period);
             output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;
             output::write_atomic(&dir.join(format!("{stem}.csv")), &statement.to_csv()?)?;
-            let report = statement.report();
-            output::write_atomic(&dir.join(format!("{stem}.txt")), report.as_bytes())?;
+            output::write_atomic(&dir.join(format!("{stem}.txt")), statement.report(&t).as_bytes())?;
+            output::write_atomic(&dir.join(format!("{stem}.xlsx")), &impatto::spreadsheet::statement_xlsx(&statement, &t)?)?;
             let e = &statement.evaluation;
-            summary += &format!(
-                "{:<28} {:<8} paid {:>13} {} of {:>13} claimed · unfunded {:>12} · {} lines → {}\n",
-                programme.id,
-                statement.period,
-                impatto::rules::money::amount(e.paid),
-                statement.currency,
-                impatto::rules::money::amount(e.claimed),
-                impatto::rules::money::amount(e.unfunded),
-                e.lines.len(),
-                args.out.join(format!("{stem}.json")).display()
+            let c = &statement.currency;
+            let (paid, claimed, unfunded) = (t.money(e.paid, c), t.money(e.claimed, c), t.money(e.unfunded, c));
+            let (lines, path) = (e.lines.len().to_string(), args.out.join(format!("{stem}.json")).display().to_string());
+            let loans = statement.paid_in_loans();
+            // Loans are disbursements reported apart: the paid total says how much of it they are.
+            let paid = if loans.is_zero() {
+                format!("{paid:>16}")
+            } else {
+                format!("{paid:>16} ({})", t.get("run-loans", &[("amount", Arg::Text(&t.money(loans, c)))]))
+            };
+            let programme_id = format!("{:<28}", programme.id);
+            let period = format!("{:<8}", statement.period);
+            summary += &t.get(
+                "run-programme",
+                &[
+                    ("programme", Arg::Text(&programme_id)),
+                    ("period", Arg::Text(&period)),
+                    ("paid", Arg::Text(&paid)),
+                    ("claimed", Arg::Text(&format!("{claimed:>16}"))),
+                    ("unfunded", Arg::Text(&unfunded)),
+                    ("lines", Arg::Text(&lines)),
+                    ("path", Arg::Text(&path)),
+                ],
             );
+            summary.push('\n');
         }
         output::write_atomic(&dir.join("summary.txt"), summary.as_bytes())?;
         Ok(summary)

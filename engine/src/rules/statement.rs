@@ -13,6 +13,7 @@ use super::model::{Evaluation, Line, Status};
 use super::money::{amount as money, whole_cents};
 use super::programme::Programme;
 use crate::error::{Error, Result};
+use crate::i18n::{Arg, Texts};
 
 /// A computed statement with its provenance.
 #[derive(Clone, Debug)]
@@ -171,100 +172,176 @@ impl Statement {
         crate::output::frame_bytes(&mut self.frame(true)?, crate::output::TableFormat::Parquet)
     }
 
-    /// The readable report: the summary, then every line.
-    pub fn report(&self) -> String {
-        let mut out = self.summary();
-        let _ = writeln!(out, "\n{:<22} {:<24} {:<12} {:>14} {:>14}", "beneficiary", "rule", "status", "claim", "paid");
+    /// The report people read, in `t`'s language: [`Statement::summary`], then one line per
+    /// beneficiary and rule with its status, claim and amount paid.
+    pub fn report(&self, t: &Texts) -> String {
+        let mut out = self.summary(t);
+        let c = &self.currency;
+        let _ = writeln!(
+            out,
+            "\n{:<22} {:<24} {:<22} {:>16} {:>16}",
+            t.get("column-beneficiary", &[]),
+            t.get("column-rule", &[]),
+            t.get("column-status", &[]),
+            t.get("column-claim", &[]),
+            t.get("column-paid", &[])
+        );
         for l in &self.evaluation.lines {
             let _ = writeln!(
                 out,
-                "{:<22} {:<24} {:<12} {:>14} {:>14}",
+                "{:<22} {:<24} {:<22} {:>16} {:>16}",
                 l.beneficiary,
                 l.rule,
-                l.status.as_str(),
-                money(l.claim),
-                money(l.amount)
+                t.get(&format!("status-{}", l.status.as_str()), &[]),
+                t.money(l.claim, c),
+                t.money(l.amount, c)
             );
         }
         out
     }
 
-    /// The report's summary: provenance, totals by rule, instrument and payer, notes and flags.
-    pub fn summary(&self) -> String {
+    /// The report's summary in `t`'s language: provenance, totals by rule, instrument (grants and
+    /// loans apart) and payer, notes and flags.
+    pub fn summary(&self, t: &Texts) -> String {
         let mut out = String::new();
         let c = &self.currency;
-        let _ = writeln!(out, "{} ({}) — period {} as of {}", self.name, self.programme, self.period, self.as_of);
-        let _ = writeln!(out, "rules {} {}", self.rule_file, self.rule_hash);
-        let _ = writeln!(out, "data  {} · impatto {}", self.input_hash, self.engine_version);
-        let _ = writeln!(
-            out,
-            "\nbudget {} {c} · claimed {} · paid {} · unfunded for want of budget or payer commitment {}",
-            money(self.budget),
-            money(self.evaluation.claimed),
-            money(self.evaluation.paid),
-            money(self.evaluation.unfunded)
+        let m = |x: Decimal| t.money(x, c);
+        let as_of = t.date(self.as_of);
+        let line = |out: &mut String, id: &str, args: &[(&str, Arg<'_>)]| {
+            out.push_str(&t.get(id, args));
+            out.push('\n');
+        };
+        line(
+            &mut out,
+            "statement-title",
+            &[
+                ("name", Arg::Text(&self.name)),
+                ("programme", Arg::Text(&self.programme)),
+                ("period", Arg::Text(&self.period)),
+                ("as-of", Arg::Text(&as_of)),
+            ],
+        );
+        line(&mut out, "statement-rules", &[("file", Arg::Text(&self.rule_file)), ("hash", Arg::Text(&self.rule_hash))]);
+        line(&mut out, "statement-data", &[("hash", Arg::Text(&self.input_hash)), ("version", Arg::Text(&self.engine_version))]);
+        out.push('\n');
+        let (budget, claimed, paid, unfunded) =
+            (m(self.budget), m(self.evaluation.claimed), m(self.evaluation.paid), m(self.evaluation.unfunded));
+        line(
+            &mut out,
+            "statement-totals",
+            &[
+                ("budget", Arg::Text(&budget)),
+                ("claimed", Arg::Text(&claimed)),
+                ("paid", Arg::Text(&paid)),
+                ("unfunded", Arg::Text(&unfunded)),
+            ],
         );
         if !self.evaluation.recovered.is_zero() {
-            let _ = writeln!(out, "recovered by clawbacks {} (included, negative, in paid)", money(self.evaluation.recovered));
+            let amount = m(self.evaluation.recovered);
+            line(&mut out, "statement-recovered", &[("amount", Arg::Text(&amount))]);
         }
-        let _ = writeln!(out, "\nby rule:");
+        let (claimed_word, paid_word) = (t.get("statement-claimed", &[]), t.get("statement-paid", &[]));
+        line(&mut out, "statement-by-rule", &[]);
         for (r, claimed, paid) in self.totals_by_rule() {
-            let _ = writeln!(out, "  {r:<24} claimed {:>14}  paid {:>14}", money(claimed), money(paid));
+            let _ = writeln!(out, "  {r:<24} {claimed_word} {:>16}  {paid_word} {:>16}", m(claimed), m(paid));
         }
-        let _ = writeln!(out, "by instrument:");
+        line(&mut out, "statement-by-instrument", &[]);
         for (i, paid) in self.totals_by_instrument() {
-            let _ = writeln!(out, "  {i:<24} paid {:>14}", money(paid));
+            let _ = writeln!(out, "  {:<28} {paid_word} {:>16}", t.get(&format!("instrument-{i}"), &[]), m(paid));
         }
-        let _ = writeln!(out, "by payer:");
+        line(&mut out, "statement-by-payer", &[]);
         for (p, paid) in self.totals_by_payer() {
-            let _ = writeln!(out, "  {p:<24} paid {:>14}", money(paid));
+            let _ = writeln!(out, "  {p:<24} {paid_word} {:>16}", m(paid));
         }
         for n in &self.evaluation.notes {
-            let _ = writeln!(out, "note: {n}");
+            line(&mut out, "statement-note", &[("text", Arg::Text(n))]);
         }
         for l in self.evaluation.lines.iter().filter(|l| !l.flags.is_empty()) {
-            let _ = writeln!(out, "flag: {} / {}: {}", l.beneficiary, l.rule, l.flags.join("; "));
+            let flags = l.flags.join("; ");
+            line(
+                &mut out,
+                "statement-flag",
+                &[("beneficiary", Arg::Text(&l.beneficiary)), ("rule", Arg::Text(&l.rule)), ("flags", Arg::Text(&flags))],
+            );
         }
         let flagged = self.evaluation.lines.iter().filter(|l| l.status == Status::MissingData).count();
         if flagged > 0 {
-            let _ = writeln!(out, "{flagged} line(s) flagged for missing data: nothing paid on them (see `impatto explain`)");
+            line(&mut out, "statement-flagged", &[("count", Arg::Count(flagged))]);
         }
         out
     }
+
+    /// What was paid through loans (reported apart from grants): zero when none.
+    pub fn paid_in_loans(&self) -> Decimal {
+        self.evaluation.lines.iter().filter(|l| l.instrument == super::model::Instrument::Loan).map(|l| l.amount).sum()
+    }
 }
 
-/// The trace of one beneficiary, as `impatto explain` prints it; `None` when the beneficiary
-/// has no line.
-pub fn explain(statement: &Statement, beneficiary: &str) -> Option<String> {
+/// The trace of one beneficiary, as `impatto explain` prints it, in `t`'s language (the trace
+/// steps themselves are in English); `None` when the beneficiary has no line.
+pub fn explain(statement: &Statement, beneficiary: &str, t: &Texts) -> Option<String> {
     let lines: Vec<&Line> = statement.evaluation.lines.iter().filter(|l| l.beneficiary == beneficiary).collect();
     if lines.is_empty() {
         return None;
     }
     let c = &statement.currency;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} ({}) — beneficiary {beneficiary}, period {} as of {}",
-        statement.name, statement.programme, statement.period, statement.as_of
-    );
+    let as_of = t.date(statement.as_of);
+    out.push_str(&t.get(
+        "explain-title",
+        &[
+            ("name", Arg::Text(&statement.name)),
+            ("programme", Arg::Text(&statement.programme)),
+            ("beneficiary", Arg::Text(beneficiary)),
+            ("period", Arg::Text(&statement.period)),
+            ("as-of", Arg::Text(&as_of)),
+        ],
+    ));
+    out.push('\n');
     for l in &lines {
-        let _ = write!(out, "\nrule {} ({}, {}): {}", l.rule, l.kind, l.instrument.as_str(), l.status);
+        let (instrument, status) =
+            (t.get(&format!("instrument-{}", l.instrument.as_str()), &[]), t.get(&format!("status-{}", l.status.as_str()), &[]));
+        let kind = l.kind.to_string();
+        out.push('\n');
+        out.push_str(&t.get(
+            "explain-rule",
+            &[
+                ("rule", Arg::Text(&l.rule)),
+                ("kind", Arg::Text(&kind)),
+                ("instrument", Arg::Text(&instrument)),
+                ("status", Arg::Text(&status)),
+            ],
+        ));
         if let Some(r) = &l.claim_ref {
-            let _ = write!(out, " — claim {} of {} by {}, due {}", r.order, r.outcome, r.participant, r.due_on);
+            let (order, due) = (r.order.to_string(), t.date(r.due_on));
+            out.push(' ');
+            out.push_str(&t.get(
+                "explain-claim",
+                &[
+                    ("order", Arg::Text(&order)),
+                    ("outcome", Arg::Text(&r.outcome)),
+                    ("participant", Arg::Text(&r.participant)),
+                    ("due", Arg::Text(&due)),
+                ],
+            ));
         }
         out.push('\n');
         if let Some(i) = &l.interpretation {
-            let _ = writeln!(out, "  reading of the call: {i}");
+            let _ = writeln!(out, "  {}", t.get("explain-reading", &[("text", Arg::Text(i))]));
         }
         for step in &l.trace {
             let _ = writeln!(out, "  - {step}");
         }
-        let _ = writeln!(out, "  = claim {} {c}, paid {} {c}", money(l.claim), money(l.amount));
+        let (claim, paid) = (t.money(l.claim, c), t.money(l.amount, c));
+        let _ = writeln!(out, "  {}", t.get("explain-result", &[("claim", Arg::Text(&claim)), ("paid", Arg::Text(&paid))]));
     }
-    let total: Decimal = lines.iter().map(|l| l.amount).sum();
-    let _ = writeln!(out, "\ntotal paid to {beneficiary}: {} {c}", money(total));
+    let total = t.money(lines.iter().map(|l| l.amount).sum(), c);
+    out.push('\n');
+    out.push_str(&t.get("explain-total", &[("beneficiary", Arg::Text(beneficiary)), ("amount", Arg::Text(&total))]));
+    out.push('\n');
     for n in &statement.evaluation.notes {
-        let _ = writeln!(out, "note: {n}");
+        out.push_str(&t.get("statement-note", &[("text", Arg::Text(n))]));
+        out.push('\n');
     }
     Some(out)
 }
