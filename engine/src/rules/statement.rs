@@ -273,7 +273,8 @@ impl Statement {
 
     /// What was paid through loans (reported apart from grants): zero when none.
     pub fn paid_in_loans(&self) -> Decimal {
-        self.evaluation.lines.iter().filter(|l| l.instrument == super::model::Instrument::Loan).map(|l| l.amount).sum()
+        let loan = super::model::Instrument::Loan.as_str();
+        self.totals_by_instrument().into_iter().find(|(i, _)| *i == loan).map_or(Decimal::ZERO, |(_, paid)| paid)
     }
 }
 
