@@ -127,6 +127,11 @@ impl Texts {
         self.bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
     }
 
+    /// Does the catalogue hold the message `id`?
+    pub fn has(&self, id: &str) -> bool {
+        self.bundle.has_message(id)
+    }
+
     /// An amount in currency units with its currency: `€ 1.640.161,00` (it), `€1,640,161.00`
     /// (en); a currency without a symbol here is written by its ISO 4217 code (`CHF 12,50`).
     /// Rounded half away from zero to the cent.

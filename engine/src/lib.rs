@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod ledger;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod rules;
 pub mod spreadsheet;
 pub mod studies;

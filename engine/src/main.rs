@@ -49,6 +49,9 @@ enum Command {
     /// The main job: indicators by programme and every programme's payout statement, written
     /// to an output directory with a combined report.
     Run(RunArgs),
+    /// The report people open: the same job as `run`, writing only report/{it,en}/ (one
+    /// self-contained HTML page per programme statement, and an index) to the output directory.
+    Report(RunArgs),
     /// Compute a payout statement from a programme rule file.
     Payout(PayoutArgs),
     /// Prepare a payment run: the period's statement netted against the ledger (only what is
@@ -120,7 +123,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check { definitions } => cli::indicators::check(&definitions),
         Command::Validate { data } => cli::indicators::validate(&data),
         Command::Generate(args) => cli::generate::generate_panel(args),
-        Command::Run(args) => cli::payouts::run_all(args),
+        Command::Run(args) => cli::payouts::run_all(args, cli::payouts::Writes::Everything),
+        Command::Report(args) => cli::payouts::run_all(args, cli::payouts::Writes::Report),
         Command::Payout(args) => cli::payouts::payout(args),
         Command::Pay(args) => cli::ledger::pay(args),
         Command::Approve(args) => cli::ledger::approve(args),

@@ -225,6 +225,8 @@ pub(crate) type CellId = Vec<(String, Option<String>)>;
 pub(crate) struct CellOutcome {
     pub id: CellId,
     pub units: u64,
+    /// The numerator of a share or total (a count when the plan counts rows meeting a condition).
+    pub numerator: Option<f64>,
     pub withheld: bool,
 }
 
@@ -399,7 +401,7 @@ pub(crate) fn finish_release(
         .into_iter()
         .zip(&cells)
         .zip(&suppressed)
-        .map(|((id, c), &withheld)| CellOutcome { id, units: c.quantities[0] as u64, withheld })
+        .map(|((id, c), &withheld)| CellOutcome { id, units: c.quantities[0] as u64, numerator: c.quantities.get(1).copied(), withheld })
         .collect();
     Ok(Finished { rows: out, cells })
 }

@@ -7,13 +7,18 @@
 //! municipio, seven such indicators published side by side gave away 2 of 12 withheld cells
 //! (crowdfunding-civico in municipio 7 = 2) to a linear program over all of them.
 //!
-//! Which indicators are linked: those over the same table whose populations nest, one
-//! definition's conditions including every condition of the other (SUR-01's enterprises and
-//! associations are among ENT-01's funded beneficiaries; PAR-02's participants of known gender
-//! among PAR-01's participants). An intruder reads the definitions, so knows that a count of the
-//! smaller population is at most the larger one's, and equal to it where nobody is left out.
-//! So, in every cell both indicators' lattices hold (published, or a margin the audit assumes
-//! known):
+//! Which counts are linked: every indicator publishes, in each cell, the number of its units
+//! (those meeting its population's conditions and the cell's key), and a share of units meeting a
+//! condition also publishes how many meet it. An intruder reads the definitions, so names each
+//! such count by its conditions. A condition fixing a breakdown column moves into the key: the
+//! women (numerator of PAR-02) among participants aged 18-29 are the cell "18-29 × F" of PAR-01
+//! by age and gender, and PAR-02's women overall are PAR-02's own cell "F". A condition the key
+//! decides is dropped (gender ≠ unknown, in the cell "F"); a key contradicting one names no unit.
+//! Two counts in the same cell of the same table are linked when one's remaining conditions
+//! include every condition of the other (SUR-01's enterprises and associations among ENT-01's
+//! funded beneficiaries; PAR-02's participants of known gender among PAR-01's participants): the
+//! smaller population's count is at most the larger one's, and equal to it where nobody is left
+//! out. So, for linked counts:
 //! - a cell withheld by one is withheld by the other, so both publish the same pattern;
 //! - a cell where the two counts differ by 1 to k−1 is withheld by both: the difference counts
 //!   the few units in one population and not the other (participants whose gender is not
@@ -25,8 +30,10 @@
 //!
 //! Not covered (issue 13 stays open on them): an audit over the inequalities between nested
 //! populations; populations that nest in fact but not by their conditions (SUR-01's cohorts
-//! within ENT-01's supported entities; PAR-04's leavers within PAR-01); a share's numerator that
-//! a breakdown turns into another indicator's units (women by gender). Linking populations by
+//! within ENT-01's supported entities; PAR-04's leavers within PAR-01); conditions on a column
+//! derived from another (age under 25 and the age band 18-29); a cell whose key is not in the
+//! other indicator's lattice (women of a share by municipio when only programme × gender is
+//! published). Linking populations by
 //! equal counts alone was tried and dropped: one small survival cohort then withheld programme
 //! totals of a thousand entities.
 
@@ -37,7 +44,8 @@ use rayon::prelude::*;
 use crate::compile::Compiled;
 use crate::definition::LoadedDefinition;
 use crate::finish::{self, CellId, Finished, IndicatorResult, ReleaseShape, Stamp};
-use crate::plan::{Aggregates, Plan};
+use crate::plan::{Aggregate, Aggregates, Filter, Literal, Op, Operand, Output, Predicate};
+use impatto_datasets::schema::Table;
 
 /// One indicator of a release, with what it was computed from.
 pub(crate) struct Job<'a> {
@@ -49,24 +57,159 @@ pub(crate) struct Job<'a> {
     pub earlier: Vec<Aggregates>,
 }
 
-/// Do the two populations nest: one plan's conditions include every condition of the other?
-fn nested(a: &Plan, b: &Plan) -> bool {
-    a.filters.iter().all(|p| b.filters.contains(p)) || b.filters.iter().all(|p| a.filters.contains(p))
+/// Which count of a job's cells a view reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Count {
+    Units,
+    /// The numerator of a share counting the units that meet a condition.
+    Numerator,
+}
+
+/// A count an indicator publishes in every cell, and the conditions its units meet (besides the
+/// cell's key): the population's, plus the numerator's for [`Count::Numerator`].
+struct View {
+    job: usize,
+    count: Count,
+    conditions: Vec<Predicate>,
+}
+
+fn views(jobs: &[Job<'_>]) -> Vec<View> {
+    let mut views = Vec::new();
+    for (job, j) in jobs.iter().enumerate().filter(|(_, j)| j.compiled.small_cell > 1) {
+        let plan = &j.compiled.plan;
+        views.push(View { job, count: Count::Units, conditions: plan.filters.clone() });
+        if let Output::Aggregates { numerator: Aggregate::CountWhere(of), .. } = &plan.output {
+            let conditions = plan.filters.iter().chain(of).cloned().collect();
+            views.push(View { job, count: Count::Numerator, conditions });
+        }
+    }
+    views
+}
+
+/// What a condition says of a unit whose `column` has `value`: `None` when that cannot be told
+/// from the text alone (then the condition stays a condition).
+fn decides(op: Op, literal: &Literal, value: Option<&str>) -> Option<bool> {
+    let matches = |l: &Literal, v: &str| match l {
+        Literal::Text(t) => Some(t == v),
+        Literal::Integer(n) => v.parse::<i64>().ok().map(|x| x == *n),
+        Literal::Bool(b) => v.parse::<bool>().ok().map(|x| x == *b),
+        _ => None,
+    };
+    match (op, value) {
+        (Op::IsNull, v) => Some(v.is_none()),
+        (Op::NotNull, v) => Some(v.is_some()),
+        (_, None) => None,
+        (Op::Eq, Some(v)) => matches(literal, v),
+        (Op::Ne, Some(v)) => matches(literal, v).map(|m| !m),
+        (Op::In | Op::NotIn, Some(v)) => {
+            let Literal::List(items) = literal else { return None };
+            let any = items.iter().map(|l| matches(l, v)).collect::<Option<Vec<bool>>>()?.contains(&true);
+            Some(any == (op == Op::In))
+        }
+        _ => None,
+    }
+}
+
+/// The value an equality condition fixes a column to, as the cell keys write it.
+fn fixes(op: Op, literal: &Literal) -> Option<String> {
+    let one = |l: &Literal| match l {
+        Literal::Text(t) => Some(t.clone()),
+        Literal::Integer(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match (op, literal) {
+        (Op::Eq, l) => one(l),
+        (Op::In, Literal::List(items)) if items.len() == 1 => one(&items[0]),
+        _ => None,
+    }
+}
+
+/// A cell's units as the intruder can name them: the conditions on release columns moved into
+/// the key (women of a share by age are the cell "age × F" of a table by gender), those the key
+/// decides dropped, the rest kept. `None` when the key contradicts a condition (no unit can be
+/// there).
+fn normalised(conditions: &[Predicate], id: &CellId, columns: &[String]) -> Option<(CellId, Vec<Predicate>)> {
+    let mut key = id.clone();
+    let mut rest = Vec::new();
+    for p in conditions {
+        let Predicate::Filter(Filter { column: Operand::Column(column), op, literal: value }) = p else {
+            rest.push(p.clone());
+            continue;
+        };
+        if let Some((_, v)) = key.iter().find(|(c, _)| c == column) {
+            match decides(*op, value, v.as_deref()) {
+                Some(true) => continue,
+                Some(false) => return None,
+                None => rest.push(p.clone()),
+            }
+        } else if let Some(v) = fixes(*op, value).filter(|_| columns.contains(column)) {
+            key.push((column.clone(), Some(v)));
+            key.sort();
+        } else {
+            rest.push(p.clone());
+        }
+    }
+    Some((key, rest))
+}
+
+/// Does one set of conditions include every condition of the other?
+fn nested(a: &[Predicate], b: &[Predicate]) -> bool {
+    a.iter().all(|p| b.contains(p)) || b.iter().all(|p| a.contains(p))
+}
+
+/// One count of a finished cell, named as the intruder names it.
+struct Named<'a> {
+    view: usize,
+    /// The cell in its own indicator's lattice.
+    id: &'a CellId,
+    rest: Vec<Predicate>,
+    count: f64,
+    withheld: bool,
+}
+
+/// The cells each job must withhold because a linked count withholds them or differs from theirs
+/// by 1..k−1 (see the module docs).
+fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, String>]) -> Vec<BTreeSet<CellId>> {
+    let columns = |v: &View| &jobs[v.job].shape.columns;
+    let mut by_key: BTreeMap<(Table, CellId), Vec<Named<'_>>> = BTreeMap::new();
+    for (n, v) in views.iter().enumerate() {
+        let Ok(f) = &finished[v.job] else { continue };
+        for cell in &f.cells {
+            let count = match v.count {
+                Count::Units => cell.units as f64,
+                Count::Numerator => match cell.numerator {
+                    Some(x) => x,
+                    None => continue,
+                },
+            };
+            let Some((key, rest)) = normalised(&v.conditions, &cell.id, columns(v)) else { continue };
+            let table = jobs[v.job].compiled.plan.table;
+            by_key.entry((table, key)).or_default().push(Named { view: n, id: &cell.id, rest, count, withheld: cell.withheld });
+        }
+    }
+    let mut more = vec![BTreeSet::new(); jobs.len()];
+    for ((_, key), named) in &by_key {
+        for a in named.iter().filter(|a| !a.withheld) {
+            let job = views[a.view].job;
+            let k = jobs[job].compiled.small_cell;
+            let gives_away = named.iter().any(|b| {
+                let same = b.view == a.view && b.id == a.id;
+                let k = k.max(jobs[views[b.view].job].compiled.small_cell);
+                let difference = (a.count - b.count).abs();
+                !same && nested(&a.rest, &b.rest) && (b.withheld || (!key.is_empty() && difference > 0.0 && difference < k as f64))
+            });
+            if gives_away {
+                more[job].insert(a.id.clone());
+            }
+        }
+    }
+    more
 }
 
 /// Finish every indicator of a release, each protected with what its linked indicators
 /// withhold. Returns each job's rows, or why it was skipped, in job order.
 pub(crate) fn finish_all(jobs: &[Job<'_>], stamp: &Stamp) -> Vec<Result<Vec<IndicatorResult>, String>> {
-    let protecting = |j: &Job<'_>| j.compiled.small_cell > 1;
-    // Jobs linked to each job: the same table, populations nesting by definition.
-    let links: Vec<Vec<usize>> = (0..jobs.len())
-        .map(|i| {
-            let (a, b) = (&jobs[i].compiled.plan, |j: usize| &jobs[j].compiled.plan);
-            (0..jobs.len())
-                .filter(|&j| j != i && protecting(&jobs[i]) && protecting(&jobs[j]) && a.table == b(j).table && nested(a, b(j)))
-                .collect()
-        })
-        .collect();
+    let views = views(jobs);
     let finish = |i: usize, linked: &BTreeSet<CellId>| {
         let j = &jobs[i];
         finish::finish_release(j.loaded, j.compiled, j.shape, &j.aggregates, &j.earlier, stamp, linked)
@@ -75,26 +218,10 @@ pub(crate) fn finish_all(jobs: &[Job<'_>], stamp: &Stamp) -> Vec<Result<Vec<Indi
     let mut finished: Vec<Result<Finished, String>> = (0..jobs.len()).into_par_iter().map(|i| finish(i, &linked[i])).collect();
     loop {
         let mut changed = Vec::new();
-        for i in 0..jobs.len() {
-            let Ok(mine) = &finished[i] else { continue };
-            let k = jobs[i].compiled.small_cell;
-            let mut more = BTreeSet::new();
-            for &j in &links[i] {
-                let Ok(theirs) = &finished[j] else { continue };
-                let k = k.max(jobs[j].compiled.small_cell);
-                let theirs: BTreeMap<&CellId, (u64, bool)> =
-                    theirs.cells.iter().map(|c| (&c.id, (c.units, c.withheld))).collect();
-                for cell in mine.cells.iter().filter(|c| !c.withheld && !linked[i].contains(&c.id)) {
-                    let Some(&(units, withheld)) = theirs.get(&cell.id) else { continue };
-                    let difference = cell.units.abs_diff(units);
-                    let grand_total = cell.id.is_empty();
-                    if withheld || (!grand_total && difference > 0 && difference < k) {
-                        more.insert(cell.id.clone());
-                    }
-                }
-            }
-            if !more.is_empty() {
-                linked[i].extend(more);
+        for (i, more) in to_withhold(jobs, &views, &finished).into_iter().enumerate() {
+            let before = linked[i].len();
+            linked[i].extend(more);
+            if linked[i].len() > before {
                 changed.push(i);
             }
         }

@@ -23,9 +23,10 @@ pub(crate) struct RunArgs {
     /// release: all are protected together with their margins.
     #[arg(long, value_parser = super::parse_columns, default_value = "programme")]
     by: Vec<super::Columns>,
-    /// Output directory (created; files are written atomically).
-    #[arg(long, default_value = "out")]
-    out: PathBuf,
+    /// Output directory, written as a whole (a set of impatto's is replaced, never mixed).
+    /// Default: `out` for `run`, `report` for `report`.
+    #[arg(long)]
+    out: Option<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArg,
     #[command(flatten)]
@@ -188,7 +189,18 @@ pub(crate) fn explain(
     }
 }
 
-pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
+/// What `run_all` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Writes {
+    /// Indicators, statements (JSON, CSV, text, xlsx), the report and the summary (`run`).
+    Everything,
+    /// Only the report (`report`).
+    Report,
+}
+
+pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
+    let everything = writes == Writes::Everything;
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from(if everything { "out" } else { "report" }));
     let started = std::time::Instant::now();
     let catalogue = catalogue(&args.definitions)?;
     // Rule files are checked before any data is read: a bad file fails fast.
@@ -200,7 +212,7 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
     }
     // The whole set is written beside --out and renamed into place: a killed or concurrent run
     // never leaves statements of one run next to indicators of another.
-    let summary = output::write_set(&args.out, |dir| -> impatto::Result<String> {
+    let summary = output::write_set(&out, |dir| -> impatto::Result<String> {
         let request = impatto_indicators::Request {
             by: args.by.first().map(|c| c.0.clone()).unwrap_or_default(),
             also_by: args.by.iter().skip(1).map(|c| c.0.clone()).collect(),
@@ -213,11 +225,11 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
             eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
         })?;
         let as_of = run.as_of.format("%Y-%m-%d").to_string();
-        for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")] {
+        for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything) {
             output::write_atomic(&dir.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
         }
         let t = args.lang.texts();
-        let (rows, path) = (run.results.len().to_string(), args.out.join("indicators.csv").display().to_string());
+        let (rows, path) = (run.results.len().to_string(), out.join("indicators.csv").display().to_string());
         let mut summary = t.get(
             "run-indicators",
             &[
@@ -229,18 +241,21 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
             ],
         );
         summary.push('\n');
+        let mut statements = Vec::new();
         for programme in &programmes {
             eprintln!("payout {} …", programme.id);
             let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
             let stem = format!("{}-{}", programme.id, statement.period);
-            output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;
-            output::write_atomic(&dir.join(format!("{stem}.csv")), &statement.to_csv()?)?;
-            output::write_atomic(&dir.join(format!("{stem}.txt")), statement.report(&t).as_bytes())?;
-            output::write_atomic(&dir.join(format!("{stem}.xlsx")), &impatto::spreadsheet::statement_xlsx(&statement, &t)?)?;
+            if everything {
+                output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;
+                output::write_atomic(&dir.join(format!("{stem}.csv")), &statement.to_csv()?)?;
+                output::write_atomic(&dir.join(format!("{stem}.txt")), statement.report(&t).as_bytes())?;
+                output::write_atomic(&dir.join(format!("{stem}.xlsx")), &impatto::spreadsheet::statement_xlsx(&statement, &t)?)?;
+            }
             let e = &statement.evaluation;
             let c = &statement.currency;
             let (paid, claimed, unfunded) = (t.money(e.paid, c), t.money(e.claimed, c), t.money(e.unfunded, c));
-            let (lines, path) = (e.lines.len().to_string(), args.out.join(format!("{stem}.json")).display().to_string());
+            let (lines, path) = (e.lines.len().to_string(), out.join(format!("{stem}.json")).display().to_string());
             let loans = statement.paid_in_loans();
             // Loans are disbursements reported apart: the paid total says how much of it they are.
             let paid = if loans.is_zero() {
@@ -263,6 +278,30 @@ pub(crate) fn run_all(args: RunArgs) -> Result<ExitCode> {
                 ],
             );
             summary.push('\n');
+            statements.push((stem, statement));
+        }
+        // The report people open, in both languages: report/{it,en}/<stem>.html and index.html.
+        let names: std::collections::BTreeMap<String, (String, String)> =
+            catalogue.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect();
+        let indicators = impatto::report::Indicators { rows: &run.results, names: &names };
+        let pages: Vec<impatto::report::Page<'_>> =
+            statements.iter().map(|(stem, statement)| impatto::report::Page { stem, statement }).collect();
+        let mut pages_written = String::new();
+        for lang in impatto::i18n::Lang::ALL {
+            let texts = impatto::i18n::Texts::new(lang);
+            // `run` puts the report in report/ beside the statements; `report` writes only it.
+            let place = |root: &Path| if everything { root.join("report").join(lang.code()) } else { root.join(lang.code()) };
+            let folder = place(dir);
+            pages_written += &format!("{}\n", place(&out).join("index.html").display());
+            std::fs::create_dir_all(&folder).map_err(|e| impatto::Error::Io { path: folder.clone(), source: e })?;
+            output::write_atomic(&folder.join("index.html"), impatto::report::index_page(&pages, &texts).as_bytes())?;
+            for page in &pages {
+                let html = impatto::report::programme_page(*page, indicators, &texts);
+                output::write_atomic(&folder.join(format!("{}.html", page.stem)), html.as_bytes())?;
+            }
+        }
+        if !everything {
+            return Ok(pages_written);
         }
         output::write_atomic(&dir.join("summary.txt"), summary.as_bytes())?;
         Ok(summary)

@@ -1,0 +1,595 @@
+//! The report people open: one self-contained HTML page per programme statement, and an index,
+//! in Italian or English.
+//!
+//! Why: a council member reads a page, not a CSV; an auditor needs that page to say where every
+//! euro comes from. Each page carries its payouts by rule, instrument (grants and loans apart)
+//! and payer, each rule's reading of the call, the programme's indicators with their intervals
+//! and withheld cells, a statement per beneficiary that prints one to a sheet, and the
+//! provenance that made it (engine version, rule file and hash, definitions and hashes, input
+//! hash, disclosure settings).
+//!
+//! The page has no script and makes no request: CSS and SVG charts are inline, so it opens
+//! offline and can be archived as it is. It is built for people who read it differently: real
+//! table headers (`th` with `scope`), every chart a titled `figure` with a text alternative and
+//! its numbers in a table, the Okabe-Ito palette (distinct in every common colour-vision
+//! deficiency), text contrast of at least 7:1 (WCAG AAA for body text), and print rules that
+//! start each beneficiary's statement on its own sheet. Money is shown in the language's
+//! format (`€ 1.640.161,00`); the same figures, exact, are in the statement's JSON.
+//!
+//! Every figure a reader checks carries `data-field` (and `data-rule`, `data-beneficiary`,
+//! `data-indicator`) so the browser tests read the page back and compare it with the JSON.
+
+use std::collections::BTreeMap;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use rust_decimal::Decimal;
+
+use crate::i18n::{Arg, Lang, Texts};
+use crate::rules::statement::Statement;
+use impatto_indicators::IndicatorResult;
+
+/// Okabe & Ito (2008), "Color Universal Design": blue, vermilion, bluish green, orange.
+const PALETTE: [&str; 4] = ["#0072B2", "#D55E00", "#009E73", "#E69F00"];
+
+const CSS: &str = r#"
+:root { --ink: #1a1a1a; --muted: #4a4a4a; --rule: #c8c8c8; --band: #f3f5f7; --accent: #0072B2; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); background: #fff; margin: 0 auto; max-width: 64rem; padding: 1rem; }
+header nav { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .9rem; }
+a { color: #005a8c; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: .5rem 0; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 2px solid var(--accent); padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin-top: 1.5rem; }
+.subtitle { color: var(--muted); margin-top: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem; margin: 1rem 0; }
+.card { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem .8rem; background: var(--band); }
+.card dt { font-size: .85rem; color: var(--muted); }
+.card dd { margin: 0; font-size: 1.2rem; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+th, td { border-bottom: 1px solid var(--rule); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+thead th { background: var(--band); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.withheld { color: var(--muted); font-style: italic; }
+figure { margin: 1rem 0; }
+figcaption { font-size: .9rem; color: var(--muted); }
+svg { max-width: 100%; height: auto; display: block; }
+svg text { font: 13px system-ui, sans-serif; fill: #1a1a1a; }
+.legend { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .85rem; margin: .3rem 0; }
+.swatch { display: inline-block; width: .9rem; height: .9rem; vertical-align: -.1rem; margin-right: .3rem; border: 1px solid #1a1a1a; }
+.reading { border-left: 4px solid var(--accent); padding: .2rem .8rem; background: var(--band); margin: .5rem 0; }
+.provenance dd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem; overflow-wrap: anywhere; margin-left: 1rem; }
+.statement { border: 1px solid var(--rule); border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }
+footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
+@media print {
+  body { max-width: none; font-size: 11pt; }
+  header nav, .noprint { display: none; }
+  .statement { break-before: page; border: none; padding: 0; }
+  h2 { break-after: avoid; }
+  table, figure { break-inside: avoid; }
+}
+"#;
+
+/// A statement with the name of its files (`<programme>-<period>`), as `run` writes them.
+#[derive(Clone, Copy, Debug)]
+pub struct Page<'a> {
+    /// File stem: `fabriq-quarto-2018-final`.
+    pub stem: &'a str,
+    /// The statement.
+    pub statement: &'a Statement,
+}
+
+/// What every page says of the indicators: their rows and their names.
+#[derive(Clone, Copy, Debug)]
+pub struct Indicators<'a> {
+    /// The run's published rows (suppressed cells included, marked).
+    pub rows: &'a [IndicatorResult],
+    /// Indicator id → (Italian name, English name).
+    pub names: &'a BTreeMap<String, (String, String)>,
+}
+
+/// The page of one programme statement, in `t`'s language: a complete HTML document.
+/// `indicators` are the run's rows; the page shows those of the statement's programme.
+pub fn programme_page(page: Page<'_>, indicators: Indicators<'_>, t: &Texts) -> String {
+    let st = page.statement;
+    let other = other_lang(t.lang());
+    let title = t.get("report-title", &[("name", Arg::Text(&st.name)), ("period", Arg::Text(&st.period))]);
+    let rows: Vec<&IndicatorResult> = indicators
+        .rows
+        .iter()
+        .filter(|r| r.group.iter().any(|(k, v)| k == "programme" && *v == st.programme))
+        .collect();
+    let body = html! {
+        header {
+            nav aria-label=(t.get("report-nav", &[])) {
+                a href="index.html" { (t.get("report-index", &[])) }
+                a href={ "../" (other.code()) "/" (page.stem) ".html" } hreflang=(other.code()) lang=(other.code()) {
+                    (Texts::new(other).get("report-other-language", &[]))
+                }
+            }
+            h1 { (title) }
+            p.subtitle {
+                (t.get("report-subtitle", &[("programme", Arg::Text(&st.programme)), ("as-of", Arg::Text(&t.date(st.as_of)))]))
+            }
+        }
+        main {
+            (summary(st, t))
+            (by_rule(st, t))
+            (by_instrument_and_payer(st, t))
+            (readings(st, t))
+            (indicator_section(&rows, indicators.names, t))
+            (statements(st, t))
+            (provenance(st, &rows, t))
+        }
+    };
+    document(t.lang(), &title, body)
+}
+
+/// The index of a run's pages, in `t`'s language: one row per statement with its totals.
+pub fn index_page(pages: &[Page<'_>], t: &Texts) -> String {
+    let other = other_lang(t.lang());
+    let title = t.get("report-index-title", &[]);
+    let body = html! {
+        header {
+            nav aria-label=(t.get("report-nav", &[])) {
+                a href={ "../" (other.code()) "/index.html" } hreflang=(other.code()) lang=(other.code()) {
+                    (Texts::new(other).get("report-other-language", &[]))
+                }
+            }
+            h1 { (title) }
+        }
+        main {
+            div.scroll {
+                table {
+                    caption { (t.get("report-index-caption", &[])) }
+                    thead { tr {
+                        th scope="col" { (t.get("report-programme", &[])) }
+                        th scope="col" { (t.get("report-period", &[])) }
+                        th scope="col" { (t.get("column-as-of", &[])) }
+                        th.num scope="col" { (t.get("column-claim", &[])) }
+                        th.num scope="col" { (t.get("report-paid-grants", &[])) }
+                        th.num scope="col" { (t.get("instrument-loan", &[])) }
+                        th.num scope="col" { (t.get("report-unfunded", &[])) }
+                    } }
+                    tbody {
+                        @for p in pages {
+                            @let st = p.statement;
+                            @let loans = st.paid_in_loans();
+                            tr data-programme=(p.stem) {
+                                th scope="row" { a href={ (p.stem) ".html" } { (st.name) } }
+                                td { (st.period) }
+                                td { (t.date(st.as_of)) }
+                                (money_cell(t, st.evaluation.claimed, &st.currency, "claimed"))
+                                (money_cell(t, st.evaluation.paid - loans, &st.currency, "paid-grants"))
+                                (money_cell(t, loans, &st.currency, "paid-loans"))
+                                (money_cell(t, st.evaluation.unfunded, &st.currency, "unfunded"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    document(t.lang(), &title, body)
+}
+
+fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::It => Lang::En,
+        Lang::En => Lang::It,
+    }
+}
+
+fn document(lang: Lang, title: &str, body: Markup) -> String {
+    let t = Texts::new(lang);
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                // No request leaves the page: not even for a favicon.
+                link rel="icon" href="data:,";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                (body)
+                footer { (t.get("report-footer", &[("version", Arg::Text(env!("CARGO_PKG_VERSION")))])) }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn money_cell(t: &Texts, amount: Decimal, currency: &str, field: &str) -> Markup {
+    html! { td.num data-field=(field) { (t.money(amount, currency)) } }
+}
+
+fn summary(st: &Statement, t: &Texts) -> Markup {
+    let e = &st.evaluation;
+    let c = &st.currency;
+    let loans = st.paid_in_loans();
+    let cards: Vec<(&str, String, Decimal)> = vec![
+        ("budget", t.get("report-budget", &[]), st.budget),
+        ("claimed", t.get("column-claim", &[]), e.claimed),
+        ("paid-grants", t.get("report-paid-grants", &[]), e.paid - loans),
+        ("paid-loans", t.get("instrument-loan", &[]), loans),
+        ("unfunded", t.get("report-unfunded", &[]), e.unfunded),
+        ("recovered", t.get("report-recovered", &[]), e.recovered),
+    ];
+    html! {
+        section aria-labelledby="summary" {
+            h2 id="summary" { (t.get("report-summary", &[])) }
+            dl.cards {
+                @for (field, label, amount) in &cards {
+                    div.card { dt { (label) } dd data-field=(field) { (t.money(*amount, c)) } }
+                }
+            }
+            p { (t.get("report-summary-text", &[("lines", Arg::Count(e.lines.len())), ("beneficiaries", Arg::Count(beneficiaries(st).len()))])) }
+        }
+    }
+}
+
+fn beneficiaries(st: &Statement) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for l in &st.evaluation.lines {
+        if !seen.contains(&l.beneficiary.as_str()) {
+            seen.push(&l.beneficiary);
+        }
+    }
+    seen
+}
+
+/// Payouts by rule: a bar chart of claimed against paid, and the same numbers as a table.
+fn by_rule(st: &Statement, t: &Texts) -> Markup {
+    let c = &st.currency;
+    let rules = st.totals_by_rule();
+    let largest = rules.iter().map(|(_, claimed, paid)| (*claimed).max(paid.abs())).max().unwrap_or(Decimal::ZERO);
+    let (label_w, bar_w, row_h) = (190.0, 560.0, 44.0);
+    let height = row_h * rules.len() as f64 + 10.0;
+    let scale = |x: Decimal| -> f64 {
+        if largest.is_zero() {
+            0.0
+        } else {
+            let share = (x.abs() / largest).round_dp(4);
+            share.to_string().parse::<f64>().unwrap_or(0.0) * bar_w
+        }
+    };
+    let description = rules
+        .iter()
+        .map(|(r, claimed, paid)| format!("{r}: {} {}, {} {}", t.get("column-claim", &[]), t.money(*claimed, c), t.get("column-paid", &[]), t.money(*paid, c)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    html! {
+        section aria-labelledby="by-rule" {
+            h2 id="by-rule" { (t.get("statement-by-rule", &[]).trim_end_matches(':')) }
+            figure {
+                div.legend aria-hidden="true" {
+                    span { span.swatch style={ "background:" (PALETTE[0]) } {} (t.get("column-claim", &[])) }
+                    span { span.swatch style={ "background:" (PALETTE[3]) } {} (t.get("column-paid", &[])) }
+                }
+                svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (label_w + bar_w + 10.0) " " (height) } role="img" aria-labelledby="by-rule-title by-rule-desc" {
+                    title id="by-rule-title" { (t.get("report-chart-by-rule", &[])) }
+                    desc id="by-rule-desc" { (description) }
+                    @for (i, (rule, claimed, paid)) in rules.iter().enumerate() {
+                        @let y = 5.0 + row_h * i as f64;
+                        text x="0" y=(y + 22.0) { (rule) }
+                        rect x=(label_w) y=(y + 4.0) width=(scale(*claimed)) height="16" fill=(PALETTE[0]) {}
+                        rect x=(label_w) y=(y + 22.0) width=(scale(*paid)) height="16" fill=(PALETTE[3]) {}
+                    }
+                }
+                figcaption { (t.get("report-chart-by-rule-caption", &[])) }
+            }
+            div.scroll {
+                table {
+                    caption { (t.get("report-table-by-rule", &[])) }
+                    thead { tr {
+                        th scope="col" { (t.get("column-rule", &[])) }
+                        th.num scope="col" { (t.get("column-claim", &[])) }
+                        th.num scope="col" { (t.get("column-paid", &[])) }
+                    } }
+                    tbody {
+                        @for (rule, claimed, paid) in &rules {
+                            tr data-rule=(rule) {
+                                th scope="row" { (rule) }
+                                (money_cell(t, *claimed, c, "claimed"))
+                                (money_cell(t, *paid, c, "paid"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn by_instrument_and_payer(st: &Statement, t: &Texts) -> Markup {
+    let c = &st.currency;
+    html! {
+        section aria-labelledby="by-instrument" {
+            h2 id="by-instrument" { (t.get("report-by-instrument-and-payer", &[])) }
+            p { (t.get("report-instruments-apart", &[])) }
+            div.scroll {
+                table {
+                    caption { (t.get("report-table-by-instrument", &[])) }
+                    thead { tr { th scope="col" { (t.get("column-instrument", &[])) } th.num scope="col" { (t.get("column-paid", &[])) } } }
+                    tbody {
+                        @for (instrument, paid) in st.totals_by_instrument() {
+                            tr data-instrument=(instrument) {
+                                th scope="row" { (t.get(&format!("instrument-{instrument}"), &[])) }
+                                (money_cell(t, paid, c, "paid"))
+                            }
+                        }
+                    }
+                }
+                table {
+                    caption { (t.get("report-table-by-payer", &[])) }
+                    thead { tr {
+                        th scope="col" { (t.get("report-payer", &[])) }
+                        th.num scope="col" { (t.get("report-commitment", &[])) }
+                        th.num scope="col" { (t.get("column-paid", &[])) }
+                    } }
+                    tbody {
+                        @for (payer, paid) in st.totals_by_payer() {
+                            tr data-payer=(payer) {
+                                th scope="row" { (payer) }
+                                @if let Some(commitment) = st.commitments.get(&payer) {
+                                    (money_cell(t, *commitment, c, "commitment"))
+                                } @else {
+                                    td.num { (t.get("report-no-commitment", &[])) }
+                                }
+                                (money_cell(t, paid, c, "paid"))
+                            }
+                        }
+                    }
+                }
+            }
+            @for note in &st.evaluation.notes {
+                p { (t.get("statement-note", &[("text", Arg::Text(note))])) }
+            }
+        }
+    }
+}
+
+/// Each rule's reading of the call, in the rule file's words.
+fn readings(st: &Statement, t: &Texts) -> Markup {
+    let mut readings: Vec<(&str, &str)> = Vec::new();
+    for l in &st.evaluation.lines {
+        if let Some(text) = &l.interpretation {
+            if !readings.iter().any(|(r, _)| *r == l.rule) {
+                readings.push((&l.rule, text));
+            }
+        }
+    }
+    html! {
+        @if !readings.is_empty() {
+            section aria-labelledby="readings" {
+                h2 id="readings" { (t.get("report-readings", &[])) }
+                @for (rule, text) in &readings {
+                    div.reading { strong { (rule) } ": " (text) }
+                }
+            }
+        }
+    }
+}
+
+/// How an indicator's value reads: a share as a percentage, counts whole, FTE with one decimal.
+fn value_text(t: &Texts, unit: &str, x: f64) -> String {
+    match unit {
+        "share" | "probability" => format!("{} %", t.number(x * 100.0, 1)),
+        "persons" | "entities" => t.number(x, 0),
+        "fte" => t.number(x, 1),
+        _ => t.number(x, 2),
+    }
+}
+
+fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String, String)>, t: &Texts) -> Markup {
+    let name = |id: &str| {
+        names.get(id).map_or_else(|| id.to_string(), |(it, en)| if t.lang() == Lang::It { it.clone() } else { en.clone() })
+    };
+    let group_text = |r: &IndicatorResult| -> String {
+        let parts: Vec<String> = r
+            .group
+            .iter()
+            .filter(|(k, _)| k != "programme")
+            .map(|(k, v)| {
+                let id = format!("breakdown-{k}");
+                format!("{} {v}", if t.has(&id) { t.get(&id, &[]) } else { k.clone() })
+            })
+            .collect();
+        if parts.is_empty() {
+            t.get("report-whole-programme", &[])
+        } else {
+            parts.join(" · ")
+        }
+    };
+    // Shares with an interval, whole programme: the headline chart.
+    let headline: Vec<&&IndicatorResult> = rows
+        .iter()
+        .filter(|r| r.unit == "share" && r.group.len() == 1 && r.value.is_some() && r.ci_low.is_some() && r.ci_high.is_some())
+        .collect();
+    let (label_w, plot_w, row_h) = (300.0, 420.0, 30.0);
+    let height = row_h * headline.len() as f64 + 30.0;
+    let x = |v: f64| label_w + v.clamp(0.0, 1.0) * plot_w;
+    let withheld_any = rows.iter().any(|r| r.suppressed);
+    let description = headline
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {} ({} {} – {})",
+                name(&r.indicator),
+                value_text(t, &r.unit, r.value.unwrap_or(0.0)),
+                t.get("report-interval", &[]),
+                value_text(t, &r.unit, r.ci_low.unwrap_or(0.0)),
+                value_text(t, &r.unit, r.ci_high.unwrap_or(0.0))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    html! {
+        section aria-labelledby="indicators" {
+            h2 id="indicators" { (t.get("report-indicators", &[])) }
+            @if rows.is_empty() {
+                p { (t.get("report-no-indicators", &[])) }
+            } @else {
+                @if !headline.is_empty() {
+                    figure {
+                        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (label_w + plot_w + 20.0) " " (height) } role="img" aria-labelledby="shares-title shares-desc" {
+                            title id="shares-title" { (t.get("report-chart-shares", &[])) }
+                            desc id="shares-desc" { (description) }
+                            @for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                                line x1=(x(tick)) x2=(x(tick)) y1="0" y2=(height - 20.0) stroke="#c8c8c8" {}
+                                text x=(x(tick)) y=(height - 5.0) text-anchor="middle" { (value_text(t, "share", tick)) }
+                            }
+                            @for (i, r) in headline.iter().enumerate() {
+                                @let y = 15.0 + row_h * i as f64;
+                                text x="0" y=(y + 4.0) { (name(&r.indicator)) }
+                                line x1=(x(r.ci_low.unwrap_or(0.0))) x2=(x(r.ci_high.unwrap_or(0.0))) y1=(y) y2=(y) stroke=(PALETTE[0]) stroke-width="3" {}
+                                circle cx=(x(r.value.unwrap_or(0.0))) cy=(y) r="5" fill=(PALETTE[1]) {}
+                            }
+                        }
+                        figcaption { (t.get("report-chart-shares-caption", &[])) }
+                    }
+                }
+                div.scroll {
+                    table {
+                        caption { (t.get("report-table-indicators", &[])) }
+                        thead { tr {
+                            th scope="col" { (t.get("report-indicator", &[])) }
+                            th scope="col" { (t.get("report-breakdown", &[])) }
+                            th.num scope="col" { (t.get("report-value", &[])) }
+                            th.num scope="col" { (t.get("report-interval", &[])) }
+                            th.num scope="col" { (t.get("report-units", &[])) }
+                        } }
+                        tbody {
+                            @for r in rows {
+                                tr data-indicator=(r.indicator) data-group=(group_key(r)) data-horizon=[r.horizon_months] {
+                                    th scope="row" {
+                                        (name(&r.indicator))
+                                        @if let Some(h) = r.horizon_months { " — " (t.get("report-horizon", &[("months", Arg::Count(h as usize))])) }
+                                    }
+                                    td { (group_text(r)) }
+                                    @if r.suppressed {
+                                        td.num.withheld colspan="3" data-field="withheld" { (t.get("report-withheld", &[])) }
+                                    } @else {
+                                        td.num data-field="value" { (r.value.map_or_else(|| "—".to_string(), |v| value_text(t, &r.unit, v))) }
+                                        td.num {
+                                            @if let (Some(lo), Some(hi)) = (r.ci_low, r.ci_high) {
+                                                (value_text(t, &r.unit, lo)) " – " (value_text(t, &r.unit, hi))
+                                            } @else { "—" }
+                                        }
+                                        td.num data-field="units" { (r.units.map_or_else(|| "—".to_string(), |u| t.number(u as f64, 0))) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if withheld_any {
+                    p { (t.get("report-withheld-note", &[("k", Arg::Text(&rows.first().map_or(0, |r| r.small_cell).to_string()))])) }
+                }
+            }
+        }
+    }
+}
+
+/// The group of a row as `column=value` pairs joined by `;`, for the browser tests.
+fn group_key(r: &IndicatorResult) -> String {
+    r.group.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+}
+
+/// A statement per beneficiary: rule, status, claim, paid, total.
+fn statements(st: &Statement, t: &Texts) -> Markup {
+    let c = &st.currency;
+    html! {
+        section aria-labelledby="statements" {
+            h2 id="statements" { (t.get("report-statements", &[])) }
+            @for b in beneficiaries(st) {
+                @let lines: Vec<_> = st.evaluation.lines.iter().filter(|l| l.beneficiary == b).collect();
+                @let total: Decimal = lines.iter().map(|l| l.amount).sum();
+                article.statement data-beneficiary=(b) aria-labelledby={ "b-" (b) } {
+                    h3 id={ "b-" (b) } { (t.get("report-statement-of", &[("beneficiary", Arg::Text(b))])) }
+                    p.subtitle { (st.name) " · " (st.period) " · " (t.date(st.as_of)) }
+                    div.scroll {
+                        table {
+                            thead { tr {
+                                th scope="col" { (t.get("column-rule", &[])) }
+                                th scope="col" { (t.get("column-instrument", &[])) }
+                                th scope="col" { (t.get("column-status", &[])) }
+                                th.num scope="col" { (t.get("column-claim", &[])) }
+                                th.num scope="col" { (t.get("column-paid", &[])) }
+                            } }
+                            tbody {
+                                @for l in &lines {
+                                    tr data-rule=(l.rule) {
+                                        th scope="row" {
+                                            (l.rule)
+                                            @if let Some(claim) = &l.claim_ref { br; small { (claim.participant) " · " (claim.outcome) " · " (t.date(claim.due_on)) } }
+                                        }
+                                        td { (t.get(&format!("instrument-{}", l.instrument.as_str()), &[])) }
+                                        td { (t.get(&format!("status-{}", l.status.as_str()), &[])) }
+                                        (money_cell(t, l.claim, c, "claim"))
+                                        (money_cell(t, l.amount, c, "paid"))
+                                    }
+                                }
+                            }
+                            tfoot { tr {
+                                th scope="row" colspan="4" { (t.get("report-total", &[])) }
+                                (money_cell(t, total, c, "total"))
+                            } }
+                        }
+                    }
+                    @let traced: Vec<_> = lines.iter().filter(|l| !l.trace.is_empty()).collect();
+                    @if !traced.is_empty() {
+                        details.noprint {
+                            summary { (t.get("report-trace", &[])) }
+                            @for l in traced {
+                                p { strong { (l.rule) } }
+                                ol { @for step in &l.trace { li { (step) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn provenance(st: &Statement, rows: &[&IndicatorResult], t: &Texts) -> Markup {
+    let mut definitions: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut disclosure: Vec<&str> = Vec::new();
+    for r in rows {
+        definitions.insert((&r.indicator, &r.version), &r.definition_hash);
+        if !disclosure.contains(&r.disclosure.as_str()) {
+            disclosure.push(&r.disclosure);
+        }
+    }
+    html! {
+        section aria-labelledby="provenance" {
+            h2 id="provenance" { (t.get("report-provenance", &[])) }
+            dl.provenance {
+                dt { (t.get("report-engine", &[])) } dd { "impatto " (st.engine_version) }
+                dt { (t.get("column-rules", &[])) } dd { (st.rule_file) " " (st.rule_hash) }
+                dt { (t.get("column-data", &[])) } dd data-field="input-hash" { (st.input_hash) }
+                dt { (t.get("column-as-of", &[])) } dd { (t.date(st.as_of)) }
+                @for d in &disclosure { dt { (t.get("report-disclosure", &[])) } dd { (d) } }
+            }
+            @if !definitions.is_empty() {
+                div.scroll {
+                    table {
+                        caption { (t.get("report-definitions", &[])) }
+                        thead { tr { th scope="col" { (t.get("report-indicator", &[])) } th scope="col" { (t.get("report-version", &[])) } th scope="col" { "sha256" } } }
+                        tbody {
+                            @for ((id, version), hash) in &definitions {
+                                tr { th scope="row" { (id) } td { (version) } td { code { (hash.trim_start_matches("sha256:")) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
