@@ -16,7 +16,7 @@ import json
 import math
 import pathlib
 import sys
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from PIL import Image, ImageStat
 from playwright.sync_api import sync_playwright
@@ -36,14 +36,23 @@ def fail(where, what):
     failures.append(f"{where}: {what}")
 
 
-def money(text, lang):
-    """`€ 1.640.161,00` (it) or `-€1,640,161.00` (en) → Decimal('1640161.00')."""
-    t = text.replace("\u00a0", " ").replace("€", "").replace(" ", "").strip()
+SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
+
+
+def money(text, lang, currency="EUR"):
+    """`€ 1.640.161,00` (it) or `-£1,640,161.00` (en) → Decimal('1640161.00'); the symbol must be the currency's."""
+    symbol = SYMBOLS.get(currency, currency)
+    if symbol not in text:
+        raise ValueError(f"{text!r} does not show {currency} ({symbol})")
+    t = text.replace("\u00a0", " ").replace(symbol, "").replace(" ", "").strip()
     if lang == "it":
         t = t.replace(".", "").replace(",", ".")
     else:
         t = t.replace(",", "")
-    return Decimal(t)
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        raise ValueError(f"cannot read {text!r} as an amount of money ({lang})") from None
 
 
 def number(text, lang):
@@ -57,6 +66,7 @@ def number(text, lang):
 
 
 def check_statement(page, where, lang, statement):
+    currency = statement["currency"]
     totals = statement["totals"]
     loans = sum((Decimal(i["paid"]) for i in totals["by_instrument"] if i["instrument"] == "loan"), Decimal(0))
     expected = {
@@ -69,17 +79,17 @@ def check_statement(page, where, lang, statement):
     }
     for field, value in expected.items():
         shown = page.locator(f".cards [data-field='{field}']").inner_text()
-        if money(shown, lang) != value:
+        if money(shown, lang, currency) != value:
             fail(where, f"summary {field} shows {shown!r}, the statement says {value}")
     for r in totals["by_rule"]:
         row = page.locator(f"#by-rule ~ div table tr[data-rule='{r['rule']}']")
         for field in ("claimed", "paid"):
             shown = row.locator(f"[data-field='{field}']").inner_text()
-            if money(shown, lang) != Decimal(r[field]):
+            if money(shown, lang, currency) != Decimal(r[field]):
                 fail(where, f"rule {r['rule']} {field} shows {shown!r}, the statement says {r[field]}")
     for i in totals["by_instrument"]:
         shown = page.locator(f"tr[data-instrument='{i['instrument']}'] [data-field='paid']").inner_text()
-        if money(shown, lang) != Decimal(i["paid"]):
+        if money(shown, lang, currency) != Decimal(i["paid"]):
             fail(where, f"instrument {i['instrument']} shows {shown!r}, the statement says {i['paid']}")
     by_beneficiary = {}
     for line in statement["lines"]:
@@ -89,7 +99,7 @@ def check_statement(page, where, lang, statement):
         fail(where, f"{shown_beneficiaries} beneficiary statements, the statement has {len(by_beneficiary)} beneficiaries")
     for b, total in by_beneficiary.items():
         shown = page.locator(f"article[data-beneficiary='{b}'] [data-field='total']").inner_text()
-        if money(shown, lang) != total:
+        if money(shown, lang, currency) != total:
             fail(where, f"beneficiary {b} total shows {shown!r}, its lines add up to {total}")
 
 
@@ -133,7 +143,7 @@ def check_index(page, where, lang, statements):
             fail(where, f"no row for {stem}")
             continue
         shown = row.locator("[data-field='claimed']").inner_text()
-        if money(shown, lang) != Decimal(st["totals"]["claimed"]):
+        if money(shown, lang, st["currency"]) != Decimal(st["totals"]["claimed"]):
             fail(where, f"{stem} claimed shows {shown!r}, the statement says {st['totals']['claimed']}")
 
 
@@ -148,7 +158,8 @@ def main():
     out = pathlib.Path(sys.argv[1])
     shots = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else out / "report-check"
     shots.mkdir(parents=True, exist_ok=True)
-    statements = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json") if p.name != "indicators.json"}
+    documents = {p.stem: json.loads(p.read_text()) for p in sorted(out.glob("*.json"))}
+    statements = {stem: d for stem, d in documents.items() if "totals" in d and "lines" in d}
     indicators = json.loads((out / "indicators.json").read_text())
     rows = indicators["results"] if isinstance(indicators, dict) else indicators
     flat = []

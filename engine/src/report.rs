@@ -147,10 +147,10 @@ pub fn index_page(pages: &[Page<'_>], t: &Texts) -> String {
                     thead { tr {
                         th scope="col" { (t.get("report-programme", &[])) }
                         th scope="col" { (t.get("report-period", &[])) }
-                        th scope="col" { (t.get("column-as-of", &[])) }
-                        th.num scope="col" { (t.get("column-claim", &[])) }
+                        th scope="col" { (capitalised(t.get("column-as-of", &[]))) }
+                        th.num scope="col" { (capitalised(t.get("column-claim", &[]))) }
                         th.num scope="col" { (t.get("report-paid-grants", &[])) }
-                        th.num scope="col" { (t.get("instrument-loan", &[])) }
+                        th.num scope="col" { (capitalised(t.get("instrument-loan", &[]))) }
                         th.num scope="col" { (t.get("report-unfunded", &[])) }
                     } }
                     tbody {
@@ -173,6 +173,15 @@ pub fn index_page(pages: &[Page<'_>], t: &Texts) -> String {
         }
     };
     document(t.lang(), &title, body)
+}
+
+/// Statement words are lower case for running text ("richiesto"); headings and labels start with a capital.
+fn capitalised(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
 }
 
 fn other_lang(lang: Lang) -> Lang {
@@ -214,9 +223,9 @@ fn summary(st: &Statement, t: &Texts) -> Markup {
     let loans = st.paid_in_loans();
     let cards: Vec<(&str, String, Decimal)> = vec![
         ("budget", t.get("report-budget", &[]), st.budget),
-        ("claimed", t.get("column-claim", &[]), e.claimed),
+        ("claimed", capitalised(t.get("column-claim", &[])), e.claimed),
         ("paid-grants", t.get("report-paid-grants", &[]), e.paid - loans),
-        ("paid-loans", t.get("instrument-loan", &[]), loans),
+        ("paid-loans", capitalised(t.get("instrument-loan", &[])), loans),
         ("unfunded", t.get("report-unfunded", &[]), e.unfunded),
         ("recovered", t.get("report-recovered", &[]), e.recovered),
     ];
@@ -265,7 +274,7 @@ fn by_rule(st: &Statement, t: &Texts) -> Markup {
         .join("; ");
     html! {
         section aria-labelledby="by-rule" {
-            h2 id="by-rule" { (t.get("statement-by-rule", &[]).trim_end_matches(':')) }
+            h2 id="by-rule" { (capitalised(t.get("statement-by-rule", &[]).trim_end_matches(':').to_string())) }
             figure {
                 div.legend aria-hidden="true" {
                     span { span.swatch style={ "background:" (PALETTE[0]) } {} (t.get("column-claim", &[])) }
@@ -287,9 +296,9 @@ fn by_rule(st: &Statement, t: &Texts) -> Markup {
                 table {
                     caption { (t.get("report-table-by-rule", &[])) }
                     thead { tr {
-                        th scope="col" { (t.get("column-rule", &[])) }
-                        th.num scope="col" { (t.get("column-claim", &[])) }
-                        th.num scope="col" { (t.get("column-paid", &[])) }
+                        th scope="col" { (capitalised(t.get("column-rule", &[]))) }
+                        th.num scope="col" { (capitalised(t.get("column-claim", &[]))) }
+                        th.num scope="col" { (capitalised(t.get("column-paid", &[]))) }
                     } }
                     tbody {
                         @for (rule, claimed, paid) in &rules {
@@ -315,7 +324,7 @@ fn by_instrument_and_payer(st: &Statement, t: &Texts) -> Markup {
             div.scroll {
                 table {
                     caption { (t.get("report-table-by-instrument", &[])) }
-                    thead { tr { th scope="col" { (t.get("column-instrument", &[])) } th.num scope="col" { (t.get("column-paid", &[])) } } }
+                    thead { tr { th scope="col" { (capitalised(t.get("column-instrument", &[]))) } th.num scope="col" { (capitalised(t.get("column-paid", &[]))) } } }
                     tbody {
                         @for (instrument, paid) in st.totals_by_instrument() {
                             tr data-instrument=(instrument) {
@@ -330,7 +339,7 @@ fn by_instrument_and_payer(st: &Statement, t: &Texts) -> Markup {
                     thead { tr {
                         th scope="col" { (t.get("report-payer", &[])) }
                         th.num scope="col" { (t.get("report-commitment", &[])) }
-                        th.num scope="col" { (t.get("column-paid", &[])) }
+                        th.num scope="col" { (capitalised(t.get("column-paid", &[]))) }
                     } }
                     tbody {
                         @for (payer, paid) in st.totals_by_payer() {
@@ -516,11 +525,11 @@ fn statements(st: &Statement, t: &Texts) -> Markup {
                     div.scroll {
                         table {
                             thead { tr {
-                                th scope="col" { (t.get("column-rule", &[])) }
-                                th scope="col" { (t.get("column-instrument", &[])) }
-                                th scope="col" { (t.get("column-status", &[])) }
-                                th.num scope="col" { (t.get("column-claim", &[])) }
-                                th.num scope="col" { (t.get("column-paid", &[])) }
+                                th scope="col" { (capitalised(t.get("column-rule", &[]))) }
+                                th scope="col" { (capitalised(t.get("column-instrument", &[]))) }
+                                th scope="col" { (capitalised(t.get("column-status", &[]))) }
+                                th.num scope="col" { (capitalised(t.get("column-claim", &[]))) }
+                                th.num scope="col" { (capitalised(t.get("column-paid", &[]))) }
                             } }
                             tbody {
                                 @for l in &lines {
