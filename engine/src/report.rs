@@ -21,7 +21,7 @@
 
 use std::collections::BTreeMap;
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 
 use crate::i18n::{Arg, Lang, Texts};
@@ -42,10 +42,10 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: .5rem 0; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 2px solid var(--accent); padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin-top: 1.5rem; }
 .subtitle { color: var(--muted); margin-top: 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem; margin: 1rem 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .75rem; margin: 1rem 0; }
 .card { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem .8rem; background: var(--band); }
 .card dt { font-size: .85rem; color: var(--muted); }
-.card dd { margin: 0; font-size: 1.2rem; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.card dd { margin: 0; font-size: 1.15rem; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
@@ -53,9 +53,10 @@ th, td { border-bottom: 1px solid var(--rule); padding: .35rem .5rem; text-align
 thead th { background: var(--band); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .withheld { color: var(--muted); font-style: italic; }
-figure { margin: 1rem 0; }
+figure { margin: 1rem 0; overflow-x: auto; }
 figcaption { font-size: .9rem; color: var(--muted); }
 svg { max-width: 100%; height: auto; display: block; }
+figure svg { min-width: 36rem; }  /* below this the labels shrink past reading: scroll instead */
 svg text { font: 13px system-ui, sans-serif; fill: #1a1a1a; }
 .legend { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .85rem; margin: .3rem 0; }
 .swatch { display: inline-block; width: .9rem; height: .9rem; vertical-align: -.1rem; margin-right: .3rem; border: 1px solid #1a1a1a; }
@@ -69,6 +70,7 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
   .statement { break-before: page; border: none; padding: 0; }
   h2 { break-after: avoid; }
   table, figure { break-inside: avoid; }
+  figure svg { min-width: 0; }
 }
 "#;
 
@@ -96,17 +98,14 @@ pub fn programme_page(page: Page<'_>, indicators: Indicators<'_>, t: &Texts) -> 
     let st = page.statement;
     let other = other_lang(t.lang());
     let title = t.get("report-title", &[("name", Arg::Text(&st.name)), ("period", Arg::Text(&st.period))]);
-    let rows: Vec<&IndicatorResult> = indicators
-        .rows
-        .iter()
-        .filter(|r| r.group.iter().any(|(k, v)| k == "programme" && *v == st.programme))
-        .collect();
+    let rows: Vec<&IndicatorResult> =
+        indicators.rows.iter().filter(|r| r.group.iter().any(|(k, v)| k == "programme" && *v == st.programme)).collect();
     let body = html! {
         header {
             nav aria-label=(t.get("report-nav", &[])) {
                 a href="index.html" { (t.get("report-index", &[])) }
                 a href={ "../" (other.code()) "/" (page.stem) ".html" } hreflang=(other.code()) lang=(other.code()) {
-                    (Texts::new(other).get("report-other-language", &[]))
+                    (t.get("report-other-language", &[]))
                 }
             }
             h1 { (title) }
@@ -135,7 +134,7 @@ pub fn index_page(pages: &[Page<'_>], t: &Texts) -> String {
         header {
             nav aria-label=(t.get("report-nav", &[])) {
                 a href={ "../" (other.code()) "/index.html" } hreflang=(other.code()) lang=(other.code()) {
-                    (Texts::new(other).get("report-other-language", &[]))
+                    (t.get("report-other-language", &[]))
                 }
             }
             h1 { (title) }
@@ -213,6 +212,11 @@ fn document(lang: Lang, title: &str, body: Markup) -> String {
     .into_string()
 }
 
+/// An amount never wraps between its symbol and its digits (`€ 2.500.000,00`).
+fn unbroken(money: &str) -> String {
+    money.replace(' ', "\u{a0}")
+}
+
 fn money_cell(t: &Texts, amount: Decimal, currency: &str, field: &str) -> Markup {
     html! { td.num data-field=(field) { (t.money(amount, currency)) } }
 }
@@ -234,7 +238,7 @@ fn summary(st: &Statement, t: &Texts) -> Markup {
             h2 id="summary" { (t.get("report-summary", &[])) }
             dl.cards {
                 @for (field, label, amount) in &cards {
-                    div.card { dt { (label) } dd data-field=(field) { (t.money(*amount, c)) } }
+                    div.card { dt { (label) } dd data-field=(field) { (unbroken(&t.money(*amount, c))) } }
                 }
             }
             p { (t.get("report-summary-text", &[("lines", Arg::Count(e.lines.len())), ("beneficiaries", Arg::Count(beneficiaries(st).len()))])) }
@@ -269,7 +273,15 @@ fn by_rule(st: &Statement, t: &Texts) -> Markup {
     };
     let description = rules
         .iter()
-        .map(|(r, claimed, paid)| format!("{r}: {} {}, {} {}", t.get("column-claim", &[]), t.money(*claimed, c), t.get("column-paid", &[]), t.money(*paid, c)))
+        .map(|(r, claimed, paid)| {
+            format!(
+                "{r}: {} {}, {} {}",
+                t.get("column-claim", &[]),
+                t.money(*claimed, c),
+                t.get("column-paid", &[]),
+                t.money(*paid, c)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     html! {
@@ -367,10 +379,10 @@ fn by_instrument_and_payer(st: &Statement, t: &Texts) -> Markup {
 fn readings(st: &Statement, t: &Texts) -> Markup {
     let mut readings: Vec<(&str, &str)> = Vec::new();
     for l in &st.evaluation.lines {
-        if let Some(text) = &l.interpretation {
-            if !readings.iter().any(|(r, _)| *r == l.rule) {
-                readings.push((&l.rule, text));
-            }
+        if let Some(text) = &l.interpretation
+            && !readings.iter().any(|(r, _)| *r == l.rule)
+        {
+            readings.push((&l.rule, text));
         }
     }
     html! {
@@ -390,7 +402,7 @@ fn value_text(t: &Texts, unit: &str, x: f64) -> String {
     match unit {
         "share" | "probability" => format!("{} %", t.number(x * 100.0, 1)),
         "persons" | "entities" => t.number(x, 0),
-        "fte" => t.number(x, 1),
+        "FTE" | "fte" => t.number(x, 1),
         _ => t.number(x, 2),
     }
 }
@@ -409,11 +421,7 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
                 format!("{} {v}", if t.has(&id) { t.get(&id, &[]) } else { k.clone() })
             })
             .collect();
-        if parts.is_empty() {
-            t.get("report-whole-programme", &[])
-        } else {
-            parts.join(" · ")
-        }
+        if parts.is_empty() { t.get("report-whole-programme", &[]) } else { parts.join(" · ") }
     };
     // Shares with an interval, whole programme: the headline chart.
     let headline: Vec<&&IndicatorResult> = rows
@@ -446,7 +454,7 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
             } @else {
                 @if !headline.is_empty() {
                     figure {
-                        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (label_w + plot_w + 20.0) " " (height) } role="img" aria-labelledby="shares-title shares-desc" {
+                        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (label_w + plot_w + 40.0) " " (height) } role="img" aria-labelledby="shares-title shares-desc" {
                             title id="shares-title" { (t.get("report-chart-shares", &[])) }
                             desc id="shares-desc" { (description) }
                             @for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
@@ -470,7 +478,7 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
                             th scope="col" { (t.get("report-indicator", &[])) }
                             th scope="col" { (t.get("report-breakdown", &[])) }
                             th.num scope="col" { (t.get("report-value", &[])) }
-                            th.num scope="col" { (t.get("report-interval", &[])) }
+                            th.num scope="col" { (capitalised(t.get("report-interval", &[]))) }
                             th.num scope="col" { (t.get("report-units", &[])) }
                         } }
                         tbody {

@@ -311,7 +311,13 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     let b = out("b");
     let second = impatto(&args(b.to_str().expect("utf-8")).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(second.status.success());
-    for f in ["indicators.csv", "alpha-topup-final.json", "beta-match-final.csv", "report/it/alpha-topup-final.html", "report/en/index.html"] {
+    for f in [
+        "indicators.csv",
+        "alpha-topup-final.json",
+        "beta-match-final.csv",
+        "report/it/alpha-topup-final.html",
+        "report/en/index.html",
+    ] {
         assert_eq!(std::fs::read(a.join(f)).expect("a"), std::fs::read(b.join(f)).expect("b"), "{f} differs between runs");
     }
     // The report: one page per statement and an index, in both languages, asking nothing of the
@@ -326,7 +332,10 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
     }
     let italian = std::fs::read_to_string(a.join("report/it/alpha-topup-final.html")).expect("it");
     // alpha-topup pays €50,000.00 (the summary above), written the Italian way.
-    assert!(italian.contains("data-field=\"paid-grants\">€ 50.000,00<"), "the Italian page shows € 50.000,00 paid");
+    assert!(
+        italian.contains("data-field=\"paid-grants\">€\u{a0}50.000,00<"),
+        "the Italian page shows € 50.000,00 paid, symbol and digits kept together"
+    );
     // A bad rule file fails before anything is written.
     let bad = out("bad.toml");
     std::fs::write(

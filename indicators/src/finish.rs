@@ -401,7 +401,12 @@ pub(crate) fn finish_release(
         .into_iter()
         .zip(&cells)
         .zip(&suppressed)
-        .map(|((id, c), &withheld)| CellOutcome { id, units: c.quantities[0] as u64, numerator: c.quantities.get(1).copied(), withheld })
+        .map(|((id, c), &withheld)| CellOutcome {
+            id,
+            units: c.quantities[0] as u64,
+            numerator: c.quantities.get(1).copied(),
+            withheld,
+        })
         .collect();
     Ok(Finished { rows: out, cells })
 }

@@ -196,7 +196,9 @@ fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, St
                 let same = b.view == a.view && b.id == a.id;
                 let k = k.max(jobs[views[b.view].job].compiled.small_cell);
                 let difference = (a.count - b.count).abs();
-                !same && nested(&a.rest, &b.rest) && (b.withheld || (!key.is_empty() && difference > 0.0 && difference < k as f64))
+                !same
+                    && nested(&a.rest, &b.rest)
+                    && (b.withheld || (!key.is_empty() && difference > 0.0 && difference < k as f64))
             });
             if gives_away {
                 more[job].insert(a.id.clone());

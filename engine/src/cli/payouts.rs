@@ -225,7 +225,9 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
         })?;
         let as_of = run.as_of.format("%Y-%m-%d").to_string();
-        for (format, name) in [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything) {
+        for (format, name) in
+            [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything)
+        {
             output::write_atomic(&dir.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
         }
         let t = args.lang.texts();
