@@ -245,8 +245,73 @@ struct JsonDocument<'a> {
     results: Vec<serde_json::Value>,
 }
 
-/// Render results in a format. Parquet comes back as bytes like the others.
+/// How CSV is written. The machine dialect is for programs and stays the default; the Excel
+/// dialect is what a spreadsheet set to Italian (or most continental European locales) splits
+/// into columns and reads as numbers and dates on opening.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvDialect {
+    /// `,` between fields, `.` decimals, ISO dates (2025-12-31), no byte-order mark.
+    #[default]
+    Machine,
+    /// `;` between fields, `,` decimals, dates 31/12/2025, UTF-8 byte-order mark (so `€` reads right).
+    ExcelIt,
+}
+
+/// A frame as CSV in `dialect`. `decimals` are text columns holding exact decimals (money,
+/// `35000.00`) and `dates` text columns holding ISO dates: the Excel dialect rewrites both
+/// (`35000,00`, `31/12/2025`); float columns get the decimal comma from the writer.
+///
+/// Errors: [`Error::Internal`] if a named column is missing or not text, or a date column
+/// holds something that is not an ISO date (both are bugs of the caller).
+pub fn csv_bytes(df: &mut DataFrame, dialect: CsvDialect, decimals: &[&str], dates: &[&str]) -> Result<Vec<u8>> {
+    if dialect == CsvDialect::Machine {
+        return frame_bytes(df, TableFormat::Csv);
+    }
+    let internal = |what: String| Error::Internal(format!("writing the excel-it CSV dialect: {what}"));
+    let rewrite = |df: &mut DataFrame, name: &str, f: &dyn Fn(&str) -> Result<String>| -> Result<()> {
+        let column = df.column(name).map_err(|e| internal(e.to_string()))?;
+        let values = column.str().map_err(|e| internal(format!("{name}: {e}")))?;
+        let rewritten = values.iter().map(|v| v.map(f).transpose()).collect::<Result<Vec<Option<String>>>>()?;
+        df.with_column(Column::new(name.into(), rewritten)).map_err(|e| internal(e.to_string()))?;
+        Ok(())
+    };
+    for name in decimals {
+        rewrite(df, name, &|v| Ok(v.replacen('.', ",", 1)))?;
+    }
+    for name in dates {
+        rewrite(df, name, &|v| {
+            if v.is_empty() {
+                return Ok(String::new());
+            }
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .map_err(|_| internal(format!("{name}: expected a date YYYY-MM-DD, found `{v}`")))
+        })?;
+    }
+    let mut buf = Vec::new();
+    CsvWriter::new(&mut buf)
+        .include_bom(true)
+        .include_header(true)
+        .with_separator(b';')
+        .with_decimal_comma(true)
+        .finish(df)
+        .map_err(|e| internal(e.to_string()))?;
+    Ok(buf)
+}
+
+/// Render results in a format (CSV in the machine dialect). Parquet comes back as bytes like the others.
 pub fn render(results: &[IndicatorResult], format: Format, as_of: &str, input_hash: &str) -> Result<Vec<u8>> {
+    render_in(results, format, CsvDialect::Machine, as_of, input_hash)
+}
+
+/// [`render`], with CSV written in `dialect`.
+pub fn render_in(
+    results: &[IndicatorResult],
+    format: Format,
+    dialect: CsvDialect,
+    as_of: &str,
+    input_hash: &str,
+) -> Result<Vec<u8>> {
     match format {
         Format::Table => Ok(table(results, as_of, input_hash).into_bytes()),
         Format::Json => {
@@ -267,7 +332,7 @@ pub fn render(results: &[IndicatorResult], format: Format, as_of: &str, input_ha
             out.push(b'\n');
             Ok(out)
         }
-        Format::Csv => frame_bytes(&mut to_frame(results)?, TableFormat::Csv),
+        Format::Csv => csv_bytes(&mut to_frame(results)?, dialect, &[], &["as_of"]),
         Format::Parquet => frame_bytes(&mut to_frame(results)?, TableFormat::Parquet),
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use chrono::NaiveDate;
-use impatto::output::{self, Format};
+use impatto::output::{self, CsvDialect, Format};
 use impatto_indicators::definition::CiMethod;
 
 use super::emit;
@@ -43,6 +43,9 @@ pub(crate) struct IndicatorsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// CSV dialect: `machine` (`,` and `.`) or `excel-it` (`;`, decimal comma, dd/mm/yyyy, BOM).
+    #[arg(long = "csv-dialect", value_enum, default_value = "machine")]
+    csv_dialect: CsvDialect,
     /// Write to this file (atomically) instead of stdout; required for parquet.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -154,7 +157,7 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         eprintln!("skipped {id}: {why}");
     }
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
-    let bytes = output::render(&run.results, args.format, &as_of, &run.input_hash)?;
+    let bytes = output::render_in(&run.results, args.format, args.csv_dialect, &as_of, &run.input_hash)?;
     emit(args.output.as_deref(), &bytes)?;
     eprintln!("{} row(s) in {:.1}s; as of {as_of}; input {}", run.results.len(), started.elapsed().as_secs_f64(), run.input_hash);
     Ok(ExitCode::SUCCESS)

@@ -27,6 +27,9 @@ pub(crate) struct RunArgs {
     /// Default: `out` for `run`, `report` for `report`.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// CSV dialect: `machine` (`,` and `.`) or `excel-it` (`;`, decimal comma, dd/mm/yyyy, BOM).
+    #[arg(long = "csv-dialect", value_enum, default_value = "machine")]
+    csv_dialect: impatto::output::CsvDialect,
     #[command(flatten)]
     definitions: DefinitionsArg,
     #[command(flatten)]
@@ -49,6 +52,9 @@ pub(crate) struct PayoutArgs {
     /// Write the statement here (atomically); the report's summary then goes to stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// CSV dialect: `machine` (`,` and `.`) or `excel-it` (`;`, decimal comma, dd/mm/yyyy, BOM).
+    #[arg(long = "csv-dialect", value_enum, default_value = "machine")]
+    csv_dialect: impatto::output::CsvDialect,
     #[command(flatten)]
     definitions: DefinitionsArg,
     /// Skip the full validation pass (schema checks still run), for large panels validated
@@ -155,7 +161,7 @@ pub(crate) fn payout(args: PayoutArgs) -> Result<ExitCode> {
     let bytes = match format {
         StatementFormat::Text => statement.report(&texts).into_bytes(),
         StatementFormat::Json => statement.to_json()?,
-        StatementFormat::Csv => statement.to_csv()?,
+        StatementFormat::Csv => statement.to_csv_in(args.csv_dialect)?,
         StatementFormat::Parquet => statement.to_parquet()?,
         StatementFormat::Xlsx => impatto::spreadsheet::statement_xlsx(&statement, &texts)?,
     };
@@ -228,7 +234,10 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
         for (format, name) in
             [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything)
         {
-            output::write_atomic(&dir.join(name), &output::render(&run.results, format, &as_of, &run.input_hash)?)?;
+            output::write_atomic(
+                &dir.join(name),
+                &output::render_in(&run.results, format, args.csv_dialect, &as_of, &run.input_hash)?,
+            )?;
         }
         let t = args.lang.texts();
         let (rows, path) = (run.results.len().to_string(), out.join("indicators.csv").display().to_string());
@@ -250,7 +259,7 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             let stem = format!("{}-{}", programme.id, statement.period);
             if everything {
                 output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;
-                output::write_atomic(&dir.join(format!("{stem}.csv")), &statement.to_csv()?)?;
+                output::write_atomic(&dir.join(format!("{stem}.csv")), &statement.to_csv_in(args.csv_dialect)?)?;
                 output::write_atomic(&dir.join(format!("{stem}.txt")), statement.report(&t).as_bytes())?;
                 output::write_atomic(&dir.join(format!("{stem}.xlsx")), &impatto::spreadsheet::statement_xlsx(&statement, &t)?)?;
             }

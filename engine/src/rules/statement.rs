@@ -162,9 +162,18 @@ impl Statement {
         DataFrame::new_infer_height(cols).map_err(|e| Error::Internal(format!("statement frame: {e}")))
     }
 
-    /// CSV lines (amounts as exact decimal text).
+    /// CSV lines (amounts as exact decimal text), in the machine dialect.
     pub fn to_csv(&self) -> Result<Vec<u8>> {
-        crate::output::frame_bytes(&mut self.frame(false)?, crate::output::TableFormat::Csv)
+        self.to_csv_in(crate::output::CsvDialect::Machine)
+    }
+
+    /// CSV lines in `dialect`: with [`CsvDialect::ExcelIt`](crate::output::CsvDialect) amounts read
+    /// `35000,00` and dates `31/12/2025`, still exact (the text is the decimal, not a float).
+    pub fn to_csv_in(&self, dialect: crate::output::CsvDialect) -> Result<Vec<u8>> {
+        let payers: Vec<String> = self.payers.iter().map(|p| format!("payer_{p}")).collect();
+        let mut decimals = vec!["claim", "amount"];
+        decimals.extend(payers.iter().map(String::as_str));
+        crate::output::csv_bytes(&mut self.frame(false)?, dialect, &decimals, &["due_on", "as_of"])
     }
 
     /// Parquet lines (amounts as Int64 cents).
