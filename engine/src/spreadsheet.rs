@@ -13,6 +13,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 use crate::error::{Error, Result};
 use crate::i18n::{Arg, Texts};
 use crate::rules::statement::Statement;
+use impatto_indicators::IndicatorResult;
+use std::collections::BTreeMap;
 
 fn xlsx(e: XlsxError) -> Error {
     Error::Internal(format!("writing a spreadsheet: {e}"))
@@ -107,5 +109,129 @@ pub fn statement_xlsx(st: &Statement, t: &Texts) -> Result<Vec<u8>> {
     section(totals, &mut r, &t.get("statement-by-payer", &[]), st.totals_by_payer())?;
     totals.set_column_width(0, 60).map_err(xlsx)?;
     totals.set_column_width(1, 20).map_err(xlsx)?;
+    book.save_to_buffer().map_err(xlsx)
+}
+
+/// Indicator results as an `.xlsx` workbook in `t`'s language: one sheet, one row per result.
+///
+/// Columns: indicator id, its name (`names`: id → (Italian, English)), one column per breakdown
+/// (headers translated where the catalogue knows the column), horizon in months, value,
+/// numerator, denominator, interval bounds, units, withheld, unit, as-of date and the
+/// definition's hash. Numbers are number cells: shares and probabilities formatted as
+/// percentages of the stored fraction (0.609 shows `60.9%`), FTE with one decimal, counts
+/// whole; a withheld cell has empty numbers and the word for withheld; the as-of date is a
+/// date cell. The workbook's date is the as-of date, so the same inputs give the same bytes.
+///
+/// Errors: [`Error::Internal`] if the writer fails (a bug) or an as-of date is not ISO.
+pub fn indicators_xlsx(results: &[IndicatorResult], names: &BTreeMap<String, (String, String)>, t: &Texts) -> Result<Vec<u8>> {
+    let iso = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| Error::Internal(format!("as-of date `{s}` is not YYYY-MM-DD")))
+    };
+    let as_of = results.first().map(|r| iso(&r.as_of)).transpose()?;
+    let mut book = Workbook::new();
+    let mut properties = DocProperties::new().set_title(t.get("report-table-indicators", &[]));
+    if let Some(d) = as_of {
+        properties = properties.set_creation_datetime(&day(d)?);
+    }
+    book.set_properties(&properties);
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format(if t.lang() == crate::i18n::Lang::It { "dd/mm/yyyy" } else { "yyyy-mm-dd" });
+    let percent = Format::new().set_num_format("0.0%");
+    let one_place = Format::new().set_num_format("#,##0.0");
+    let whole = Format::new().set_num_format("#,##0");
+    let two_places = Format::new().set_num_format("#,##0.00");
+    let general = Format::new();
+
+    let mut keys: Vec<&str> = Vec::new();
+    for r in results {
+        for (k, _) in &r.group {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    let sheet: &mut Worksheet = book.add_worksheet();
+    sheet.set_name(t.get("sheet-indicators", &[])).map_err(xlsx)?;
+    let mut header: Vec<String> = vec![t.get("report-indicator", &[]), t.get("sheet-name", &[])];
+    for k in &keys {
+        let id = format!("breakdown-{k}");
+        header.push(if t.has(&id) { t.get(&id, &[]) } else { (*k).to_string() });
+    }
+    for id in [
+        "sheet-horizon-months",
+        "report-value",
+        "sheet-numerator",
+        "sheet-denominator",
+        "sheet-ci-low",
+        "sheet-ci-high",
+        "report-units",
+        "report-withheld",
+        "sheet-unit",
+        "column-as-of",
+        "sheet-definition-hash",
+    ] {
+        header.push(t.get(id, &[]));
+    }
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold).map_err(xlsx)?;
+    }
+    let withheld_word = t.get("report-withheld", &[]);
+    for (i, r) in results.iter().enumerate() {
+        let row = i as u32 + 1;
+        let mut c = 0u16;
+        let mut next = || {
+            c += 1;
+            c - 1
+        };
+        sheet.write_string(row, next(), &r.indicator).map_err(xlsx)?;
+        let name = names.get(&r.indicator).map(|(it, en)| if t.lang() == crate::i18n::Lang::It { it } else { en });
+        sheet.write_string(row, next(), name.map_or(r.indicator.as_str(), String::as_str)).map_err(xlsx)?;
+        for k in &keys {
+            let column = next();
+            if let Some((_, v)) = r.group.iter().find(|(g, _)| g == k) {
+                sheet.write_string(row, column, v).map_err(xlsx)?;
+            }
+        }
+        let column = next();
+        if let Some(h) = r.horizon_months {
+            sheet.write_number_with_format(row, column, f64::from(h), &whole).map_err(xlsx)?;
+        }
+        let value_format = match r.unit.as_str() {
+            "share" | "probability" => &percent,
+            "FTE" | "fte" => &one_place,
+            "persons" | "entities" => &whole,
+            _ => &two_places,
+        };
+        // A share's numerator may be a count or an FTE sum: shown as stored.
+        let count_format = match r.unit.as_str() {
+            "FTE" | "fte" => &one_place,
+            "persons" | "entities" => &whole,
+            "share" | "probability" => &general,
+            _ => &two_places,
+        };
+        for (x, format) in [
+            (r.value, value_format),
+            (r.numerator, count_format),
+            (r.denominator, count_format),
+            (r.ci_low, value_format),
+            (r.ci_high, value_format),
+            (r.units.map(|u| u as f64), &whole),
+        ] {
+            let column = next();
+            if let Some(x) = x.filter(|x| x.is_finite()) {
+                sheet.write_number_with_format(row, column, x, format).map_err(xlsx)?;
+            }
+        }
+        let column = next();
+        if r.suppressed {
+            sheet.write_string(row, column, &withheld_word).map_err(xlsx)?;
+        }
+        sheet.write_string(row, next(), &r.unit).map_err(xlsx)?;
+        sheet.write_datetime_with_format(row, next(), &day(iso(&r.as_of)?)?, &date).map_err(xlsx)?;
+        sheet.write_string(row, next(), &r.definition_hash).map_err(xlsx)?;
+    }
+    sheet.set_freeze_panes(1, 2).map_err(xlsx)?;
+    sheet.set_column_width(1, 48).map_err(xlsx)?;
     book.save_to_buffer().map_err(xlsx)
 }

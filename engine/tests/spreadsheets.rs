@@ -90,3 +90,73 @@ fn the_report_speaks_the_language_asked_for() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected `it` or `en`, found `fr`"));
 }
+
+fn indicators(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_impatto"))
+        .arg("indicators")
+        .arg("--data")
+        .arg(workspace().join("datasets/examples/scuola-dei-quartieri"))
+        .args(["--by", "programme,municipio", "--by", "programme"])
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .output()
+        .expect("impatto runs")
+}
+
+/// Scuola dei Quartieri by municipio and in all, as a workbook in Italian: one row per result of
+/// the JSON table (the machine format is the reference), numbers as number cells equal to the
+/// JSON's, withheld cells empty and marked "riservato", the as-of date a date cell. ENT-03 in all
+/// is 42 new organisations of 69 groups, the programme's published figures: 42/69 = 0.6087.
+#[test]
+fn an_xlsx_indicator_table_has_typed_cells_and_agrees_with_the_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("indicators.xlsx");
+    let out = indicators(&["--lang", "it", "--format", "xlsx", "-o", book.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = indicators(&["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON table");
+    let results = json["results"].as_array().expect("results");
+
+    let mut workbook = calamine::open_workbook_auto(&book).expect("opens");
+    assert_eq!(workbook.sheet_names(), vec!["Indicatori".to_string()]);
+    let rows = workbook.worksheet_range("Indicatori").expect("sheet");
+    let header: Vec<String> = rows.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+    let (value, units, withheld, as_of) = (column("Valore"), column("Unità"), column("riservato"), column("data di riferimento"));
+    let municipio = column("municipio");
+    assert_eq!(rows.height() - 1, results.len(), "one row per result");
+    let mut withheld_rows = 0;
+    for (row, result) in rows.rows().skip(1).zip(results) {
+        assert_eq!(row[0].to_string(), result["indicator"].as_str().expect("id"));
+        assert_eq!(row[municipio].to_string(), result["group"]["municipio"].as_str().unwrap_or(""));
+        assert!(matches!(row[as_of], Data::DateTime(_)), "as-of is a date cell, found {:?}", row[as_of]);
+        if result["suppressed"].as_bool().expect("bool") {
+            withheld_rows += 1;
+            assert_eq!(row[value], Data::Empty, "a withheld value is not in the workbook");
+            assert_eq!(row[withheld].to_string(), "riservato");
+            continue;
+        }
+        match (&row[value], result["value"].as_f64()) {
+            (Data::Float(shown), Some(expected)) => assert!((shown - expected).abs() < 1e-12, "{shown} vs {expected}"),
+            (Data::Empty, None) => {}
+            (shown, expected) => panic!("{}: value {shown:?}, the JSON says {expected:?}", result["indicator"]),
+        }
+        if let Some(expected) = result["units"].as_f64() {
+            assert_eq!(row[units], Data::Float(expected));
+        }
+    }
+    assert!(withheld_rows > 0, "some municipio cells are withheld, and shown so");
+    let ent03 = rows.rows().skip(1).find(|r| r[0].to_string() == "ENT-03" && r[municipio] == Data::Empty).expect("ENT-03 in all");
+    assert_eq!(ent03[1].to_string(), "Gruppi informali diventati organizzazioni");
+    let Data::Float(share) = ent03[value] else { panic!("ENT-03 is a number cell: {:?}", ent03[value]) };
+    assert!((share - 42.0 / 69.0).abs() < 1e-12, "{share}");
+
+    let again = dir.path().join("again.xlsx");
+    assert!(indicators(&["--lang", "it", "--format", "xlsx", "-o", again.to_str().expect("utf-8")]).status.success());
+    assert_eq!(std::fs::read(&book).expect("read"), std::fs::read(&again).expect("read"), "same inputs, same bytes");
+    let no_file = indicators(&["--format", "xlsx"]);
+    assert_eq!(no_file.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_file.stderr).contains("--format xlsx needs --output FILE"));
+}

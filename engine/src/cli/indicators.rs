@@ -42,7 +42,7 @@ pub(crate) struct IndicatorsArgs {
     ci: Option<CiArg>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    format: IndicatorFormat,
     /// CSV dialect: `machine` (`,` and `.`) or `excel-it` (`;`, decimal comma, dd/mm/yyyy, BOM).
     #[arg(long = "csv-dialect", value_enum, default_value = "machine")]
     csv_dialect: CsvDialect,
@@ -55,6 +55,8 @@ pub(crate) struct IndicatorsArgs {
     /// Skip the full validation pass (schema checks still run). For very large, already validated panels.
     #[arg(long)]
     no_validate: bool,
+    #[command(flatten)]
+    lang: super::LangArg,
 }
 
 pub(crate) fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -113,8 +115,9 @@ pub(crate) fn parse_by_indicator(text: &str) -> std::result::Result<(String, Vec
 }
 
 pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
-    if args.format == Format::Parquet && args.output.is_none() {
-        bail!("--format parquet needs --output FILE (Parquet is not written to a terminal)");
+    if matches!(args.format, IndicatorFormat::Parquet | IndicatorFormat::Xlsx) && args.output.is_none() {
+        let name = if args.format == IndicatorFormat::Xlsx { "xlsx" } else { "parquet" };
+        bail!("--format {name} needs --output FILE (a binary file is not written to a terminal)");
     }
     let defs = if args.definitions.is_empty() {
         impatto_indicators::builtin()?
@@ -157,10 +160,34 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         eprintln!("skipped {id}: {why}");
     }
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
-    let bytes = output::render_in(&run.results, args.format, args.csv_dialect, &as_of, &run.input_hash)?;
+    let bytes = match args.format {
+        IndicatorFormat::Xlsx => {
+            let names = defs.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect();
+            impatto::spreadsheet::indicators_xlsx(&run.results, &names, &args.lang.texts())?
+        }
+        IndicatorFormat::Table => output::render(&run.results, Format::Table, &as_of, &run.input_hash)?,
+        IndicatorFormat::Json => output::render(&run.results, Format::Json, &as_of, &run.input_hash)?,
+        IndicatorFormat::Csv => output::render_in(&run.results, Format::Csv, args.csv_dialect, &as_of, &run.input_hash)?,
+        IndicatorFormat::Parquet => output::render(&run.results, Format::Parquet, &as_of, &run.input_hash)?,
+    };
     emit(args.output.as_deref(), &bytes)?;
     eprintln!("{} row(s) in {:.1}s; as of {as_of}; input {}", run.results.len(), started.elapsed().as_secs_f64(), run.input_hash);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Formats of an indicator table: the statistics commands' four and a workbook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum IndicatorFormat {
+    /// Aligned text for people.
+    Table,
+    /// JSON document with provenance and one object per row.
+    Json,
+    /// CSV, one row per result (dialect by --csv-dialect).
+    Csv,
+    /// Parquet, one row per result (needs --output).
+    Parquet,
+    /// Excel workbook: typed cells, shares as percentages, names and headers in --lang (needs --output).
+    Xlsx,
 }
 
 /// Interval methods of shares in the indicator tables.

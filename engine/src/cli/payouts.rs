@@ -240,6 +240,14 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             )?;
         }
         let t = args.lang.texts();
+        let names: std::collections::BTreeMap<String, (String, String)> =
+            catalogue.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect();
+        if everything {
+            output::write_atomic(
+                &dir.join("indicators.xlsx"),
+                &impatto::spreadsheet::indicators_xlsx(&run.results, &names, &t)?,
+            )?;
+        }
         let (rows, path) = (run.results.len().to_string(), out.join("indicators.csv").display().to_string());
         let mut summary = t.get(
             "run-indicators",
@@ -292,8 +300,6 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             statements.push((stem, statement));
         }
         // The report people open, in both languages: report/{it,en}/<stem>.html and index.html.
-        let names: std::collections::BTreeMap<String, (String, String)> =
-            catalogue.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect();
         let indicators = impatto::report::Indicators { rows: &run.results, names: &names };
         let pages: Vec<impatto::report::Page<'_>> =
             statements.iter().map(|(stem, statement)| impatto::report::Page { stem, statement }).collect();
