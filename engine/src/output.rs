@@ -230,6 +230,8 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         Column::new("small_cell".into(), results.iter().map(|r| r.small_cell).collect::<Vec<_>>()),
         s("disclosure", &|r| Some(r.disclosure.clone())),
         s("unit", &|r| Some(r.unit.clone())),
+        s("numerator_unit", &|r| r.numerator_unit.clone()),
+        s("denominator_unit", &|r| r.denominator_unit.clone()),
         s("as_of", &|r| Some(r.as_of.clone())),
         s("input_hash", &|r| Some(r.input_hash.clone())),
         s("definition_hash", &|r| Some(r.definition_hash.clone())),
@@ -402,8 +404,8 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
             row.extend(["(suppressed)".into(), String::new(), String::new(), String::new(), String::new()]);
         } else {
             row.push(r.value.map(|v| fmt_value(r, v)).unwrap_or_else(|| "–".into()));
-            row.push(r.numerator.map(trim_number).unwrap_or_default());
-            row.push(r.denominator.map(trim_number).unwrap_or_default());
+            row.push(r.numerator.map(|x| term(x, r.numerator_unit.as_deref())).unwrap_or_default());
+            row.push(r.denominator.map(|x| term(x, r.denominator_unit.as_deref())).unwrap_or_default());
             row.push(match (r.ci_low, r.ci_high) {
                 (Some(lo), Some(hi)) => format!("[{}, {}]", fmt_value(r, lo), fmt_value(r, hi)),
                 _ => String::new(),
@@ -425,7 +427,19 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
     for r in &rows {
         let _ = writeln!(out, "{}", line(r));
     }
+    if results.iter().any(|r| r.numerator_unit.is_some() || r.denominator_unit.is_some()) {
+        let _ = writeln!(out, "num and den of sums of money are in currency units (JSON, CSV and Parquet keep cents)");
+    }
     out
+}
+
+/// A numerator or denominator as people read it: money in currency units with two decimals
+/// (`68672200` cents → `686722.00`), counts as they are.
+fn term(x: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some("cents") => format!("{:.2}", x / 100.0),
+        _ => trim_number(x),
+    }
 }
 
 fn trim_number(v: f64) -> String {

@@ -116,8 +116,8 @@ pub fn statement_xlsx(st: &Statement, t: &Texts) -> Result<Vec<u8>> {
 ///
 /// Columns: indicator id, its name (`names`: id → (Italian, English)), one column per breakdown
 /// (headers translated where the catalogue knows the column), horizon in months, value,
-/// numerator, denominator, interval bounds, units, withheld, unit, as-of date and the
-/// definition's hash. Numbers are number cells: shares and probabilities formatted as
+/// numerator, denominator (sums of money in currency units, not cents), interval bounds, units,
+/// withheld, unit, as-of date and the definition's hash. Numbers are number cells: shares and probabilities formatted as
 /// percentages of the stored fraction (0.609 shows `60.9%`), FTE with one decimal, counts
 /// whole; a withheld cell has empty numbers and the word for withheld; the as-of date is a
 /// date cell. The workbook's date is the as-of date, so the same inputs give the same bytes.
@@ -210,10 +210,17 @@ pub fn indicators_xlsx(results: &[IndicatorResult], names: &BTreeMap<String, (St
             "share" | "probability" => &general,
             _ => &two_places,
         };
+        // Sums of money are shown in currency units (the machine formats keep cents).
+        let term = |x: Option<f64>, unit: &Option<String>| match unit.as_deref() {
+            Some("cents") => (x.map(|x| x / 100.0), &two_places),
+            _ => (x, count_format),
+        };
+        let (numerator, numerator_format) = term(r.numerator, &r.numerator_unit);
+        let (denominator, denominator_format) = term(r.denominator, &r.denominator_unit);
         for (x, format) in [
             (r.value, value_format),
-            (r.numerator, count_format),
-            (r.denominator, count_format),
+            (numerator, numerator_format),
+            (denominator, denominator_format),
             (r.ci_low, value_format),
             (r.ci_high, value_format),
             (r.units.map(|u| u as f64), &whole),

@@ -1158,3 +1158,28 @@ fn the_excel_it_csv_dialect_rewrites_numbers_and_dates_and_nothing_else() {
     assert_eq!(line[column("claim")], "35000,00");
     assert_eq!(line[column("as_of")], "31/12/2022");
 }
+
+/// INV-01 divides two sums of money. The machine formats keep them in cents, exact integers,
+/// and say so (`numerator_unit = "cents"`); the table people read shows currency units, so
+/// FabriQ Quarto's private investment reads as about €0.7 M, not as 68 M.
+#[test]
+fn a_ratio_of_money_shows_its_terms_in_currency_units() {
+    let data = workspace().join("datasets/examples/fabriq-quarto");
+    let run = |format: &str| {
+        let o = impatto(&["indicators", "--data", data.to_str().expect("utf-8"), "--only", "INV-01", "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("JSON");
+    let row = &json["results"][0];
+    assert_eq!(row["numerator_unit"], "cents");
+    assert_eq!(row["denominator_unit"], "cents");
+    let (cents_num, cents_den) = (row["numerator"].as_f64().expect("num"), row["denominator"].as_f64().expect("den"));
+    assert_eq!(cents_num.fract(), 0.0, "cents are whole");
+    let table = run("table");
+    let line = table.lines().find(|l| l.starts_with("INV-01")).expect("INV-01's line");
+    let shown: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(shown[2], format!("{:.2}", cents_num / 100.0), "{line}");
+    assert_eq!(shown[3], format!("{:.2}", cents_den / 100.0), "{line}");
+    assert!(table.contains("in currency units"), "{table}");
+}

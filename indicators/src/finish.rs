@@ -30,6 +30,11 @@ pub struct IndicatorResult {
     pub numerator: Option<f64>,
     /// Denominator (None when suppressed or not applicable).
     pub denominator: Option<f64>,
+    /// Unit of the numerator when it is not a count of units: `cents` (currency minor units)
+    /// when it sums a money column, as INV-01's private investment. None: a count.
+    pub numerator_unit: Option<String>,
+    /// Unit of the denominator, as [`IndicatorResult::numerator_unit`] (INV-01's grants: `cents`).
+    pub denominator_unit: Option<String>,
     /// Lower confidence limit.
     pub ci_low: Option<f64>,
     /// Upper confidence limit.
@@ -54,6 +59,24 @@ pub struct IndicatorResult {
     pub definition_hash: String,
     /// `sha256:` of the input files.
     pub input_hash: String,
+}
+
+#[derive(Clone, Copy)]
+enum Term {
+    Numerator,
+    Denominator,
+}
+
+/// `Some("cents")` when the term sums a column the panel format measures in cents.
+fn money_unit(computation: &crate::definition::Computation, term: Term) -> Option<String> {
+    use crate::definition::Computation;
+    let column = match (computation, term) {
+        (Computation::Ratio { measure, .. }, Term::Numerator) | (Computation::Stock { measure }, Term::Numerator) => measure,
+        (Computation::Ratio { denominator_sum, .. }, Term::Denominator) => denominator_sum,
+        _ => return None,
+    };
+    let unit = impatto_datasets::schema::Table::ALL.iter().find_map(|t| t.column(column)).map(|c| c.unit)?;
+    (unit == "cents").then(|| unit.to_string())
 }
 
 /// Provenance stamped on every row.
@@ -272,6 +295,8 @@ pub(crate) fn finish_release(
         value: None,
         numerator: None,
         denominator: None,
+        numerator_unit: money_unit(&loaded.resolved.computation, Term::Numerator),
+        denominator_unit: money_unit(&loaded.resolved.computation, Term::Denominator),
         ci_low: None,
         ci_high: None,
         n_at_risk: None,
