@@ -119,3 +119,14 @@ breakdown-kind = kind
 breakdown-age_band_eu = age band
 breakdown-age_band_esf = age band (ESF)
 breakdown-birth_year = birth year
+
+## Figures (impatto plot)
+plot-survival-probability = survival probability
+plot-number-at-risk = number at risk
+plot-censored = censored
+plot-coefficient = effect (difference from k = -1)
+plot-reference = reference
+plot-all = all
+plot-km-title = Kaplan-Meier survival ({ $conf-type } { $level }% interval)
+plot-km-title-by = Kaplan-Meier survival by { $by } ({ $conf-type } { $level }% interval)
+plot-event-study-title = Event study of { $outcome } ({ $level }% intervals, clustered by { $unit })

@@ -119,3 +119,14 @@ breakdown-kind = tipo
 breakdown-age_band_eu = fascia d'età
 breakdown-age_band_esf = fascia d'età (FSE)
 breakdown-birth_year = anno di nascita
+
+## Figure (impatto plot)
+plot-survival-probability = probabilità di sopravvivenza
+plot-number-at-risk = numero a rischio
+plot-censored = censurati
+plot-coefficient = effetto (differenza da k = -1)
+plot-reference = riferimento
+plot-all = totale
+plot-km-title = Sopravvivenza di Kaplan-Meier (intervallo { $conf-type } al { $level }%)
+plot-km-title-by = Sopravvivenza di Kaplan-Meier per { $by } (intervallo { $conf-type } al { $level }%)
+plot-event-study-title = Studio di evento su { $outcome } (intervalli al { $level }%, cluster per { $unit })

@@ -87,8 +87,23 @@ pub fn strata(
     survival::fit(&times, &events, &groups, conf, level).map_err(|e| bad(format!("{}: {e}", file.display())))
 }
 
-/// Bars for one indicator from a results CSV (`impatto indicators --format csv`).
-pub fn indicator_bars(results: &Path, indicator: &str, by: Option<&str>) -> Result<(Vec<crate::plot::Bar>, String)> {
+/// Bars for one indicator from a results CSV or Parquet file (`impatto indicators --format
+/// csv`), in file order, and the indicator's unit. Each bar is labelled by every group column
+/// (those between `version` and `horizon_months`), `by` first, and by its horizon, so rows that
+/// differ in a second breakdown or a survival horizon never share a label; a margin's empty
+/// value reads `all`. `months` words a horizon (`12 months`), `column` names a group column
+/// (`edition` → `edizione`).
+///
+/// Errors: [`Error::Request`] when the file has no row for `indicator`, no group column, or no
+/// column `by` (naming the group columns it has).
+pub fn indicator_bars(
+    results: &Path,
+    indicator: &str,
+    by: Option<&str>,
+    all: &str,
+    months: &dyn Fn(u32) -> String,
+    column: &dyn Fn(&str) -> String,
+) -> Result<(Vec<crate::plot::Bar>, String)> {
     let name = results.display().to_string();
     let df = data::read(results, &["indicator", "value", "ci_low", "ci_high", "unit"])?;
     let ids = data::labels(&df, "indicator", &name)?;
@@ -96,40 +111,48 @@ pub fn indicator_bars(results: &Path, indicator: &str, by: Option<&str>) -> Resu
     if rows.is_empty() {
         return Err(bad(format!("{name}: no rows for indicator `{indicator}`")));
     }
-    let all = data::read_all(results)?;
-    let fixed = [
-        "indicator",
-        "version",
-        "horizon_months",
-        "value",
-        "numerator",
-        "denominator",
-        "ci_low",
-        "ci_high",
-        "n_at_risk",
-        "units",
-        "suppressed",
-        "unit",
-        "as_of",
-        "input_hash",
-        "definition_hash",
-    ];
-    let group = match by {
-        Some(b) => b.to_string(),
-        None => all
-            .get_column_names()
-            .into_iter()
-            .map(|c| c.to_string())
-            .find(|c| !fixed.contains(&c.as_str()))
-            .ok_or_else(|| bad(format!("{name}: no group column (run `impatto indicators --by …`)")))?,
+    let all_columns = data::read_all(results)?;
+    let names: Vec<String> = all_columns.get_column_names().into_iter().map(|c| c.to_string()).collect();
+    let (Some(first), Some(last)) = (names.iter().position(|c| c == "version"), names.iter().position(|c| c == "horizon_months"))
+    else {
+        return Err(bad(format!(
+            "{name}: expected the columns of `impatto indicators --format csv` (version … horizon_months), found {names:?}"
+        )));
     };
-    let labels = data::labels(&all, &group, &name)?;
+    let mut groups: Vec<String> = names[first + 1..last].to_vec();
+    if groups.is_empty() {
+        return Err(bad(format!("{name}: no group column (run `impatto indicators --by …`)")));
+    }
+    if let Some(b) = by {
+        let Some(at) = groups.iter().position(|g| g == b) else {
+            return Err(bad(format!("--by {b}: {name} has no such group column; it has {}", groups.join(", "))));
+        };
+        let b = groups.remove(at);
+        groups.insert(0, b);
+    }
+    let labels: Vec<Vec<Option<String>>> =
+        groups.iter().map(|g| data::labels(&all_columns, g, &name).map_err(Into::into)).collect::<Result<_>>()?;
+    let horizons = data::numbers(&all_columns, "horizon_months", &name)?;
     let (value, lo, hi) =
         (data::numbers(&df, "value", &name)?, data::numbers(&df, "ci_low", &name)?, data::numbers(&df, "ci_high", &name)?);
     let unit = data::labels(&df, "unit", &name)?[rows[0]].clone().unwrap_or_default();
     let bars = rows
         .into_iter()
-        .map(|r| crate::plot::Bar { label: labels[r].clone().unwrap_or_default(), value: value[r], interval: lo[r].zip(hi[r]) })
+        .map(|r| {
+            let mut parts: Vec<String> = Vec::new();
+            for (k, (g, values)) in groups.iter().zip(&labels).enumerate() {
+                match values[r].as_deref().filter(|v| !v.is_empty()) {
+                    Some(v) if k == 0 => parts.push(v.to_string()),
+                    Some(v) => parts.push(format!("{} {v}", column(g))),
+                    None if k == 0 => parts.push(all.to_string()),
+                    None => {}
+                }
+            }
+            if let Some(h) = horizons[r] {
+                parts.push(months(h as u32));
+            }
+            crate::plot::Bar { label: parts.join(" · "), value: value[r], interval: lo[r].zip(hi[r]) }
+        })
         .collect();
     Ok((bars, unit))
 }

@@ -440,6 +440,15 @@ fn plots_render_as_svg_and_png() {
         "{}",
         &text[..200]
     );
+    // Okabe-Ito's blue and vermillion, readable with any colour vision, and black for the axes;
+    // the times of the number-at-risk row are printed (0 to 52 weeks in quarters: 13, 26, 39);
+    // censored follow-ups are marked and the mark is in the legend.
+    let colours: std::collections::BTreeSet<&str> = text.match_indices("stroke=\"#").map(|(i, _)| &text[i + 9..i + 15]).collect();
+    assert_eq!(colours, ["000000", "0072B2", "D55E00"].into_iter().collect(), "{colours:?}");
+    for time in ["13", "26", "39", "52"] {
+        assert!(text.contains(&format!(">\n{time}\n</text>")), "at-risk time {time} labelled");
+    }
+    assert!(text.contains(">\ncensored\n</text>") && text.contains(">\nnumber at risk\n</text>"));
     let png = dir.path().join("km.png");
     let out =
         impatto(&["plot", "survival", &rossi, "--time", "week", "--event", "arrest", "--output", png.to_str().expect("utf-8")]);
@@ -473,6 +482,46 @@ fn plots_render_as_svg_and_png() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(&bars).expect("svg");
     assert!(text.contains(">\nalpha\n</text>") && text.contains(">\nbeta\n</text>"), "group labels drawn");
+    assert!(text.contains(">\nWomen share of participants (PAR-02)\n</text>"), "the title is the indicator's name");
+    // Two breakdowns and survival horizons: every bar has its own label, in the language asked for
+    // (the fixture has alpha in editions 2020 and 2021, beta in 2021; SUR-02 at 12, 24, 36 months).
+    let two = dir.path().join("two.csv");
+    let out = impatto(&[
+        "indicators",
+        "--data",
+        FIXTURE,
+        "--by",
+        "programme,edition",
+        "--small-cell",
+        "1",
+        "--only",
+        "SUR-02",
+        "--format",
+        "csv",
+        "--output",
+        two.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = dir.path().join("two.svg");
+    let out = impatto(&[
+        "plot",
+        "indicator",
+        two.to_str().expect("utf-8"),
+        "--indicator",
+        "SUR-02",
+        "--lang",
+        "it",
+        "--output",
+        svg.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    for edition in ["alpha · edizione 2020", "alpha · edizione 2021", "beta · edizione 2021"] {
+        for months in [12, 24, 36] {
+            let label = format!(">\n{edition} · a {months} mesi\n</text>");
+            assert_eq!(text.matches(&label).count(), 1, "{label} once");
+        }
+    }
     let bad = impatto(&["plot", "survival", &rossi, "--time", "week", "--event", "arrest", "--output", "km.jpg"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("expected a .svg or .png file name"), "{}", stderr(&bad));
@@ -525,7 +574,11 @@ fn event_study_from_the_command_line_matches_r_and_plots() {
         svg.to_str().expect("utf-8"),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(std::fs::read_to_string(&svg).expect("svg").contains(">\nk=0\n</text>"));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(text.contains(">\nk=0\n</text>"));
+    // The reference period, left out of the estimates, is drawn in its place between k=-2 and k=0.
+    let at = |label: &str| text.find(&format!(">\n{label}\n</text>")).unwrap_or_else(|| panic!("{label} drawn"));
+    assert!(at("k=-2") < at("k=-1 (reference)") && at("k=-1 (reference)") < at("k=0"));
     let both =
         impatto(&["did", &st, "--outcome", "y", "--unit", "unit", "--post", "period", "--treated", "unit", "--period", "period"]);
     assert_eq!(both.status.code(), Some(2), "--post and --period are two different designs");

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use clap::Subcommand;
+use impatto::i18n::Arg;
 use impatto::output::Format;
 use impatto_indicators::definition::ConfType;
 use impatto_indicators::study::data::ReadOptions;
@@ -25,6 +26,8 @@ pub(crate) enum PlotCommand {
         /// Output file, .svg or .png.
         #[arg(long, short)]
         output: PathBuf,
+        #[command(flatten)]
+        lang: super::LangArg,
     },
     /// Event-study coefficients by period relative to treatment, with intervals.
     EventStudy {
@@ -45,6 +48,8 @@ pub(crate) enum PlotCommand {
         /// Output file, .svg or .png.
         #[arg(long, short)]
         output: PathBuf,
+        #[command(flatten)]
+        lang: super::LangArg,
     },
     /// One indicator's values by group, with interval whiskers, from `impatto indicators --format csv` output.
     Indicator {
@@ -59,6 +64,8 @@ pub(crate) enum PlotCommand {
         /// Output file, .svg or .png.
         #[arg(long, short)]
         output: PathBuf,
+        #[command(flatten)]
+        lang: super::LangArg,
     },
 }
 
@@ -320,7 +327,8 @@ pub(crate) enum SmallSampleArg {
 /// `impatto plot …`.
 pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
     match cmd {
-        PlotCommand::Survival { cols: c, read, output } => {
+        PlotCommand::Survival { cols: c, read, output, lang } => {
+            let t = lang.texts();
             impatto::plot::picture_of(&output)?;
             let strata = impatto::studies::strata(
                 &c.data.file,
@@ -331,15 +339,19 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
                 c.conf_type.get(),
                 0.95,
             )?;
-            let title = format!(
-                "Kaplan-Meier survival{} ({} 95% interval)",
-                c.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
-                c.conf_type.name()
-            );
-            impatto::plot::survival(&output, &strata, &c.data.time, &title)?;
+            let conf_type = c.conf_type.name();
+            let title = match c.by.as_deref() {
+                Some(by) => t.get(
+                    "plot-km-title-by",
+                    &[("by", Arg::Text(by)), ("conf-type", Arg::Text(conf_type)), ("level", Arg::Text("95"))],
+                ),
+                None => t.get("plot-km-title", &[("conf-type", Arg::Text(conf_type)), ("level", Arg::Text("95"))]),
+            };
+            impatto::plot::survival(&output, &strata, &c.data.time, &title, &impatto::plot::Words::new(&t))?;
             eprintln!("wrote {}", output.display());
         }
-        PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output } => {
+        PlotCommand::EventStudy { file, outcome, unit, period, first_treated, output, lang } => {
+            let t = lang.texts();
             impatto::plot::picture_of(&output)?;
             let (estimates, notes) = impatto::studies::event_study(
                 &file,
@@ -350,17 +362,31 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
             for note in notes {
                 eprintln!("{note}");
             }
-            impatto::plot::coefficients(
-                &output,
-                &estimates,
-                &format!("event study of `{outcome}` (95% intervals, clustered by {unit})"),
-            )?;
+            let title = t.get(
+                "plot-event-study-title",
+                &[("outcome", Arg::Text(&outcome)), ("unit", Arg::Text(&unit)), ("level", Arg::Text("95"))],
+            );
+            impatto::plot::coefficients(&output, &estimates, &title, &impatto::plot::Words::new(&t))?;
             eprintln!("wrote {}", output.display());
         }
-        PlotCommand::Indicator { results, indicator, by, output } => {
+        PlotCommand::Indicator { results, indicator, by, output, lang } => {
+            let t = lang.texts();
             impatto::plot::picture_of(&output)?;
-            let (bars, unit) = impatto::studies::indicator_bars(&results, &indicator, by.as_deref())?;
-            impatto::plot::bars(&output, &bars, &format!("{indicator} by {}", by.as_deref().unwrap_or("group")), &unit)?;
+            let words = impatto::plot::Words::new(&t);
+            let months = |h: u32| t.get("report-horizon", &[("months", Arg::Count(h as usize))]);
+            let column = |c: &str| {
+                let id = format!("breakdown-{c}");
+                if t.has(&id) { t.get(&id, &[]) } else { c.to_string() }
+            };
+            let (bars, unit) =
+                impatto::studies::indicator_bars(&results, &indicator, by.as_deref(), &words.all, &months, &column)?;
+            // The title is the indicator's name from the built-in catalogue, in the reader's language.
+            let name = impatto_indicators::builtin()?
+                .iter()
+                .find(|d| d.def.id == indicator)
+                .map(|d| if t.lang() == impatto::i18n::Lang::It { d.def.name.it.clone() } else { d.def.name.en.clone() })
+                .map_or_else(|| indicator.clone(), |n| format!("{n} ({indicator})"));
+            impatto::plot::bars(&output, &bars, &name, &unit, &words)?;
             eprintln!("wrote {}", output.display());
         }
     }
