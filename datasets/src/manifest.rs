@@ -39,29 +39,38 @@ struct Manifest {
     files: Vec<Entry>,
 }
 
-/// Write `dir`'s manifest: every regular file in it (sorted by name) with its SHA-256, and
-/// `written_by`. No time stamp: the same files give the same manifest.
+/// Write `dir`'s manifest: every regular file in it and in its subdirectories (by relative
+/// path with `/`, sorted: `report/it/index.html`) with its SHA-256, and `written_by`. No time
+/// stamp: the same files give the same manifest.
 ///
 /// # Errors
 /// [`Error::Io`] naming the file that cannot be read or the manifest that cannot be written.
 pub fn write(dir: &Path, written_by: &str) -> Result<()> {
-    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != FILE))
-        .collect();
-    paths.sort();
-    let files = paths
-        .iter()
-        .map(|p| {
-            Ok(Entry { file: p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string(), sha256: sha256_file(p)? })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut files = Vec::new();
+    collect(dir, "", &mut files)?;
+    files.sort_by(|a, b| a.file.cmp(&b.file));
     let manifest = Manifest { written_by: written_by.to_string(), files };
     let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     bytes.push(b'\n');
     let path = dir.join(FILE);
     std::fs::write(&path, bytes).map_err(|source| Error::Io { path, source })
+}
+
+/// Every regular file under `dir`, named `prefix` + its relative path (the top-level manifest aside).
+fn collect(dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> Result<()> {
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(String::from) else { continue };
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() {
+            collect(&path, &format!("{prefix}{name}/"), out)?;
+        } else if kind.is_file() && !(prefix.is_empty() && name == FILE) {
+            out.push(Entry { file: format!("{prefix}{name}"), sha256: sha256_file(&path)? });
+        }
+    }
+    Ok(())
 }
 
 /// `(file, sha256)` pairs of a manifest's text, or what is wrong with it.

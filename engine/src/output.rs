@@ -74,7 +74,8 @@ pub const MANIFEST: &str = impatto_datasets::manifest::FILE;
 /// finds new files next to old ones. Returns what `fill` returned.
 ///
 /// - A second writer of the same target is refused at once: `<target>.lock` beside it holds an
-///   exclusive lock (released by the system when the process ends, even by `kill -9`).
+///   exclusive lock (released by the system when the process ends, even by `kill -9`), and is
+///   removed when the writer finishes (a killed writer leaves it, harmless and reused).
 /// - Killed between the two renames, the previous set is kept as `.<name>.old-…`; the next
 ///   writer puts it back before starting, and removes what a killed writer left.
 /// - `target` must be new, empty, or an output set impatto wrote (it has a [`MANIFEST`]): a
@@ -94,18 +95,7 @@ pub fn write_set<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Res
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io(parent))?;
     let lock_path = parent.join(format!("{name}.lock"));
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(Error::Request(format!(
-                "{}: expected to write it alone, found another impatto process writing it (lock {}); hint: wait for it to finish",
-                target.display(),
-                lock_path.display()
-            )));
-        }
-        Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
-    }
+    let lock = SetLock::acquire(&lock_path, target)?;
     // What a killed writer left: put a set it had moved aside back, then clear the rest.
     let leftovers = |kind: &str| -> Result<Vec<std::path::PathBuf>> {
         let prefix = format!(".{name}.{kind}-");
@@ -179,6 +169,62 @@ pub fn write_set<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Res
     }
     drop(lock);
     Ok(value)
+}
+
+/// The exclusive lock of one output set: `<target>.lock` beside it, locked while the set is
+/// written and removed before it is released, so no lock file is left behind. Removing a lock
+/// file races with a writer that opened it just before: each writer therefore checks, once it
+/// holds the lock, that the path still names the file it locked, and starts again if not.
+struct SetLock {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+impl SetLock {
+    fn acquire(path: &Path, target: &Path) -> Result<SetLock> {
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        loop {
+            let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Request(format!(
+                        "{}: expected to write it alone, found another impatto process writing it (lock {}); hint: wait for it to finish",
+                        target.display(),
+                        path.display()
+                    )));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+            if Self::still_named(&file, path) {
+                return Ok(SetLock { file, path: path.to_path_buf() });
+            }
+        }
+    }
+
+    /// Whether `path` still names the open `file` (the previous holder removed it otherwise).
+    #[cfg(unix)]
+    fn still_named(file: &std::fs::File, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn still_named(_: &std::fs::File, _: &Path) -> bool {
+        true
+    }
+}
+
+impl Drop for SetLock {
+    fn drop(&mut self) {
+        // Removed while still locked: a writer that opened it meanwhile sees it gone and retries.
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
 }
 
 /// The set's manifest ([`impatto_datasets::manifest`]): every file with its SHA-256; each file

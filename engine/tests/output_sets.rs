@@ -20,17 +20,23 @@ fn impatto(args: &[&str]) -> Output {
 /// What a reader finds: file name → bytes.
 type Set = BTreeMap<String, Vec<u8>>;
 
-/// Every file of a directory (name → bytes); `None` when it does not exist.
+/// Every file under a directory (relative path → bytes); `None` when it does not exist.
 fn contents(dir: &Path) -> Option<Set> {
-    let entries = std::fs::read_dir(dir).ok()?;
-    Some(
-        entries
-            .map(|e| {
-                let e = e.expect("entry");
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read"))
-            })
-            .collect(),
-    )
+    fn walk(dir: &Path, prefix: &str, set: &mut Set) {
+        for e in std::fs::read_dir(dir).expect("read") {
+            let e = e.expect("entry");
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.file_type().expect("type").is_dir() {
+                walk(&e.path(), &format!("{name}/"), set);
+            } else {
+                set.insert(name, std::fs::read(e.path()).expect("read"));
+            }
+        }
+    }
+    let mut set = Set::new();
+    std::fs::read_dir(dir).ok()?;
+    walk(dir, "", &mut set);
+    Some(set)
 }
 
 /// Two different `run` jobs: A pays FabriQ Quarto 2019, B Scuola dei Quartieri.
@@ -197,6 +203,10 @@ fn concurrent_runs_leave_one_whole_set_or_are_refused() {
         assert!(finished >= 1, "round {round}: every writer refused");
         let c = contents(&out).expect("out");
         assert!(c == ref_a || c == ref_b, "round {round}: a mix: {:?}", c.keys().collect::<Vec<_>>());
+        // The lock is removed by the writer that held it: nothing is left beside the set.
+        let beside: Vec<String> =
+            std::fs::read_dir(t.path()).expect("dir").filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+        assert_eq!(beside, ["out"], "round {round}: left beside the set: {beside:?}");
     }
 }
 
@@ -226,10 +236,10 @@ fn a_folder_of_other_files_is_never_replaced() {
         serde_json::from_slice(&std::fs::read(set.join("manifest.json")).expect("manifest")).expect("json");
     let listed: Vec<&str> =
         manifest["files"].as_array().expect("files").iter().map(|f| f["file"].as_str().expect("name")).collect();
-    let mut on_disk: Vec<String> =
-        std::fs::read_dir(&set).expect("read").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    // Every file, the report's pages in their folders too (report/it/index.html).
+    let mut on_disk: Vec<String> = contents(&set).expect("set").into_keys().collect();
     on_disk.retain(|n| n != "manifest.json");
-    on_disk.sort();
+    assert!(on_disk.contains(&"report/it/index.html".to_string()), "{on_disk:?}");
     assert_eq!(listed, on_disk);
 }
 
