@@ -130,10 +130,30 @@ def check_indicators(page, where, lang, programme, rows):
         if r["value"] is None:
             continue
         value = number(tr.locator("[data-field='value']").inner_text(), lang)
-        scale, places = {"share": (100, 1), "probability": (100, 1), "persons": (1, 0), "entities": (1, 0), "fte": (1, 1)}.get(
+        scale, places = {"share": (100, 1), "probability": (100, 1), "persons": (1, 0), "entities": (1, 0), "FTE": (1, 1)}.get(
             r["unit"], (1, 2))
         if not math.isclose(value, round(r["value"] * scale, places), abs_tol=10 ** -places / 2 + 1e-9):
             fail(where, f"{indicator} {group} shows {value}, indicators.json says {r['value']}")
+
+
+def check_survival(page, where, programme, rows):
+    """Each point of a Kaplan-Meier figure is a published estimate of this programme, and every
+    published estimate of the whole programme or of one edition is drawn."""
+    mine = [
+        r for r in rows
+        if r.get("programme") == programme and r["unit"] == "probability" and r.get("horizon_months")
+        and not r["suppressed"] and r["value"] is not None
+        and {k for k, v in (r.get("group") or {}).items() if v} <= {"programme", "edition"}
+    ]
+    circles = page.locator("circle[data-horizon]")
+    if circles.count() != len(mine):
+        fail(where, f"{circles.count()} survival points drawn, indicators.json publishes {len(mine)}")
+    for k in range(circles.count()):
+        c = circles.nth(k)
+        indicator, horizon, value = (c.get_attribute(a) for a in ("data-indicator", "data-horizon", "data-value"))
+        if not any(r["indicator"] == indicator and str(r["horizon_months"]) == horizon
+                   and math.isclose(float(value), r["value"], rel_tol=1e-12) for r in mine):
+            fail(where, f"survival point {indicator} at {horizon} months = {value} is not a published estimate")
 
 
 def check_index(page, where, lang, statements):
@@ -155,7 +175,7 @@ def not_blank(png, where):
 
 
 def main():
-    out = pathlib.Path(sys.argv[1])
+    out = pathlib.Path(sys.argv[1]).resolve()
     shots = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else out / "report-check"
     shots.mkdir(parents=True, exist_ok=True)
     documents = {p.stem: json.loads(p.read_text()) for p in sorted(out.glob("*.json"))}
@@ -213,6 +233,7 @@ def main():
                 else:
                     check_statement(page, where, lang, st)
                     check_indicators(page, where, lang, st["programme"]["id"], flat)
+                    check_survival(page, where, st["programme"]["id"], flat)
             for problem in problems:
                 fail(where, problem)
             context.close()

@@ -101,6 +101,12 @@ report-units = Units
 report-horizon = at { $months } months
 report-withheld = withheld
 report-withheld-note = "withheld": not published to protect confidentiality (fewer than { $k } units, or derivable from other published cells).
+report-months = months since support started
+report-km-caption = Kaplan-Meier estimate of the share still active at each horizon, with its confidence interval; dashed lines only join the published points. The values are in the table above.
+report-km-withheld = { $count ->
+    [one] One point is withheld and not drawn.
+   *[other] { $count } points are withheld and not drawn.
+}
 report-statements = Statement per beneficiary
 report-statement-of = Beneficiary { $beneficiary }
 report-total = Total

@@ -101,6 +101,12 @@ report-units = Unità
 report-horizon = a { $months } mesi
 report-withheld = riservato
 report-withheld-note = «riservato»: dato non pubblicato per tutelare la riservatezza (meno di { $k } unità, o ricavabile da altre celle pubblicate).
+report-months = mesi dall'inizio del sostegno
+report-km-caption = Stima di Kaplan-Meier della quota ancora attiva a ogni orizzonte, con il suo intervallo di confidenza; le linee tratteggiate uniscono soltanto i punti pubblicati. I valori sono nella tabella qui sopra.
+report-km-withheld = { $count ->
+    [one] Un punto è riservato e non è disegnato.
+   *[other] { $count } punti sono riservati e non sono disegnati.
+}
 report-statements = Rendiconto per beneficiario
 report-statement-of = Beneficiario { $beneficiary }
 report-total = Totale

@@ -119,6 +119,7 @@ pub fn programme_page(page: Page<'_>, indicators: Indicators<'_>, t: &Texts) -> 
             (by_instrument_and_payer(st, t))
             (readings(st, t))
             (indicator_section(&rows, indicators.names, t))
+            (survival_section(&rows, indicators.names, t))
             (statements(st, t))
             (provenance(st, &rows, t))
         }
@@ -382,7 +383,7 @@ fn readings(st: &Statement, t: &Texts) -> Markup {
         if let Some(text) = &l.interpretation
             && !readings.iter().any(|(r, _)| *r == l.rule)
         {
-            readings.push((&l.rule, text));
+            readings.push((&l.rule, text.get(t.lang())));
         }
     }
     html! {
@@ -507,6 +508,91 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
                 }
                 @if withheld_any {
                     p { (t.get("report-withheld-note", &[("k", Arg::Text(&rows.first().map_or(0, |r| r.small_cell).to_string()))])) }
+                }
+            }
+        }
+    }
+}
+
+/// Kaplan-Meier survival at the horizons the run published (SUR-02's 12, 24 and 36 months), one
+/// line per cohort: per edition when the run broke the indicator down by edition, else the whole
+/// programme. Only published points are drawn (withheld ones leave a gap and are said so): the
+/// rows carry the estimate at each horizon, not the whole step curve, so the points are joined
+/// by straight dashed lines, read as "between these dates", never as the curve's shape.
+fn survival_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String, String)>, t: &Texts) -> Markup {
+    let name = |id: &str| {
+        names.get(id).map_or_else(|| id.to_string(), |(it, en)| if t.lang() == Lang::It { it.clone() } else { en.clone() })
+    };
+    // Indicator → cohort label → (months, estimate, interval) in horizon order; withheld points as None.
+    type Points = Vec<(u32, Option<(f64, Option<(f64, f64)>)>)>;
+    let mut curves: BTreeMap<&str, BTreeMap<String, Points>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.unit == "probability" && r.horizon_months.is_some()) {
+        let others: Vec<&(String, String)> = r.group.iter().filter(|(k, v)| k != "programme" && !v.is_empty()).collect();
+        let cohort = match others.as_slice() {
+            [] => t.get("report-whole-programme", &[]),
+            [(k, v)] if k == "edition" => format!("{} {v}", t.get("breakdown-edition", &[])),
+            _ => continue,
+        };
+        let point = if r.suppressed { None } else { r.value.map(|v| (v, r.ci_low.zip(r.ci_high))) };
+        curves.entry(&r.indicator).or_default().entry(cohort).or_default().push((r.horizon_months.unwrap_or(0), point));
+    }
+    let (left, width, top, height) = (76.0, 520.0, 16.0, 220.0);
+    html! {
+        @for (indicator, cohorts) in &curves {
+            @let last = cohorts.values().flatten().map(|p| p.0).max().unwrap_or(12).max(1) as f64;
+            @let x = |m: f64| left + m / last * width;
+            @let y = |s: f64| top + (1.0 - s.clamp(0.0, 1.0)) * height;
+            @let withheld = cohorts.values().flatten().filter(|p| p.1.is_none()).count();
+            @let id = format!("km-{indicator}");
+            @let description = cohorts.iter().map(|(c, points)| {
+                let shown: Vec<String> = points.iter().map(|(m, p)| match p {
+                    Some((v, _)) => format!("{}: {}", t.get("report-horizon", &[("months", Arg::Count(*m as usize))]), value_text(t, "probability", *v)),
+                    None => format!("{}: {}", t.get("report-horizon", &[("months", Arg::Count(*m as usize))]), t.get("report-withheld", &[])),
+                }).collect();
+                format!("{c}: {}", shown.join(", "))
+            }).collect::<Vec<_>>().join("; ");
+            section aria-labelledby=(id) {
+                h3 id=(id) { (name(indicator)) }
+                div.legend {
+                    @for (i, cohort) in cohorts.keys().enumerate() {
+                        span { span.swatch style={ "background:" (PALETTE[i % PALETTE.len()]) } {} (cohort) }
+                    }
+                }
+                figure {
+                    svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (left + width + 24.0) " " (top + height + 44.0) } role="img"
+                        aria-labelledby={ (id) "-title " (id) "-desc" } {
+                        title id={ (id) "-title" } { (name(indicator)) }
+                        desc id={ (id) "-desc" } { (description) }
+                        @for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                            line x1=(left) x2=(left + width) y1=(y(tick)) y2=(y(tick)) stroke="#c8c8c8" {}
+                            text x=(left - 6.0) y=(y(tick) + 4.0) text-anchor="end" { (value_text(t, "share", tick)) }
+                        }
+                        @for m in cohorts.values().flatten().map(|p| p.0).collect::<std::collections::BTreeSet<u32>>().into_iter().chain([0]) {
+                            text x=(x(f64::from(m))) y=(top + height + 18.0) text-anchor="middle" { (m) }
+                        }
+                        text x=(left + width / 2.0) y=(top + height + 38.0) text-anchor="middle" { (t.get("report-months", &[])) }
+                        @for (i, points) in cohorts.values().enumerate() {
+                            @let colour = PALETTE[i % PALETTE.len()];
+                            @let line = std::iter::once((0.0, 1.0))
+                                .chain(points.iter().filter_map(|(m, p)| p.map(|(v, _)| (f64::from(*m), v))))
+                                .map(|(m, v)| format!("{:.1},{:.1}", x(m), y(v)))
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            polyline fill="none" stroke=(colour) stroke-width="2" stroke-dasharray="6 4" points=(line) {}
+                            @for (m, p) in points {
+                                @if let Some((v, interval)) = p {
+                                    @if let Some((lo, hi)) = interval {
+                                        line x1=(x(f64::from(*m))) x2=(x(f64::from(*m))) y1=(y(*lo)) y2=(y(*hi)) stroke=(colour) stroke-width="2" {}
+                                    }
+                                    circle cx=(x(f64::from(*m))) cy=(y(*v)) r="4.5" fill=(colour) data-indicator=(indicator) data-horizon=(m) data-value=(v) {}
+                                }
+                            }
+                        }
+                    }
+                    figcaption {
+                        (t.get("report-km-caption", &[]))
+                        @if withheld > 0 { " " (t.get("report-km-withheld", &[("count", Arg::Count(withheld))])) }
+                    }
                 }
             }
         }

@@ -1236,3 +1236,45 @@ fn a_ratio_of_money_shows_its_terms_in_currency_units() {
     assert_eq!(shown[3], format!("{:.2}", cents_den / 100.0), "{line}");
     assert!(table.contains("in currency units"), "{table}");
 }
+
+/// A rule file may word a rule's interpretation in Italian and English (`{ it, en }`, as the
+/// definitions' names): each reader gets their language, and the machine formats keep both.
+/// FabriQ Quarto 2019's premium, worded in the example rule file.
+#[test]
+fn a_rules_interpretation_is_read_in_the_readers_language() {
+    let rules = "datasets/examples/fabriq-quarto/rules-2019.toml";
+    let data = "datasets/examples/fabriq-quarto";
+    let explain = |lang: &str| {
+        let o = impatto(&["explain", rules, "FQ-2019-000002", "--data", data, "--lang", lang]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let (it, en) = (explain("it"), explain("en"));
+    assert!(it.contains("testo 2019: +10 punti percentuali di cofinanziamento"), "{it}");
+    assert!(!it.contains("2019 wording"), "{it}");
+    assert!(en.contains("2019 wording: +10 percentage points of co-financing"), "{en}");
+    let json = impatto(&["payout", rules, "--data", data, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON statement");
+    let premium =
+        json["lines"].as_array().expect("lines").iter().find(|l| l["rule"] == "impact-premium").expect("a premium line");
+    let both = premium["interpretation"].as_str().expect("text");
+    assert!(both.starts_with("it: testo 2019") && both.contains(" | en: 2019 wording"), "{both}");
+    // Half a translation is refused at load, naming the line.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let half = dir.path().join("half.toml");
+    let text = std::fs::read_to_string(workspace().join(rules)).expect("rules");
+    let line = text.lines().position(|l| l.starts_with("interpretation")).expect("an interpretation") + 1;
+    let text: String = text
+        .lines()
+        .map(|l| if l.starts_with("interpretation") { "interpretation = { it = \"solo italiano\" }" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&half, text).expect("write");
+    let o = impatto(&["payout", half.to_str().expect("utf-8"), "--data", data]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("half.toml:{line}: rule `impact-premium`: interpretation: expected a text, or {{ it = \"…\", en = \"…\" }} with both languages, found only `it`")),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -193,7 +193,9 @@ fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, St
             let job = views[a.view].job;
             let k = jobs[job].compiled.small_cell;
             let gives_away = named.iter().any(|b| {
-                let same = b.view == a.view && b.id == a.id;
+                // A cell's own units and numerator are one published share (n of d), not two
+                // tables to difference: the share's threshold is on its units.
+                let same = views[b.view].job == job && b.id == a.id;
                 let k = k.max(jobs[views[b.view].job].compiled.small_cell);
                 let difference = (a.count - b.count).abs();
                 !same

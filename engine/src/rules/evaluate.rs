@@ -68,7 +68,7 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
                     claim,
                     amount: claim,
                     payers: Vec::new(),
-                    interpretation: rule.interpretation().map(String::from),
+                    interpretation: rule.interpretation().cloned(),
                     flags: o.flags,
                     trace: o.trace,
                     claim_ref: o.claim,

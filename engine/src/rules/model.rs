@@ -183,7 +183,7 @@ pub struct Line {
     /// Payer id → amount paid by it, currency units, in payer order.
     pub payers: Vec<(String, Decimal)>,
     /// The interpretation of the call's wording, if the rule states one.
-    pub interpretation: Option<String>,
+    pub interpretation: Option<Wording>,
     /// Conditions an auditor should see (e.g. a gap left to the promoter).
     pub flags: Vec<String>,
     /// Step-by-step explanation, each step with its own arithmetic.
@@ -208,4 +208,80 @@ pub struct Evaluation {
     pub recovered: Decimal,
     /// Notes on budget and payer caps.
     pub notes: Vec<String>,
+}
+
+/// Text a rule file gives its readers: one text for every language (`"…"`), or an Italian and an
+/// English one (`{ it = "…", en = "…" }`), as the definitions' names are written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wording {
+    /// The same text in every language.
+    Same(String),
+    /// An Italian and an English text.
+    ItEn {
+        /// Italian.
+        it: String,
+        /// English.
+        en: String,
+    },
+}
+
+impl Wording {
+    /// The text for `lang`.
+    pub fn get(&self, lang: crate::i18n::Lang) -> &str {
+        match self {
+            Wording::Same(text) => text,
+            Wording::ItEn { it, en } => {
+                if lang == crate::i18n::Lang::It {
+                    it
+                } else {
+                    en
+                }
+            }
+        }
+    }
+
+    /// The text machine formats (JSON, CSV) carry: the single text, or `it` and `en` joined as
+    /// `it: … | en: …` so that neither is lost.
+    pub fn machine(&self) -> String {
+        match self {
+            Wording::Same(text) => text.clone(),
+            Wording::ItEn { it, en } => format!("it: {it} | en: {en}"),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Wording {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        const EXPECTED: &str = "a text, or { it = \"…\", en = \"…\" } with both languages";
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Wording;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Wording, E> {
+                Ok(Wording::Same(text.to_string()))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Wording, M::Error> {
+                let (mut it, mut en) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "it" => it = Some(map.next_value::<String>()?),
+                        "en" => en = Some(map.next_value::<String>()?),
+                        other => {
+                            return Err(serde::de::Error::custom(format!("expected {EXPECTED}, found the key `{other}`")));
+                        }
+                    }
+                }
+                match (it, en) {
+                    (Some(it), Some(en)) => Ok(Wording::ItEn { it, en }),
+                    (it, _) => Err(serde::de::Error::custom(format!(
+                        "expected {EXPECTED}, found only `{}`; hint: give the same text for both, or write it as one text",
+                        if it.is_some() { "it" } else { "en" }
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
-use super::model::{Evaluation, Line, Status};
+use super::model::{Evaluation, Line, Status, Wording};
 use super::money::{amount as money, whole_cents};
 use super::programme::Programme;
 use crate::error::{Error, Result};
@@ -153,7 +153,7 @@ impl Statement {
             text("currency", &|_| self.currency.clone()),
             text("flags", &|l| l.flags.join("; ")),
             text("explanation", &|l| l.trace.join("; ")),
-            text("interpretation", &|l| l.interpretation.clone().unwrap_or_default()),
+            text("interpretation", &|l| l.interpretation.as_ref().map(Wording::machine).unwrap_or_default()),
             text("as_of", &|_| self.as_of.format("%Y-%m-%d").to_string()),
             text("rule_hash", &|_| self.rule_hash.clone()),
             text("input_hash", &|_| self.input_hash.clone()),
@@ -337,7 +337,7 @@ pub fn explain(statement: &Statement, beneficiary: &str, t: &Texts) -> Option<St
         }
         out.push('\n');
         if let Some(i) = &l.interpretation {
-            let _ = writeln!(out, "  {}", t.get("explain-reading", &[("text", Arg::Text(i))]));
+            let _ = writeln!(out, "  {}", t.get("explain-reading", &[("text", Arg::Text(i.get(t.lang())))]));
         }
         for step in &l.trace {
             let _ = writeln!(out, "  - {step}");
@@ -495,7 +495,7 @@ pub mod json {
         /// The claim, for per-claim lines.
         pub claim_ref: Option<ClaimRef<'a>>,
         /// How the call's wording is read.
-        pub interpretation: Option<&'a str>,
+        pub interpretation: Option<String>,
         /// Conditions an auditor should see.
         pub flags: &'a [String],
         /// The arithmetic, step by step.
@@ -568,7 +568,7 @@ pub mod json {
                 order: c.order,
                 caps: &c.caps,
             }),
-            interpretation: l.interpretation.as_deref(),
+            interpretation: l.interpretation.as_ref().map(super::Wording::machine),
             flags: &l.flags,
             explanation: &l.trace,
         }

@@ -19,7 +19,7 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, achieved, common, describe, mul};
 use crate::rules::check::{Door, IndicatorInfo, Quantity, RuleError};
-use crate::rules::model::{BeneficiaryInputs, Outcome, Status};
+use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
 use crate::rules::money::{Money, amount};
 
 /// The rule as written.
@@ -36,7 +36,7 @@ pub struct Spec {
     ceiling: Option<Spanned<String>>,
     #[serde(default)]
     clawback: bool,
-    interpretation: Option<String>,
+    interpretation: Option<Wording>,
 }
 
 /// A checked baseline-relative rule.

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, common};
 use crate::rules::check::{Door, RuleError};
-use crate::rules::model::{BeneficiaryInputs, Line, Outcome, Status};
+use crate::rules::model::{BeneficiaryInputs, Line, Outcome, Status, Wording};
 use crate::rules::money::{Share, amount};
 
 /// The rule as written.
@@ -22,7 +22,7 @@ pub struct Spec {
     applies_to: Spanned<String>,
     if_ceased_within_months: Spanned<i64>,
     share: Option<Spanned<String>>,
-    interpretation: Option<String>,
+    interpretation: Option<Wording>,
 }
 
 /// A checked clawback.

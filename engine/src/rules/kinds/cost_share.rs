@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, capped, common, mul};
 use crate::rules::check::{Door, RuleError};
-use crate::rules::model::{BeneficiaryInputs, Instrument, Outcome};
+use crate::rules::model::{BeneficiaryInputs, Instrument, Outcome, Wording};
 use crate::rules::money::{Money, Share, amount};
 
 /// The rule as written.
@@ -18,7 +18,7 @@ pub struct Spec {
     cap: Option<Spanned<String>>,
     #[serde(default)]
     instrument: Instrument,
-    interpretation: Option<String>,
+    interpretation: Option<Wording>,
 }
 
 /// A checked cost share.

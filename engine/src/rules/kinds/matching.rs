@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, capped, common, mul};
 use crate::rules::check::{Door, RuleError};
-use crate::rules::model::{BeneficiaryInputs, Outcome, Status};
+use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
 use crate::rules::money::{Money, Share, amount};
 
 /// The rule as written.
@@ -27,7 +27,7 @@ pub struct Spec {
     within_days: Spanned<i64>,
     pays: Spanned<String>,
     cap: Option<Spanned<String>>,
-    interpretation: Option<String>,
+    interpretation: Option<Wording>,
 }
 
 /// A checked matching rule.

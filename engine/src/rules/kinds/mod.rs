@@ -22,7 +22,7 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use super::check::{Door, Quantity, RuleError};
-use super::model::{BeneficiaryInputs, IndicatorValue, Instrument, Outcome};
+use super::model::{BeneficiaryInputs, IndicatorValue, Instrument, Outcome, Wording};
 use super::money::{Money, Rounding, amount, exact};
 
 /// One field of a kind's spec, as `RULES.md` documents it.
@@ -44,9 +44,9 @@ pub const ID: FieldDoc = FieldDoc { name: "id", notation: "id", default: "requir
 /// `interpretation`, which every kind but `result_premium` (where it is required) may have.
 pub const INTERPRETATION: FieldDoc = FieldDoc {
     name: "interpretation",
-    notation: "text",
+    notation: "text, or `{ it, en }`",
     default: "none",
-    doc: "How the call's wording is read, printed on every statement line.",
+    doc: "How the call's wording is read, printed on every statement line (and in the report, in its language).",
 };
 
 /// What a rule reads; the inputs reader reads the union over the file's rules.
@@ -143,7 +143,7 @@ pub struct Common {
     /// Rule id (safe characters).
     pub id: String,
     /// How the call's wording is read, printed on every statement line.
-    pub interpretation: Option<String>,
+    pub interpretation: Option<Wording>,
 }
 
 impl Rule {
@@ -153,8 +153,8 @@ impl Rule {
     }
 
     /// How the call's wording is read.
-    pub fn interpretation(&self) -> Option<&str> {
-        each_kind!(self, r => r.common.interpretation.as_deref())
+    pub fn interpretation(&self) -> Option<&Wording> {
+        each_kind!(self, r => r.common.interpretation.as_ref())
     }
 
     /// `kind = "…"`.
@@ -281,7 +281,7 @@ pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, String> {
 }
 
 /// The common fields of a spec.
-pub fn common(door: &Door, id: &Spanned<String>, interpretation: Option<String>) -> Result<Common, RuleError> {
+pub fn common(door: &Door, id: &Spanned<String>, interpretation: Option<Wording>) -> Result<Common, RuleError> {
     Ok(Common { id: door.id("id", id)?, interpretation })
 }
 

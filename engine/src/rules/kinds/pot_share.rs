@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, common};
 use crate::rules::budget::split;
 use crate::rules::check::{Door, IndicatorInfo, RuleError};
-use crate::rules::model::{BeneficiaryInputs, Outcome, Status};
+use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
 use crate::rules::money::{Money, amount, exact, from_cents, whole_cents};
 
 #[derive(Debug, Deserialize)]
@@ -31,7 +31,7 @@ pub struct Spec {
     id: Spanned<String>,
     pot: Spanned<String>,
     in_proportion_to: Spanned<BasisSpec>,
-    interpretation: Option<String>,
+    interpretation: Option<Wording>,
 }
 
 /// What each beneficiary's share is proportional to.

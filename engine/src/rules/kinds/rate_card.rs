@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, common};
 use crate::rules::check::{Door, RuleError};
-use crate::rules::model::{BeneficiaryInputs, ClaimRef, Outcome, Status};
+use crate::rules::model::{BeneficiaryInputs, ClaimRef, Outcome, Status, Wording};
 use crate::rules::money::{Money, amount};
 
 #[derive(Debug, Deserialize)]
@@ -39,7 +39,7 @@ pub struct Spec {
     prices: Spanned<Vec<PriceSpec>>,
     per_participant_cap: Option<Spanned<String>>,
     per_provider_cap: Option<Spanned<String>>,
-    interpretation: Option<String>,
+    interpretation: Option<Wording>,
 }
 
 /// One priced outcome.

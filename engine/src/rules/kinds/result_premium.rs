@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, achieved, capped, common, describe, meets, mul};
 use crate::rules::check::{Door, IndicatorInfo, Quantity, RuleError};
-use crate::rules::model::{BeneficiaryInputs, Outcome, Status};
+use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
 use crate::rules::money::{Money, Share, amount};
 
 /// How achievement turns into pay.
@@ -61,7 +61,7 @@ pub struct Spec {
     cap: Option<Spanned<String>>,
     targets: Spanned<Vec<TargetSpec>>,
     tiers: Option<Spanned<Vec<TierSpec>>>,
-    interpretation: Spanned<String>,
+    interpretation: Spanned<Wording>,
 }
 
 /// The base amount of a premium.
@@ -154,7 +154,7 @@ impl RuleKind for ResultPremium {
         },
         FieldDoc {
             name: "interpretation",
-            notation: "text",
+            notation: "text, or `{ it, en }`",
             default: "required",
             doc: "The choice between readings of the call (e.g. \"+10 points\" vs \"65% up to €45,000\") is the city's, so it is stated.",
         },
@@ -527,7 +527,7 @@ mod tests {
             b.eligible_costs = Decimal::from(60_000);
             let e = crate::rules::evaluate::evaluate(&p, &[b], p.periods[0].as_of).expect("evaluates");
             assert_eq!((e.lines[0].amount, e.lines[1].amount), (Decimal::from(30_000), Decimal::from(premium)));
-            assert_eq!(e.lines[1].interpretation.as_deref(), Some(reading));
+            assert_eq!(e.lines[1].interpretation.as_ref().map(|w| w.get(crate::i18n::Lang::En)), Some(reading));
         }
     }
 }
