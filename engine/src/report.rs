@@ -83,6 +83,17 @@ pub struct Page<'a> {
     pub statement: &'a Statement,
 }
 
+/// Indicator id → (Italian name, English name), as the definitions write them: what the report,
+/// the workbooks and the figures title indicators with.
+pub fn indicator_names(definitions: &[impatto_indicators::LoadedDefinition]) -> BTreeMap<String, (String, String)> {
+    definitions.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect()
+}
+
+/// An indicator's name in `lang`, or its id when the definitions do not name it.
+pub fn indicator_name(names: &BTreeMap<String, (String, String)>, id: &str, lang: Lang) -> String {
+    names.get(id).map_or_else(|| id.to_string(), |(it, en)| if lang == Lang::It { it.clone() } else { en.clone() })
+}
+
 /// What every page says of the indicators: their rows and their names.
 #[derive(Clone, Copy, Debug)]
 pub struct Indicators<'a> {
@@ -409,9 +420,7 @@ fn value_text(t: &Texts, unit: &str, x: f64) -> String {
 }
 
 fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String, String)>, t: &Texts) -> Markup {
-    let name = |id: &str| {
-        names.get(id).map_or_else(|| id.to_string(), |(it, en)| if t.lang() == Lang::It { it.clone() } else { en.clone() })
-    };
+    let name = |id: &str| indicator_name(names, id, t.lang());
     let group_text = |r: &IndicatorResult| -> String {
         let parts: Vec<String> = r
             .group
@@ -520,9 +529,7 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
 /// rows carry the estimate at each horizon, not the whole step curve, so the points are joined
 /// by straight dashed lines, read as "between these dates", never as the curve's shape.
 fn survival_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String, String)>, t: &Texts) -> Markup {
-    let name = |id: &str| {
-        names.get(id).map_or_else(|| id.to_string(), |(it, en)| if t.lang() == Lang::It { it.clone() } else { en.clone() })
-    };
+    let name = |id: &str| indicator_name(names, id, t.lang());
     // Indicator → cohort label → (months, estimate, interval) in horizon order; withheld points as None.
     type Points = Vec<(u32, Option<(f64, Option<(f64, f64)>)>)>;
     let mut curves: BTreeMap<&str, BTreeMap<String, Points>> = BTreeMap::new();

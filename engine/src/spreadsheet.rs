@@ -185,8 +185,7 @@ pub fn indicators_xlsx(results: &[IndicatorResult], names: &BTreeMap<String, (St
             c - 1
         };
         sheet.write_string(row, next(), &r.indicator).map_err(xlsx)?;
-        let name = names.get(&r.indicator).map(|(it, en)| if t.lang() == crate::i18n::Lang::It { it } else { en });
-        sheet.write_string(row, next(), name.map_or(r.indicator.as_str(), String::as_str)).map_err(xlsx)?;
+        sheet.write_string(row, next(), crate::report::indicator_name(names, &r.indicator, t.lang())).map_err(xlsx)?;
         for k in &keys {
             let column = next();
             if let Some((_, v)) = r.group.iter().find(|(g, _)| g == k) {

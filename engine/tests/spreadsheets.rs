@@ -10,18 +10,22 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
+/// The binary in a neutral locale (English unless `--lang` says otherwise).
+fn impatto() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_impatto"));
+    command.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
+    command
+}
+
 fn payout(args: &[&str]) -> std::process::Output {
     let root = workspace();
-    Command::new(env!("CARGO_BIN_EXE_impatto"))
+    impatto()
         .arg("payout")
         .arg(root.join("datasets/examples/mi15/rules-bandi-266.toml"))
         .arg("--data")
         .arg(root.join("datasets/examples/mi15"))
         .args(["--no-validate"])
         .args(args)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
         .output()
         .expect("impatto runs")
 }
@@ -92,15 +96,12 @@ fn the_report_speaks_the_language_asked_for() {
 }
 
 fn indicators(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_impatto"))
+    impatto()
         .arg("indicators")
         .arg("--data")
         .arg(workspace().join("datasets/examples/scuola-dei-quartieri"))
         .args(["--by", "programme,municipio", "--by", "programme"])
         .args(args)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
         .output()
         .expect("impatto runs")
 }

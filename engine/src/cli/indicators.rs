@@ -162,8 +162,7 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
     let bytes = match args.format {
         IndicatorFormat::Xlsx => {
-            let names = defs.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect();
-            impatto::spreadsheet::indicators_xlsx(&run.results, &names, &args.lang.texts())?
+            impatto::spreadsheet::indicators_xlsx(&run.results, &impatto::report::indicator_names(&defs), &args.lang.texts())?
         }
         IndicatorFormat::Table => output::render(&run.results, Format::Table, &as_of, &run.input_hash)?,
         IndicatorFormat::Json => output::render(&run.results, Format::Json, &as_of, &run.input_hash)?,

@@ -240,8 +240,7 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             )?;
         }
         let t = args.lang.texts();
-        let names: std::collections::BTreeMap<String, (String, String)> =
-            catalogue.iter().map(|d| (d.def.id.clone(), (d.def.name.it.clone(), d.def.name.en.clone()))).collect();
+        let names = impatto::report::indicator_names(&catalogue);
         if everything {
             output::write_atomic(
                 &dir.join("indicators.xlsx"),

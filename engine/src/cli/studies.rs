@@ -381,11 +381,11 @@ pub(crate) fn plot(cmd: PlotCommand) -> Result<ExitCode> {
             let (bars, unit) =
                 impatto::studies::indicator_bars(&results, &indicator, by.as_deref(), &words.all, &months, &column)?;
             // The title is the indicator's name from the built-in catalogue, in the reader's language.
-            let name = impatto_indicators::builtin()?
-                .iter()
-                .find(|d| d.def.id == indicator)
-                .map(|d| if t.lang() == impatto::i18n::Lang::It { d.def.name.it.clone() } else { d.def.name.en.clone() })
-                .map_or_else(|| indicator.clone(), |n| format!("{n} ({indicator})"));
+            let names = impatto::report::indicator_names(&impatto_indicators::builtin()?);
+            let name = match impatto::report::indicator_name(&names, &indicator, t.lang()) {
+                known if known != indicator => format!("{known} ({indicator})"),
+                _ => indicator.clone(),
+            };
             impatto::plot::bars(&output, &bars, &name, &unit, &words)?;
             eprintln!("wrote {}", output.display());
         }
