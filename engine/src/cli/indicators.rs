@@ -160,14 +160,15 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         eprintln!("skipped {id}: {why}");
     }
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
+    let table = |format| output::render_in(&run.results, format, args.csv_dialect, &as_of, &run.input_hash);
     let bytes = match args.format {
         IndicatorFormat::Xlsx => {
             impatto::spreadsheet::indicators_xlsx(&run.results, &impatto::report::indicator_names(&defs), &args.lang.texts())?
         }
-        IndicatorFormat::Table => output::render(&run.results, Format::Table, &as_of, &run.input_hash)?,
-        IndicatorFormat::Json => output::render(&run.results, Format::Json, &as_of, &run.input_hash)?,
-        IndicatorFormat::Csv => output::render_in(&run.results, Format::Csv, args.csv_dialect, &as_of, &run.input_hash)?,
-        IndicatorFormat::Parquet => output::render(&run.results, Format::Parquet, &as_of, &run.input_hash)?,
+        IndicatorFormat::Table => table(Format::Table)?,
+        IndicatorFormat::Json => table(Format::Json)?,
+        IndicatorFormat::Csv => table(Format::Csv)?,
+        IndicatorFormat::Parquet => table(Format::Parquet)?,
     };
     emit(args.output.as_deref(), &bytes)?;
     eprintln!("{} row(s) in {:.1}s; as of {as_of}; input {}", run.results.len(), started.elapsed().as_secs_f64(), run.input_hash);
