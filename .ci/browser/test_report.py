@@ -116,7 +116,7 @@ def check_indicators(page, where, lang, programme, rows):
         horizon = tr.get_attribute("data-horizon")
         match = [
             r for r in mine
-            if r["indicator"] == indicator and all(str(r.get(c)) == v for c, v in group.items())
+            if r["indicator"] == indicator and {c: str(v) for c, v in (r.get("group") or {}).items()} == group
             and str(r.get("horizon_months") or "") == (horizon or "")
         ]
         if len(match) != 1:
@@ -126,6 +126,11 @@ def check_indicators(page, where, lang, programme, rows):
         if r["suppressed"]:
             if tr.locator("[data-field='withheld']").count() != 1:
                 fail(where, f"{indicator} {group} is withheld in the JSON but not marked on the page")
+            units_text = tr.locator("[data-field='units']").inner_text().strip()
+            if (r["units"] is None) != (units_text == "—") or (
+                r["units"] is not None and number(units_text, lang) != r["units"]
+            ):
+                fail(where, f"{indicator} {group} withheld: units {units_text!r} on the page, {r['units']} in the JSON")
             continue
         if r["value"] is None:
             continue

@@ -447,7 +447,9 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
         }
         row.push(r.horizon_months.map(|h| format!("{h}m")).unwrap_or_default());
         if r.suppressed {
-            row.extend(["(suppressed)".into(), String::new(), String::new(), String::new(), String::new()]);
+            // A withheld share keeps its units, and the denominator when it counts them.
+            let den = r.denominator.map(|x| term(x, r.denominator_unit.as_deref())).unwrap_or_default();
+            row.extend(["(suppressed)".into(), String::new(), den, String::new(), String::new()]);
         } else {
             row.push(r.value.map(|v| fmt_value(r, v)).unwrap_or_else(|| "–".into()));
             row.push(r.numerator.map(|x| term(x, r.numerator_unit.as_deref())).unwrap_or_default());

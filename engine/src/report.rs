@@ -500,7 +500,7 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
                                     }
                                     td { (group_text(r)) }
                                     @if r.suppressed {
-                                        td.num.withheld colspan="3" data-field="withheld" { (t.get("report-withheld", &[])) }
+                                        td.num.withheld colspan="2" data-field="withheld" { (t.get("report-withheld", &[])) }
                                     } @else {
                                         td.num data-field="value" { (r.value.map_or_else(|| "—".to_string(), |v| value_text(t, &r.unit, v))) }
                                         td.num {
@@ -508,8 +508,9 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
                                                 (value_text(t, &r.unit, lo)) " – " (value_text(t, &r.unit, hi))
                                             } @else { "—" }
                                         }
-                                        td.num data-field="units" { (r.units.map_or_else(|| "—".to_string(), |u| t.number(u as f64, 0))) }
                                     }
+                                    // A withheld share keeps its units (the audit protects it given them).
+                                    td.num data-field="units" { (r.units.map_or_else(|| "—".to_string(), |u| t.number(u as f64, 0))) }
                                 }
                             }
                         }

@@ -10,9 +10,14 @@
 //!
 //! Method (Eurostat, *Handbook on Statistical Disclosure Control*, ch. 4; τ-Argus and sdcTable for
 //! linked tables):
-//! 1. Primary suppression: a cell of fewer than `k` units, or whose counted numerator or its
-//!    complement is below `k`, or whose units changed by fewer than `k` since an as-of date the
-//!    release names, is withheld.
+//! 1. Primary suppression: a cell of fewer than `k` units, or whose units changed by fewer than
+//!    `k` since an as-of date the release names, is withheld whole. A cell whose counted
+//!    numerator or its complement (or the people still at risk) is below `k`, or changed by
+//!    fewer than `k`, has its value withheld and its units published: "women: withheld, of 15
+//!    participants" tells nobody how many women, and the participants stay countable in every
+//!    table that counts them. Steps 2 and 3 run on both tiers: the units of cells withheld whole,
+//!    and the other quantities of cells whose value is withheld, bounded by their published
+//!    units.
 //! 2. Secondary suppression over the lattice of the release's tables and margins: in every
 //!    additive line (a margin and the cells that sum to it) a lone withheld cell takes the
 //!    smallest other cell with it (finer cells first), until no line has exactly one.
@@ -57,11 +62,22 @@ pub(crate) struct Cell {
     pub key: Vec<u32>,
     /// Additive quantities, units first; each sums from the finest cells.
     pub quantities: Vec<f64>,
-    /// Withheld for itself (step 1).
-    pub primary: bool,
-    /// Withheld because another indicator of the release withholds the same units
-    /// (`crate::release`): its units are audited, its other quantities are that indicator's.
-    pub linked: bool,
+    /// Withheld whole for itself (step 1): too few units, or units changed by too few.
+    pub small_units: bool,
+    /// Its value withheld for itself, its units published: a share's numerator or complement,
+    /// or the people still at risk, are too few (or changed by too few).
+    pub small_value: bool,
+    /// Withheld whole because another indicator of the release withholds the same units
+    /// (`crate::release`).
+    pub linked_units: bool,
+    /// Value withheld because another indicator withholds the same counted numerator.
+    pub linked_value: bool,
+}
+
+impl Cell {
+    fn primary(&self) -> bool {
+        self.small_units || self.small_value
+    }
 }
 
 /// What the audit may assume of a quantity: the intruder knows it when the data show it.
@@ -69,6 +85,9 @@ pub(crate) struct Cell {
 struct Domain {
     whole: bool,
     non_negative: bool,
+    /// At most the cell's units in every cell (a share's numerator, deaths, people at risk): where
+    /// the units are published, they bound it.
+    within_units: bool,
     /// Equal to an earlier quantity in every cell (a count's numerator is its units): audited once.
     repeats_earlier: bool,
 }
@@ -82,7 +101,11 @@ struct Line {
 /// The outcome: which cells are withheld, and how many rounds of audit it took.
 #[derive(Debug)]
 pub(crate) struct Protection {
-    pub suppressed: Vec<bool>,
+    /// Cells withheld whole: units and every other quantity.
+    pub units_withheld: Vec<bool>,
+    /// Cells whose value (every quantity but the units) is withheld: those of `units_withheld`,
+    /// and those whose units are published beside a withheld share.
+    pub value_withheld: Vec<bool>,
     #[cfg_attr(not(test), allow(dead_code))]
     pub audit_rounds: usize,
 }
@@ -98,45 +121,61 @@ pub(crate) fn protect(cells: &[Cell], finest: u32, finest_published: bool) -> Re
     let lines = lines(cells, &index);
     // When the finest face is not itself published, its cells are the intruder's unknowns.
     let hidden = |c: &Cell| c.face == finest && !finest_published;
-    let mut suppressed: Vec<bool> = cells.iter().map(|c| c.primary || c.linked || hidden(c)).collect();
+    let mut units: Vec<bool> = cells.iter().map(|c| c.small_units || c.linked_units || hidden(c)).collect();
+    let mut value: Vec<bool> = cells.iter().zip(&units).map(|(c, &u)| u || c.small_value || c.linked_value).collect();
+    // A count publishes nothing but its units: its value is its units.
+    let has_value = cells.first().is_some_and(|c| c.quantities.len() > 1);
     let domains = domains(cells);
     let mut rounds = 0;
     loop {
-        secondary(cells, &lines, &mut suppressed);
-        if !cells.iter().zip(&suppressed).any(|(c, &s)| s && !hidden(c)) {
+        secondary(cells, &lines, &mut units);
+        value.iter_mut().zip(&units).for_each(|(v, &u)| *v |= u);
+        if has_value {
+            secondary(cells, &lines, &mut value);
+        } else {
+            value.clone_from(&units);
+        }
+        if !cells.iter().zip(&value).any(|(c, &s)| s && !hidden(c)) {
             break;
         }
         rounds += 1;
-        let recovered = audit(cells, &index, &domains, finest, finest_published, &suppressed)?;
-        if recovered.is_empty() {
+        let audit = |tier| audit(cells, &index, &domains, finest, finest_published, &units, &value, tier);
+        let recovered_units = audit(Tier::Units)?;
+        let recovered_values = if has_value { audit(Tier::Value)? } else { Vec::new() };
+        if recovered_units.is_empty() && recovered_values.is_empty() {
             break;
         }
-        let picks: Vec<usize> = recovered
-            .iter()
-            .flat_map(|(i, constraining)| {
-                let near = neighbours_to_withhold(cells, &lines, &suppressed, *i);
-                if near.is_empty() {
-                    constraining
-                        .iter()
-                        .copied()
-                        .filter(|&j| !suppressed[j])
-                        .min_by(|&a, &b| cheaper(cells, a, b))
-                        .into_iter()
-                        .collect()
-                } else {
-                    near
-                }
-            })
-            .collect();
-        if picks.is_empty() {
+        let picks = |recovered: &[(usize, Vec<usize>)], withheld: &[bool]| -> Vec<usize> {
+            recovered
+                .iter()
+                .flat_map(|(i, constraining)| {
+                    let near = neighbours_to_withhold(cells, &lines, withheld, *i);
+                    if near.is_empty() {
+                        constraining.iter().copied().filter(|&j| !withheld[j]).min_by(|&a, &b| cheaper(cells, a, b)).into_iter().collect()
+                    } else {
+                        near
+                    }
+                })
+                .collect()
+        };
+        let (more_units, more_values) = (picks(&recovered_units, &units), picks(&recovered_values, &value));
+        if more_units.is_empty() && more_values.is_empty() {
             // Unreachable: a recovered cell is pinned by some published cell.
             break;
         }
-        for j in picks {
-            suppressed[j] = true;
-        }
+        more_units.into_iter().for_each(|j| units[j] = true);
+        more_values.into_iter().for_each(|j| value[j] = true);
     }
-    Ok(Protection { suppressed, audit_rounds: rounds })
+    value.iter_mut().zip(&units).for_each(|(v, &u)| *v |= u);
+    Ok(Protection { units_withheld: units, value_withheld: value, audit_rounds: rounds })
+}
+
+/// Which quantities an audit attacks: the units of the cells withheld whole, or the other
+/// quantities of the cells whose value is withheld (their units bound them where published).
+#[derive(Clone, Copy, PartialEq)]
+enum Tier {
+    Units,
+    Value,
 }
 
 fn domains(cells: &[Cell]) -> Vec<Domain> {
@@ -145,6 +184,7 @@ fn domains(cells: &[Cell]) -> Vec<Domain> {
         .map(|q| Domain {
             whole: cells.iter().all(|c| c.quantities[q].fract() == 0.0),
             non_negative: cells.iter().all(|c| c.quantities[q] >= 0.0),
+            within_units: q > 0 && cells.iter().all(|c| c.quantities[q] <= c.quantities[0]),
             repeats_earlier: (0..q).any(|p| cells.iter().all(|c| c.quantities[p] == c.quantities[q])),
         })
         .collect()
@@ -219,14 +259,21 @@ fn neighbours_to_withhold(cells: &[Cell], lines: &[Line], suppressed: &[bool], i
 
 /// The withheld cells whose value some quantity pins to one value, given every published cell,
 /// each with the published cells that pin it.
+#[allow(clippy::too_many_arguments)]
 fn audit(
     cells: &[Cell],
     index: &HashMap<(u32, &[u32]), usize>,
     domains: &[Domain],
     finest: u32,
     finest_published: bool,
-    suppressed: &[bool],
+    units_withheld: &[bool],
+    value_withheld: &[bool],
+    tier: Tier,
 ) -> Result<Vec<(usize, Vec<usize>)>, usize> {
+    let suppressed = match tier {
+        Tier::Units => units_withheld,
+        Tier::Value => value_withheld,
+    };
     let n_fixed = fixed_keys(cells);
     let faces: Vec<u32> = {
         let mut f: Vec<u32> = cells.iter().map(|c| c.face).collect();
@@ -289,6 +336,11 @@ fn audit(
     for &c in &equations {
         block_equations.entry(block_of[contains[c][0]]).or_default().push(c);
     }
+    // The published units of an unknown bound its other counts.
+    let upper = |q: usize, v: usize| {
+        let i = unknown[v];
+        if tier == Tier::Value && domains[q].within_units && !units_withheld[i] { cells[i].quantities[0] } else { f64::INFINITY }
+    };
     let lower = |q: usize| {
         // A listed cell of the finest table has at least one unit.
         if q == 0 && finest_published {
@@ -304,7 +356,7 @@ fn audit(
         let vars = &block_vars[&block];
         let local: HashMap<usize, usize> = vars.iter().enumerate().map(|(l, &v)| (v, l)).collect();
         let mut problem = Problem::new(direction);
-        let xs: Vec<_> = vars.iter().map(|&v| problem.add_var(objective(v), (lower(q), f64::INFINITY))).collect();
+        let xs: Vec<_> = vars.iter().map(|&v| problem.add_var(objective(v), (lower(q), upper(q, v)))).collect();
         for &c in block_equations.get(&block).map_or(&[][..], Vec::as_slice) {
             let terms: Vec<_> = contains[c].iter().map(|v| (xs[local[v]], 1.0)).collect();
             problem.add_constraint(terms.as_slice(), ComparisonOp::Eq, cells[c].quantities[q] - known_sum[c][q]);
@@ -327,7 +379,11 @@ fn audit(
             recovered.push((s, known_parts[s].clone()));
         }
     }
-    for q in (0..domains.len()).filter(|&q| !domains[q].repeats_earlier) {
+    let attacked = match tier {
+        Tier::Units => 0..1,
+        Tier::Value => 1..domains.len(),
+    };
+    for q in attacked.filter(|&q| !domains[q].repeats_earlier) {
         let whole = domains[q].whole;
         let moved = |from: f64, to: f64| {
             let tolerance = 1e-6 * (1.0 + from.abs());
@@ -341,7 +397,7 @@ fn audit(
             .iter()
             .copied()
             .filter(|&s| !pinned[s] && !contains[s].is_empty())
-            .filter(|&s| q == 0 || (cells[s].primary && cells[s].quantities[q] != 0.0))
+            .filter(|&s| q == 0 || (cells[s].primary() && cells[s].quantities[q] != 0.0))
             .collect();
         // Every optimum of an exact test below is a feasible point: it clears each other cell
         // whose value differs there from the truth, with no program of its own.
@@ -383,7 +439,7 @@ fn audit(
             blocks.dedup();
             // Blocks move independently: the reaches add up.
             let (mut low, mut high) = (truth, truth);
-            for b in blocks {
+            for &b in &blocks {
                 let Some(g) = &geometry[&b] else {
                     constant[s] = false;
                     continue;
@@ -397,7 +453,9 @@ fn audit(
                     }
                 }
             }
-            if !constant[s] && (moved(truth, low) || moved(truth, high)) {
+            // The geometry knows lower bounds only: with upper ones, only the exact test clears.
+            let bounded = blocks.iter().any(|b| block_vars[b].iter().any(|&v| upper(q, v).is_finite()));
+            if !constant[s] && !bounded && (moved(truth, low) || moved(truth, high)) {
                 cleared[s] = true;
             }
         }
@@ -631,14 +689,20 @@ enum Solved {
 mod tests {
     use super::*;
 
+    impl Cell {
+        fn published() -> Cell {
+            Cell { face: 0, key: Vec::new(), quantities: Vec::new(), small_units: false, small_value: false, linked_units: false, linked_value: false }
+        }
+    }
+
     /// One column with three values and its total: `units` of cells 1, 2, 3, and whether each is small.
     fn line(units: [f64; 3], k: f64) -> Vec<Cell> {
         let mut cells: Vec<Cell> = units
             .iter()
             .enumerate()
-            .map(|(i, &u)| Cell { face: 1, key: vec![i as u32], quantities: vec![u], primary: u < k, linked: false })
+            .map(|(i, &u)| Cell { face: 1, key: vec![i as u32], quantities: vec![u], small_units: u < k, ..Cell::published() })
             .collect();
-        cells.push(Cell { face: 0, key: vec![ALL], quantities: vec![units.iter().sum()], primary: false, linked: false });
+        cells.push(Cell { face: 0, key: vec![ALL], quantities: vec![units.iter().sum()], ..Cell::published() });
         cells
     }
 
@@ -646,7 +710,7 @@ mod tests {
     fn a_lone_small_cell_takes_the_smallest_other_with_it() {
         // 11 = 1 + 3 + 7: withholding only the 1 leaves 11 − 3 − 7 = 1 for anyone.
         let p = protect(&line([1.0, 3.0, 7.0], 3.0), 1, true).expect("small");
-        assert_eq!(p.suppressed, vec![true, true, false, false]);
+        assert_eq!(p.units_withheld, vec![true, true, false, false]);
     }
 
     #[test]
@@ -655,8 +719,25 @@ mod tests {
         // listed cell at least 1 gives x = y = 1: the audit withholds the 50 too, and then
         // x + y + z = 52 with each at least 1 leaves each of them a range.
         let p = protect(&line([1.0, 1.0, 50.0], 3.0), 1, true).expect("small");
-        assert_eq!(p.suppressed, vec![true, true, true, false]);
+        assert_eq!(p.units_withheld, vec![true, true, true, false]);
         assert_eq!(p.audit_rounds, 2);
+    }
+
+    #[test]
+    fn a_share_with_a_few_women_withholds_its_value_and_keeps_its_units() {
+        // Shares of women: 1 of 20, 15 of 30, 20 of 40; overall 36 of 90. The 1 withholds its
+        // value; 36 − 15 − 20 = 1 would give it back, so the smallest other (30) withholds its
+        // value too. The units (20, 30, 40, 90) say nothing of the women: all stay published.
+        let share = |units: f64, women: f64| vec![units, women, units, units - women];
+        let mut cells: Vec<Cell> = [(20.0, 1.0), (30.0, 15.0), (40.0, 20.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(u, x))| Cell { face: 1, key: vec![i as u32], quantities: share(u, x), small_value: x < 3.0, ..Cell::published() })
+            .collect();
+        cells.push(Cell { face: 0, key: vec![ALL], quantities: share(90.0, 36.0), ..Cell::published() });
+        let p = protect(&cells, 1, true).expect("small");
+        assert_eq!(p.units_withheld, vec![false; 4]);
+        assert_eq!(p.value_withheld, vec![true, true, false, false]);
     }
 
     #[test]
@@ -669,16 +750,16 @@ mod tests {
         let inner = [((0, 0), 1.0), ((0, 1), 9.0), ((1, 0), 8.0), ((1, 1), 6.0)];
         let mut cells: Vec<Cell> = inner
             .iter()
-            .map(|&((r, c), u)| Cell { face: 3, key: vec![r, c], quantities: vec![u], primary: u < 3.0, linked: false })
+            .map(|&((r, c), u)| Cell { face: 3, key: vec![r, c], quantities: vec![u], small_units: u < 3.0, ..Cell::published() })
             .collect();
         for (key, u) in [([0, ALL], 10.0), ([1, ALL], 14.0)] {
-            cells.push(Cell { face: 1, key: key.to_vec(), quantities: vec![u], primary: false, linked: false });
+            cells.push(Cell { face: 1, key: key.to_vec(), quantities: vec![u], ..Cell::published() });
         }
         for (key, u) in [([ALL, 0], 9.0), ([ALL, 1], 15.0)] {
-            cells.push(Cell { face: 2, key: key.to_vec(), quantities: vec![u], primary: false, linked: false });
+            cells.push(Cell { face: 2, key: key.to_vec(), quantities: vec![u], ..Cell::published() });
         }
-        cells.push(Cell { face: 0, key: vec![ALL, ALL], quantities: vec![24.0], primary: false, linked: false });
+        cells.push(Cell { face: 0, key: vec![ALL, ALL], quantities: vec![24.0], ..Cell::published() });
         let p = protect(&cells, 3, true).expect("small");
-        assert_eq!(p.suppressed, vec![true, true, true, true, false, false, false, false, false]);
+        assert_eq!(p.units_withheld, vec![true, true, true, true, false, false, false, false, false]);
     }
 }

@@ -192,7 +192,15 @@ fn empty_like(acc: &Acc) -> Acc {
 
 /// A finished cell: its published rows (one, or one per horizon), whether it is small, and the
 /// additive quantities the disclosure audit works on (units first).
-fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<IndicatorResult>, bool, Vec<f64>) {
+/// Why a cell is withheld for itself: too few units (withheld whole), or a share's numerator
+/// or complement, or the people still at risk, too few (value withheld, units published).
+#[derive(Clone, Copy, Default)]
+struct Small {
+    units: bool,
+    value: bool,
+}
+
+fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<IndicatorResult>, Small, Vec<f64>) {
     let k = compiled.small_cell;
     match (acc, &compiled.finish) {
         (Acc::Rows { units, numerator, denominator }, finish) => {
@@ -212,7 +220,7 @@ fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<In
             let steps: Vec<(f64, u64, u64)> = times.iter().map(|(&t, &(d, c))| (t as f64, d, c)).collect();
             let curve = kaplan_meier(&steps, *conf_type, compiled.level);
             let mut quantities = vec![total as f64];
-            let mut small = false;
+            let mut small = Small { units: total > 0 && total < k, value: false };
             let rows = horizons
                 .iter()
                 .map(|&h| {
@@ -227,14 +235,14 @@ fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<In
                     r.ci_high = upper;
                     r.n_at_risk = Some(n_risk);
                     r.units = Some(total);
-                    small |= (total > 0 && total < k) || (n_risk > 0 && n_risk < k);
+                    small.value |= n_risk > 0 && n_risk < k;
                     quantities.extend([events as f64, n_risk as f64]);
                     r
                 })
                 .collect();
             (rows, small, quantities)
         }
-        (Acc::Survival(_), _) => (Vec::new(), false, vec![0.0]),
+        (Acc::Survival(_), _) => (Vec::new(), Small::default(), vec![0.0]),
     }
 }
 
@@ -250,7 +258,18 @@ pub(crate) struct CellOutcome {
     pub units: u64,
     /// The numerator of a share or total (a count when the plan counts rows meeting a condition).
     pub numerator: Option<f64>,
-    pub withheld: bool,
+    /// Units (and so everything) withheld.
+    pub units_withheld: bool,
+    /// The value withheld; the units too when `units_withheld`.
+    pub value_withheld: bool,
+}
+
+/// The cells of one indicator that the linked indicators of its release withhold
+/// ([`crate::release`]): whole, or only their value.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Linked {
+    pub units: std::collections::BTreeSet<CellId>,
+    pub value: std::collections::BTreeSet<CellId>,
 }
 
 /// One indicator's finished release: its rows, and every cell of its lattice.
@@ -273,7 +292,7 @@ pub(crate) fn finish_release(
     aggregates: &Aggregates,
     earlier: &[Aggregates],
     stamp: &Stamp,
-    linked: &std::collections::BTreeSet<CellId>,
+    linked: &Linked,
 ) -> Result<Finished, String> {
     let def = &loaded.def;
     let keys = &compiled.plan.group_keys;
@@ -360,34 +379,43 @@ pub(crate) fn finish_release(
             // release gives those few away by differencing. The grand total only says that
             // someone joined, not who: it stays.
             let grand_total = face == 0 && n_fixed == 0;
-            let changed_little = !grand_total
-                && before.iter().any(|b| {
-                    let old = b.get(&face).and_then(|c| c.get(key)).map(|acc| finish_cell(base.clone(), acc, compiled).2);
-                    quantities.iter().enumerate().any(|(q, &x)| {
-                        let y = old.as_ref().map_or(0.0, |o| o[q]);
-                        let d = (x - y).abs();
-                        x.fract() == 0.0 && y.fract() == 0.0 && d > 0.0 && d < k as f64
+            let changed_little = |from: usize, to: usize| {
+                !grand_total
+                    && before.iter().any(|b| {
+                        let old = b.get(&face).and_then(|c| c.get(key)).map(|acc| finish_cell(base.clone(), acc, compiled).2);
+                        quantities.iter().enumerate().take(to).skip(from).any(|(q, &x)| {
+                            let y = old.as_ref().map_or(0.0, |o| o[q]);
+                            let d = (x - y).abs();
+                            x.fract() == 0.0 && y.fract() == 0.0 && d > 0.0 && d < k as f64
+                        })
                     })
-                });
+            };
             let id = cell_id(face, key, keys, &decode);
-            let linked = linked.contains(&id);
-            cells.push(disclosure::Cell { face, key: key.clone(), quantities, primary: small || changed_little, linked });
+            cells.push(disclosure::Cell {
+                face,
+                key: key.clone(),
+                small_units: small.units || changed_little(0, 1),
+                small_value: small.value || changed_little(1, quantities.len()),
+                linked_units: linked.units.contains(&id),
+                linked_value: linked.value.contains(&id),
+                quantities,
+            });
             ids.push(id);
             finished.push(rows);
         }
     }
-    let suppressed = if protecting {
-        disclosure::protect(&cells, finest, finest_published)
+    let (units_withheld, value_withheld) = if protecting {
+        let p = disclosure::protect(&cells, finest, finest_published)
                 .map_err(|unknowns| {
                     format!(
                         "release too fine to audit: {unknowns} cells of {} hidden from readers, at most {} (hint: publish fewer or coarser tables together)",
                         shape.columns.join("×"),
                         disclosure::MAX_AUDITED_UNKNOWNS
                     )
-                })?
-                .suppressed
+                })?;
+        (p.units_withheld, p.value_withheld)
     } else {
-        vec![false; cells.len()]
+        (vec![false; cells.len()], vec![false; cells.len()])
     };
 
     let mut out = Vec::new();
@@ -408,15 +436,18 @@ pub(crate) fn finish_release(
                 .collect();
             for mut r in finished[i].iter().cloned() {
                 r.group = group.clone();
-                if suppressed[i] {
+                if value_withheld[i] {
+                    // The units stay beside a withheld share (and the denominator when it counts
+                    // them): the audit above protects the share's counts given them.
+                    let units = r.units.filter(|_| !units_withheld[i]);
                     r.suppressed = true;
                     r.value = None;
                     r.numerator = None;
-                    r.denominator = None;
+                    r.denominator = r.denominator.filter(|&d| units.is_some_and(|u| d == u as f64));
                     r.ci_low = None;
                     r.ci_high = None;
                     r.n_at_risk = None;
-                    r.units = None;
+                    r.units = units;
                 }
                 out.push(r);
             }
@@ -425,12 +456,13 @@ pub(crate) fn finish_release(
     let cells = ids
         .into_iter()
         .zip(&cells)
-        .zip(&suppressed)
-        .map(|((id, c), &withheld)| CellOutcome {
+        .zip(units_withheld.iter().zip(&value_withheld))
+        .map(|((id, c), (&units_withheld, &value_withheld))| CellOutcome {
             id,
             units: c.quantities[0] as u64,
             numerator: c.quantities.get(1).copied(),
-            withheld,
+            units_withheld,
+            value_withheld,
         })
         .collect();
     Ok(Finished { rows: out, cells })
@@ -478,13 +510,13 @@ pub(crate) fn row_values(row: &AggRow, finish: &Finish) -> (Option<f64>, Option<
     }
 }
 
-fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64, k: u64) -> (IndicatorResult, bool) {
+fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64, k: u64) -> (IndicatorResult, Small) {
     let few = |x: f64| x > 0.0 && x < k as f64;
     r.units = Some(row.units);
     (r.value, r.numerator, r.denominator) = row_values(row, finish);
     let small = match finish {
-        Finish::Count => few(row.numerator),
-        Finish::Total | Finish::Ratio => few(row.units as f64),
+        Finish::Count => Small { units: few(row.numerator), value: false },
+        Finish::Total | Finish::Ratio => Small { units: few(row.units as f64), value: false },
         Finish::Share { ci } => {
             let (x, n) = (r.numerator.unwrap_or(0.0), r.denominator.unwrap_or(0.0));
             let interval = match ci {
@@ -497,9 +529,9 @@ fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64,
                 r.ci_high = Some(hi);
             }
             // A share reveals its numerator and its complement, so both must be large enough.
-            few(x) || few(n - x) || few(row.units as f64)
+            Small { units: few(row.units as f64), value: few(x) || few(n - x) }
         }
-        Finish::KaplanMeier { .. } => false,
+        Finish::KaplanMeier { .. } => Small::default(),
     };
     (r, small)
 }

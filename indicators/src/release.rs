@@ -19,31 +19,39 @@
 //! funded beneficiaries; PAR-02's participants of known gender among PAR-01's participants): the
 //! smaller population's count is at most the larger one's, and equal to it where nobody is left
 //! out. So, for linked counts:
-//! - a cell withheld by one is withheld by the other, so both publish the same pattern;
+//! - a cell withheld by one is withheld by the other, so both publish the same pattern — except
+//!   a share's numerator withheld beside its published units: a larger population's count bounds
+//!   it no tighter than those units do, and the share's own audit protects it given them;
 //! - a cell where the two counts differ by 1 to k−1 is withheld by both: the difference counts
 //!   the few units in one population and not the other (participants whose gender is not
 //!   known). The grand total is exempt, as from differencing by date: it says how many, not who.
+//!
+//! Populations that would nest but for when their units are counted (a start by the as-of date,
+//! a complete birth cohort, an observable follow-up) nest in fact wherever those windows hold
+//! everyone, and an intruder may assume they do: SUR-01's enterprises of a complete cohort
+//! within ENT-01's entities supported by the as-of date. A cell withheld by one and published by
+//! the other within k−1 units of it is withheld by both: dwp-innovation-fund's six cohorts of one
+//! firm, each withheld, added up to its published ENT-01 total of 6. Their difference is not
+//! withheld for itself, as it counts no population anyone can name.
 //!
 //! Each indicator is then finished again with those cells withheld and audited
 //! ([`crate::disclosure`]), until no indicator withholds a cell that a linked one publishes.
 //! Withheld cells only grow, so this ends.
 //!
-//! Not covered (issue 13 stays open on them): an audit over the inequalities between nested
-//! populations; populations that nest in fact but not by their conditions (SUR-01's cohorts
-//! within ENT-01's supported entities; PAR-04's leavers within PAR-01); conditions on a column
-//! derived from another (age under 25 and the age band 18-29); a cell whose key is not in the
-//! other indicator's lattice (women of a share by municipio when only programme × gender is
-//! published). Linking populations by
-//! equal counts alone was tried and dropped: one small survival cohort then withheld programme
-//! totals of a thousand entities.
+//! Not covered (issue 13): a linear-program audit over the inequalities between nested
+//! populations (the rules above bound what they give away); conditions on a column derived from
+//! another (age under 25 and the age band 18-29); a cell whose key is not in the other
+//! indicator's lattice (women of a share by municipio when only programme × gender is
+//! published). Linking populations by equal counts alone was tried and dropped: one small
+//! survival cohort then withheld programme totals of a thousand entities.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
 use crate::compile::Compiled;
 use crate::definition::LoadedDefinition;
-use crate::finish::{self, CellId, Finished, IndicatorResult, ReleaseShape, Stamp};
+use crate::finish::{self, CellId, Finished, IndicatorResult, Linked, ReleaseShape, Stamp};
 use crate::plan::{Aggregate, Aggregates, Filter, Literal, Op, Operand, Output, Predicate};
 use impatto_datasets::schema::Table;
 
@@ -157,6 +165,19 @@ fn nested(a: &[Predicate], b: &[Predicate]) -> bool {
     a.iter().all(|p| b.contains(p)) || b.iter().all(|p| a.contains(p))
 }
 
+/// Would the two populations nest but for when their units are counted (a start on or before
+/// the as-of date, a complete cohort, an observable follow-up)? Then they nest in fact wherever
+/// those windows hold everyone, and an intruder may assume they do.
+fn nested_in_fact(a: &[Predicate], b: &[Predicate]) -> bool {
+    let timeless = |ps: &[Predicate]| -> Vec<Predicate> {
+        ps.iter()
+            .filter(|p| !matches!(p, Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. }))
+            .cloned()
+            .collect()
+    };
+    nested(&timeless(a), &timeless(b))
+}
+
 /// One count of a finished cell, named as the intruder names it.
 struct Named<'a> {
     view: usize,
@@ -165,29 +186,38 @@ struct Named<'a> {
     rest: Vec<Predicate>,
     count: f64,
     withheld: bool,
+    /// For a share's withheld numerator beside its published units: the conditions of those
+    /// units. They bound the numerator at least as tightly as any larger population's count, and
+    /// the indicator's own audit protects the numerator given them.
+    bounded_by: Option<Vec<Predicate>>,
 }
 
 /// The cells each job must withhold because a linked count withholds them or differs from theirs
 /// by 1..k−1 (see the module docs).
-fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, String>]) -> Vec<BTreeSet<CellId>> {
+fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, String>]) -> Vec<Linked> {
     let columns = |v: &View| &jobs[v.job].shape.columns;
     let mut by_key: BTreeMap<(Table, CellId), Vec<Named<'_>>> = BTreeMap::new();
     for (n, v) in views.iter().enumerate() {
         let Ok(f) = &finished[v.job] else { continue };
         for cell in &f.cells {
-            let count = match v.count {
-                Count::Units => cell.units as f64,
+            let (count, withheld) = match v.count {
+                Count::Units => (cell.units as f64, cell.units_withheld),
                 Count::Numerator => match cell.numerator {
-                    Some(x) => x,
+                    Some(x) => (x, cell.value_withheld),
                     None => continue,
                 },
             };
             let Some((key, rest)) = normalised(&v.conditions, &cell.id, columns(v)) else { continue };
+            let bounded_by = (v.count == Count::Numerator && withheld && !cell.units_withheld)
+                .then(|| normalised(&jobs[v.job].compiled.plan.filters, &cell.id, columns(v)))
+                .flatten()
+                .filter(|(units_key, _)| *units_key == key)
+                .map(|(_, units_rest)| units_rest);
             let table = jobs[v.job].compiled.plan.table;
-            by_key.entry((table, key)).or_default().push(Named { view: n, id: &cell.id, rest, count, withheld: cell.withheld });
+            by_key.entry((table, key)).or_default().push(Named { view: n, id: &cell.id, rest, count, withheld, bounded_by });
         }
     }
-    let mut more = vec![BTreeSet::new(); jobs.len()];
+    let mut more = vec![Linked::default(); jobs.len()];
     for ((_, key), named) in &by_key {
         for a in named.iter().filter(|a| !a.withheld) {
             let job = views[a.view].job;
@@ -198,12 +228,24 @@ fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, St
                 let same = views[b.view].job == job && b.id == a.id;
                 let k = k.max(jobs[views[b.view].job].compiled.small_cell);
                 let difference = (a.count - b.count).abs();
-                !same
-                    && nested(&a.rest, &b.rest)
-                    && (b.withheld || (!key.is_empty() && difference > 0.0 && difference < k as f64))
+                let contains_bound = b.bounded_by.as_ref().is_some_and(|units| a.rest.iter().all(|p| units.contains(p)));
+                if same || contains_bound {
+                    false
+                } else if nested(&a.rest, &b.rest) {
+                    b.withheld || (!key.is_empty() && difference > 0.0 && difference < k as f64)
+                } else {
+                    // Nested in fact only: the larger count bounds the smaller, and pins it when
+                    // they differ by fewer than k (a survival cohort's programme total is
+                    // ENT-01's). Their difference counts no population anyone can name.
+                    b.withheld && difference < k as f64 && nested_in_fact(&a.rest, &b.rest)
+                }
             });
             if gives_away {
-                more[job].insert(a.id.clone());
+                let set = match views[a.view].count {
+                    Count::Units => &mut more[job].units,
+                    Count::Numerator => &mut more[job].value,
+                };
+                set.insert(a.id.clone());
             }
         }
     }
@@ -214,18 +256,19 @@ fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, St
 /// withhold. Returns each job's rows, or why it was skipped, in job order.
 pub(crate) fn finish_all(jobs: &[Job<'_>], stamp: &Stamp) -> Vec<Result<Vec<IndicatorResult>, String>> {
     let views = views(jobs);
-    let finish = |i: usize, linked: &BTreeSet<CellId>| {
+    let finish = |i: usize, linked: &Linked| {
         let j = &jobs[i];
         finish::finish_release(j.loaded, j.compiled, j.shape, &j.aggregates, &j.earlier, stamp, linked)
     };
-    let mut linked: Vec<BTreeSet<CellId>> = vec![BTreeSet::new(); jobs.len()];
+    let mut linked: Vec<Linked> = vec![Linked::default(); jobs.len()];
     let mut finished: Vec<Result<Finished, String>> = (0..jobs.len()).into_par_iter().map(|i| finish(i, &linked[i])).collect();
     loop {
         let mut changed = Vec::new();
         for (i, more) in to_withhold(jobs, &views, &finished).into_iter().enumerate() {
-            let before = linked[i].len();
-            linked[i].extend(more);
-            if linked[i].len() > before {
+            let before = linked[i].units.len() + linked[i].value.len();
+            linked[i].units.extend(more.units);
+            linked[i].value.extend(more.value);
+            if linked[i].units.len() + linked[i].value.len() > before {
                 changed.push(i);
             }
         }
