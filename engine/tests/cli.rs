@@ -174,6 +174,28 @@ fn one_indicator_can_be_broken_down_differently_in_the_same_run() {
     assert!(stderr(&out).contains("expected ID=COLUMNS"), "{}", stderr(&out));
 }
 
+/// Issue 15: `--by quartire` (a typo) printed an empty table and exited 0. A breakdown no
+/// requested indicator has is refused, naming the allowed ones and the nearest; a typo in an
+/// indicator id gets the same hint.
+#[test]
+fn a_misspelt_breakdown_or_indicator_is_refused_with_the_nearest_name() {
+    let data = "datasets/examples/scuola-dei-quartieri";
+    let out = impatto(&["indicators", "--no-validate", "--only", "PAR-02", "--by", "quartire", "--data", data]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let e = stderr(&out);
+    assert!(e.contains("breakdown `quartire`") && e.contains("did you mean `quartiere`?") && e.contains("age_band_eu"), "{e}");
+    assert!(stdout(&out).is_empty(), "no table: {}", stdout(&out));
+
+    let out = impatto(&["indicators", "--no-validate", "--only", "PAR-2", "--data", data]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown indicator `PAR-2`; did you mean `PAR-02`?"), "{}", stderr(&out));
+
+    // A column some requested indicators have and others lack still skips those, as before.
+    let out = impatto(&["indicators", "--no-validate", "--only", "PAR-02,ENT-01", "--by", "gender", "--data", data]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("skipped ENT-01: not disaggregable by `gender`"), "{}", stderr(&out));
+}
+
 #[test]
 fn parquet_needs_an_output_file() {
     let out = impatto(&["indicators", "--data", FIXTURE, "--format", "parquet"]);

@@ -99,6 +99,17 @@ pub(crate) fn date_of(days: i32) -> Result<NaiveDate> {
     })
 }
 
+/// `; did you mean `x`?` for the known name closest to `given` (Jaro-Winkler ≥ 0.8, as cargo's
+/// and clap's suggestions), or nothing.
+pub fn did_you_mean(given: &str, known: &[&str]) -> String {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&given.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(String::new, |(_, k)| format!("; did you mean `{k}`?"))
+}
+
 /// Compute the requested indicators. `progress` is called with each indicator id before it runs
 /// (indicators computed in one pass are announced together).
 pub fn compute(
@@ -110,7 +121,23 @@ pub fn compute(
     for id in request.only.iter().chain(request.by_indicator.iter().map(|(id, _)| id)) {
         if !defs.iter().any(|d| &d.def.id == id) {
             let known: Vec<&str> = defs.iter().map(|d| d.def.id.as_str()).collect();
-            return Err(Error::Request(format!("unknown indicator `{id}` (known: {})", known.join(", "))));
+            return Err(Error::Request(format!("unknown indicator `{id}`{} (known: {})", did_you_mean(id, &known), known.join(", "))));
+        }
+    }
+    // A breakdown no requested indicator has is a typo, not a reason for an empty table.
+    if !request.any_by {
+        let selected: Vec<&LoadedDefinition> =
+            defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).collect();
+        let mut allowed: Vec<&str> = selected.iter().flat_map(|d| d.def.disaggregations.iter().map(String::as_str)).collect();
+        allowed.sort_unstable();
+        allowed.dedup();
+        let asked = request.by.iter().chain(request.also_by.iter().flatten()).chain(request.by_indicator.iter().flat_map(|(_, by)| by));
+        if let Some(column) = asked.into_iter().find(|c| !allowed.contains(&c.as_str())) {
+            return Err(Error::Request(format!(
+                "breakdown `{column}`: no requested indicator is disaggregable by it{} (allowed: {})",
+                did_you_mean(column, &allowed),
+                allowed.join(", ")
+            )));
         }
     }
     let backend = PolarsBackend::new(source);
