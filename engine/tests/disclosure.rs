@@ -44,9 +44,8 @@ struct Cell {
 }
 
 fn cells(rows: &[BTreeMap<String, String>], dims: &[&str], quantity: &str) -> Vec<Cell> {
-    let number = |r: &BTreeMap<String, String>, c: &str| {
-        r.get(c).filter(|v| !v.is_empty()).map(|v| v.parse::<f64>().expect("a number"))
-    };
+    let number =
+        |r: &BTreeMap<String, String>, c: &str| r.get(c).filter(|v| !v.is_empty()).map(|v| v.parse::<f64>().expect("a number"));
     rows.iter()
         .map(|r| Cell {
             key: dims.iter().map(|d| r.get(*d).cloned().unwrap_or_default()).collect(),
@@ -295,8 +294,9 @@ fn indicators_over_the_same_units_give_no_withheld_cell_away() {
     assert_eq!(recovered, 0, "{recovered} of {withheld} withheld cells recovered from one release");
 
     let truth = shared_units(&run(&["--small-cell", "1"]), &dims);
-    let hidden: Vec<usize> =
-        (0..protected.len()).filter(|&i| protected[i].value.is_none() && protected[i].key.iter().all(|v| !v.is_empty())).collect();
+    let hidden: Vec<usize> = (0..protected.len())
+        .filter(|&i| protected[i].value.is_none() && protected[i].key.iter().all(|v| !v.is_empty()))
+        .collect();
     let programme = &protected[hidden[0]].key[0];
     let mut leaky = protected.clone();
     for &i in hidden.iter().skip(1).filter(|&&i| &protected[i].key[0] == programme) {

@@ -151,7 +151,13 @@ pub(crate) fn protect(cells: &[Cell], finest: u32, finest_published: bool) -> Re
                 .flat_map(|(i, constraining)| {
                     let near = neighbours_to_withhold(cells, &lines, withheld, *i);
                     if near.is_empty() {
-                        constraining.iter().copied().filter(|&j| !withheld[j]).min_by(|&a, &b| cheaper(cells, a, b)).into_iter().collect()
+                        constraining
+                            .iter()
+                            .copied()
+                            .filter(|&j| !withheld[j])
+                            .min_by(|&a, &b| cheaper(cells, a, b))
+                            .into_iter()
+                            .collect()
                     } else {
                         near
                     }
@@ -691,7 +697,15 @@ mod tests {
 
     impl Cell {
         fn published() -> Cell {
-            Cell { face: 0, key: Vec::new(), quantities: Vec::new(), small_units: false, small_value: false, linked_units: false, linked_value: false }
+            Cell {
+                face: 0,
+                key: Vec::new(),
+                quantities: Vec::new(),
+                small_units: false,
+                small_value: false,
+                linked_units: false,
+                linked_value: false,
+            }
         }
     }
 
@@ -732,7 +746,13 @@ mod tests {
         let mut cells: Vec<Cell> = [(20.0, 1.0), (30.0, 15.0), (40.0, 20.0)]
             .iter()
             .enumerate()
-            .map(|(i, &(u, x))| Cell { face: 1, key: vec![i as u32], quantities: share(u, x), small_value: x < 3.0, ..Cell::published() })
+            .map(|(i, &(u, x))| Cell {
+                face: 1,
+                key: vec![i as u32],
+                quantities: share(u, x),
+                small_value: x < 3.0,
+                ..Cell::published()
+            })
             .collect();
         cells.push(Cell { face: 0, key: vec![ALL], quantities: share(90.0, 36.0), ..Cell::published() });
         let p = protect(&cells, 1, true).expect("small");

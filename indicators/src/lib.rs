@@ -121,7 +121,11 @@ pub fn compute(
     for id in request.only.iter().chain(request.by_indicator.iter().map(|(id, _)| id)) {
         if !defs.iter().any(|d| &d.def.id == id) {
             let known: Vec<&str> = defs.iter().map(|d| d.def.id.as_str()).collect();
-            return Err(Error::Request(format!("unknown indicator `{id}`{} (known: {})", did_you_mean(id, &known), known.join(", "))));
+            return Err(Error::Request(format!(
+                "unknown indicator `{id}`{} (known: {})",
+                did_you_mean(id, &known),
+                known.join(", ")
+            )));
         }
     }
     // A breakdown no requested indicator has is a typo, not a reason for an empty table.
@@ -131,7 +135,8 @@ pub fn compute(
         let mut allowed: Vec<&str> = selected.iter().flat_map(|d| d.def.disaggregations.iter().map(String::as_str)).collect();
         allowed.sort_unstable();
         allowed.dedup();
-        let asked = request.by.iter().chain(request.also_by.iter().flatten()).chain(request.by_indicator.iter().flat_map(|(_, by)| by));
+        let asked =
+            request.by.iter().chain(request.also_by.iter().flatten()).chain(request.by_indicator.iter().flat_map(|(_, by)| by));
         if let Some(column) = asked.into_iter().find(|c| !allowed.contains(&c.as_str())) {
             return Err(Error::Request(format!(
                 "breakdown `{column}`: no requested indicator is disaggregable by it{} (allowed: {})",

@@ -171,7 +171,9 @@ fn nested(a: &[Predicate], b: &[Predicate]) -> bool {
 fn nested_in_fact(a: &[Predicate], b: &[Predicate]) -> bool {
     let timeless = |ps: &[Predicate]| -> Vec<Predicate> {
         ps.iter()
-            .filter(|p| !matches!(p, Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. }))
+            .filter(|p| {
+                !matches!(p, Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. })
+            })
             .cloned()
             .collect()
     };
