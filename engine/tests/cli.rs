@@ -196,6 +196,31 @@ fn a_misspelt_breakdown_or_indicator_is_refused_with_the_nearest_name() {
     assert!(stderr(&out).contains("skipped ENT-01: not disaggregable by `gender`"), "{}", stderr(&out));
 }
 
+/// Issue 15: SUR-01 on Scuola dei Quartieri returned 0 rows without saying why. Its 69
+/// beneficiaries are all funded informal groups (datasets/examples/scuola-dei-quartieri, `kind`
+/// column), so survival of enterprises and associations has nobody to follow: the message names
+/// that condition and the count before it.
+#[test]
+fn an_indicator_without_rows_says_which_condition_left_no_unit() {
+    let out = impatto(&[
+        "indicators",
+        "--no-validate",
+        "--only",
+        "SUR-01-3Y,ENT-01",
+        "--by",
+        "programme",
+        "--data",
+        "datasets/examples/scuola-dei-quartieri",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(
+        e.contains("no rows for SUR-01-3Y: no unit left as of 2025-12-31 after `kind in [enterprise, association]` (69 of the 69 rows of beneficiaries"),
+        "{e}"
+    );
+    assert!(!e.contains("no rows for ENT-01"), "{e}");
+}
+
 #[test]
 fn parquet_needs_an_output_file() {
     let out = impatto(&["indicators", "--data", FIXTURE, "--format", "parquet"]);

@@ -81,6 +81,8 @@ pub struct Run {
     pub results: Vec<IndicatorResult>,
     /// Indicators not computed, with the reason (e.g. a disaggregation they do not allow).
     pub skipped: Vec<(String, String)>,
+    /// Indicators computed that gave no row, with the reason (the condition that left no unit).
+    pub empty: Vec<(String, String)>,
     /// The as-of date used.
     pub as_of: NaiveDate,
     /// Hash of the input files.
@@ -226,13 +228,41 @@ pub fn compute(
         .collect();
     let finished = release::finish_all(&release, &stamp);
     let mut results = Vec::new();
-    for ((loaded, _), rows) in jobs.iter().zip(finished) {
+    let mut empty = Vec::new();
+    for ((loaded, compiled), rows) in jobs.iter().zip(finished) {
         match rows {
+            Ok(rows) if rows.is_empty() => empty.push((loaded.def.id.clone(), why_empty(&backend, compiled, &ctx, &as_of))),
             Ok(rows) => results.extend(rows),
             Err(why) => skipped.push((loaded.def.id.clone(), why)),
         }
     }
-    Ok(Run { results, skipped, as_of, input_hash })
+    Ok(Run { results, skipped, empty, as_of, input_hash })
+}
+
+/// Why an indicator gave no row: the first of its conditions that left no unit, with the count
+/// before it ("69 units; after `funded = true`: 69; after `kind in [enterprise, association]`:
+/// 0").
+fn why_empty(backend: &PolarsBackend<'_>, compiled: &compile::Compiled, ctx: &plan::Context, as_of: &NaiveDate) -> String {
+    let plan = &compiled.plan;
+    let Ok(counts) = backend.funnel(plan, ctx) else {
+        return format!("no unit meets its conditions as of {as_of}");
+    };
+    let table = plan.table;
+    match counts.iter().position(|&n| n == 0) {
+        Some(0) => format!("the {table} table has no rows"),
+        Some(i) => format!(
+            "no unit left as of {as_of} after `{}` ({} of the {} rows of {table} met the conditions before it)",
+            plan.filters[i - 1],
+            counts[i - 1],
+            counts[0]
+        ),
+        // Every condition keeps someone: the output step (a survival origin, a cohort key) drops them.
+        None => format!(
+            "{} of the {} rows of {table} meet its conditions as of {as_of}, but none has what its result needs (e.g. a birth year for a cohort)",
+            counts.last().copied().unwrap_or(0),
+            counts[0]
+        ),
+    }
 }
 
 /// Run the jobs' plans, indicators over the same units and groups (e.g. the women and youth

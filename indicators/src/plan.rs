@@ -58,6 +58,52 @@ pub enum TakeoverRule {
     Censor,
 }
 
+/// A condition as a definition's author writes it (`kind in [enterprise, association]`), for
+/// messages such as why a result is empty.
+impl std::fmt::Display for Predicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn literal(l: &Literal) -> String {
+            match l {
+                Literal::Absent => String::new(),
+                Literal::Text(t) => t.clone(),
+                Literal::Integer(n) => n.to_string(),
+                Literal::Float(x) => x.to_string(),
+                Literal::Bool(b) => b.to_string(),
+                Literal::Date(d) => (chrono::NaiveDate::default() + chrono::TimeDelta::days(i64::from(*d))).to_string(),
+                Literal::Fraction { numerator, denominator } => format!("{numerator}/{denominator}"),
+                Literal::List(items) => format!("[{}]", items.iter().map(literal).collect::<Vec<_>>().join(", ")),
+            }
+        }
+        match self {
+            Predicate::Filter(Filter { column, op, literal: value }) => {
+                let column = match column {
+                    Operand::Column(c) => c.clone(),
+                    Operand::Ratio { numerator, denominator } => format!("{numerator}/{denominator}"),
+                };
+                let op = match op {
+                    Op::Eq => "=",
+                    Op::Ne => "≠",
+                    Op::Lt => "<",
+                    Op::Le => "≤",
+                    Op::Gt => ">",
+                    Op::Ge => "≥",
+                    Op::In => "in",
+                    Op::NotIn => "not in",
+                    Op::IsNull => "is empty",
+                    Op::NotNull => "is filled",
+                };
+                f.write_str(format!("{column} {op} {}", literal(value)).trim_end())
+            }
+            Predicate::OnOrBeforeAsOf(c) => write!(f, "{c} on or before the as-of date"),
+            Predicate::Observable { anchor, offset_months } => {
+                write!(f, "{anchor} + {offset_months} months on or before the as-of month")
+            }
+            Predicate::CohortComplete { years } => write!(f, "born in a year y with year y+{years} over by the as-of date"),
+            Predicate::Survived { years } => write!(f, "alive in year y+{years}"),
+        }
+    }
+}
+
 /// A typed value a filter compares with, in the column's own type.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Literal {

@@ -156,9 +156,7 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         done += 1;
         eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
     })?;
-    for (id, why) in &run.skipped {
-        eprintln!("skipped {id}: {why}");
-    }
+    say_gaps(&run);
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
     let table = |format| output::render_in(&run.results, format, args.csv_dialect, &as_of, &run.input_hash);
     let bytes = match args.format {
@@ -197,4 +195,14 @@ pub(crate) enum CiArg {
     Wilson,
     /// Clopper-Pearson exact interval.
     ClopperPearson,
+}
+
+/// On stderr: the indicators skipped, and those that gave no row, each with why.
+pub(crate) fn say_gaps(run: &impatto_indicators::Run) {
+    for (id, why) in &run.skipped {
+        eprintln!("skipped {id}: {why}");
+    }
+    for (id, why) in &run.empty {
+        eprintln!("no rows for {id}: {why}");
+    }
 }

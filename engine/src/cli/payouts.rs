@@ -230,6 +230,7 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             done += 1;
             eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
         })?;
+        super::indicators::say_gaps(&run);
         let as_of = run.as_of.format("%Y-%m-%d").to_string();
         for (format, name) in
             [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything)

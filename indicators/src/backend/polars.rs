@@ -492,6 +492,19 @@ impl PolarsBackend<'_> {
         Ok(grouped(units, &keys, vec![len().cast(DataType::UInt64).alias("__n")]))
     }
 
+    /// How many units are left after each of `plan`'s filters in turn, all units first
+    /// (`filters.len() + 1` counts): where an empty result lost its units.
+    pub fn funnel(&self, plan: &Plan, ctx: &Context) -> Result<Vec<u64>> {
+        let mut kept = lit(true);
+        let mut counts = vec![len().cast(DataType::UInt64).alias("__all")];
+        for (i, p) in plan.filters.iter().enumerate() {
+            kept = kept.and(predicate(p, ctx)?);
+            counts.push(kept.clone().fill_null(lit(false)).sum().cast(DataType::UInt64).alias(format!("__f{i}")));
+        }
+        let df = collect(self.units(plan.table, ctx)?.select(counts), "funnel")?;
+        Ok(df.columns().iter().map(|c| c.u64().ok().and_then(|s| s.get(0)).unwrap_or(0)).collect())
+    }
+
     /// The optimised plan polars will run, for `--explain` and for tests that check what
     /// reaches the Parquet scan.
     pub fn explain(&self, plan: &Plan, ctx: &Context) -> Result<String> {
