@@ -270,6 +270,7 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         n("denominator", &|r| r.denominator),
         n("ci_low", &|r| r.ci_low),
         n("ci_high", &|r| r.ci_high),
+        n("conf_level", &|r| r.conf_level),
         Column::new("n_at_risk".into(), results.iter().map(|r| r.n_at_risk).collect::<Vec<_>>()),
         Column::new("units".into(), results.iter().map(|r| r.units).collect::<Vec<_>>()),
         Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
@@ -438,7 +439,18 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
     let keys = group_columns(results);
     let mut header: Vec<String> = vec!["indicator".into()];
     header.extend(keys.iter().cloned());
-    header.extend(["t".into(), "value".into(), "num".into(), "den".into(), "95% CI".into(), "at risk".into(), "unit".into()]);
+    // The header names the level when every interval shares it; otherwise each interval does.
+    let mut levels: Vec<f64> = results.iter().filter_map(|r| r.conf_level).collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    let percent = |level: f64| format!("{}%", (level * 1000.0).round() / 10.0);
+    let common = match levels.as_slice() {
+        [] => Some(0.95),
+        [one] => Some(*one),
+        _ => None,
+    };
+    let ci_header = common.map_or_else(|| "CI".to_string(), |l| format!("{} CI", percent(l)));
+    header.extend(["t".into(), "value".into(), "num".into(), "den".into(), ci_header, "at risk".into(), "unit".into()]);
     let mut rows: Vec<Vec<String>> = Vec::new();
     for r in results {
         let mut row = vec![r.indicator.clone()];
@@ -455,7 +467,10 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
             row.push(r.numerator.map(|x| term(x, r.numerator_unit.as_deref())).unwrap_or_default());
             row.push(r.denominator.map(|x| term(x, r.denominator_unit.as_deref())).unwrap_or_default());
             row.push(match (r.ci_low, r.ci_high) {
-                (Some(lo), Some(hi)) => format!("[{}, {}]", fmt_value(r, lo), fmt_value(r, hi)),
+                (Some(lo), Some(hi)) => match (common, r.conf_level) {
+                    (None, Some(level)) => format!("[{}, {}] {}", fmt_value(r, lo), fmt_value(r, hi), percent(level)),
+                    _ => format!("[{}, {}]", fmt_value(r, lo), fmt_value(r, hi)),
+                },
                 _ => String::new(),
             });
             row.push(r.n_at_risk.map(|n| n.to_string()).unwrap_or_default());

@@ -1,6 +1,7 @@
 //! The `impatto` command line as a user meets it: exit codes, messages on stderr, data on
 //! stdout or in files written atomically, byte-identical reruns, and the output formats.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -219,6 +220,47 @@ fn an_indicator_without_rows_says_which_condition_left_no_unit() {
         "{e}"
     );
     assert!(!e.contains("no rows for ENT-01"), "{e}");
+}
+
+/// Issue 15: the text table said "95% CI" over a 90% interval. Rows now carry `conf_level`, the
+/// header names the level when every interval shares it, and each interval names its own when
+/// they differ. PAR-02 at 90%: 305 women of 492, Wilson with z = 1.6449 gives [58.3%, 65.5%]
+/// (centre (p + z²/2n)/(1 + z²/n) = 0.6192, half-width 0.0359, worked by hand).
+#[test]
+fn an_interval_says_its_confidence_level() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let par02 = fs::read_to_string(workspace().join("indicators/definitions/PAR-02.toml")).expect("PAR-02");
+    fs::write(dir.path().join("PAR-02.toml"), &par02).expect("write");
+    let at90 = par02
+        .replace("id = \"PAR-02\"", "id = \"PAR-02-90\"")
+        .replace("version = \"1.0.0\"", "version = \"1.0.0\"\nconfidence = 0.9");
+    fs::write(dir.path().join("PAR-02-90.toml"), at90).expect("write");
+    let defs = dir.path().to_str().expect("utf-8");
+    let data = "datasets/examples/scuola-dei-quartieri";
+    let table = |only: &str| {
+        let out = impatto(&["indicators", "--no-validate", "--only", only, "--definitions", defs, "--data", data]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let alone = table("PAR-02-90");
+    assert!(alone.contains("90% CI") && alone.contains("[58.3%, 65.5%]"), "{alone}");
+    let mixed = table("PAR-02,PAR-02-90");
+    assert!(!mixed.contains("95% CI") && !mixed.contains("90% CI"), "{mixed}");
+    assert!(mixed.contains("[58.3%, 65.5%] 90%") && mixed.contains("] 95%"), "{mixed}");
+
+    let out = impatto(&[
+        "indicators",
+        "--no-validate",
+        "--only",
+        "PAR-02-90",
+        "--format",
+        "json",
+        "--definitions",
+        defs,
+        "--data",
+        data,
+    ]);
+    assert!(stdout(&out).contains("\"conf_level\": 0.9"), "{}", stdout(&out));
 }
 
 #[test]

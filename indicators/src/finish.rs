@@ -39,6 +39,9 @@ pub struct IndicatorResult {
     pub ci_low: Option<f64>,
     /// Upper confidence limit.
     pub ci_high: Option<f64>,
+    /// Confidence level of `ci_low`/`ci_high` as a fraction (0.9 = a 90% interval): the
+    /// definition's `confidence`, 0.95 unless stated. None without an interval.
+    pub conf_level: Option<f64>,
     /// Kaplan-Meier number at risk at the horizon.
     pub n_at_risk: Option<u64>,
     /// Units behind the cell (entities or people); withheld when suppressed.
@@ -233,6 +236,7 @@ fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<In
                     r.denominator = Some(total as f64);
                     r.ci_low = lower;
                     r.ci_high = upper;
+                    r.conf_level = lower.map(|_| compiled.level);
                     r.n_at_risk = Some(n_risk);
                     r.units = Some(total);
                     small.value |= n_risk > 0 && n_risk < k;
@@ -318,6 +322,7 @@ pub(crate) fn finish_release(
         denominator_unit: money_unit(&loaded.resolved.computation, Term::Denominator),
         ci_low: None,
         ci_high: None,
+        conf_level: None,
         n_at_risk: None,
         units: None,
         suppressed: false,
@@ -446,6 +451,7 @@ pub(crate) fn finish_release(
                     r.denominator = r.denominator.filter(|&d| units.is_some_and(|u| d == u as f64));
                     r.ci_low = None;
                     r.ci_high = None;
+                    r.conf_level = None;
                     r.n_at_risk = None;
                     r.units = units;
                 }
@@ -527,6 +533,7 @@ fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64,
             if let Some((lo, hi)) = interval {
                 r.ci_low = Some(lo);
                 r.ci_high = Some(hi);
+                r.conf_level = Some(level);
             }
             // A share reveals its numerator and its complement, so both must be large enough.
             Small { units: few(row.units as f64), value: few(x) || few(n - x) }
