@@ -130,10 +130,10 @@ pub fn compute(
             )));
         }
     }
+    let selected: Vec<&LoadedDefinition> =
+        defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).collect();
     // A breakdown no requested indicator has is a typo, not a reason for an empty table.
     if !request.any_by {
-        let selected: Vec<&LoadedDefinition> =
-            defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)).collect();
         let mut allowed: Vec<&str> = selected.iter().flat_map(|d| d.def.disaggregations.iter().map(String::as_str)).collect();
         allowed.sort_unstable();
         allowed.dedup();
@@ -157,7 +157,7 @@ pub fn compute(
     let mut skipped = Vec::new();
     let mut jobs = Vec::new();
     let mut shapes = Vec::new();
-    for loaded in defs.iter().filter(|d| request.only.is_empty() || request.only.contains(&d.def.id)) {
+    for loaded in selected {
         let by = request.by_indicator.iter().find(|(id, _)| id == &loaded.def.id).map_or(&request.by, |(_, by)| by);
         let tables: Vec<Vec<String>> = std::iter::once(by.clone()).chain(request.also_by.iter().cloned()).collect();
         let shape = finish::ReleaseShape::of(&tables);
@@ -240,8 +240,8 @@ pub fn compute(
 }
 
 /// Why an indicator gave no row: the first of its conditions that left no unit, with the count
-/// before it ("69 units; after `funded = true`: 69; after `kind in [enterprise, association]`:
-/// 0").
+/// before it ("no unit left as of 2025-12-31 after `kind in [enterprise, association]` (69 of the
+/// 69 rows of beneficiaries met the conditions before it)").
 fn why_empty(backend: &PolarsBackend<'_>, compiled: &compile::Compiled, ctx: &plan::Context, as_of: &NaiveDate) -> String {
     let plan = &compiled.plan;
     let Ok(counts) = backend.funnel(plan, ctx) else {
