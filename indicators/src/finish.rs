@@ -384,17 +384,20 @@ pub(crate) fn finish_release(
             // release gives those few away by differencing. The grand total only says that
             // someone joined, not who: it stays.
             let grand_total = face == 0 && n_fixed == 0;
-            let changed_little = |from: usize, to: usize| {
-                !grand_total
-                    && before.iter().any(|b| {
-                        let old = b.get(&face).and_then(|c| c.get(key)).map(|acc| finish_cell(base.clone(), acc, compiled).2);
-                        quantities.iter().enumerate().take(to).skip(from).any(|(q, &x)| {
-                            let y = old.as_ref().map_or(0.0, |o| o[q]);
-                            let d = (x - y).abs();
-                            x.fract() == 0.0 && y.fract() == 0.0 && d > 0.0 && d < k as f64
-                        })
-                    })
-            };
+            // Which quantities changed by fewer than k since any earlier date (each earlier cell
+            // finished once).
+            let mut changed = vec![false; quantities.len()];
+            if !grand_total {
+                for b in &before {
+                    let old = b.get(&face).and_then(|c| c.get(key)).map(|acc| finish_cell(base.clone(), acc, compiled).2);
+                    for (q, &x) in quantities.iter().enumerate() {
+                        let y = old.as_ref().map_or(0.0, |o| o[q]);
+                        let d = (x - y).abs();
+                        changed[q] |= x.fract() == 0.0 && y.fract() == 0.0 && d > 0.0 && d < k as f64;
+                    }
+                }
+            }
+            let changed_little = |from: usize, to: usize| changed[from..to].contains(&true);
             let id = cell_id(face, key, keys, &decode);
             cells.push(disclosure::Cell {
                 face,
