@@ -266,6 +266,11 @@ pub(crate) struct CellOutcome {
     pub units_withheld: bool,
     /// The value withheld; the units too when `units_withheld`.
     pub value_withheld: bool,
+    /// In one of the published tables (else a margin or finest cell only the audit sees).
+    pub published: bool,
+    /// Withheld for itself (too few units, or too few in its numerator or complement), not to
+    /// protect another cell: its counts are protected even where they are not its units.
+    pub primary: bool,
 }
 
 /// The cells of one indicator that the linked indicators of its release withhold
@@ -462,6 +467,7 @@ pub(crate) fn finish_release(
             }
         }
     }
+    let published_faces: Vec<u32> = shape.tables.iter().map(|t| shape.mask(t)).collect();
     let cells = ids
         .into_iter()
         .zip(&cells)
@@ -472,6 +478,8 @@ pub(crate) fn finish_release(
             numerator: c.quantities.get(1).copied(),
             units_withheld,
             value_withheld,
+            published: published_faces.contains(&c.face),
+            primary: c.small_units || c.small_value,
         })
         .collect();
     Ok(Finished { rows: out, cells })

@@ -24,6 +24,7 @@ pub mod per_unit;
 pub mod plan;
 pub mod reads;
 pub mod release;
+pub mod release_audit;
 pub mod stats;
 pub mod study;
 

@@ -160,8 +160,12 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
             let a = || col("age_at_entry");
             vec![
                 vec![age.alias("age_at_entry")],
+                // Unknown age, unknown band: `when` takes a null test as false, which would put
+                // the participants of unknown age in the last band.
                 vec![
-                    when(a().lt(lit(18)))
+                    when(a().is_null())
+                        .then(lit(NULL).cast(DataType::String))
+                        .when(a().lt(lit(18)))
                         .then(lit("<18"))
                         .when(a().lt(lit(30)))
                         .then(lit("18-29"))
@@ -169,7 +173,9 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
                         .then(lit("30-54"))
                         .otherwise(lit("55+"))
                         .alias("age_band_eu"),
-                    when(a().lt(lit(25)))
+                    when(a().is_null())
+                        .then(lit(NULL).cast(DataType::String))
+                        .when(a().lt(lit(25)))
                         .then(lit("<25"))
                         .when(a().lt_eq(lit(54)))
                         .then(lit("25-54"))
@@ -646,6 +652,33 @@ mod tests {
         for f in &misfits {
             assert!(matches!(filter(f), Err(Error::Internal(_))), "{f:?}");
         }
+    }
+
+    /// Ages 17, 18, 29, 30, 54, 55 and unknown (no age at entry, no birth date): bands <18,
+    /// 18-29, 18-29, 30-54, 30-54, 55+ and none (EU); <25, <25, 25-54, 25-54, 25-54, >54 and none
+    /// (ESF+). The unknown age was put in the last bands before.
+    #[test]
+    fn an_unknown_age_has_no_age_band() {
+        let ages = [Some(17i64), Some(18), Some(29), Some(30), Some(54), Some(55), None];
+        let df = df!(
+            "age_at_entry" => ages,
+            "birth_date" => [None::<i32>; 7],
+            "entry_date" => [Some(18_262i32); 7],
+            "exit_date" => [None::<i32>; 7],
+        )
+        .expect("frame");
+        let dates = [col("birth_date"), col("entry_date"), col("exit_date")].map(|c| c.cast(DataType::Date));
+        let mut lf = df.lazy().with_columns(dates);
+        for stage in derived(Table::Participants, &Context { as_of_days: 20_000 }) {
+            lf = lf.with_columns(stage);
+        }
+        let out = lf.collect().expect("evaluates");
+        let bands = |c: &str| -> Vec<Option<String>> {
+            out.column(c).expect("column").str().expect("text").iter().map(|v| v.map(String::from)).collect()
+        };
+        let some = |v: &[&str]| -> Vec<Option<String>> { v.iter().map(|s| Some(s.to_string())).chain([None]).collect() };
+        assert_eq!(bands("age_band_eu"), some(&["<18", "18-29", "18-29", "30-54", "30-54", "55+"]));
+        assert_eq!(bands("age_band_esf"), some(&["<25", "<25", "25-54", "25-54", "25-54", ">54"]));
     }
 
     #[test]
