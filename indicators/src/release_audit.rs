@@ -39,9 +39,10 @@ use crate::plan::{Aggregate, Filter, Literal, Op, Operand, Output, Predicate};
 use crate::release::Job;
 use impatto_datasets::schema::Table;
 
-/// The most classes of units one attack enumerates (before merging those no published count
-/// tells apart): 3 breakdown columns of 10 values and 7 yes/no conditions make 128,000.
-pub const MAX_CLASSES: usize = 200_000;
+/// The most classes of units one attack enumerates, in each of its two stages: the values of the
+/// tested columns × the yes/no conditions, then the breakdown cells × the distinct ways a class
+/// meets the indicators' conditions (before merging classes no published count tells apart).
+pub const MAX_CLASSES: usize = 1_000_000;
 
 /// How many published counts are tried, smallest first, to free a recovered one.
 const REMOVALS_TRIED: usize = 8;
@@ -414,68 +415,99 @@ impl<'a> Attack<'a> {
         }
         let flags = patterns.len();
         let decided: Vec<Decided> = decided.into_iter().map(|d| d.unwrap_or(Decided::Always)).collect();
-        let classes = values.iter().try_fold(1usize << flags.min(63), |n, v| n.checked_mul(v.len().max(1)));
-        if flags >= 32 || classes.is_none_or(|n| n > MAX_CLASSES) {
+        let n_keys = columns.len();
+        let truth = |i: usize, at: &[usize], bits: u32| match (decided[i], &conditions[i]) {
+            (Decided::Value(pos), Predicate::Filter(f)) => holds(f.op, &f.literal, &values[pos][at[pos]]).unwrap_or(false),
+            (Decided::Value(_), _) => false,
+            (Decided::Flag(b), _) => bits & (1 << b) != 0,
+            (Decided::Always, _) => true,
+        };
+        let on_key = |i: usize| matches!(decided[i], Decided::Value(pos) if pos < n_keys);
+        // Which counts a class is in depends on its breakdown keys (its cells, and the conditions
+        // they decide) and on the rest (the tested columns and the yes/no conditions): first the
+        // rest, reduced to the distinct patterns of which populations and numerators hold a class,
+        // then each pattern in every cell.
+        let attributes = values[n_keys..].iter().try_fold(1usize << flags.min(63), |n, v| n.checked_mul(v.len()));
+        if flags >= 32 || attributes.is_none_or(|n| n > MAX_CLASSES) {
+            return Err(TooFine);
+        }
+        let mut memberships: HashSet<Vec<(bool, bool)>> = HashSet::new();
+        let mut at = vec![0usize; values.len()];
+        'attributes: loop {
+            for bits in 0u32..(1u32 << flags) {
+                let meets = |of: &[usize]| of.iter().filter(|&&c| !on_key(c)).all(|&c| truth(c, &at, bits));
+                let pattern: Vec<(bool, bool)> =
+                    views.iter().map(|v| (meets(&v.conditions), v.numerator.as_ref().is_some_and(|n| meets(n)))).collect();
+                memberships.insert(pattern);
+            }
+            for p in n_keys..at.len() {
+                at[p] += 1;
+                if at[p] < values[p].len() {
+                    continue 'attributes;
+                }
+                at[p] = 0;
+            }
+            break;
+        }
+        let mut memberships: Vec<Vec<(bool, bool)>> = memberships.into_iter().collect();
+        memberships.sort_unstable();
+        let cells = values[..n_keys].iter().try_fold(memberships.len(), |n, v| n.checked_mul(v.len()));
+        if cells.is_none_or(|n| n > MAX_CLASSES) {
             return Err(TooFine);
         }
         // Enumerate the classes, each reduced to the rows it is in; merge equal ones.
         let mut merged: HashSet<Vec<usize>> = HashSet::new();
-        let mut at = vec![0usize; values.len()];
-        let mut truths = vec![false; conditions.len()];
-        'classes: loop {
-            for bits in 0u32..(1u32 << flags) {
-                for (i, d) in decided.iter().enumerate() {
-                    truths[i] = match (*d, &conditions[i]) {
-                        (Decided::Value(pos), Predicate::Filter(f)) => {
-                            holds(f.op, &f.literal, &values[pos][at[pos]]).unwrap_or(false)
-                        }
-                        (Decided::Value(_), _) => false,
-                        (Decided::Flag(b), _) => bits & (1 << b) != 0,
-                        (Decided::Always, _) => true,
-                    };
-                }
+        'keys: loop {
+            let by_key = |of: &[usize]| of.iter().filter(|&&c| on_key(c)).all(|&c| truth(c, &at, 0));
+            let key_holds: Vec<(bool, bool)> =
+                views.iter().map(|v| (by_key(&v.conditions), v.numerator.as_ref().is_some_and(|n| by_key(n)))).collect();
+            // The class's cell in each of a view's published tables (`None`: absent from it).
+            let slots: Vec<Vec<Option<&[Option<usize>; 3]>>> = views
+                .iter()
+                .map(|view| {
+                    view.faces
+                        .iter()
+                        .map(|(positions, cells)| {
+                            let key: Option<Vec<Option<String>>> = positions
+                                .iter()
+                                .map(|&p| match &values[p][at[p]] {
+                                    Value::Null => Some(None),
+                                    Value::Text(t) => Some(Some(t.clone())),
+                                    _ => None,
+                                })
+                                .collect();
+                            key.and_then(|k| cells.get(&k))
+                        })
+                        .collect()
+                })
+                .collect();
+            'classes: for pattern in &memberships {
                 let mut signature: Vec<usize> = Vec::new();
-                let mut empty = false;
-                for view in &views {
-                    if !view.conditions.iter().all(|&c| truths[c]) {
+                for (v, view) in views.iter().enumerate() {
+                    let (units, numerator) = (pattern[v].0 && key_holds[v].0, pattern[v].1 && key_holds[v].1);
+                    if !units {
                         continue;
                     }
-                    let counted = view.numerator.as_ref().map(|n| n.iter().all(|&c| truths[c]));
-                    for (positions, cells) in &view.faces {
-                        let key: Option<Vec<Option<String>>> = positions
-                            .iter()
-                            .map(|&p| match &values[p][at[p]] {
-                                Value::Null => Some(None),
-                                Value::Text(t) => Some(Some(t.clone())),
-                                _ => None,
-                            })
-                            .collect();
-                        let Some(slots) = key.and_then(|k| cells.get(&k)) else {
-                            // Absent from a published table: the class is empty.
-                            empty = true;
-                            break;
-                        };
-                        signature.extend(slots[0]);
-                        match counted {
-                            Some(true) => signature.extend(slots[1]),
-                            Some(false) if view.complement => signature.extend(slots[2]),
-                            _ => {}
+                    for cell in &slots[v] {
+                        // Absent from a published table: the class is empty.
+                        let Some(cell) = cell else { continue 'classes };
+                        signature.extend(cell[0]);
+                        if numerator {
+                            signature.extend(cell[1]);
+                        } else if view.complement {
+                            signature.extend(cell[2]);
                         }
                     }
-                    if empty {
-                        break;
-                    }
                 }
-                if !empty && !signature.is_empty() {
+                if !signature.is_empty() {
                     signature.sort_unstable();
                     merged.insert(signature);
                 }
             }
-            // Next class: an odometer over the values.
-            for p in 0..at.len() {
+            for p in 0..n_keys {
                 at[p] += 1;
                 if at[p] < values[p].len() {
-                    continue 'classes;
+                    continue 'keys;
                 }
                 at[p] = 0;
             }
@@ -490,10 +522,20 @@ impl<'a> Attack<'a> {
 
     /// The counts to withhold so that no attacked count is recovered, as (job, kind, cell).
     fn freeing(&self) -> Vec<(usize, Kind, CellId)> {
+        // A class in no published count can grow without bound: a count holding it is not
+        // recovered, and a lower bound holding it always holds. Only the others are variables.
+        let bounded: Vec<bool> = self.variables.iter().map(|rows| rows.iter().any(|&r| self.rows[r].published)).collect();
         let n = self.variables.len();
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.rows.len()];
+        let mut unbounded = vec![false; self.rows.len()];
         for (v, rows) in self.variables.iter().enumerate() {
-            rows.iter().for_each(|&r| members[r].push(v));
+            for &r in rows {
+                if bounded[v] {
+                    members[r].push(v);
+                } else {
+                    unbounded[r] = true;
+                }
+            }
         }
         // Independent blocks of variables, joined by the constraints.
         let mut parent: Vec<usize> = (0..n).collect();
@@ -505,7 +547,7 @@ impl<'a> Attack<'a> {
             x
         }
         for (r, row) in self.rows.iter().enumerate() {
-            if (row.published || row.at_least_one) && members[r].len() > 1 {
+            if (row.published || (row.at_least_one && !unbounded[r])) && members[r].len() > 1 {
                 for &v in &members[r][1..] {
                     let (a, b) = (root(&mut parent, members[r][0]), root(&mut parent, v));
                     parent[a] = b;
@@ -520,23 +562,40 @@ impl<'a> Attack<'a> {
             b
         };
         let mut unresolved: Vec<usize> =
-            (0..self.rows.len()).filter(|&r| self.rows[r].target && !members[r].is_empty()).collect();
+            (0..self.rows.len()).filter(|&r| self.rows[r].target && !unbounded[r] && !members[r].is_empty()).collect();
         unresolved.reverse();
         let mut out = Vec::new();
+        // Every optimum is a feasible point: it clears each attacked count it moves by a unit.
+        let clear = |unresolved: &mut Vec<usize>, blocks: &[usize], point: &HashMap<usize, f64>| {
+            unresolved.retain(|&s| {
+                !(blocks_of(s).iter().all(|b| blocks.contains(b)) && {
+                    let there: f64 = members[s].iter().map(|&v| point.get(&v).copied().unwrap_or(0.0)).sum();
+                    (there - self.rows[s].count).abs() >= 1.0 - 1e-6
+                })
+            });
+        };
+        // Cheap first: in each block, the points where the attacked counts together are least and
+        // greatest clear most of them, two programs for all.
+        let mut weights: BTreeMap<usize, HashMap<usize, f64>> = BTreeMap::new();
+        for &t in &unresolved {
+            for &v in &members[t] {
+                *weights.entry(block[v]).or_default().entry(v).or_default() += 1.0;
+            }
+        }
+        for (b, weight) in &weights {
+            let objective = |v: usize| weight.get(&v).copied().unwrap_or(0.0);
+            self.bounds(&members, &block, &[*b], &unbounded, &objective, None, &mut |point| clear(&mut unresolved, &[*b], point));
+        }
         // Counts already chosen to withhold: later attacks run without them.
         let mut freed: Vec<usize> = Vec::new();
         while let Some(t) = unresolved.pop() {
             let blocks = blocks_of(t);
-            let range = self.range(&members, &block, &blocks, t, &freed, &mut |point| {
-                // Every optimum is a feasible point: it clears each attacked count it moves.
-                unresolved.retain(|&s| {
-                    let bs = blocks_of(s);
-                    !(bs.iter().all(|b| blocks.contains(b)) && {
-                        let there: f64 = members[s].iter().map(|&v| point.get(&v).copied().unwrap_or(0.0)).sum();
-                        (there - self.rows[s].count).abs() >= 1.0 - 1e-6
-                    })
-                });
-            });
+            let inside = |v: usize| if members[t].contains(&v) { 1.0 } else { 0.0 };
+            let truth = Some(self.rows[t].count);
+            let mut dropped = unbounded.clone();
+            freed.iter().for_each(|&r| dropped[r] = true);
+            let range = self
+                .bounds(&members, &block, &blocks, &dropped, &inside, truth, &mut |point| clear(&mut unresolved, &blocks, point));
             if !pinned(range) {
                 continue;
             }
@@ -551,8 +610,9 @@ impl<'a> Attack<'a> {
                 .take(REMOVALS_TRIED)
                 .copied()
                 .find(|&r| {
-                    let without: Vec<usize> = freed.iter().copied().chain([r]).collect();
-                    !pinned(self.range(&members, &block, &blocks, t, &without, &mut |_: &HashMap<usize, f64>| {}))
+                    let mut without = dropped.clone();
+                    without[r] = true;
+                    !pinned(self.bounds(&members, &block, &blocks, &without, &inside, truth, &mut |_| {}))
                 })
                 .or(near.first().copied());
             if let Some(r) = pick {
@@ -564,16 +624,20 @@ impl<'a> Attack<'a> {
         out
     }
 
-    /// The least and greatest value of row `t` over `blocks`, without the rows `withheld`; `None`
-    /// when the solver fails (taken as recovered: withholding one more count is safe). `seen` is
-    /// shown each optimum.
-    fn range(
+    /// The least and greatest value of Σ objective(v)·x_v over the variables of `blocks`, without
+    /// the rows `dropped` (withheld, or always met); `None` when the solver fails (taken as recovered: withholding one
+    /// more count is safe). With `truth`, the greatest is not sought when the least is a whole
+    /// unit below it (the truth is feasible: two whole values at least). `seen` is shown each
+    /// optimum.
+    #[allow(clippy::too_many_arguments)]
+    fn bounds(
         &self,
         members: &[Vec<usize>],
         block: &[usize],
         blocks: &[usize],
-        t: usize,
-        withheld: &[usize],
+        dropped: &[bool],
+        objective: &dyn Fn(usize) -> f64,
+        truth: Option<f64>,
         seen: &mut dyn FnMut(&HashMap<usize, f64>),
     ) -> Option<(f64, f64)> {
         let vars: Vec<usize> = (0..block.len()).filter(|&v| blocks.contains(&block[v])).collect();
@@ -581,12 +645,9 @@ impl<'a> Attack<'a> {
         let mut range = [0.0; 2];
         for (i, direction) in [OptimizationDirection::Minimize, OptimizationDirection::Maximize].into_iter().enumerate() {
             let mut problem = Problem::new(direction);
-            let xs: Vec<_> = vars
-                .iter()
-                .map(|&v| problem.add_var(if members[t].contains(&v) { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
-                .collect();
+            let xs: Vec<_> = vars.iter().map(|&v| problem.add_var(objective(v), (0.0, f64::INFINITY))).collect();
             for (r, row) in self.rows.iter().enumerate() {
-                if withheld.contains(&r) || !(row.published || row.at_least_one) {
+                if dropped[r] || !(row.published || row.at_least_one) {
                     continue;
                 }
                 let terms: Vec<_> = members[r].iter().filter_map(|v| local.get(v)).map(|&l| (xs[l], 1.0)).collect();
@@ -602,8 +663,12 @@ impl<'a> Attack<'a> {
                     let point: HashMap<usize, f64> = vars.iter().map(|&v| (v, solution.var_value(xs[local[&v]]))).collect();
                     seen(&point);
                 }
-                Err(microlp::Error::Unbounded) => return Some((f64::NEG_INFINITY, f64::INFINITY)),
+                Err(microlp::Error::Unbounded) if i == 1 => range[1] = f64::INFINITY,
+                Err(microlp::Error::Unbounded) => range[0] = f64::NEG_INFINITY,
                 Ok(Err(_)) | Err(_) => return None,
+            }
+            if let Some(truth) = truth.filter(|&t| i == 0 && range[0] <= t - 1.0 + 1e-6) {
+                return Some((range[0], truth));
             }
         }
         Some((range[0], range[1]))
