@@ -1208,7 +1208,7 @@ fn the_small_cell_threshold_is_stamped_on_every_row() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.split(',').nth(at) == Some("3")), "{csv}");
     let method = header.iter().position(|c| *c == "disclosure").expect("a disclosure column");
-    let stamp = "coordinated suppression k=3 over programme×municipio and margins; LP audit";
+    let stamp = "coordinated suppression k=3 over programme×municipio and margins; LP audit of the release";
     assert!(rows.iter().all(|r| r.split(',').nth(method) == Some(stamp)), "{csv}");
     let off =
         stdout(&impatto(&["indicators", "--data", data, "--by", "programme,municipio", "--small-cell", "1", "--format", "csv"]));
@@ -1224,7 +1224,8 @@ fn the_small_cell_threshold_is_stamped_on_every_row() {
         table
             .lines()
             .next()
-            .is_some_and(|l| l.ends_with("disclosure control: coordinated suppression k=3 over total and margins; LP audit")),
+            .is_some_and(|l| l
+                .ends_with("disclosure control: coordinated suppression k=3 over total and margins; LP audit of the release")),
         "{table}"
     );
 }

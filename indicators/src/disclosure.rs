@@ -31,7 +31,8 @@
 //! An indicator's own keys (a survival cohort) are columns of the lattice like the others: a
 //! cohort's cells add up to programme totals that other indicators publish. Indicators of one
 //! release over the same units withhold those counts together: [`crate::release`] finishes
-//! each again with the cells its linked indicators withhold.
+//! each again with the cells its linked indicators withhold, and [`crate::release_audit`]
+//! attacks all their counts at once.
 //!
 //! Why suppression rather than the cell-key method of the census: values the city publishes and
 //! pays on stay exact and add up (62% women is 62%); the cell-key method perturbs every count,

@@ -501,7 +501,7 @@ fn disclosure_stamp(shape: &ReleaseShape, k: u64, earlier: &[String]) -> String 
         return "none (small_cell 1: not for publication)".into();
     }
     let tables: Vec<String> = shape.tables.iter().map(|t| if t.is_empty() { "total".to_string() } else { t.join("×") }).collect();
-    let mut text = format!("coordinated suppression k={k} over {} and margins; LP audit", tables.join(" + "));
+    let mut text = format!("coordinated suppression k={k} over {} and margins; LP audit of the release", tables.join(" + "));
     if !earlier.is_empty() {
         text.push_str(&format!("; safe against as-of {}", earlier.join(" ")));
     }

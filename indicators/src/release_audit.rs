@@ -182,6 +182,10 @@ enum Kind {
     Complement,
 }
 
+/// A published table's listed cells, by their values on its columns: the rows of the attack
+/// holding each cell's units, numerator and complement.
+type Listed = HashMap<Vec<Option<String>>, [Option<usize>; 3]>;
+
 /// A count of one cell of one indicator, as the attack uses it.
 #[derive(Debug)]
 struct Row {
@@ -284,7 +288,7 @@ impl<'a> Attack<'a> {
             conditions: Vec<usize>,
             numerator: Option<Vec<usize>>,
             complement: bool,
-            faces: Vec<(Vec<usize>, HashMap<Vec<Option<String>>, [Option<usize>; 3]>)>,
+            faces: Vec<(Vec<usize>, Listed)>,
         }
         let mut conditions: Vec<Predicate> = Vec::new();
         let mut intern = |p: &Predicate| match conditions.iter().position(|q| q == p) {
@@ -306,7 +310,7 @@ impl<'a> Attack<'a> {
                 }
                 _ => (None, false),
             };
-            let mut faces: BTreeMap<Vec<usize>, HashMap<Vec<Option<String>>, [Option<usize>; 3]>> = BTreeMap::new();
+            let mut faces: BTreeMap<Vec<usize>, Listed> = BTreeMap::new();
             for outcome in f.cells.iter().filter(|c| c.published) {
                 let positions: Vec<usize> =
                     outcome.id.iter().map(|(c, _)| columns.iter().position(|x| x == c).unwrap_or(0)).collect();
