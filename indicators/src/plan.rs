@@ -9,6 +9,38 @@
 use impatto_datasets::schema::Table;
 use serde::Deserialize;
 
+/// A breakdown column that bands a whole-number column: each band holds the values from its
+/// lower bound (inclusive) up to the next band's; a missing value has no band. The backend derives
+/// the column from this table, and the disclosure audit ties the band to the value it comes
+/// from ([`crate::release_audit`]), so the two cannot disagree.
+#[derive(Debug)]
+pub struct Banding {
+    /// The derived breakdown column.
+    pub column: &'static str,
+    /// The whole-number column it bands.
+    pub source: &'static str,
+    /// Labels and lower bounds, ascending; the first band has no lower bound.
+    pub bands: &'static [(&'static str, Option<i64>)],
+}
+
+impl Banding {
+    /// The band of `value`.
+    pub fn band_of(&self, value: i64) -> &'static str {
+        self.bands.iter().rev().find(|(_, from)| from.is_none_or(|f| value >= f)).map_or("", |(label, _)| label)
+    }
+}
+
+/// Age at entry in the EU's bands (ESF+ common indicators, Eurostat) and in ESF+'s own (< 25,
+/// 25-54, > 54; Regulation 2021/1057 Annex I).
+pub const BANDINGS: [Banding; 2] = [
+    Banding {
+        column: "age_band_eu",
+        source: "age_at_entry",
+        bands: &[("<18", None), ("18-29", Some(18)), ("30-54", Some(30)), ("55+", Some(55))],
+    },
+    Banding { column: "age_band_esf", source: "age_at_entry", bands: &[("<25", None), ("25-54", Some(25)), (">54", Some(55))] },
+];
+
 /// Comparison operator of a filter (and of a definition file's condition).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

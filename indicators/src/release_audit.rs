@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
 use crate::finish::{CellId, Finished, Linked};
-use crate::plan::{Aggregate, Filter, Literal, Op, Operand, Output, Predicate};
+use crate::plan::{Aggregate, BANDINGS, Banding, Filter, Literal, Op, Operand, Output, Predicate};
 use crate::release::Job;
 use impatto_datasets::schema::Table;
 
@@ -220,8 +220,7 @@ pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>
         }
         // The whole table at once; when that has too many classes, each indicator alone and each
         // pair whose populations nest (the links of [`crate::release`]).
-        let groups = match Attack::build(jobs, finished, &members) {
-            Ok(attack) => vec![(members.clone(), Ok(attack))],
+        let groups: Vec<(Vec<usize>, Result<Vec<Freed>, TooFine>)> = match attack(jobs, finished, &members) {
             Err(TooFine) => {
                 let conditions = |j: usize| &jobs[j].compiled.plan.filters;
                 let mut groups: Vec<Vec<usize>> = members.iter().map(|&j| vec![j]).collect();
@@ -232,19 +231,14 @@ pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>
                         }
                     }
                 }
-                groups
-                    .into_iter()
-                    .map(|g| {
-                        let attack = Attack::build(jobs, finished, &g);
-                        (g, attack)
-                    })
-                    .collect()
+                groups.into_iter().map(|g| (g.clone(), attack(jobs, finished, &g))).collect()
             }
+            whole => vec![(members.clone(), whole)],
         };
-        for (group, attack) in groups {
-            match attack {
-                Ok(attack) => {
-                    for (job, kind, id) in attack.freeing() {
+        for (group, freed) in groups {
+            match freed {
+                Ok(freed) => {
+                    for (job, kind, id) in freed {
                         let set = if kind == Kind::Units { &mut more[job].units } else { &mut more[job].value };
                         set.insert(id);
                     }
@@ -256,6 +250,20 @@ pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>
         }
     }
     (more, refused)
+}
+
+/// A count to withhold: its job, which count, and its cell.
+type Freed = (usize, Kind, CellId);
+
+/// The attack on a group of indicators over the same units. Time windows (a start by the as-of
+/// date, an observable follow-up, a complete cohort) are first taken to hold for every unit, as an
+/// intruder may assume (whoever left a programme six months before the as-of date had entered
+/// it by then); when the published counts contradict that, each window is a condition of its own.
+fn attack(jobs: &[Job<'_>], finished: &[Result<Finished, String>], group: &[usize]) -> Result<Vec<Freed>, TooFine> {
+    match Attack::build(jobs, finished, group, true)?.freeing(true) {
+        Some(freed) => Ok(freed),
+        None => Ok(Attack::build(jobs, finished, group, false)?.freeing(false).unwrap_or_default()),
+    }
 }
 
 /// An attack would enumerate more than [`MAX_CLASSES`] classes of units.
@@ -271,7 +279,12 @@ struct Attack<'a> {
 }
 
 impl<'a> Attack<'a> {
-    fn build(jobs: &[Job<'_>], finished: &'a [Result<Finished, String>], members: &[usize]) -> Result<Attack<'a>, TooFine> {
+    fn build(
+        jobs: &[Job<'_>],
+        finished: &'a [Result<Finished, String>],
+        members: &[usize],
+        windows_together: bool,
+    ) -> Result<Attack<'a>, TooFine> {
         // The class's breakdown columns: every indicator's keys.
         let mut columns: Vec<String> = Vec::new();
         for &j in members {
@@ -372,13 +385,20 @@ impl<'a> Attack<'a> {
                 }
             }
         }
-        for (_, of) in tested {
+        // A breakdown that bands a tested column ties the two: the band's bounds split the column
+        // too, and a class's value must lie in its band.
+        let mut links: Vec<(usize, usize, &Banding)> = Vec::new();
+        for (column, of) in tested {
+            let banding = BANDINGS.iter().find(|b| b.source == column && columns.iter().any(|c| c == b.column));
+            let bounds: Vec<Literal> =
+                banding.iter().flat_map(|b| b.bands.iter().filter_map(|(_, from)| from.map(Literal::Integer))).collect();
             let literals: Vec<&Literal> = of
                 .iter()
                 .map(|&i| match &conditions[i] {
                     Predicate::Filter(f) => &f.literal,
                     _ => &Literal::Absent,
                 })
+                .chain(&bounds)
                 .collect();
             let Some(split) = split_values(&literals) else { continue };
             let fits = of.iter().all(|&i| match &conditions[i] {
@@ -388,6 +408,10 @@ impl<'a> Attack<'a> {
             if fits {
                 values.push(split);
                 of.iter().for_each(|&i| decided[i] = Some(Decided::Value(values.len() - 1)));
+                if let Some(b) = banding {
+                    let band = columns.iter().position(|c| c == b.column).unwrap_or(0);
+                    links.push((band, values.len() - 1, b));
+                }
             }
         }
         // A condition every population has tells no counted class apart; conditions that appear
@@ -410,6 +434,14 @@ impl<'a> Attack<'a> {
                 *d = Some(Decided::Always);
                 continue;
             }
+            let window = matches!(
+                conditions[i],
+                Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. }
+            );
+            if windows_together && window {
+                *d = Some(Decided::Always);
+                continue;
+            }
             let p = pattern(i);
             let flag = patterns.iter().position(|q| *q == p).unwrap_or_else(|| {
                 patterns.push(p);
@@ -420,18 +452,30 @@ impl<'a> Attack<'a> {
         let flags = patterns.len();
         let decided: Vec<Decided> = decided.into_iter().map(|d| d.unwrap_or(Decided::Always)).collect();
         let n_keys = columns.len();
+        // Positions enumerated with the cells: the breakdowns, and the columns they band.
+        let with_cells: Vec<bool> = (0..values.len()).map(|p| p < n_keys || links.iter().any(|l| l.1 == p)).collect();
+        let consistent = |at: &[usize]| {
+            links.iter().all(|&(band, source, b)| match (&values[band][at[band]], &values[source][at[source]]) {
+                (Value::Null, v) => *v == Value::Null,
+                (Value::Text(label), Value::Number(x)) => b.band_of(*x as i64) == label,
+                (Value::Other, Value::Number(x)) => !values[band].contains(&Value::Text(b.band_of(*x as i64).to_string())),
+                _ => false,
+            })
+        };
         let truth = |i: usize, at: &[usize], bits: u32| match (decided[i], &conditions[i]) {
             (Decided::Value(pos), Predicate::Filter(f)) => holds(f.op, &f.literal, &values[pos][at[pos]]).unwrap_or(false),
             (Decided::Value(_), _) => false,
             (Decided::Flag(b), _) => bits & (1 << b) != 0,
             (Decided::Always, _) => true,
         };
-        let on_key = |i: usize| matches!(decided[i], Decided::Value(pos) if pos < n_keys);
+        let on_key = |i: usize| matches!(decided[i], Decided::Value(pos) if with_cells[pos]);
         // Which counts a class is in depends on its breakdown keys (its cells, and the conditions
         // they decide) and on the rest (the tested columns and the yes/no conditions): first the
         // rest, reduced to the distinct patterns of which populations and numerators hold a class,
         // then each pattern in every cell.
-        let attributes = values[n_keys..].iter().try_fold(1usize << flags.min(63), |n, v| n.checked_mul(v.len()));
+        let attributes = (0..values.len())
+            .filter(|&p| !with_cells[p])
+            .try_fold(1usize << flags.min(63), |n, p| n.checked_mul(values[p].len()));
         if flags >= 32 || attributes.is_none_or(|n| n > MAX_CLASSES) {
             return Err(TooFine);
         }
@@ -444,7 +488,7 @@ impl<'a> Attack<'a> {
                     views.iter().map(|v| (meets(&v.conditions), v.numerator.as_ref().is_some_and(|n| meets(n)))).collect();
                 memberships.insert(pattern);
             }
-            for p in n_keys..at.len() {
+            for p in (0..at.len()).filter(|&p| !with_cells[p]) {
                 at[p] += 1;
                 if at[p] < values[p].len() {
                     continue 'attributes;
@@ -455,60 +499,63 @@ impl<'a> Attack<'a> {
         }
         let mut memberships: Vec<Vec<(bool, bool)>> = memberships.into_iter().collect();
         memberships.sort_unstable();
-        let cells = values[..n_keys].iter().try_fold(memberships.len(), |n, v| n.checked_mul(v.len()));
+        let cells =
+            (0..values.len()).filter(|&p| with_cells[p]).try_fold(memberships.len(), |n, p| n.checked_mul(values[p].len()));
         if cells.is_none_or(|n| n > MAX_CLASSES) {
             return Err(TooFine);
         }
         // Enumerate the classes, each reduced to the rows it is in; merge equal ones.
         let mut merged: HashSet<Vec<usize>> = HashSet::new();
         'keys: loop {
-            let by_key = |of: &[usize]| of.iter().filter(|&&c| on_key(c)).all(|&c| truth(c, &at, 0));
-            let key_holds: Vec<(bool, bool)> =
-                views.iter().map(|v| (by_key(&v.conditions), v.numerator.as_ref().is_some_and(|n| by_key(n)))).collect();
-            // The class's cell in each of a view's published tables (`None`: absent from it).
-            let slots: Vec<Vec<Option<&[Option<usize>; 3]>>> = views
-                .iter()
-                .map(|view| {
-                    view.faces
-                        .iter()
-                        .map(|(positions, cells)| {
-                            let key: Option<Vec<Option<String>>> = positions
-                                .iter()
-                                .map(|&p| match &values[p][at[p]] {
-                                    Value::Null => Some(None),
-                                    Value::Text(t) => Some(Some(t.clone())),
-                                    _ => None,
-                                })
-                                .collect();
-                            key.and_then(|k| cells.get(&k))
-                        })
-                        .collect()
-                })
-                .collect();
-            'classes: for pattern in &memberships {
-                let mut signature: Vec<usize> = Vec::new();
-                for (v, view) in views.iter().enumerate() {
-                    let (units, numerator) = (pattern[v].0 && key_holds[v].0, pattern[v].1 && key_holds[v].1);
-                    if !units {
-                        continue;
-                    }
-                    for cell in &slots[v] {
-                        // Absent from a published table: the class is empty.
-                        let Some(cell) = cell else { continue 'classes };
-                        signature.extend(cell[0]);
-                        if numerator {
-                            signature.extend(cell[1]);
-                        } else if view.complement {
-                            signature.extend(cell[2]);
+            if consistent(&at) {
+                let by_key = |of: &[usize]| of.iter().filter(|&&c| on_key(c)).all(|&c| truth(c, &at, 0));
+                let key_holds: Vec<(bool, bool)> =
+                    views.iter().map(|v| (by_key(&v.conditions), v.numerator.as_ref().is_some_and(|n| by_key(n)))).collect();
+                // The class's cell in each of a view's published tables (`None`: absent from it).
+                let slots: Vec<Vec<Option<&[Option<usize>; 3]>>> = views
+                    .iter()
+                    .map(|view| {
+                        view.faces
+                            .iter()
+                            .map(|(positions, cells)| {
+                                let key: Option<Vec<Option<String>>> = positions
+                                    .iter()
+                                    .map(|&p| match &values[p][at[p]] {
+                                        Value::Null => Some(None),
+                                        Value::Text(t) => Some(Some(t.clone())),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                key.and_then(|k| cells.get(&k))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                'classes: for pattern in &memberships {
+                    let mut signature: Vec<usize> = Vec::new();
+                    for (v, view) in views.iter().enumerate() {
+                        let (units, numerator) = (pattern[v].0 && key_holds[v].0, pattern[v].1 && key_holds[v].1);
+                        if !units {
+                            continue;
+                        }
+                        for cell in &slots[v] {
+                            // Absent from a published table: the class is empty.
+                            let Some(cell) = cell else { continue 'classes };
+                            signature.extend(cell[0]);
+                            if numerator {
+                                signature.extend(cell[1]);
+                            } else if view.complement {
+                                signature.extend(cell[2]);
+                            }
                         }
                     }
-                }
-                if !signature.is_empty() {
-                    signature.sort_unstable();
-                    merged.insert(signature);
+                    if !signature.is_empty() {
+                        signature.sort_unstable();
+                        merged.insert(signature);
+                    }
                 }
             }
-            for p in 0..n_keys {
+            for p in (0..at.len()).filter(|&p| with_cells[p]) {
                 at[p] += 1;
                 if at[p] < values[p].len() {
                     continue 'keys;
@@ -525,7 +572,9 @@ impl<'a> Attack<'a> {
     }
 
     /// The counts to withhold so that no attacked count is recovered, as (job, kind, cell).
-    fn freeing(&self) -> Vec<(usize, Kind, CellId)> {
+    /// `None` when `fallible` and the published counts contradict the model (a block has no
+    /// feasible point); otherwise a solver failure counts as a recovered count.
+    fn freeing(&self, fallible: bool) -> Option<Vec<Freed>> {
         // A class in no published count can grow without bound: a count holding it is not
         // recovered, and a lower bound holding it always holds. Only the others are variables.
         let bounded: Vec<bool> = self.variables.iter().map(|rows| rows.iter().any(|&r| self.rows[r].published)).collect();
@@ -588,7 +637,11 @@ impl<'a> Attack<'a> {
         }
         for (b, weight) in &weights {
             let objective = |v: usize| weight.get(&v).copied().unwrap_or(0.0);
-            self.bounds(&members, &block, &[*b], &unbounded, &objective, None, &mut |point| clear(&mut unresolved, &[*b], point));
+            let range = self
+                .bounds(&members, &block, &[*b], &unbounded, &objective, None, &mut |point| clear(&mut unresolved, &[*b], point));
+            if fallible && range.is_none() {
+                return None;
+            }
         }
         // Counts already chosen to withhold: later attacks run without them.
         let mut freed: Vec<usize> = Vec::new();
@@ -625,7 +678,7 @@ impl<'a> Attack<'a> {
                 out.push((row.job, row.kind, self.ids[r].clone()));
             }
         }
-        out
+        Some(out)
     }
 
     /// The least and greatest value of Σ objective(v)·x_v over the variables of `blocks`, without
@@ -715,7 +768,7 @@ mod tests {
         // Rows each class is in.
         let variables = vec![vec![0, 1, 5, 6], vec![0, 2, 3, 6], vec![0, 1], vec![0, 2, 4]];
         let attack = Attack { rows, ids: ids.iter().collect(), variables };
-        let freed = attack.freeing();
+        let freed = attack.freeing(false).expect("no failure");
         assert_eq!(freed, vec![(0, Kind::Units, ids[0].clone()), (0, Kind::Units, ids[6].clone())]);
     }
 

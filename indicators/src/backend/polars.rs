@@ -14,8 +14,8 @@ use super::Backend;
 use crate::definition::JOINED_BENEFICIARY_COLUMNS;
 use crate::error::{Error, Result};
 use crate::plan::{
-    AggRow, Aggregate, Aggregates, Anchor, Context, Filter, Literal, Op, Operand, Output, Plan, Predicate, SurvivalRow,
-    SurvivalSpec, TakeoverRule, Value,
+    AggRow, Aggregate, Aggregates, Anchor, BANDINGS, Banding, Context, Filter, Literal, Op, Operand, Output, Plan, Predicate,
+    SurvivalRow, SurvivalSpec, TakeoverRule, Value,
 };
 
 /// Executes plans with polars over a panel source.
@@ -146,6 +146,22 @@ fn as_of_month_index(ctx: &Context) -> i32 {
     d.year() * 12 + d.month() as i32 - 1
 }
 
+/// A banded column ([`Banding`]): unknown value, unknown band (`when` takes a null test as false,
+/// which would put the unknown in the last band).
+fn banded(b: &Banding) -> Expr {
+    let value = || col(b.source);
+    let unknown = || lit(NULL).cast(DataType::String);
+    let mut band = unknown();
+    for (i, (label, _)) in b.bands.iter().enumerate().rev() {
+        let below_next = match b.bands.get(i + 1) {
+            Some((_, Some(next))) => value().lt(lit(*next)),
+            _ => lit(true),
+        };
+        band = when(below_next).then(lit(*label)).otherwise(band);
+    }
+    when(value().is_null()).then(unknown()).otherwise(band).alias(b.column)
+}
+
 /// Derived columns in stages: a stage may use the columns of the stages before it.
 fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
     match table {
@@ -157,32 +173,13 @@ fn derived(table: Table, ctx: &Context) -> Vec<Vec<Expr>> {
                 - birth.clone().dt().year().cast(DataType::Int64)
                 - when(md(entry).lt(md(birth))).then(lit(1i64)).otherwise(lit(0i64));
             let age = col("age_at_entry").fill_null(from_birth);
-            let a = || col("age_at_entry");
             vec![
                 vec![age.alias("age_at_entry")],
-                // Unknown age, unknown band: `when` takes a null test as false, which would put
-                // the participants of unknown age in the last band.
-                vec![
-                    when(a().is_null())
-                        .then(lit(NULL).cast(DataType::String))
-                        .when(a().lt(lit(18)))
-                        .then(lit("<18"))
-                        .when(a().lt(lit(30)))
-                        .then(lit("18-29"))
-                        .when(a().lt(lit(55)))
-                        .then(lit("30-54"))
-                        .otherwise(lit("55+"))
-                        .alias("age_band_eu"),
-                    when(a().is_null())
-                        .then(lit(NULL).cast(DataType::String))
-                        .when(a().lt(lit(25)))
-                        .then(lit("<25"))
-                        .when(a().lt_eq(lit(54)))
-                        .then(lit("25-54"))
-                        .otherwise(lit(">54"))
-                        .alias("age_band_esf"),
-                    months_between(col("exit_date"), as_of_lit(ctx)).alias("months_since_exit"),
-                ],
+                BANDINGS
+                    .iter()
+                    .map(banded)
+                    .chain([months_between(col("exit_date"), as_of_lit(ctx)).alias("months_since_exit")])
+                    .collect(),
             ]
         }
         Table::Beneficiaries => vec![vec![
