@@ -25,10 +25,16 @@
 //!   (smallest first) is withheld in its indicator; every indicator is finished again (its own
 //!   secondary suppression and audit) and the attack runs again, until nothing is recovered.
 //!
-//! Limits: a condition on a derived column is not tied to the column it comes from (age under 25
-//! and the age band 18-29 are independent classes here); sums that are not counts (FTE) are
-//! audited within their own indicator only; earlier as-of dates are differenced within each
-//! indicator ([`crate::disclosure`]).
+//! - Time windows (a start by the as-of date, an observable follow-up, a complete cohort) are
+//!   first taken to hold for every unit, as an intruder may assume; when the published counts
+//!   contradict that, each window is a condition of its own. An age band is tied to the age it
+//!   comes from ([`crate::plan::BANDINGS`]): PAR-03's under-25s are the band below 25.
+//!
+//! Limits: sums that are not counts (FTE, euros) are audited within their own indicator only;
+//! earlier as-of dates are differenced within each indicator ([`crate::disclosure`]); other
+//! derived columns (months since exit, a birth cohort) are not tied to the dates they come from.
+//! When a table's classes would exceed [`MAX_CLASSES`], the attack runs on each indicator alone
+//! and on each pair whose populations nest.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -220,7 +226,7 @@ pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>
         }
         // The whole table at once; when that has too many classes, each indicator alone and each
         // pair whose populations nest (the links of [`crate::release`]).
-        let groups: Vec<(Vec<usize>, Result<Vec<Freed>, TooFine>)> = match attack(jobs, finished, &members) {
+        let groups = match attack(jobs, finished, &members) {
             Err(TooFine) => {
                 let conditions = |j: usize| &jobs[j].compiled.plan.filters;
                 let mut groups: Vec<Vec<usize>> = members.iter().map(|&j| vec![j]).collect();
@@ -389,9 +395,10 @@ impl<'a> Attack<'a> {
         // too, and a class's value must lie in its band.
         let mut links: Vec<(usize, usize, &Banding)> = Vec::new();
         for (column, of) in tested {
-            let banding = BANDINGS.iter().find(|b| b.source == column && columns.iter().any(|c| c == b.column));
+            let bandings: Vec<&Banding> =
+                BANDINGS.iter().filter(|b| b.source == column && columns.iter().any(|c| c == b.column)).collect();
             let bounds: Vec<Literal> =
-                banding.iter().flat_map(|b| b.bands.iter().filter_map(|(_, from)| from.map(Literal::Integer))).collect();
+                bandings.iter().flat_map(|b| b.bands.iter().filter_map(|(_, from)| from.map(Literal::Integer))).collect();
             let literals: Vec<&Literal> = of
                 .iter()
                 .map(|&i| match &conditions[i] {
@@ -408,7 +415,7 @@ impl<'a> Attack<'a> {
             if fits {
                 values.push(split);
                 of.iter().for_each(|&i| decided[i] = Some(Decided::Value(values.len() - 1)));
-                if let Some(b) = banding {
+                for b in bandings {
                     let band = columns.iter().position(|c| c == b.column).unwrap_or(0);
                     links.push((band, values.len() - 1, b));
                 }
