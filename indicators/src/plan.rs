@@ -265,6 +265,15 @@ pub enum Predicate {
     },
 }
 
+impl Predicate {
+    /// Does it say when a unit is counted (a start by the as-of date, an observable follow-up, a
+    /// complete cohort) rather than who the unit is? Populations differing only by such windows
+    /// nest in fact wherever the windows hold everyone.
+    pub fn is_time_window(&self) -> bool {
+        matches!(self, Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. })
+    }
+}
+
 /// An additive aggregate per group.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Aggregate {

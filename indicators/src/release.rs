@@ -168,14 +168,7 @@ fn nested(a: &[Predicate], b: &[Predicate]) -> bool {
 /// the as-of date, a complete cohort, an observable follow-up)? Then they nest in fact wherever
 /// those windows hold everyone, and an intruder may assume they do.
 pub(crate) fn nested_in_fact(a: &[Predicate], b: &[Predicate]) -> bool {
-    let timeless = |ps: &[Predicate]| -> Vec<Predicate> {
-        ps.iter()
-            .filter(|p| {
-                !matches!(p, Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. })
-            })
-            .cloned()
-            .collect()
-    };
+    let timeless = |ps: &[Predicate]| -> Vec<Predicate> { ps.iter().filter(|p| !p.is_time_window()).cloned().collect() };
     nested(&timeless(a), &timeless(b))
 }
 

@@ -441,11 +441,7 @@ impl<'a> Attack<'a> {
                 *d = Some(Decided::Always);
                 continue;
             }
-            let window = matches!(
-                conditions[i],
-                Predicate::OnOrBeforeAsOf(_) | Predicate::Observable { .. } | Predicate::CohortComplete { .. }
-            );
-            if windows_together && window {
+            if windows_together && conditions[i].is_time_window() {
                 *d = Some(Decided::Always);
                 continue;
             }
