@@ -262,6 +262,9 @@ pub(crate) struct CellOutcome {
     pub units: u64,
     /// The numerator of a share or total (a count when the plan counts rows meeting a condition).
     pub numerator: Option<f64>,
+    /// The denominator when it is a sum (a ratio's, or a share of sums'); else the units, or the
+    /// number at risk of a survival curve.
+    pub denominator: Option<f64>,
     /// Units (and so everything) withheld.
     pub units_withheld: bool,
     /// The value withheld; the units too when `units_withheld`.
@@ -476,6 +479,7 @@ pub(crate) fn finish_release(
             id,
             units: c.quantities[0] as u64,
             numerator: c.quantities.get(1).copied(),
+            denominator: c.quantities.get(2).copied(),
             units_withheld,
             value_withheld,
             published: published_faces.contains(&c.face),

@@ -1,5 +1,5 @@
 //! The intruder's attack on a whole release: one linear program per table of units over every
-//! count that any indicator of the release publishes.
+//! count and sum that any indicator of the release publishes.
 //!
 //! Why: [`crate::release`] links indicators cell by cell, and each indicator's own audit
 //! ([`crate::disclosure`]) sees its own tables only. Sums across the cells of two indicators
@@ -18,11 +18,17 @@
 //! - Each published count (a cell's units; a share's counted numerator) is the sum of the classes
 //!   in its cell that meet its conditions. A listed cell withheld whole holds at least one unit;
 //!   a cell absent from a published table holds none.
+//! - Each published sum (a total's FTE, a ratio's euros, a share of founders) is, likewise, the
+//!   sum over its classes of what they hold of the per-unit values it adds up, opened into base
+//!   values: JOB-02's net change is the as-of month's FTE less the first month's, so JOB-03's
+//!   stock of the as-of month's FTE shares a base with it. A base is never negative (the panel
+//!   format refuses negative counts and amounts) and whole for integers and cents.
 //! - Attacked: the units of every withheld cell, and the numerator and complement of a share
-//!   withheld for itself (when not zero). The least and greatest values come from linear
-//!   programs (classes non-negative); a range holding one whole number is a recovered count.
-//! - For a recovered count, the published count sharing a class with it whose removal frees it
-//!   (smallest first) is withheld in its indicator; every indicator is finished again (its own
+//!   and every sum of a cell withheld for itself (when not zero). The least and greatest values
+//!   come from linear programs; a range holding one value (for a whole quantity, one whole
+//!   number) is a recovered quantity.
+//! - For a recovered quantity, the published one sharing an unknown with it whose removal frees
+//!   it (smallest first) is withheld in its indicator; every indicator is finished again (its own
 //!   secondary suppression and audit) and the attack runs again, until nothing is recovered.
 //!
 //! - Time windows (a start by the as-of date, an observable follow-up, a complete cohort) are
@@ -30,8 +36,7 @@
 //!   contradict that, each window is a condition of its own. An age band is tied to the age it
 //!   comes from ([`crate::plan::BANDINGS`]): PAR-03's under-25s are the band below 25.
 //!
-//! Limits: sums that are not counts (FTE, euros) are audited within their own indicator only;
-//! earlier as-of dates are differenced within each indicator ([`crate::disclosure`]); other
+//! Limits: earlier as-of dates are differenced within each indicator ([`crate::disclosure`]); other
 //! derived columns (months since exit, a birth cohort) are not tied to the dates they come from.
 //! When a table's classes would exceed [`MAX_CLASSES`], the attack runs on each indicator alone
 //! and on each pair whose populations nest.
@@ -40,10 +45,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
+use crate::compile::Finish;
 use crate::finish::{CellId, Finished, Linked};
-use crate::plan::{Aggregate, BANDINGS, Banding, Filter, Literal, Op, Operand, Output, Predicate};
+use crate::plan::{Aggregate, BANDINGS, Banding, Filter, Literal, Op, Operand, Output, Predicate, Value as PerUnit};
 use crate::release::Job;
-use impatto_datasets::schema::Table;
+use impatto_datasets::schema::{ColumnType, Table};
 
 /// The most classes of units one attack enumerates: the distinct ways a class meets the
 /// indicators' conditions (found one tested column or yes/no at a time), times the breakdown
@@ -179,31 +185,130 @@ enum Decided {
     Always,
 }
 
-/// Which count of a cell a row of the attack is.
+/// Which quantity of a cell a row of the attack is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Kind {
     Units,
     Numerator,
     /// Units less numerator: a share's complement (its denominator counts its units).
     Complement,
+    /// A sum of a value over the units: a total's, a ratio's or a share of sums' numerator or
+    /// denominator, or the share's complement (denominator less numerator).
+    Sum,
 }
 
-/// A published table's listed cells, by their values on its columns: the rows of the attack
-/// holding each cell's units, numerator and complement.
-type Listed = HashMap<Vec<Option<String>>, [Option<usize>; 3]>;
+/// A published table's listed cells, by their values on its columns.
+type Listed = HashMap<Vec<Option<String>>, Slots>;
 
-/// A count of one cell of one indicator, as the attack uses it.
+/// The rows of the attack a class in one cell is in: when it is among the indicator's units
+/// (their count, and every sum over them), in its counted numerator, or in its units but not
+/// its numerator (a share's complement).
+#[derive(Default)]
+struct Slots {
+    units: Vec<usize>,
+    numerator: Vec<usize>,
+    complement: Vec<usize>,
+}
+
+/// What a quantity of the attack adds up over a class: Σ coefficient × base quantity, where
+/// base 0 is the class's units and the others are sums of one per-unit value (`fte` in the
+/// as-of month, `grant_cents`). JOB-02's net change is the as-of month's FTE less the first
+/// month's, so JOB-03's stock (the as-of month's FTE) shares a base with it.
+type Form = Vec<(usize, f64)>;
+
+/// What an intruder knows of a base quantity: the panel format refuses negative counts and
+/// amounts ([`impatto_datasets`] validation), and integers and cents are whole.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Domain {
+    non_negative: bool,
+    whole: bool,
+}
+
+const UNITS: Domain = Domain { non_negative: true, whole: true };
+
+/// A per-unit value as a sum of base values with coefficients (differences and sums opened).
+fn linear<'v>(value: &'v PerUnit, sign: f64, out: &mut Vec<(&'v PerUnit, f64)>) {
+    match value {
+        PerUnit::Sub(a, b) => {
+            linear(a, sign, out);
+            linear(b, -sign, out);
+        }
+        PerUnit::Add(a, b) => {
+            linear(a, sign, out);
+            linear(b, sign, out);
+        }
+        base => out.push((base, sign)),
+    }
+}
+
+/// The domain of a base value read from `table` (see [`Domain`]).
+fn domain(table: Table, base: &PerUnit) -> Domain {
+    let of = |spec: Option<&impatto_datasets::schema::ColumnSpec>| Domain {
+        non_negative: spec.is_some_and(|s| matches!(s.ty, ColumnType::Integer | ColumnType::Cents | ColumnType::Number)),
+        whole: spec.is_some_and(|s| matches!(s.ty, ColumnType::Integer | ColumnType::Cents)),
+    };
+    match base {
+        PerUnit::Column(c) => of(table.column(c)),
+        PerUnit::PanelAt { measure, .. } | PerUnit::PanelSum { measure, .. } => of(Table::Panel.column(measure)),
+        PerUnit::PositivePart(inner) => {
+            let mut parts = Vec::new();
+            linear(inner, 1.0, &mut parts);
+            Domain { non_negative: true, whole: parts.iter().all(|(b, c)| c.fract() == 0.0 && domain(table, b).whole) }
+        }
+        PerUnit::Sub(..) | PerUnit::Add(..) => Domain { non_negative: false, whole: false },
+    }
+}
+
+/// A quantity of one cell of one indicator, as the attack uses it.
 #[derive(Debug)]
 struct Row {
     job: usize,
     kind: Kind,
+    /// What it adds up over its classes.
+    form: Form,
+    /// Its true value: published, or known to the release only.
     count: f64,
+    /// Whole whatever the classes hold (a count; a sum of whole values).
+    whole: bool,
     /// Published: an equation.
     published: bool,
     /// Withheld whole but listed: at least one unit.
     at_least_one: bool,
     /// Withheld and protected: attacked.
     target: bool,
+}
+
+impl Row {
+    fn is_count(&self) -> bool {
+        self.form == [(0, 1.0)]
+    }
+
+    /// Is `to` a value of this row other than `from`, as far as the solver can tell? A whole
+    /// row moves by a unit at least.
+    fn moved(&self, from: f64, to: f64) -> bool {
+        let d = (to - from).abs();
+        d > tolerance(from) && (!self.whole || d >= 1.0 - rounding(from))
+    }
+
+    /// Does a range hold one value only (for a whole row, one whole number)? A solver failure
+    /// counts as yes.
+    fn pinned(&self, range: Option<(f64, f64)>) -> bool {
+        range.is_none_or(|(lo, hi)| {
+            let e = rounding(self.count);
+            hi - lo <= tolerance(self.count) || (self.whole && (lo - e).ceil() >= (hi + e).floor())
+        })
+    }
+}
+
+/// How far apart two solver values may be and still be one: relative, as sums of cents run to
+/// 10^9 (a range a millionth of a sum wide is no protection either).
+fn tolerance(x: f64) -> f64 {
+    1e-6 * (1.0 + x.abs())
+}
+
+/// How far a solver value may lie from the whole number it stands for.
+fn rounding(x: f64) -> f64 {
+    tolerance(x).min(1e-3)
 }
 
 /// The cells each indicator must withhold so that the linear-program attack on the whole
@@ -280,6 +385,8 @@ struct TooFine;
 struct Attack<'a> {
     rows: Vec<Row>,
     ids: Vec<&'a CellId>,
+    /// What is known of each base quantity of [`Form`] (units first).
+    bases: Vec<Domain>,
     /// Per variable (merged classes), the rows it is in, sorted.
     variables: Vec<Vec<usize>>,
 }
@@ -306,7 +413,6 @@ impl<'a> Attack<'a> {
         struct View {
             conditions: Vec<usize>,
             numerator: Option<Vec<usize>>,
-            complement: bool,
             faces: Vec<(Vec<usize>, Listed)>,
         }
         let mut conditions: Vec<Predicate> = Vec::new();
@@ -316,6 +422,26 @@ impl<'a> Attack<'a> {
                 conditions.push(p.clone());
                 conditions.len() - 1
             }
+        };
+        // Base quantities: the units, then each per-unit value a sum adds up.
+        let mut base_values: Vec<PerUnit> = Vec::new();
+        let mut bases: Vec<Domain> = vec![UNITS];
+        let mut form_of = |value: &PerUnit, table: Table| -> Form {
+            let mut parts = Vec::new();
+            linear(value, 1.0, &mut parts);
+            let mut form: BTreeMap<usize, f64> = BTreeMap::new();
+            for (base, c) in parts {
+                let b = match base_values.iter().position(|v| v == base) {
+                    Some(i) => i + 1,
+                    None => {
+                        base_values.push(base.clone());
+                        bases.push(domain(table, base));
+                        bases.len() - 1
+                    }
+                };
+                *form.entry(b).or_default() += c;
+            }
+            form.into_iter().filter(|&(_, c)| c != 0.0).collect()
         };
         let mut seen: Vec<Vec<Option<String>>> = vec![Vec::new(); columns.len()];
         let mut everywhere = vec![true; columns.len()];
@@ -329,6 +455,29 @@ impl<'a> Attack<'a> {
                 }
                 _ => (None, false),
             };
+            // Sums over the units: a total's numerator; a ratio's or a share of sums' numerator
+            // and denominator, and the share's complement (attacked, never published).
+            let sums: Vec<Form> = match &plan.output {
+                Output::Aggregates { numerator: Aggregate::Sum(n), denominator } => {
+                    let n = form_of(n, plan.table);
+                    match denominator {
+                        Aggregate::Sum(d) => {
+                            let d = form_of(d, plan.table);
+                            let mut complement: BTreeMap<usize, f64> = d.iter().copied().collect();
+                            n.iter().for_each(|&(b, c)| *complement.entry(b).or_default() -= c);
+                            let complement: Form = complement.into_iter().filter(|&(_, c)| c != 0.0).collect();
+                            let share = matches!(jobs[j].compiled.finish, Finish::Share { .. });
+                            let mut sums = vec![n, d];
+                            if share {
+                                sums.push(complement);
+                            }
+                            sums
+                        }
+                        _ => vec![n],
+                    }
+                }
+                _ => Vec::new(),
+            };
             let mut faces: BTreeMap<Vec<usize>, Listed> = BTreeMap::new();
             for outcome in f.cells.iter().filter(|c| c.published) {
                 let positions: Vec<usize> =
@@ -339,20 +488,39 @@ impl<'a> Attack<'a> {
                         seen[p].push(v.clone());
                     }
                 }
-                let mut slots = [None; 3];
-                let mut add = |kind: Kind, count: f64, published: bool, at_least_one: bool, target: bool| {
-                    rows.push(Row { job: j, kind, count, published, at_least_one, target });
+                let mut slots = Slots::default();
+                let mut add = |kind: Kind, form: Form, count: f64, published: bool, at_least_one: bool, target: bool| {
+                    rows.push(Row { job: j, kind, form, count, whole: true, published, at_least_one, target });
                     ids.push(&outcome.id);
-                    Some(rows.len() - 1)
+                    rows.len() - 1
                 };
                 let units = outcome.units as f64;
-                slots[0] = add(Kind::Units, units, !outcome.units_withheld, outcome.units_withheld, outcome.units_withheld);
+                let attacked = outcome.value_withheld && outcome.primary;
+                let withheld = outcome.units_withheld;
+                slots.units.push(add(Kind::Units, vec![(0, 1.0)], units, !withheld, withheld, withheld));
                 if let (Some(_), Some(x)) = (&numerator, outcome.numerator) {
-                    let attacked = outcome.value_withheld && outcome.primary;
-                    slots[1] = add(Kind::Numerator, x, !outcome.value_withheld, false, attacked && x != 0.0);
+                    slots.numerator.push(add(
+                        Kind::Numerator,
+                        vec![(0, 1.0)],
+                        x,
+                        !outcome.value_withheld,
+                        false,
+                        attacked && x != 0.0,
+                    ));
                     if complement {
-                        slots[2] = add(Kind::Complement, units - x, false, false, attacked && units - x != 0.0);
+                        let rest = units - x;
+                        slots.complement.push(add(Kind::Complement, vec![(0, 1.0)], rest, false, false, attacked && rest != 0.0));
                     }
+                }
+                let (n, d) = (outcome.numerator.unwrap_or(0.0), outcome.denominator.unwrap_or(0.0));
+                for (part, form) in sums.iter().enumerate() {
+                    let (x, publishable) = match part {
+                        0 => (n, true),
+                        1 => (d, true),
+                        _ => (d - n, false),
+                    };
+                    let published = publishable && !outcome.value_withheld;
+                    slots.units.push(add(Kind::Sum, form.clone(), x, published, false, attacked && x != 0.0));
                 }
                 faces.entry(positions).or_default().insert(key, slots);
             }
@@ -362,9 +530,11 @@ impl<'a> Attack<'a> {
             views.push(View {
                 conditions: plan.filters.iter().map(&mut intern).collect(),
                 numerator,
-                complement,
                 faces: faces.into_iter().collect(),
             });
+        }
+        for row in &mut rows {
+            row.whole = row.form.iter().all(|&(b, c)| c.fract() == 0.0 && bases[b].whole);
         }
         // The values each position of a class takes: breakdown columns, then tested columns.
         let mut values: Vec<Vec<Value>> = seen
@@ -538,7 +708,7 @@ impl<'a> Attack<'a> {
                 let key_holds: Vec<(bool, bool)> =
                     views.iter().map(|v| (by_key(&v.conditions), v.numerator.as_ref().is_some_and(|n| by_key(n)))).collect();
                 // The class's cell in each of a view's published tables (`None`: absent from it).
-                let slots: Vec<Vec<Option<&[Option<usize>; 3]>>> = views
+                let slots: Vec<Vec<Option<&Slots>>> = views
                     .iter()
                     .map(|view| {
                         view.faces
@@ -559,20 +729,16 @@ impl<'a> Attack<'a> {
                     .collect();
                 'classes: for pattern in &memberships {
                     let mut signature: Vec<usize> = Vec::new();
-                    for (v, view) in views.iter().enumerate() {
+                    for (v, cells) in slots.iter().enumerate() {
                         let (units, numerator) = (pattern[v].0 && key_holds[v].0, pattern[v].1 && key_holds[v].1);
                         if !units {
                             continue;
                         }
-                        for cell in &slots[v] {
+                        for cell in cells {
                             // Absent from a published table: the class is empty.
                             let Some(cell) = cell else { continue 'classes };
-                            signature.extend(cell[0]);
-                            if numerator {
-                                signature.extend(cell[1]);
-                            } else if view.complement {
-                                signature.extend(cell[2]);
-                            }
+                            signature.extend(&cell.units);
+                            signature.extend(if numerator { &cell.numerator } else { &cell.complement });
                         }
                     }
                     if !signature.is_empty() {
@@ -591,32 +757,47 @@ impl<'a> Attack<'a> {
             break;
         }
         // A published count of zero empties its classes.
-        let mut variables: Vec<Vec<usize>> =
-            merged.into_iter().filter(|s| !s.iter().any(|&r| rows[r].published && rows[r].count == 0.0)).collect();
+        let mut variables: Vec<Vec<usize>> = merged
+            .into_iter()
+            .filter(|s| !s.iter().any(|&r| rows[r].published && rows[r].count == 0.0 && rows[r].is_count()))
+            .collect();
         variables.sort_unstable();
-        Ok(Attack { rows, ids, variables })
+        Ok(Attack { rows, ids, bases, variables })
     }
 
-    /// The counts to withhold so that no attacked count is recovered, as (job, kind, cell).
-    /// `None` when `fallible` and the published counts contradict the model (a block has no
-    /// feasible point); otherwise a solver failure counts as a recovered count.
+    /// The quantities to withhold so that no attacked one is recovered, as (job, kind, cell).
+    /// `None` when `fallible` and the published quantities contradict the model (a block has no
+    /// feasible point); otherwise a solver failure counts as a recovered quantity.
     fn freeing(&self, fallible: bool) -> Option<Vec<Freed>> {
-        // A class in no published count can grow without bound: a count holding it is not
-        // recovered, and a lower bound holding it always holds. Only the others are variables.
-        let bounded: Vec<bool> = self.variables.iter().map(|rows| rows.iter().any(|&r| self.rows[r].published)).collect();
-        let n = self.variables.len();
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.rows.len()];
-        let mut unbounded = vec![false; self.rows.len()];
-        for (v, rows) in self.variables.iter().enumerate() {
+        // The unknowns: each class's base quantities that its rows add up (its units, its sum of
+        // the as-of month's FTE, …). `members[r]`: the unknowns of row `r` with coefficients.
+        let mut unknowns: Vec<usize> = Vec::new();
+        let mut members: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.rows.len()];
+        for rows in &self.variables {
+            let mut of_base: BTreeMap<usize, usize> = BTreeMap::new();
             for &r in rows {
-                if bounded[v] {
-                    members[r].push(v);
-                } else {
-                    unbounded[r] = true;
+                for &(b, c) in &self.rows[r].form {
+                    let u = *of_base.entry(b).or_insert_with(|| {
+                        unknowns.push(b);
+                        unknowns.len() - 1
+                    });
+                    members[r].push((u, c));
                 }
             }
         }
-        // Independent blocks of variables, joined by the constraints.
+        let n = unknowns.len();
+        // An unknown in no published row can take any value its domain allows: a row holding it
+        // is not recovered, and a lower bound holding it always holds. Only the others stay.
+        let mut bounded = vec![false; n];
+        for r in (0..self.rows.len()).filter(|&r| self.rows[r].published) {
+            members[r].iter().for_each(|&(u, _)| bounded[u] = true);
+        }
+        let mut unbounded = vec![false; self.rows.len()];
+        for (r, terms) in members.iter_mut().enumerate() {
+            unbounded[r] = terms.iter().any(|&(u, _)| !bounded[u]);
+            terms.retain(|&(u, _)| bounded[u]);
+        }
+        // Independent blocks of unknowns, joined by the constraints.
         let mut parent: Vec<usize> = (0..n).collect();
         fn root(p: &mut [usize], mut x: usize) -> usize {
             while p[x] != x {
@@ -627,15 +808,15 @@ impl<'a> Attack<'a> {
         }
         for (r, row) in self.rows.iter().enumerate() {
             if (row.published || (row.at_least_one && !unbounded[r])) && members[r].len() > 1 {
-                for &v in &members[r][1..] {
-                    let (a, b) = (root(&mut parent, members[r][0]), root(&mut parent, v));
+                for &(u, _) in &members[r][1..] {
+                    let (a, b) = (root(&mut parent, members[r][0].0), root(&mut parent, u));
                     parent[a] = b;
                 }
             }
         }
-        let block: Vec<usize> = (0..n).map(|v| root(&mut parent, v)).collect();
+        let block: Vec<usize> = (0..n).map(|u| root(&mut parent, u)).collect();
         let blocks_of = |r: usize| -> Vec<usize> {
-            let mut b: Vec<usize> = members[r].iter().map(|&v| block[v]).collect();
+            let mut b: Vec<usize> = members[r].iter().map(|&(u, _)| block[u]).collect();
             b.sort_unstable();
             b.dedup();
             b
@@ -643,51 +824,56 @@ impl<'a> Attack<'a> {
         let mut unresolved: Vec<usize> =
             (0..self.rows.len()).filter(|&r| self.rows[r].target && !unbounded[r] && !members[r].is_empty()).collect();
         unresolved.reverse();
+
         let mut out = Vec::new();
-        // Every optimum is a feasible point: it clears each attacked count it moves by a unit.
+        // Every optimum is a feasible point: it clears each attacked quantity it moves.
         let clear = |unresolved: &mut Vec<usize>, blocks: &[usize], point: &HashMap<usize, f64>| {
             unresolved.retain(|&s| {
                 !(blocks_of(s).iter().all(|b| blocks.contains(b)) && {
-                    let there: f64 = members[s].iter().map(|&v| point.get(&v).copied().unwrap_or(0.0)).sum();
-                    (there - self.rows[s].count).abs() >= 1.0 - 1e-6
+                    let there: f64 = members[s].iter().map(|&(u, c)| c * point.get(&u).copied().unwrap_or(0.0)).sum();
+                    self.rows[s].moved(self.rows[s].count, there)
                 })
             });
         };
-        // Cheap first: in each block, the points where the attacked counts together are least and
-        // greatest clear most of them, two programs for all.
+        // Cheap first: in each block, the points where the attacked quantities together are
+        // least and greatest clear most of them, two programs for all.
         let mut weights: BTreeMap<usize, HashMap<usize, f64>> = BTreeMap::new();
         for &t in &unresolved {
-            for &v in &members[t] {
-                *weights.entry(block[v]).or_default().entry(v).or_default() += 1.0;
+            for &(u, c) in &members[t] {
+                *weights.entry(block[u]).or_default().entry(u).or_default() += c;
             }
         }
+        let domains: Vec<Domain> = unknowns.iter().map(|&b| self.bases[b]).collect();
         for (b, weight) in &weights {
-            let objective = |v: usize| weight.get(&v).copied().unwrap_or(0.0);
-            let range = self
-                .bounds(&members, &block, &[*b], &unbounded, &objective, None, &mut |point| clear(&mut unresolved, &[*b], point));
+            let objective = |u: usize| weight.get(&u).copied().unwrap_or(0.0);
+            let range = self.bounds(&members, &block, &domains, &[*b], &unbounded, &objective, None, &mut |point| {
+                clear(&mut unresolved, &[*b], point)
+            });
             if fallible && range.is_none() {
                 return None;
             }
         }
-        // Counts already chosen to withhold: later attacks run without them.
+        // Rows already chosen to withhold: later attacks run without them.
         let mut freed: Vec<usize> = Vec::new();
         while let Some(t) = unresolved.pop() {
             let blocks = blocks_of(t);
-            let inside = |v: usize| if members[t].contains(&v) { 1.0 } else { 0.0 };
-            let truth = Some(self.rows[t].count);
+            let inside = |u: usize| members[t].iter().filter(|&&(v, _)| v == u).map(|&(_, c)| c).sum::<f64>();
+            let row = &self.rows[t];
+            let truth = Some((row.count, row));
             let mut dropped = unbounded.clone();
             freed.iter().for_each(|&r| dropped[r] = true);
-            let range = self
-                .bounds(&members, &block, &blocks, &dropped, &inside, truth, &mut |point| clear(&mut unresolved, &blocks, point));
-            if !pinned(range) {
+            let range = self.bounds(&members, &block, &domains, &blocks, &dropped, &inside, truth, &mut |point| {
+                clear(&mut unresolved, &blocks, point)
+            });
+            if !row.pinned(range) {
                 continue;
             }
-            // The published counts sharing a class with it, smallest first; the first whose
+            // The published rows sharing an unknown with it, smallest first; the first whose
             // removal frees it is withheld (else the smallest).
-            let mut near: Vec<usize> = (0..self.rows.len())
-                .filter(|&r| self.rows[r].published && !freed.contains(&r) && members[r].iter().any(|v| members[t].contains(v)))
-                .collect();
-            near.sort_by(|&a, &b| self.rows[a].count.total_cmp(&self.rows[b].count).then(a.cmp(&b)));
+            let shares = |r: usize| members[r].iter().any(|&(u, _)| members[t].iter().any(|&(v, _)| v == u));
+            let mut near: Vec<usize> =
+                (0..self.rows.len()).filter(|&r| self.rows[r].published && !freed.contains(&r) && shares(r)).collect();
+            near.sort_by(|&a, &b| self.rows[a].count.abs().total_cmp(&self.rows[b].count.abs()).then(a.cmp(&b)));
             let pick = near
                 .iter()
                 .take(REMOVALS_TRIED)
@@ -695,7 +881,7 @@ impl<'a> Attack<'a> {
                 .find(|&r| {
                     let mut without = dropped.clone();
                     without[r] = true;
-                    !pinned(self.bounds(&members, &block, &blocks, &without, &inside, truth, &mut |_| {}))
+                    !row.pinned(self.bounds(&members, &block, &domains, &blocks, &without, &inside, truth, &mut |_| {}))
                 })
                 .or(near.first().copied());
             if let Some(r) = pick {
@@ -707,33 +893,40 @@ impl<'a> Attack<'a> {
         Some(out)
     }
 
-    /// The least and greatest value of Σ objective(v)·x_v over the variables of `blocks`, without
-    /// the rows `dropped` (withheld, or always met); `None` when the solver fails (taken as recovered: withholding one
-    /// more count is safe). With `truth`, the greatest is not sought when the least is a whole
-    /// unit below it (the truth is feasible: two whole values at least). `seen` is shown each
-    /// optimum.
+    /// The least and greatest value of Σ objective(u)·x_u over the unknowns of `blocks`, without
+    /// the rows `dropped` (withheld, or always met); `None` when the solver fails (taken as
+    /// recovered: withholding one more row is safe). With `truth` (a row's value), the greatest
+    /// is not sought when the least has already moved from it (the truth is feasible: two values
+    /// at least). `seen` is shown each optimum.
     #[allow(clippy::too_many_arguments)]
     fn bounds(
         &self,
-        members: &[Vec<usize>],
+        members: &[Vec<(usize, f64)>],
         block: &[usize],
+        domains: &[Domain],
         blocks: &[usize],
         dropped: &[bool],
         objective: &dyn Fn(usize) -> f64,
-        truth: Option<f64>,
+        truth: Option<(f64, &Row)>,
         seen: &mut dyn FnMut(&HashMap<usize, f64>),
     ) -> Option<(f64, f64)> {
-        let vars: Vec<usize> = (0..block.len()).filter(|&v| blocks.contains(&block[v])).collect();
-        let local: HashMap<usize, usize> = vars.iter().enumerate().map(|(l, &v)| (v, l)).collect();
+        let vars: Vec<usize> = (0..block.len()).filter(|&u| blocks.contains(&block[u])).collect();
+        let local: HashMap<usize, usize> = vars.iter().enumerate().map(|(l, &u)| (u, l)).collect();
         let mut range = [0.0; 2];
         for (i, direction) in [OptimizationDirection::Minimize, OptimizationDirection::Maximize].into_iter().enumerate() {
             let mut problem = Problem::new(direction);
-            let xs: Vec<_> = vars.iter().map(|&v| problem.add_var(objective(v), (0.0, f64::INFINITY))).collect();
+            let xs: Vec<_> = vars
+                .iter()
+                .map(|&u| {
+                    let floor = if domains[u].non_negative { 0.0 } else { f64::NEG_INFINITY };
+                    problem.add_var(objective(u), (floor, f64::INFINITY))
+                })
+                .collect();
             for (r, row) in self.rows.iter().enumerate() {
                 if dropped[r] || !(row.published || row.at_least_one) {
                     continue;
                 }
-                let terms: Vec<_> = members[r].iter().filter_map(|v| local.get(v)).map(|&l| (xs[l], 1.0)).collect();
+                let terms: Vec<_> = members[r].iter().filter_map(|(u, c)| local.get(u).map(|&l| (xs[l], *c))).collect();
                 if terms.is_empty() || terms.len() != members[r].len() {
                     continue;
                 }
@@ -743,32 +936,37 @@ impl<'a> Attack<'a> {
             match problem.solve().map(|outcome| outcome.into_solution()) {
                 Ok(Ok(solution)) => {
                     range[i] = solution.objective();
-                    let point: HashMap<usize, f64> = vars.iter().map(|&v| (v, solution.var_value(xs[local[&v]]))).collect();
+                    let point: HashMap<usize, f64> = vars.iter().map(|&u| (u, solution.var_value(xs[local[&u]]))).collect();
                     seen(&point);
                 }
                 Err(microlp::Error::Unbounded) if i == 1 => range[1] = f64::INFINITY,
                 Err(microlp::Error::Unbounded) => range[0] = f64::NEG_INFINITY,
                 Ok(Err(_)) | Err(_) => return None,
             }
-            if let Some(truth) = truth.filter(|&t| i == 0 && range[0] <= t - 1.0 + 1e-6) {
-                return Some((range[0], truth));
+            if let Some((value, _)) = truth.filter(|(value, row)| i == 0 && row.moved(*value, range[0])) {
+                return Some((range[0], value.max(range[0])));
             }
         }
         Some((range[0], range[1]))
     }
 }
 
-/// Does a range hold one whole number only (a solver failure counts as yes)?
-fn pinned(range: Option<(f64, f64)>) -> bool {
-    range.is_none_or(|(lo, hi)| (lo - 1e-6).ceil() >= (hi + 1e-6).floor())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::Anchor;
 
     fn row(job: usize, count: f64, published: bool) -> Row {
-        Row { job, kind: Kind::Units, count, published, at_least_one: !published, target: !published }
+        Row {
+            job,
+            kind: Kind::Units,
+            form: vec![(0, 1.0)],
+            count,
+            whole: true,
+            published,
+            at_least_one: !published,
+            target: !published,
+        }
     }
 
     /// Two indicators over participants of programmes A and B: PAR-01 counts everyone, PAR-02
@@ -793,9 +991,73 @@ mod tests {
         ];
         // Rows each class is in.
         let variables = vec![vec![0, 1, 5, 6], vec![0, 2, 3, 6], vec![0, 1], vec![0, 2, 4]];
-        let attack = Attack { rows, ids: ids.iter().collect(), variables };
+        let attack = Attack { rows, ids: ids.iter().collect(), bases: vec![UNITS], variables };
         let freed = attack.freeing(false).expect("no failure");
         assert_eq!(freed, vec![(0, Kind::Units, ids[0].clone()), (0, Kind::Units, ids[6].clone())]);
+    }
+
+    /// Sums of FTE over entities of municipio 1 and 2, srl or not. Classes (FTE in the as-of
+    /// month): x1 = m1 srl 4.5, x2 = m1 other 2.5, x3 = m2 srl 6, x4 = m2 other 7. Stock of all
+    /// entities: total 20 published, m1 (7) withheld for itself, m2 (13) withheld beside it.
+    /// The same stock over srl entities publishes m1 = x1 = 4.5 and m2 = x3 = 6; over the others,
+    /// m2 = x4 = 7. By hand: m1 = 20 − 6 − 7 = 7 whatever x1 is. Withholding the smallest row
+    /// sharing a class with it (srl m1, 4.5) leaves that; withholding the total frees it.
+    #[test]
+    fn a_sum_pinned_across_two_indicators_is_freed_like_a_count() {
+        let fte = Domain { non_negative: true, whole: false };
+        let sum = |job: usize, count: f64, published: bool, target: bool| Row {
+            job,
+            kind: Kind::Sum,
+            form: vec![(1, 1.0)],
+            count,
+            whole: false,
+            published,
+            at_least_one: false,
+            target,
+        };
+        let rows = vec![
+            sum(0, 20.0, true, false),
+            sum(0, 7.0, false, true),
+            sum(0, 13.0, false, false),
+            sum(1, 4.5, true, false),
+            sum(1, 6.0, true, false),
+            sum(2, 7.0, true, false),
+        ];
+        let ids: Vec<CellId> = (0..rows.len()).map(|i| vec![("cell".to_string(), Some(i.to_string()))]).collect();
+        let variables = vec![vec![0, 1, 3], vec![0, 1], vec![0, 2, 4], vec![0, 2, 5]];
+        let attack = Attack { rows, ids: ids.iter().collect(), bases: vec![UNITS, fte], variables };
+        assert_eq!(attack.freeing(false).expect("no failure"), vec![(0, Kind::Sum, ids[0].clone())]);
+    }
+
+    /// A range of FTE is no protection only when it is one value; one of whole cents or people
+    /// when it holds one whole number. JOB-02's net change opens into the as-of month's FTE less
+    /// the first month's, each never negative and not whole (PANEL_FORMAT: `fte` is a number ≥ 0).
+    #[test]
+    fn sums_are_opened_into_base_values_with_what_the_panel_format_says_of_them() {
+        let at = |anchor: Anchor| PerUnit::PanelAt { measure: "fte".into(), anchor, offset_months: 0 };
+        let net = PerUnit::Sub(Box::new(at(Anchor::AsOf)), Box::new(at(Anchor::Column("support_start".into()))));
+        let mut parts = Vec::new();
+        linear(&net, 1.0, &mut parts);
+        assert_eq!(parts, vec![(&at(Anchor::AsOf), 1.0), (&at(Anchor::Column("support_start".into())), -1.0)]);
+        assert_eq!(domain(Table::Beneficiaries, &at(Anchor::AsOf)), Domain { non_negative: true, whole: false });
+        let grants = PerUnit::Column("grant_cents".into());
+        assert_eq!(domain(Table::Beneficiaries, &grants), Domain { non_negative: true, whole: true });
+        let gross = PerUnit::PositivePart(Box::new(net.clone()));
+        assert_eq!(domain(Table::Beneficiaries, &gross), Domain { non_negative: true, whole: false });
+        let row = |whole: bool| Row {
+            job: 0,
+            kind: Kind::Sum,
+            form: vec![(1, 1.0)],
+            count: 3.0,
+            whole,
+            published: false,
+            at_least_one: false,
+            target: true,
+        };
+        assert!(!row(false).pinned(Some((2.6, 3.4))), "FTE between 2.6 and 3.4 is not one value");
+        assert!(row(true).pinned(Some((2.6, 3.4))), "whole people between 2.6 and 3.4 are 3");
+        assert!(row(false).pinned(Some((3.0, 3.0 + 1e-9))));
+        assert!(row(true).moved(3.0, 4.0) && !row(true).moved(3.0, 3.5) && row(false).moved(3.0, 3.5));
     }
 
     #[test]
