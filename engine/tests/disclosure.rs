@@ -716,3 +716,132 @@ fn an_indicator_broken_down_apart_gives_no_withheld_cell_away() {
     assert!(withheld > 10, "{withheld}");
     assert_eq!(recovered, Vec::<String>::new(), "recovered from one release ({withheld} withheld)");
 }
+
+/// A column derived from a date is the date to an intruder who knows the as-of date. As of
+/// 2020-12-31, "left six whole months ago or more" (`months_since_exit ≥ 6`, LEFT-B) is "left on
+/// or before 2020-06-30"; with "left after 2020-06-30" (LEFT-C) and "not left" (STAY-D) it
+/// parts everyone on record (ALL-E): in every cell ALL-E = LEFT-B + LEFT-C + STAY-D
+/// (fixtures/disclosure/exits). The attack below uses that identity: the unknowns are the
+/// participants of each programme × municipio in each of the three states. Published by
+/// programme × municipio, by programme and in total, nothing withheld is recovered; with all
+/// but one withheld cell of an indicator filled in from the unprotected run, that one is.
+#[test]
+fn a_condition_on_a_column_derived_from_a_date_is_attacked_as_one_on_the_date() {
+    let data = examples();
+    let definitions = workspace().join("engine/tests/fixtures/disclosure/exits");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--definitions", definitions.to_str().expect("utf-8 path"), "--as-of", "2020-12-31"];
+        args.extend(["--by", "programme,municipio", "--by", "programme", "--by", ""]);
+        args.extend(extra);
+        args.push("--data");
+        args.extend(data.iter().map(String::as_str));
+        published(&args)
+    };
+    let (release, truth) = (run(&[]), run(&["--small-cell", "1"]));
+    let dims = ["programme", "municipio"];
+    let seen = |d: &str| -> Vec<String> {
+        let mut v: Vec<String> = truth.iter().map(|r| r[d].clone()).filter(|v| !v.is_empty()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (programmes, municipi) = (seen("programme"), seen("municipio"));
+    let states = ["left by 2020-06-30", "left after", "not left"];
+    let mut classes: Vec<(&String, &String, &str)> = Vec::new();
+    for p in &programmes {
+        for m in &municipi {
+            classes.extend(states.iter().map(|s| (p, m, *s)));
+        }
+    }
+    let counts = |indicator: &str, state: &str| match indicator {
+        "ALL-E" => true,
+        "LEFT-B" => state == states[0],
+        "LEFT-C" => state == states[1],
+        _ => state == states[2],
+    };
+    let members = |r: &BTreeMap<String, String>| -> Vec<usize> {
+        (0..classes.len())
+            .filter(|&c| {
+                let (p, m, s) = classes[c];
+                (r["programme"].is_empty() || r["programme"] == *p)
+                    && (r["municipio"].is_empty() || r["municipio"] == *m)
+                    && counts(&r["indicator"], s)
+            })
+            .collect()
+    };
+    let recovered = |rows: &[BTreeMap<String, String>]| -> (Vec<String>, usize) {
+        let mut constraints: Vec<(Vec<usize>, ComparisonOp, f64)> = Vec::new();
+        let mut targets = Vec::new();
+        for r in rows {
+            match r["units"].parse::<f64>() {
+                Ok(v) => constraints.push((members(r), ComparisonOp::Eq, v)),
+                Err(_) => {
+                    constraints.push((members(r), ComparisonOp::Ge, 1.0));
+                    targets.push((format!("{} {} {}", r["indicator"], r["programme"], r["municipio"]), members(r)));
+                }
+            }
+        }
+        // A programme × municipio cell an indicator does not list holds none of its participants.
+        for indicator in ["ALL-E", "LEFT-B", "LEFT-C", "STAY-D"] {
+            for (c, (p, m, s)) in classes.iter().enumerate() {
+                let listed = rows.iter().any(|r| r["indicator"] == indicator && r["programme"] == **p && r["municipio"] == **m);
+                if counts(indicator, s) && !listed {
+                    constraints.push((vec![c], ComparisonOp::Eq, 0.0));
+                }
+            }
+        }
+        let withheld = targets.len();
+        let pinned = targets
+            .into_iter()
+            .filter(|(_, target)| {
+                let bound = |direction| {
+                    let mut p = Problem::new(direction);
+                    let xs: Vec<_> = (0..classes.len())
+                        .map(|c| p.add_var(if target.contains(&c) { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
+                        .collect();
+                    for (vars, op, rhs) in &constraints {
+                        let terms: Vec<_> = vars.iter().map(|&v| (xs[v], 1.0)).collect();
+                        p.add_constraint(terms.as_slice(), *op, *rhs);
+                    }
+                    match p.solve() {
+                        Ok(outcome) => outcome.into_solution().expect("solved").objective(),
+                        Err(microlp::Error::Unbounded) => f64::INFINITY,
+                        Err(e) => panic!("the published tables are inconsistent: {e}"),
+                    }
+                };
+                let (lo, hi) = (bound(OptimizationDirection::Minimize), bound(OptimizationDirection::Maximize));
+                (lo - 1e-6).ceil() >= (hi + 1e-6).floor()
+            })
+            .map(|(name, _)| name)
+            .collect();
+        (pinned, withheld)
+    };
+    // The identity holds in the data: the four totals.
+    let total = |id: &str| -> f64 {
+        truth
+            .iter()
+            .find(|r| r["indicator"] == id && dims.iter().all(|d| r[*d].is_empty()))
+            .map_or(0.0, |r| r["units"].parse().expect("units"))
+    };
+    assert_eq!(total("ALL-E"), total("LEFT-B") + total("LEFT-C") + total("STAY-D"));
+    assert!(total("LEFT-B") > 0.0 && total("LEFT-C") > 0.0, "both sides of the date are counted");
+
+    let (pinned, withheld) = recovered(&release);
+    assert!(withheld >= 10, "{withheld}");
+    assert_eq!(pinned, Vec::<String>::new(), "recovered from one release ({withheld} withheld)");
+
+    let hidden: Vec<usize> = (0..release.len())
+        .filter(|&i| release[i]["indicator"] == "LEFT-C" && release[i]["units"].is_empty() && !release[i]["municipio"].is_empty())
+        .collect();
+    let mut leaky = release.clone();
+    for &i in &hidden[1..] {
+        let r = &release[i];
+        let open = truth
+            .iter()
+            .find(|t| ["indicator", "programme", "municipio"].iter().all(|c| t[*c] == r[*c]))
+            .expect("the unprotected run lists every cell");
+        leaky[i].insert("units".into(), open["units"].clone());
+    }
+    let (pinned, _) = recovered(&leaky);
+    assert!(!pinned.is_empty(), "the attack bites on a release left open around one cell");
+}

@@ -227,7 +227,7 @@ pub fn compute(
         .zip(earlier_by_job)
         .map(|((((loaded, compiled), shape), aggregates), earlier)| release::Job { loaded, compiled, shape, aggregates, earlier })
         .collect();
-    let finished = release::finish_all(&release, &stamp);
+    let finished = release::finish_all(&release, &stamp, &ctx);
     let mut results = Vec::new();
     let mut empty = Vec::new();
     for ((loaded, compiled), rows) in jobs.iter().zip(finished) {

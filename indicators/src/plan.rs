@@ -41,6 +41,57 @@ pub const BANDINGS: [Banding; 2] = [
     Banding { column: "age_band_esf", source: "age_at_entry", bands: &[("<25", None), ("25-54", Some(25)), (">54", Some(55))] },
 ];
 
+/// A whole-number column derived from one date column. The backend computes it in its own
+/// expressions; the disclosure audit reads a condition on it, or a breakdown by it, as a range of
+/// the date it comes from ([`crate::release_audit`]); a test holds the two together. Each is
+/// monotone in the date.
+#[derive(Debug)]
+pub struct DateDerivation {
+    /// The derived column.
+    pub column: &'static str,
+    /// The date column it comes from.
+    pub source: &'static str,
+    /// Its value for a date (days since 1970-01-01) as of the as-of date (days).
+    pub of: fn(days: i32, as_of_days: i32) -> i64,
+}
+
+/// A founding cohort: the calendar year an enterprise was founded (Eurostat-OECD business
+/// demography).
+fn year_of(days: i32, _: i32) -> i64 {
+    use chrono::Datelike;
+    i64::from(day(days).year())
+}
+
+/// Whole months from a date to the as-of date: the month difference, one less when the as-of
+/// day of the month comes before the date's (PAR-04's "6 months after exit").
+fn months_to_as_of(days: i32, as_of_days: i32) -> i64 {
+    use chrono::Datelike;
+    let (from, to) = (day(days), day(as_of_days));
+    let index = |d: chrono::NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    index(to) - index(from) - i64::from(to.day() < from.day())
+}
+
+/// The date `days` after 1970-01-01, held at the calendar's ends (no date of a valid panel is
+/// near them).
+fn day(days: i32) -> chrono::NaiveDate {
+    let far = if days < 0 { chrono::NaiveDate::MIN } else { chrono::NaiveDate::MAX };
+    chrono::NaiveDate::default().checked_add_signed(chrono::TimeDelta::days(i64::from(days))).unwrap_or(far)
+}
+
+/// The columns derived from one date ([`DateDerivation`]).
+pub const DATE_DERIVATIONS: [DateDerivation; 2] = [
+    DateDerivation { column: "birth_year", source: "founded_on", of: year_of },
+    DateDerivation { column: "months_since_exit", source: "exit_date", of: months_to_as_of },
+];
+
+/// The last calendar year over by the as-of date (days since 1970-01-01): its own year when it is
+/// 31 December. A birth cohort is complete for `n` years when its year plus `n` is at most this.
+pub fn last_complete_year(as_of_days: i32) -> i64 {
+    use chrono::Datelike;
+    let d = day(as_of_days);
+    i64::from(if d.month() == 12 && d.day() == 31 { d.year() } else { d.year() - 1 })
+}
+
 /// Comparison operator of a filter (and of a definition file's condition).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

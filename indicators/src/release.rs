@@ -248,7 +248,11 @@ fn to_withhold(jobs: &[Job<'_>], views: &[View], finished: &[Result<Finished, St
 
 /// Finish every indicator of a release, each protected with what its linked indicators
 /// withhold. Returns each job's rows, or why it was skipped, in job order.
-pub(crate) fn finish_all(jobs: &[Job<'_>], stamp: &Stamp) -> Vec<Result<Vec<IndicatorResult>, String>> {
+pub(crate) fn finish_all(
+    jobs: &[Job<'_>],
+    stamp: &Stamp,
+    ctx: &crate::plan::Context,
+) -> Vec<Result<Vec<IndicatorResult>, String>> {
     let views = views(jobs);
     let finish = |i: usize, linked: &Linked| {
         let j = &jobs[i];
@@ -261,7 +265,7 @@ pub(crate) fn finish_all(jobs: &[Job<'_>], stamp: &Stamp) -> Vec<Result<Vec<Indi
     let mut whole_release = false;
     loop {
         let (more, refused) = if whole_release {
-            crate::release_audit::to_withhold(jobs, &finished)
+            crate::release_audit::to_withhold(jobs, &finished, ctx)
         } else {
             (to_withhold(jobs, &views, &finished), Vec::new())
         };

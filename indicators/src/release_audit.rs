@@ -34,10 +34,15 @@
 //! - Time windows (a start by the as-of date, an observable follow-up, a complete cohort) are
 //!   first taken to hold for every unit, as an intruder may assume; when the published counts
 //!   contradict that, each window is a condition of its own. An age band is tied to the age it
-//!   comes from ([`crate::plan::BANDINGS`]): PAR-03's under-25s are the band below 25.
+//!   comes from ([`crate::plan::BANDINGS`]): PAR-03's under-25s are the band below 25. A column
+//!   derived from one date ([`crate::plan::DATE_DERIVATIONS`]) is that date to an intruder who
+//!   knows the as-of date: `months_since_exit ≥ 6` as of 2020-12-31 is an exit on or before
+//!   2020-06-30, a founding cohort is a year of founding dates, and a complete cohort a bound
+//!   on that year, as the backend tests it.
 //!
-//! Limits: earlier as-of dates are differenced within each indicator ([`crate::disclosure`]); other
-//! derived columns (months since exit, a birth cohort) are not tied to the dates they come from.
+//! Limits: earlier as-of dates are differenced within each indicator ([`crate::disclosure`]);
+//! columns derived from two dates (months from founding to support, age from the birth and
+//! entry dates when no age is given) are columns of their own, not tied to those dates.
 //! When a table's classes would exceed [`MAX_CLASSES`], the attack runs on each indicator alone
 //! and on each pair whose populations nest.
 
@@ -47,7 +52,10 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
 use crate::compile::Finish;
 use crate::finish::{CellId, Finished, Linked};
-use crate::plan::{Aggregate, BANDINGS, Banding, Filter, Literal, Op, Operand, Output, Predicate, Value as PerUnit};
+use crate::plan::{
+    Aggregate, BANDINGS, Banding, Context, DATE_DERIVATIONS, DateDerivation, Filter, Literal, Op, Operand, Output, Predicate,
+    Value as PerUnit, last_complete_year,
+};
 use crate::release::Job;
 use impatto_datasets::schema::{ColumnType, Table};
 
@@ -174,11 +182,70 @@ fn split_values(literals: &[&Literal]) -> Option<Vec<Value>> {
     Some(values)
 }
 
+/// How a breakdown derives from a tested column of the same units.
+#[derive(Clone, Copy)]
+enum Tie {
+    /// An age band of the age ([`BANDINGS`]).
+    Band(&'static Banding),
+    /// A founding year of the founding date, say ([`DATE_DERIVATIONS`]).
+    Date(&'static DateDerivation),
+}
+
+impl Tie {
+    /// The breakdown's label for the tested column's value `x`.
+    fn label(&self, x: f64, ctx: &Context) -> String {
+        match self {
+            Tie::Band(b) => b.band_of(x as i64).to_string(),
+            Tie::Date(d) => (d.of)(x as i32, ctx.as_of_days).to_string(),
+        }
+    }
+}
+
+/// What a class's value of a date gives the column derived from it (`via`), or the value itself.
+fn derive(via: Option<&DateDerivation>, value: &Value, ctx: &Context) -> Value {
+    match (via, value) {
+        (Some(d), Value::Number(days)) => Value::Number((d.of)(*days as i32, ctx.as_of_days) as f64),
+        (_, v) => v.clone(),
+    }
+}
+
+/// The first dates (days since 1970-01-01) at which a column derived from a date reaches `v`
+/// and passes it, in the direction it moves: between them, and on either side, every
+/// comparison with `v` has one answer. Found by bisection over the dates a panel may hold
+/// (1800-01-01 to 2199-12-31, PANEL_FORMAT.md).
+fn date_bounds(d: &DateDerivation, v: i64, ctx: &Context) -> [Literal; 2] {
+    const FIRST: i32 = -70_000;
+    const LAST: i32 = 90_000;
+    let f = |x: i32| (d.of)(x, ctx.as_of_days);
+    let first = |reached: &dyn Fn(i64) -> bool| {
+        let (mut lo, mut hi) = (FIRST, LAST + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if reached(f(mid)) { hi = mid } else { lo = mid + 1 }
+        }
+        lo
+    };
+    let [a, b] =
+        if f(LAST) >= f(FIRST) { [first(&|y| y >= v), first(&|y| y > v)] } else { [first(&|y| y <= v), first(&|y| y < v)] };
+    [Literal::Date(a), Literal::Date(b)]
+}
+
+/// The whole numbers a condition on a whole-number column turns at (a fraction: the one below).
+fn whole_numbers(literal: &Literal) -> Vec<i64> {
+    match literal {
+        Literal::Integer(n) => vec![*n],
+        Literal::Float(f) if f.is_finite() => vec![f.floor() as i64],
+        Literal::List(items) => items.iter().flat_map(whole_numbers).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// How a condition is decided for a class.
 #[derive(Clone, Copy)]
 enum Decided {
-    /// By the value at this position of the class (a breakdown column or a tested column).
-    Value(usize),
+    /// By the value at this position of the class (a breakdown column or a tested column), or
+    /// by what a date there gives a column derived from it.
+    Value(usize, Option<&'static DateDerivation>),
     /// By a yes/no of its own, at this position of the class's flags.
     Flag(usize),
     /// Met by every unit counted anywhere in the attack.
@@ -314,7 +381,11 @@ fn rounding(x: f64) -> f64 {
 /// The cells each indicator must withhold so that the linear-program attack on the whole
 /// release recovers no withheld count (see the module docs), and the jobs that cannot be
 /// audited with why: those of a table whose attack would enumerate more than [`MAX_CLASSES`].
-pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>]) -> (Vec<Linked>, Vec<(usize, String)>) {
+pub(crate) fn to_withhold(
+    jobs: &[Job<'_>],
+    finished: &[Result<Finished, String>],
+    ctx: &Context,
+) -> (Vec<Linked>, Vec<(usize, String)>) {
     let mut more = vec![Linked::default(); jobs.len()];
     let mut refused = Vec::new();
     let mut tables: Vec<Table> = jobs.iter().map(|j| j.compiled.plan.table).collect();
@@ -331,7 +402,7 @@ pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>
         }
         // The whole table at once; when that has too many classes, each indicator alone and each
         // pair whose populations nest (the links of [`crate::release`]).
-        let groups = match attack(jobs, finished, &members) {
+        let groups = match attack(jobs, finished, &members, ctx) {
             Err(TooFine) => {
                 let conditions = |j: usize| &jobs[j].compiled.plan.filters;
                 let mut groups: Vec<Vec<usize>> = members.iter().map(|&j| vec![j]).collect();
@@ -342,7 +413,7 @@ pub(crate) fn to_withhold(jobs: &[Job<'_>], finished: &[Result<Finished, String>
                         }
                     }
                 }
-                groups.into_iter().map(|g| (g.clone(), attack(jobs, finished, &g))).collect()
+                groups.into_iter().map(|g| (g.clone(), attack(jobs, finished, &g, ctx))).collect()
             }
             whole => vec![(members.clone(), whole)],
         };
@@ -370,10 +441,15 @@ type Freed = (usize, Kind, CellId);
 /// date, an observable follow-up, a complete cohort) are first taken to hold for every unit, as an
 /// intruder may assume (whoever left a programme six months before the as-of date had entered
 /// it by then); when the published counts contradict that, each window is a condition of its own.
-fn attack(jobs: &[Job<'_>], finished: &[Result<Finished, String>], group: &[usize]) -> Result<Vec<Freed>, TooFine> {
-    match Attack::build(jobs, finished, group, true)?.freeing(true) {
+fn attack(
+    jobs: &[Job<'_>],
+    finished: &[Result<Finished, String>],
+    group: &[usize],
+    ctx: &Context,
+) -> Result<Vec<Freed>, TooFine> {
+    match Attack::build(jobs, finished, group, ctx, true)?.freeing(true) {
         Some(freed) => Ok(freed),
-        None => Ok(Attack::build(jobs, finished, group, false)?.freeing(false).unwrap_or_default()),
+        None => Ok(Attack::build(jobs, finished, group, ctx, false)?.freeing(false).unwrap_or_default()),
     }
 }
 
@@ -396,6 +472,7 @@ impl<'a> Attack<'a> {
         jobs: &[Job<'_>],
         finished: &'a [Result<Finished, String>],
         members: &[usize],
+        ctx: &Context,
         windows_together: bool,
     ) -> Result<Attack<'a>, TooFine> {
         // The class's breakdown columns: every indicator's keys.
@@ -416,11 +493,21 @@ impl<'a> Attack<'a> {
             faces: Vec<(Vec<usize>, Listed)>,
         }
         let mut conditions: Vec<Predicate> = Vec::new();
-        let mut intern = |p: &Predicate| match conditions.iter().position(|q| q == p) {
-            Some(i) => i,
-            None => {
-                conditions.push(p.clone());
-                conditions.len() - 1
+        // A complete birth cohort is a bound on the founding year, as the backend tests it.
+        let mut intern = |p: &Predicate| {
+            let p = match p {
+                Predicate::CohortComplete { years } => {
+                    let last = last_complete_year(ctx.as_of_days) - i64::from(*years);
+                    Predicate::Filter(Filter::column("birth_year", Op::Le, Literal::Integer(last)))
+                }
+                p => p.clone(),
+            };
+            match conditions.iter().position(|q| *q == p) {
+                Some(i) => i,
+                None => {
+                    conditions.push(p);
+                    conditions.len() - 1
+                }
             }
         };
         // Base quantities: the units, then each per-unit value a sum adds up.
@@ -549,46 +636,68 @@ impl<'a> Attack<'a> {
             })
             .collect();
         let mut decided: Vec<Option<Decided>> = vec![None; conditions.len()];
-        let mut tested: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        // Tested columns and their conditions; a condition on a column derived from a date is
+        // one on the date.
+        let mut tested: BTreeMap<&str, Vec<(usize, Option<&'static DateDerivation>)>> = BTreeMap::new();
         for (i, p) in conditions.iter().enumerate() {
             if let Predicate::Filter(Filter { column: Operand::Column(c), op, literal }) = p {
                 if let Some(pos) = columns.iter().position(|x| x == c) {
                     if values[pos].iter().all(|v| holds(*op, literal, v).is_some()) {
-                        decided[i] = Some(Decided::Value(pos));
+                        decided[i] = Some(Decided::Value(pos, None));
                     }
+                } else if let Some(d) = DATE_DERIVATIONS.iter().find(|d| d.column == c) {
+                    tested.entry(d.source).or_default().push((i, Some(d)));
                 } else {
-                    tested.entry(c.as_str()).or_default().push(i);
+                    tested.entry(c.as_str()).or_default().push((i, None));
                 }
             }
         }
-        // A breakdown that bands a tested column ties the two: the band's bounds split the column
-        // too, and a class's value must lie in its band.
-        let mut links: Vec<(usize, usize, &Banding)> = Vec::new();
+        // A breakdown that bands a tested column, or is derived from a tested date, ties the two:
+        // the band's bounds (the dates where the derived value changes) split the column too, and
+        // a class's value must lie in its band.
+        let position = |column: &str| columns.iter().position(|c| c == column).unwrap_or(0);
+        let mut links: Vec<(usize, usize, Tie)> = Vec::new();
         for (column, of) in tested {
-            let bandings: Vec<&Banding> =
+            let bandings: Vec<&'static Banding> =
                 BANDINGS.iter().filter(|b| b.source == column && columns.iter().any(|c| c == b.column)).collect();
-            let bounds: Vec<Literal> =
+            let derived: Vec<&'static DateDerivation> =
+                DATE_DERIVATIONS.iter().filter(|d| d.source == column && columns.iter().any(|c| c == d.column)).collect();
+            let mut bounds: Vec<Literal> =
                 bandings.iter().flat_map(|b| b.bands.iter().filter_map(|(_, from)| from.map(Literal::Integer))).collect();
+            for d in &derived {
+                for v in &values[position(d.column)] {
+                    if let Value::Text(t) = v
+                        && let Ok(n) = t.parse::<i64>()
+                    {
+                        bounds.extend(date_bounds(d, n, ctx));
+                    }
+                }
+            }
+            for &(i, via) in &of {
+                if let (Some(d), Predicate::Filter(f)) = (via, &conditions[i]) {
+                    bounds.extend(whole_numbers(&f.literal).into_iter().flat_map(|n| date_bounds(d, n, ctx)));
+                }
+            }
             let literals: Vec<&Literal> = of
                 .iter()
-                .map(|&i| match &conditions[i] {
+                .filter(|(_, via)| via.is_none())
+                .map(|&(i, _)| match &conditions[i] {
                     Predicate::Filter(f) => &f.literal,
                     _ => &Literal::Absent,
                 })
                 .chain(&bounds)
                 .collect();
             let Some(split) = split_values(&literals) else { continue };
-            let fits = of.iter().all(|&i| match &conditions[i] {
-                Predicate::Filter(f) => split.iter().all(|v| holds(f.op, &f.literal, v).is_some()),
+            let fits = of.iter().all(|&(i, via)| match &conditions[i] {
+                Predicate::Filter(f) => split.iter().all(|v| holds(f.op, &f.literal, &derive(via, v, ctx)).is_some()),
                 _ => false,
             });
             if fits {
                 values.push(split);
-                of.iter().for_each(|&i| decided[i] = Some(Decided::Value(values.len() - 1)));
-                for b in bandings {
-                    let band = columns.iter().position(|c| c == b.column).unwrap_or(0);
-                    links.push((band, values.len() - 1, b));
-                }
+                let at = values.len() - 1;
+                of.iter().for_each(|&(i, via)| decided[i] = Some(Decided::Value(at, via)));
+                links.extend(bandings.into_iter().map(|b| (position(b.column), at, Tie::Band(b))));
+                links.extend(derived.into_iter().map(|d| (position(d.column), at, Tie::Date(d))));
             }
         }
         // A condition every population has tells no counted class apart; conditions that appear
@@ -628,19 +737,21 @@ impl<'a> Attack<'a> {
         // Positions enumerated with the cells: the breakdowns, and the columns they band.
         let with_cells: Vec<bool> = (0..values.len()).map(|p| p < n_keys || links.iter().any(|l| l.1 == p)).collect();
         let consistent = |at: &[usize]| {
-            links.iter().all(|&(band, source, b)| match (&values[band][at[band]], &values[source][at[source]]) {
+            links.iter().all(|(band, source, tie)| match (&values[*band][at[*band]], &values[*source][at[*source]]) {
                 (Value::Null, v) => *v == Value::Null,
-                (Value::Text(label), Value::Number(x)) => b.band_of(*x as i64) == label,
-                (Value::Other, Value::Number(x)) => !values[band].contains(&Value::Text(b.band_of(*x as i64).to_string())),
+                (Value::Text(label), Value::Number(x)) => tie.label(*x, ctx) == *label,
+                (Value::Other, Value::Number(x)) => !values[*band].contains(&Value::Text(tie.label(*x, ctx))),
                 _ => false,
             })
         };
         // A condition decided by a cell's values (only those are asked).
         let truth = |i: usize, at: &[usize]| match (decided[i], &conditions[i]) {
-            (Decided::Value(pos), Predicate::Filter(f)) => holds(f.op, &f.literal, &values[pos][at[pos]]).unwrap_or(false),
+            (Decided::Value(pos, via), Predicate::Filter(f)) => {
+                holds(f.op, &f.literal, &derive(via, &values[pos][at[pos]], ctx)).unwrap_or(false)
+            }
             _ => false,
         };
-        let on_key = |i: usize| matches!(decided[i], Decided::Value(pos) if with_cells[pos]);
+        let on_key = |i: usize| matches!(decided[i], Decided::Value(pos, _) if with_cells[pos]);
         // Which counts a class is in depends on its breakdown keys (its cells, and the conditions
         // they decide) and on the rest (the tested columns and the yes/no conditions): first the
         // rest, reduced to the distinct patterns of which populations and numerators hold a class,
@@ -653,7 +764,7 @@ impl<'a> Attack<'a> {
             Flag(usize),
         }
         let step_of = |c: usize| match decided[c] {
-            Decided::Value(p) if !with_cells[p] => Some(Step::Column(p)),
+            Decided::Value(p, _) if !with_cells[p] => Some(Step::Column(p)),
             Decided::Flag(b) => Some(Step::Flag(b)),
             _ => None,
         };
@@ -665,9 +776,11 @@ impl<'a> Attack<'a> {
                 Step::Column(p) => values[p].len(),
                 Step::Flag(_) => 2,
             };
-            let holds_at = |c: usize, k: usize| match (step, &conditions[c]) {
-                (Step::Column(p), Predicate::Filter(f)) => holds(f.op, &f.literal, &values[p][k]).unwrap_or(false),
-                (Step::Flag(_), _) => k == 1,
+            let holds_at = |c: usize, k: usize| match (step, &conditions[c], decided[c]) {
+                (Step::Column(p), Predicate::Filter(f), Decided::Value(_, via)) => {
+                    holds(f.op, &f.literal, &derive(via, &values[p][k], ctx)).unwrap_or(false)
+                }
+                (Step::Flag(_), _, _) => k == 1,
                 _ => false,
             };
             let mut next: HashSet<Vec<(bool, bool)>> = HashSet::new();
@@ -1058,6 +1171,26 @@ mod tests {
         assert!(row(true).pinned(Some((2.6, 3.4))), "whole people between 2.6 and 3.4 are 3");
         assert!(row(false).pinned(Some((3.0, 3.0 + 1e-9))));
         assert!(row(true).moved(3.0, 4.0) && !row(true).moved(3.0, 3.5) && row(false).moved(3.0, 3.5));
+    }
+
+    /// Where a column derived from a date changes, worked by hand. Founding year 2012: from
+    /// 2012-01-01 (15340 days after 1970-01-01) until 2013-01-01 (15706). Whole months since
+    /// exit as of 2020-12-31: 6 from an exit on 2020-06-01 (18414) — 2020-05-31 is 7 — and 5
+    /// from 2020-07-01 (18444). So `months_since_exit ≥ 6` is an exit on or before 2020-06-30,
+    /// and a complete 1-year cohort as of 2020-12-31 is a founding year up to 2019.
+    #[test]
+    fn a_condition_on_a_derived_column_is_a_range_of_its_date() {
+        let of = |column: &str| DATE_DERIVATIONS.iter().find(|d| d.column == column).expect("derived");
+        let ctx = Context { as_of_days: 18_627 };
+        assert_eq!(date_bounds(of("birth_year"), 2012, &ctx), [Literal::Date(15_340), Literal::Date(15_706)]);
+        assert_eq!(date_bounds(of("months_since_exit"), 6, &ctx), [Literal::Date(18_414), Literal::Date(18_444)]);
+        assert_eq!((of("months_since_exit").of)(18_413, ctx.as_of_days), 7);
+        assert_eq!(crate::plan::last_complete_year(ctx.as_of_days) - 1, 2019);
+        let exit = Some(of("months_since_exit"));
+        assert_eq!(derive(exit, &Value::Number(18_443.0), &ctx), Value::Number(6.0));
+        assert_eq!(derive(exit, &Value::Null, &ctx), Value::Null, "no exit, no months since");
+        assert_eq!(Tie::Date(of("birth_year")).label(15_705.0, &ctx), "2012");
+        assert_eq!(whole_numbers(&Literal::Float(5.5)), vec![5]);
     }
 
     #[test]

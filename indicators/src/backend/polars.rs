@@ -267,10 +267,7 @@ fn predicate(p: &Predicate, ctx: &Context) -> Result<Expr> {
             (month_index(col(anchor.as_str())) + lit(*offset_months)).lt_eq(lit(as_of_month_index(ctx)))
         }
         Predicate::CohortComplete { years } => {
-            use chrono::Datelike;
-            let d = as_of_date(ctx);
-            let last_complete = if d.month() == 12 && d.day() == 31 { d.year() } else { d.year() - 1 };
-            (col("birth_year") + lit(*years as i64)).lt_eq(lit(last_complete as i64))
+            (col("birth_year") + lit(*years as i64)).lt_eq(lit(crate::plan::last_complete_year(ctx.as_of_days)))
         }
         Predicate::Survived { years } => {
             // Take-over and merger are survival under the Eurostat-OECD rule: only deaths count.
@@ -676,6 +673,54 @@ mod tests {
         let some = |v: &[&str]| -> Vec<Option<String>> { v.iter().map(|s| Some(s.to_string())).chain([None]).collect() };
         assert_eq!(bands("age_band_eu"), some(&["<18", "18-29", "18-29", "30-54", "30-54", "55+"]));
         assert_eq!(bands("age_band_esf"), some(&["<25", "<25", "25-54", "25-54", "25-54", ">54"]));
+    }
+
+    /// The backend's `birth_year` and `months_since_exit` are the disclosure audit's
+    /// ([`crate::plan::DATE_DERIVATIONS`]) on every fifth day from 1890 to 2130, month ends
+    /// included, as of a 31st, a 28 February, a 29 February and a 15th.
+    #[test]
+    fn date_derived_columns_agree_with_the_audits_reading_of_them() {
+        let dates: Vec<i32> = (-29_000..58_000).step_by(5).chain((-29_000..58_000).filter(|d| (d + 1) % 30 == 0)).collect();
+        let n = dates.len();
+        for as_of_days in [20_453, 20_147, 19_782, 20_437] {
+            let ctx = Context { as_of_days };
+            let participants = df!(
+                "age_at_entry" => vec![Some(30i64); n],
+                "birth_date" => vec![None::<i32>; n],
+                "entry_date" => vec![Some(0i32); n],
+                "exit_date" => &dates,
+            )
+            .expect("frame");
+            let beneficiaries = df!(
+                "founded_on" => &dates,
+                "support_start" => vec![0i32; n],
+                "support_end" => vec![0i32; n],
+                "formalised_on" => vec![0i32; n],
+            )
+            .expect("frame");
+            for (table, df, source) in
+                [(Table::Participants, participants, "exit_date"), (Table::Beneficiaries, beneficiaries, "founded_on")]
+            {
+                let names: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
+                let mut lf = df.lazy().with_columns(
+                    names
+                        .iter()
+                        .filter(|c| *c != "age_at_entry")
+                        .map(|c| col(c.as_str()).cast(DataType::Date))
+                        .collect::<Vec<_>>(),
+                );
+                for stage in derived(table, &ctx) {
+                    lf = lf.with_columns(stage);
+                }
+                let out = lf.collect().expect("evaluates");
+                for d in crate::plan::DATE_DERIVATIONS.iter().filter(|d| d.source == source) {
+                    let got = out.column(d.column).expect("column").cast(&DataType::Int64).expect("whole");
+                    for (&day, value) in dates.iter().zip(got.i64().expect("i64").iter()) {
+                        assert_eq!(value, Some((d.of)(day, as_of_days)), "{} of day {day} as of {as_of_days}", d.column);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
