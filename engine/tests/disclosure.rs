@@ -845,3 +845,24 @@ fn a_condition_on_a_column_derived_from_a_date_is_attacked_as_one_on_the_date() 
     let (pinned, _) = recovered(&leaky);
     assert!(!pinned.is_empty(), "the attack bites on a release left open around one cell");
 }
+
+/// A release is attacked whole or not published. Every beneficiary indicator of the examples by
+/// programme × edition × municipio × legal form would take more classes of beneficiaries than
+/// the attack enumerates (661 ways through the definitions' conditions × 18,900 cells): each is
+/// skipped naming why, none published with a weaker audit.
+#[test]
+fn a_release_too_fine_to_attack_whole_is_refused_not_weakened() {
+    let data = examples();
+    let mut args =
+        vec!["indicators", "--format", "csv", "--no-validate", "--by", "programme,edition,municipio,legal_form", "--data"];
+    args.extend(data.iter().map(String::as_str));
+    let out = Command::new(env!("CARGO_BIN_EXE_impatto")).args(&args).current_dir(workspace()).output().expect("impatto runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let refused: Vec<&str> = stderr.lines().filter(|l| l.contains("release too fine to audit")).collect();
+    assert!(refused.iter().any(|l| l.starts_with("skipped ENT-01: ")), "{stderr}");
+    assert!(refused.iter().all(|l| l.contains("classes of beneficiaries") && l.contains("hint: publish fewer")), "{refused:?}");
+    assert!(refused.len() >= 15, "{} beneficiary indicators refused", refused.len());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.lines().skip(1).any(|l| l.starts_with("ENT-01,")), "nothing of ENT-01 published");
+}
