@@ -981,6 +981,11 @@ impl<'a> Attack<'a> {
             }
         }
         let block: Vec<usize> = (0..n).map(|u| root(&mut parent, u)).collect();
+        // The unknowns of each block (those in a published row), for the programs.
+        let mut in_block: HashMap<usize, Vec<usize>> = HashMap::new();
+        for u in (0..n).filter(|&u| bounded[u]) {
+            in_block.entry(block[u]).or_default().push(u);
+        }
         let blocks_of = |r: usize| -> Vec<usize> {
             let mut b: Vec<usize> = members[r].iter().map(|&(u, _)| block[u]).collect();
             b.sort_unstable();
@@ -1012,7 +1017,7 @@ impl<'a> Attack<'a> {
         let domains: Vec<Domain> = unknowns.iter().map(|&b| self.bases[b]).collect();
         for (b, weight) in &weights {
             let objective = |u: usize| weight.get(&u).copied().unwrap_or(0.0);
-            let range = self.bounds(&members, &block, &domains, &[*b], &unbounded, &objective, None, &mut |point| {
+            let range = self.bounds(&members, &in_block, &domains, &[*b], &unbounded, &objective, None, &mut |point| {
                 clear(&mut unresolved, &[*b], point)
             });
             if fallible && range.is_none() {
@@ -1028,7 +1033,7 @@ impl<'a> Attack<'a> {
             let truth = Some((row.count, row));
             let mut dropped = unbounded.clone();
             freed.iter().for_each(|&r| dropped[r] = true);
-            let range = self.bounds(&members, &block, &domains, &blocks, &dropped, &inside, truth, &mut |point| {
+            let range = self.bounds(&members, &in_block, &domains, &blocks, &dropped, &inside, truth, &mut |point| {
                 clear(&mut unresolved, &blocks, point)
             });
             if !row.pinned(range) {
@@ -1047,7 +1052,7 @@ impl<'a> Attack<'a> {
                 .find(|&r| {
                     let mut without = dropped.clone();
                     without[r] = true;
-                    !row.pinned(self.bounds(&members, &block, &domains, &blocks, &without, &inside, truth, &mut |_| {}))
+                    !row.pinned(self.bounds(&members, &in_block, &domains, &blocks, &without, &inside, truth, &mut |_| {}))
                 })
                 .or(near.first().copied());
             if let Some(r) = pick {
@@ -1068,7 +1073,7 @@ impl<'a> Attack<'a> {
     fn bounds(
         &self,
         members: &[Vec<(usize, f64)>],
-        block: &[usize],
+        in_block: &HashMap<usize, Vec<usize>>,
         domains: &[Domain],
         blocks: &[usize],
         dropped: &[bool],
@@ -1076,7 +1081,8 @@ impl<'a> Attack<'a> {
         truth: Option<(f64, &Row)>,
         seen: &mut dyn FnMut(&HashMap<usize, f64>),
     ) -> Option<(f64, f64)> {
-        let vars: Vec<usize> = (0..block.len()).filter(|&u| blocks.contains(&block[u])).collect();
+        let mut vars: Vec<usize> = blocks.iter().filter_map(|b| in_block.get(b)).flatten().copied().collect();
+        vars.sort_unstable();
         let local: HashMap<usize, usize> = vars.iter().enumerate().map(|(l, &u)| (u, l)).collect();
         let mut range = [0.0; 2];
         for (i, direction) in [OptimizationDirection::Minimize, OptimizationDirection::Maximize].into_iter().enumerate() {
