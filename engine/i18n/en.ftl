@@ -136,3 +136,66 @@ plot-all = all
 plot-km-title = Kaplan-Meier survival ({ $conf-type } { $level }% interval)
 plot-km-title-by = Kaplan-Meier survival by { $by } ({ $conf-type } { $level }% interval)
 plot-event-study-title = Event study of { $outcome } ({ $level }% intervals, clustered by { $unit })
+
+## Explanation steps (statements, `impatto explain`, the report). The JSON and CSV statements
+## and the ledger keep this English text with bare amounts.
+step-cost-share = { $share } × eligible costs { $costs } = { $raw }
+step-capped-grant = grant { $raw } capped at { $cap }
+step-capped-match = match { $raw } capped at { $cap }
+step-capped-premium = premium { $raw } capped at { $cap }
+step-indicator-share = { $id } = { $n } / { $d }
+step-indicator-value = { $id } = { $x } { $unit }
+step-indicator-undefined = { $id } undefined
+step-indicator-missing = { $id } has no value for this beneficiary as of the period: nothing paid, line flagged
+step-rounded = { $raw } rounded { $rounding } to the cent: { $claim }
+step-budget = budget: { $granted } of the { $claim } claimed ({ $allocation } allocation)
+step-paid-by = paid by { $payers }
+step-payers-cut = payer commitments cut the line from { $from } to { $to }
+step-no-campaign = no campaign recorded for this beneficiary: nothing paid, line flagged
+step-campaign = campaign opened { $opened } (day 0), closed { $closed } (day { $days }); the { $window }-day window ends { $deadline }; budget { $budget }
+step-raised-in-window = raised { $raised } by the closing day, within the window
+step-raised-by-deadline = the campaign ran past the window: raised { $by_deadline } by { $deadline } ({ $raised } by the closing day)
+step-raised-by-deadline-missing = the campaign ran past the window and the amount raised by { $deadline } is not recorded (raised_by_deadline_cents): nothing paid, line flagged
+step-threshold-not-reached = raised { $raised } < { $share } × budget { $budget } = { $needed }: threshold not reached
+step-threshold-reached = raised { $raised } ≥ { $share } × budget { $budget } = { $needed }: threshold reached
+step-match = match { $share } × budget { $budget } = { $raw }
+step-gap = gap left to the promoter { $gap }: budget { $budget } − raised { $raised } − match { $matched }
+step-clawback-condition = condition: a death (closure not reactivated within 24 months) within { $months } months after the end of support, by { $as_of }
+step-clawback-closed-within = support ended { $end }; closed { $closed }; window to { $deadline }: within
+step-clawback-closed-outside = support ended { $end }; closed { $closed }; window to { $deadline }: outside
+step-clawback-closed-beyond = support ended { $end }; closed { $closed }; window to beyond the calendar: outside
+step-clawback-no-death = support ended { $end }; no death recorded by { $as_of }
+step-clawback-no-end = no end of support recorded
+step-clawback-recover = recover { $share } of the { $paid } paid under { $rule }: { $total }
+step-above-ceiling = { $x } is above the ceiling { $ceiling }: counts as { $counted }
+step-earlier-period = earlier period { $period }: { $x } → paid level { $before } → { $level }
+step-baseline-paid-up-to = baseline { $baseline }; paid for so far up to { $level }
+step-baseline = baseline { $baseline }
+step-points = ({ $target } − { $reference }) / { $point } = { $n } whole point(s) × { $per_point }
+step-points-paid = { $n } × { $per_point } = { $due }
+step-points-recovered = below the reference and the rule recovers: { $n } × { $per_point } = { $due }
+step-pot-events = verified `{ $code }` events by { $as_of }: { $count } of { $total } in all
+step-pot-indicator = { $indicator } numerator: { $count } of { $total } in all
+step-pot-no-events = no verified `{ $code }` events by { $as_of } recorded for { $beneficiary }: no share of the pot, line flagged
+step-pot-no-indicator = no { $indicator } numerator recorded for { $beneficiary }: no share of the pot, line flagged
+step-pot-share = pot { $pot } × { $count } / { $total } = { $due } (cents by largest remainder, so the shares sum to the pot)
+step-no-participants = no participants recorded for this provider: nothing paid, line flagged
+step-event-achieved = { $participant }: { $event } achieved { $on }
+step-event-sustained = { $participant }: { $event } spell from { $from } sustained { $weeks } weeks: due { $due }
+step-no-outcome-due = { $participants } participant(s), no verified outcome due by { $as_of }
+step-unverified = { $events } unverified event(s) not paid
+step-unverified-provider = { $events } unverified event(s) of this provider not paid
+step-price = { $outcome }: price { $price }
+step-rate-card-cap = { $name } { $cap }: { $so_far } paid so far, { $left } left → pays { $left }
+step-premium-fixed = premium amount { $amount }
+step-premium-share = premium amount { $share } × eligible costs { $costs } = { $amount }
+step-premium-top-up = premium amount min({ $share } × { $costs }, { $cap }) − { $due_before } already due under the rules above = { $full } − { $due_before } = { $amount }
+step-target-met = target { $id } ≥ { $target }: met
+step-target-not-met = target { $id } ≥ { $target }: not met
+step-linear = linear from { $floor } (nothing) to { $target } (all): ({ $x } − { $floor_value }) / ({ $target_value } − { $floor_value }) → { $fraction }
+step-tier = { $id } = { $x } falls in [{ $from }, { $to }): pays { $pay }
+step-tier-open = { $id } = { $x } falls in [{ $from }, ∞): pays { $pay }
+step-below-tiers = { $id } = { $x } is below the first tier: nothing due
+step-weighted-part = { $id }: min(1, { $x } / { $target }) = { $part } × weight { $weight }
+step-weighted-score = weighted score { $score } / { $weights } = { $s }
+step-premium-fraction = { $base } × { $fraction } = { $raw }

@@ -136,3 +136,66 @@ plot-all = totale
 plot-km-title = Sopravvivenza di Kaplan-Meier (intervallo { $conf-type } al { $level }%)
 plot-km-title-by = Sopravvivenza di Kaplan-Meier per { $by } (intervallo { $conf-type } al { $level }%)
 plot-event-study-title = Studio di evento su { $outcome } (intervalli al { $level }%, cluster per { $unit })
+
+## Passi della spiegazione (estratti conto, `impatto explain`, il rapporto). Gli estratti JSON e
+## CSV e il registro tengono il testo inglese con importi senza simbolo.
+step-cost-share = { $share } × costi ammissibili { $costs } = { $raw }
+step-capped-grant = contributo { $raw } ridotto al massimale di { $cap }
+step-capped-match = cofinanziamento { $raw } ridotto al massimale di { $cap }
+step-capped-premium = premio { $raw } ridotto al massimale di { $cap }
+step-indicator-share = { $id } = { $n } / { $d }
+step-indicator-value = { $id } = { $x } { $unit }
+step-indicator-undefined = { $id } non definito
+step-indicator-missing = { $id } non ha un valore per questo beneficiario alla data del periodo: nulla pagato, riga segnalata
+step-rounded = { $raw } arrotondato al centesimo ({ $rounding }): { $claim }
+step-budget = budget: { $granted } dei { $claim } richiesti (ripartizione { $allocation })
+step-paid-by = pagato da { $payers }
+step-payers-cut = gli impegni dei finanziatori riducono la riga da { $from } a { $to }
+step-no-campaign = nessuna campagna registrata per questo beneficiario: nulla pagato, riga segnalata
+step-campaign = campagna aperta il { $opened } (giorno 0), chiusa il { $closed } (giorno { $days }); la finestra di { $window } giorni termina il { $deadline }; budget { $budget }
+step-raised-in-window = raccolti { $raised } entro la chiusura, dentro la finestra
+step-raised-by-deadline = la campagna è andata oltre la finestra: raccolti { $by_deadline } entro il { $deadline } ({ $raised } alla chiusura)
+step-raised-by-deadline-missing = la campagna è andata oltre la finestra e quanto raccolto entro il { $deadline } non è registrato (raised_by_deadline_cents): nulla pagato, riga segnalata
+step-threshold-not-reached = raccolti { $raised } < { $share } × budget { $budget } = { $needed }: soglia non raggiunta
+step-threshold-reached = raccolti { $raised } ≥ { $share } × budget { $budget } = { $needed }: soglia raggiunta
+step-match = cofinanziamento { $share } × budget { $budget } = { $raw }
+step-gap = quota lasciata al promotore { $gap }: budget { $budget } − raccolti { $raised } − cofinanziamento { $matched }
+step-clawback-condition = condizione: una cessazione (chiusura non riattivata entro 24 mesi) entro { $months } mesi dalla fine del sostegno, al { $as_of }
+step-clawback-closed-within = sostegno terminato il { $end }; chiusura il { $closed }; finestra fino al { $deadline }: dentro
+step-clawback-closed-outside = sostegno terminato il { $end }; chiusura il { $closed }; finestra fino al { $deadline }: fuori
+step-clawback-closed-beyond = sostegno terminato il { $end }; chiusura il { $closed }; finestra oltre il calendario: fuori
+step-clawback-no-death = sostegno terminato il { $end }; nessuna cessazione registrata al { $as_of }
+step-clawback-no-end = nessuna fine del sostegno registrata
+step-clawback-recover = recupero del { $share } dei { $paid } pagati in base a { $rule }: { $total }
+step-above-ceiling = { $x } supera il tetto { $ceiling }: conta come { $counted }
+step-earlier-period = periodo precedente { $period }: { $x } → livello pagato { $before } → { $level }
+step-baseline-paid-up-to = livello di partenza { $baseline }; pagato finora fino a { $level }
+step-baseline = livello di partenza { $baseline }
+step-points = ({ $target } − { $reference }) / { $point } = { $n } punti interi × { $per_point }
+step-points-paid = { $n } × { $per_point } = { $due }
+step-points-recovered = sotto il riferimento e la regola recupera: { $n } × { $per_point } = { $due }
+step-pot-events = eventi `{ $code }` verificati al { $as_of }: { $count } su { $total } in tutto
+step-pot-indicator = numeratore di { $indicator }: { $count } su { $total } in tutto
+step-pot-no-events = nessun evento `{ $code }` verificato al { $as_of } registrato per { $beneficiary }: nessuna quota del fondo, riga segnalata
+step-pot-no-indicator = nessun numeratore di { $indicator } registrato per { $beneficiary }: nessuna quota del fondo, riga segnalata
+step-pot-share = fondo { $pot } × { $count } / { $total } = { $due } (centesimi per resto maggiore, così le quote sommano al fondo)
+step-no-participants = nessun partecipante registrato per questo ente: nulla pagato, riga segnalata
+step-event-achieved = { $participant }: { $event } raggiunto il { $on }
+step-event-sustained = { $participant }: { $event } dal { $from } mantenuto per { $weeks } settimane: dovuto il { $due }
+step-no-outcome-due = { $participants } partecipanti, nessun risultato verificato dovuto al { $as_of }
+step-unverified = { $events } eventi non verificati non pagati
+step-unverified-provider = { $events } eventi non verificati di questo ente non pagati
+step-price = { $outcome }: prezzo { $price }
+step-rate-card-cap = { $name } { $cap }: { $so_far } già pagati, { $left } residui → paga { $left }
+step-premium-fixed = importo del premio { $amount }
+step-premium-share = importo del premio { $share } × costi ammissibili { $costs } = { $amount }
+step-premium-top-up = importo del premio min({ $share } × { $costs }, { $cap }) − { $due_before } già dovuti in base alle regole precedenti = { $full } − { $due_before } = { $amount }
+step-target-met = obiettivo { $id } ≥ { $target }: raggiunto
+step-target-not-met = obiettivo { $id } ≥ { $target }: non raggiunto
+step-linear = lineare da { $floor } (nulla) a { $target } (tutto): ({ $x } − { $floor_value }) / ({ $target_value } − { $floor_value }) → { $fraction }
+step-tier = { $id } = { $x } rientra in [{ $from }, { $to }): paga { $pay }
+step-tier-open = { $id } = { $x } rientra in [{ $from }, ∞): paga { $pay }
+step-below-tiers = { $id } = { $x } è sotto la prima fascia: nulla dovuto
+step-weighted-part = { $id }: min(1, { $x } / { $target }) = { $part } × peso { $weight }
+step-weighted-score = punteggio ponderato { $score } / { $weights } = { $s }
+step-premium-fraction = { $base } × { $fraction } = { $raw }

@@ -659,7 +659,7 @@ fn statements(st: &Statement, t: &Texts) -> Markup {
                             summary { (t.get("report-trace", &[])) }
                             @for l in traced {
                                 p { strong { (l.rule) } }
-                                ol { @for step in &l.trace { li { (step) } } }
+                                ol { @for step in &l.trace { li { (step.render(t, Some(c))) } } }
                             }
                         }
                     }

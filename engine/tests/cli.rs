@@ -324,15 +324,28 @@ fn payout_writes_a_statement_and_explain_traces_a_beneficiary() {
     assert_eq!(text, stdout(&impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B1", "--data", FIXTURE])));
     assert!(text.contains("rule grant (cost_share, grant): reduced"), "statuses as statements spell them:\n{text}");
     for step in [
-        "50% × eligible costs 20000.00",
+        "50% × eligible costs €20,000.00 = 10,000",
         "JOB-01 = 2.5 FTE",
         "PAR-02 = 1 / 2",
         "target PAR-02 ≥ 50%: met",
-        "budget: 9433.96 of the 10000.00 claimed",
-        "paid by city 5660.38, region 3773.58",
+        "budget: €9,433.96 of the €10,000.00 claimed",
+        "paid by city €5,660.38, region €3,773.58",
     ] {
         assert!(text.contains(step), "missing {step:?} in:\n{text}");
     }
+    // Issue 14: the steps in Italian, money and numbers as the Comune writes them.
+    let italian = impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B1", "--data", FIXTURE, "--lang", "it"]);
+    let text = stdout(&italian);
+    for step in [
+        "50% × costi ammissibili € 20.000,00 = 10.000",
+        "JOB-01 = 2,5 FTE",
+        "obiettivo PAR-02 ≥ 50%: raggiunto",
+        "budget: € 9.433,96 dei € 10.000,00 richiesti (ripartizione pro-rata)",
+        "pagato da city € 5.660,38, region € 3.773,58",
+    ] {
+        assert!(text.contains(step), "missing {step:?} in:\n{text}");
+    }
+    assert!(!text.contains("eligible costs") && !text.contains("paid by"), "English left in:\n{text}");
     let unknown = impatto(&["explain", "engine/tests/programmes/alpha-topup.toml", "B8", "--data", FIXTURE]);
     assert_eq!(unknown.status.code(), Some(1), "B8 was not funded");
 }

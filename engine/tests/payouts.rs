@@ -78,7 +78,7 @@ fn a_beneficiary_without_a_measurable_indicator_is_flagged_not_zeroed() {
     for b in ["B1", "B2", "B3", "B4"] {
         let l = line(&s, b, "premium");
         assert_eq!((l.status, l.amount), (Status::MissingData, Decimal::ZERO), "{b}");
-        assert!(l.trace.iter().any(|t| t.contains("JOB-01 has no value")), "{:?}", l.trace);
+        assert!(l.trace.iter().any(|t| t.to_string().contains("JOB-01 has no value")), "{:?}", l.trace);
     }
     assert_eq!(line(&s, "B1", "grant").amount, d("10000.00"));
     assert!(s.report(&impatto::i18n::Texts::new(impatto::i18n::Lang::En)).contains("4 lines flagged for missing data"));
@@ -376,9 +376,12 @@ fn rate_card_restarts_clocks_and_applies_caps_in_order() {
         .collect();
     assert_eq!(got, want);
     assert_eq!(b5.iter().map(|l| l.claim_ref.as_ref().map(|c| c.order)).collect::<Vec<_>>(), [1, 2, 3, 4, 5].map(Some));
-    assert!(b5[0].trace.iter().any(|t| t == "1 unverified event(s) of this provider not paid"), "{:?}", b5[0].trace);
+    assert!(b5[0].trace.iter().any(|t| t.to_string() == "1 unverified event(s) of this provider not paid"), "{:?}", b5[0].trace);
     assert!(
-        b5[3].trace.iter().any(|t| t == "per_participant_cap 1500.00: 1200.00 paid so far, 300.00 left → pays 300.00"),
+        b5[3]
+            .trace
+            .iter()
+            .any(|t| t.to_string() == "per_participant_cap 1500.00: 1200.00 paid so far, 300.00 left → pays 300.00"),
         "{:?}",
         b5[3].trace
     );
@@ -435,8 +438,8 @@ fn every_rule_kind_can_be_explained() {
             "B1",
             vec![
                 "rule grant (cost_share, grant): reduced",
-                "50% × eligible costs 20000.00 = 10000",
-                "budget: 9433.96 of the 10000.00 claimed",
+                "50% × eligible costs €20,000.00 = 10,000",
+                "budget: €9,433.96 of the €10,000.00 claimed",
             ],
         ),
         (
@@ -444,7 +447,7 @@ fn every_rule_kind_can_be_explained() {
             "B4",
             vec!["rule linear-jobs (result_premium, grant): paid", "linear from 0 (nothing) to 2 (all): (1 − 0) / (2 − 0) → 0.5"],
         ),
-        ("beta-match.toml", "B5", vec!["rule match (matching, grant): paid", "match 5400.00 capped at 5000.00"]),
+        ("beta-match.toml", "B5", vec!["rule match (matching, grant): paid", "match €5,400.00 capped at €5,000.00"]),
         (
             "beta-ratecard.toml",
             "B5",
@@ -456,7 +459,7 @@ fn every_rule_kind_can_be_explained() {
             vec![
                 "rule keep-up (baseline_relative, grant): recovered",
                 "rule repay (clawback, grant): recovered",
-                "recover 50% of the 15000.00 paid under grant: -7500.00",
+                "recover 50% of the €15,000.00 paid under grant: -€7,500.00",
             ],
         ),
     ] {

@@ -689,8 +689,9 @@ impl Ledger {
             payers
                 .extend(held_payers.iter().filter(|(p, _)| !l.payers.iter().any(|(q, _)| q == *p)).map(|(p, a)| (p.clone(), -a)));
             payers.retain(|(_, a)| *a != 0);
-            let why = if l.trace.is_empty() { String::new() } else { format!("; explanation: {}", l.trace.join("; ")) };
-            let explanation = l.trace.join("\n");
+            let steps = crate::rules::model::english(&l.trace);
+            let why = if steps.is_empty() { String::new() } else { format!("; explanation: {}", steps.join("; ")) };
+            let explanation = steps.join("\n");
             let (kind, what_changed) = match h.original {
                 None => {
                     ("payment", format!("period {} as of {}: {} {c} due ({}){why}", s.period, s.as_of, money(l.amount), l.status))

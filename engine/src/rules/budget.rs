@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 use super::model::{Line, Status};
 use super::money::{amount, from_cents, whole_cents};
 use super::programme::{Allocation, Programme};
+use crate::rules::model::arg::{money, text};
+use crate::rules::model::{StepArg, step};
 
 /// Scale `claims` (in cents, ≥ 0) so they sum to exactly `available` cents, in proportion to
 /// the claims. Claims that already fit are returned unchanged.
@@ -151,23 +153,18 @@ pub fn apply(lines: &mut [Line], programme: &Programme) -> Vec<String> {
             continue;
         }
         if *g != whole_cents(line.claim) {
-            line.trace.push(format!(
-                "budget: {} of the {} claimed ({} allocation)",
-                amount(from_cents(*g)),
-                amount(line.claim),
-                programme.allocation.as_str()
+            line.trace.push(step!(
+                "step-budget",
+                granted = money(from_cents(*g)),
+                claim = money(line.claim),
+                allocation = text(programme.allocation.as_str())
             ));
         }
         if paid > 0 {
-            let split: Vec<String> = line.payers.iter().map(|(id, a)| format!("{id} {}", amount(*a))).collect();
-            line.trace.push(format!("paid by {}", split.join(", ")));
+            line.trace.push(step!("step-paid-by", payers = StepArg::Payers(line.payers.clone())));
         }
         if paid != *g {
-            line.trace.push(format!(
-                "payer commitments cut the line from {} to {}",
-                amount(from_cents(*g)),
-                amount(from_cents(paid))
-            ));
+            line.trace.push(step!("step-payers-cut", from = money(from_cents(*g)), to = money(from_cents(paid))));
         }
         if line.status == Status::Paid && paid < whole_cents(line.claim) {
             line.status = Status::Reduced;

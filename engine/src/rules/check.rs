@@ -77,6 +77,11 @@ impl Quantity {
     pub fn show(self, is_share: bool) -> String {
         if is_share { percent(self.0) } else { self.0.normalize().to_string() }
     }
+
+    /// As [`Quantity::show`], for a step of an explanation read in either language.
+    pub fn arg(self, is_share: bool) -> super::model::StepArg {
+        if is_share { super::model::StepArg::Percent(self.0) } else { super::model::StepArg::Number(self.0) }
+    }
 }
 
 /// The context every check of one file shares.

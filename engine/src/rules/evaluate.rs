@@ -13,8 +13,10 @@ use rust_decimal::Decimal;
 use super::budget;
 use super::kinds::{EvalCtx, Rule};
 use super::model::{BeneficiaryInputs, Evaluation, Line};
-use super::money::amount;
+
 use super::programme::Programme;
+use crate::rules::model::arg::{money, num, text};
+use crate::rules::model::step;
 
 /// A rule that could not be evaluated for a beneficiary (an amount beyond exact arithmetic).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,11 +53,11 @@ pub fn evaluate(programme: &Programme, beneficiaries: &[BeneficiaryInputs], as_o
             for mut o in outcomes {
                 let claim = ctx.rounding.cents(o.raw);
                 if claim != o.raw {
-                    o.trace.push(format!(
-                        "{} rounded {} to the cent: {}",
-                        o.raw.normalize(),
-                        programme.rounding.as_str(),
-                        amount(claim)
+                    o.trace.push(step!(
+                        "step-rounded",
+                        raw = num(o.raw),
+                        rounding = text(programme.rounding.as_str()),
+                        claim = money(claim)
                     ));
                 }
                 *due += claim;

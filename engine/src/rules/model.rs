@@ -136,6 +136,135 @@ pub struct ClaimRef {
     pub caps: Vec<String>,
 }
 
+/// One step of a line's explanation: a message of the catalogues (`engine/i18n/{it,en}.ftl`,
+/// ids `step-…`) and its arguments. People read it in their language ([`Step::render`]): the
+/// statement text, the city's report. The JSON and CSV statements and the ledger keep the English
+/// of [`fmt::Display`], with bare amounts (`35013.00`), so they do not change with the language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Catalogue message id (`step-cost-share`).
+    pub id: &'static str,
+    /// Named arguments of the message.
+    pub args: Vec<(&'static str, StepArg)>,
+}
+
+/// An argument of a [`Step`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepArg {
+    /// Read the same in every language: an id, a share as written in the rule (`50%`).
+    Text(String),
+    /// Money, currency units: `35013.00` in machine text, `€ 35.013,00` for an Italian reader.
+    Money(Decimal),
+    /// An exact number as computed, all its decimals: `17506.5`, `17.506,5` in Italian.
+    Number(Decimal),
+    /// A date: `2025-12-31`, `31/12/2025` in Italian.
+    Date(NaiveDate),
+    /// A fraction shown as a percentage: `41.5%`, `41,5%` in Italian.
+    Percent(Decimal),
+    /// Payers and the money each pays: `comune-di-milano 17506.50, fondazione 500.00`.
+    Payers(Vec<(String, Decimal)>),
+}
+
+/// Constructors of [`StepArg`], for [`step!`].
+pub mod arg {
+    use super::StepArg;
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    /// Text read the same in every language.
+    pub fn text(t: impl ToString) -> StepArg {
+        StepArg::Text(t.to_string())
+    }
+    /// Money in currency units.
+    pub fn money(x: Decimal) -> StepArg {
+        StepArg::Money(x)
+    }
+    /// An exact number.
+    pub fn num(x: Decimal) -> StepArg {
+        StepArg::Number(x)
+    }
+    /// A whole count.
+    pub fn count(n: impl Into<i64>) -> StepArg {
+        StepArg::Number(Decimal::from(n.into()))
+    }
+    /// An indicator's floating-point value, exactly as its shortest text (2.5 stays 2.5).
+    pub fn float(x: f64) -> StepArg {
+        x.to_string().parse::<Decimal>().map_or_else(|_| StepArg::Text(x.to_string()), StepArg::Number)
+    }
+    /// A date.
+    pub fn day(d: NaiveDate) -> StepArg {
+        StepArg::Date(d)
+    }
+    /// A fraction as a percentage.
+    pub fn percent(x: Decimal) -> StepArg {
+        StepArg::Percent(x)
+    }
+}
+
+/// A [`Step`]: `step!("step-cost-share", share = percent(s), costs = money(c), raw = num(r))`.
+macro_rules! step {
+    ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::rules::model::Step::new($id, vec![$((stringify!($name), $value)),*])
+    };
+}
+pub(crate) use step;
+
+impl Step {
+    /// The step `id` with `args`.
+    pub fn new(id: &'static str, args: Vec<(&'static str, StepArg)>) -> Step {
+        Step { id, args }
+    }
+
+    /// The step in `texts`' language; money with its `currency` (ISO 4217), or bare when `None`.
+    pub fn render(&self, texts: &crate::i18n::Texts, currency: Option<&str>) -> String {
+        let shown: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let text = match (value, currency) {
+                    (StepArg::Text(t), _) => t.clone(),
+                    (StepArg::Money(m), None) => super::money::amount(*m),
+                    (StepArg::Money(m), Some(c)) => texts.money(*m, c),
+                    (StepArg::Number(x), None) => x.normalize().to_string(),
+                    (StepArg::Number(x), Some(_)) => texts.decimal(*x, x.normalize().scale()),
+                    (StepArg::Date(d), None) => d.format("%Y-%m-%d").to_string(),
+                    (StepArg::Date(d), Some(_)) => texts.date(*d),
+                    (StepArg::Percent(x), None) => super::money::percent(*x),
+                    (StepArg::Payers(list), currency) => list
+                        .iter()
+                        .map(|(id, m)| {
+                            format!("{id} {}", currency.map_or_else(|| super::money::amount(*m), |c| texts.money(*m, c)))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    (StepArg::Percent(x), Some(_)) => {
+                        let p = (*x * Decimal::ONE_HUNDRED).normalize();
+                        format!("{}%", texts.decimal(p, p.scale()))
+                    }
+                };
+                (*name, text)
+            })
+            .collect();
+        let args: Vec<(&str, crate::i18n::Arg<'_>)> = shown.iter().map(|(n, t)| (*n, crate::i18n::Arg::Text(t))).collect();
+        texts.get(self.id, &args)
+    }
+}
+
+thread_local! {
+    static ENGLISH: crate::i18n::Texts = crate::i18n::Texts::new(crate::i18n::Lang::En);
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&ENGLISH.with(|t| self.render(t, None)))
+    }
+}
+
+/// Steps as the machine outputs keep them (English, bare amounts).
+pub fn english(steps: &[Step]) -> Vec<String> {
+    steps.iter().map(Step::to_string).collect()
+}
+
 /// What a rule gives one beneficiary (or one claim of it), before rounding and budget.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -144,7 +273,7 @@ pub struct Outcome {
     /// Amount due, currency units, unrounded; negative for a recovery.
     pub raw: Decimal,
     /// The arithmetic, one step a line.
-    pub trace: Vec<String>,
+    pub trace: Vec<Step>,
     /// Conditions an auditor should see.
     pub flags: Vec<String>,
     /// For per-claim lines (rate cards).
@@ -153,12 +282,12 @@ pub struct Outcome {
 
 impl Outcome {
     /// An outcome with nothing due.
-    pub fn nothing(status: Status, trace: Vec<String>) -> Outcome {
+    pub fn nothing(status: Status, trace: Vec<Step>) -> Outcome {
         Outcome { status, raw: Decimal::ZERO, trace, flags: Vec::new(), claim: None }
     }
 
     /// A positive payment.
-    pub fn paid(raw: Decimal, trace: Vec<String>) -> Outcome {
+    pub fn paid(raw: Decimal, trace: Vec<Step>) -> Outcome {
         Outcome { status: Status::Paid, raw, trace, flags: Vec::new(), claim: None }
     }
 }
@@ -187,7 +316,7 @@ pub struct Line {
     /// Conditions an auditor should see (e.g. a gap left to the promoter).
     pub flags: Vec<String>,
     /// Step-by-step explanation, each step with its own arithmetic.
-    pub trace: Vec<String>,
+    pub trace: Vec<Step>,
     /// The claim, for per-claim lines.
     pub claim_ref: Option<ClaimRef>,
 }
@@ -283,5 +412,62 @@ impl<'de> serde::Deserialize<'de> for Wording {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arg::{money, num, percent};
+    use super::*;
+    use crate::i18n::{Lang, Texts};
+
+    /// FabriQ Quarto 2018's first grant line, worked by hand: 50% of €35,013.00 is €17,506.50.
+    /// Machine text (JSON, CSV, ledger) as before the steps were catalogued; people read it in
+    /// their language with the programme's currency.
+    #[test]
+    fn a_step_reads_in_each_language_and_stays_bare_for_machines() {
+        let s = step!(
+            "step-cost-share",
+            share = percent(Decimal::new(5, 1)),
+            costs = money(Decimal::new(3501300, 2)),
+            raw = num(Decimal::new(175065, 1))
+        );
+        assert_eq!(s.to_string(), "50% × eligible costs 35013.00 = 17506.5");
+        assert_eq!(s.render(&Texts::new(Lang::En), Some("EUR")), "50% × eligible costs €35,013.00 = 17,506.5");
+        assert_eq!(s.render(&Texts::new(Lang::It), Some("EUR")), "50% × costi ammissibili € 35.013,00 = 17.506,5");
+        let payers = step!(
+            "step-paid-by",
+            payers = StepArg::Payers(vec![("city".into(), Decimal::new(566038, 2)), ("region".into(), Decimal::new(377358, 2))])
+        );
+        assert_eq!(payers.to_string(), "paid by city 5660.38, region 3773.58");
+        assert_eq!(payers.render(&Texts::new(Lang::It), Some("EUR")), "pagato da city € 5.660,38, region € 3.773,58");
+        let share = step!("step-target-met", id = arg::text("PAR-02"), target = percent(Decimal::new(415, 3)));
+        assert_eq!(share.render(&Texts::new(Lang::It), Some("EUR")), "obiettivo PAR-02 ≥ 41,5%: raggiunto");
+    }
+
+    /// Every step the rules write has a message in both catalogues: a missing one would print
+    /// its id.
+    #[test]
+    fn every_step_written_has_its_message_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut files = vec![root.join("evaluate.rs"), root.join("budget.rs"), root.join("model.rs")];
+        files.extend(std::fs::read_dir(root.join("kinds")).expect("kinds").map(|e| e.expect("entry").path()));
+        let mut ids = std::collections::BTreeSet::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("source");
+            for piece in text.split("\"step-").skip(1) {
+                let id: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                if id.is_empty() || !piece[id.len()..].starts_with('"') {
+                    continue;
+                }
+                ids.insert(format!("step-{id}"));
+            }
+        }
+        assert!(ids.len() > 50, "{} step ids found", ids.len());
+        for lang in Lang::ALL {
+            let texts = Texts::new(lang);
+            let missing: Vec<&String> = ids.iter().filter(|id| !texts.has(id)).collect();
+            assert!(missing.is_empty(), "{lang}: {missing:?}");
+        }
     }
 }

@@ -152,7 +152,7 @@ impl Statement {
             text("caps_applied", &|l| of(l, |c| c.caps.join(" "))),
             text("currency", &|_| self.currency.clone()),
             text("flags", &|l| l.flags.join("; ")),
-            text("explanation", &|l| l.trace.join("; ")),
+            text("explanation", &|l| super::model::english(&l.trace).join("; ")),
             text("interpretation", &|l| l.interpretation.as_ref().map(Wording::machine).unwrap_or_default()),
             text("as_of", &|_| self.as_of.format("%Y-%m-%d").to_string()),
             text("rule_hash", &|_| self.rule_hash.clone()),
@@ -287,8 +287,8 @@ impl Statement {
     }
 }
 
-/// The trace of one beneficiary, as `impatto explain` prints it, in `t`'s language (the trace
-/// steps themselves are in English); `None` when the beneficiary has no line.
+/// The trace of one beneficiary, as `impatto explain` prints it, in `t`'s language, money with
+/// the programme's currency; `None` when the beneficiary has no line.
 pub fn explain(statement: &Statement, beneficiary: &str, t: &Texts) -> Option<String> {
     let lines: Vec<&Line> = statement.evaluation.lines.iter().filter(|l| l.beneficiary == beneficiary).collect();
     if lines.is_empty() {
@@ -340,7 +340,7 @@ pub fn explain(statement: &Statement, beneficiary: &str, t: &Texts) -> Option<St
             let _ = writeln!(out, "  {}", t.get("explain-reading", &[("text", Arg::Text(i.get(t.lang())))]));
         }
         for step in &l.trace {
-            let _ = writeln!(out, "  - {step}");
+            let _ = writeln!(out, "  - {}", step.render(t, Some(c)));
         }
         let (claim, paid) = (t.money(l.claim, c), t.money(l.amount, c));
         let _ = writeln!(out, "  {}", t.get("explain-result", &[("claim", Arg::Text(&claim)), ("paid", Arg::Text(&paid))]));
@@ -499,7 +499,7 @@ pub mod json {
         /// Conditions an auditor should see.
         pub flags: &'a [String],
         /// The arithmetic, step by step.
-        pub explanation: &'a [String],
+        pub explanation: Vec<String>,
     }
 
     /// Payer parts as a JSON object in payer order.
@@ -570,7 +570,7 @@ pub mod json {
             }),
             interpretation: l.interpretation.as_ref().map(super::Wording::machine),
             flags: &l.flags,
-            explanation: &l.trace,
+            explanation: crate::rules::model::english(&l.trace),
         }
     }
 }

@@ -19,8 +19,10 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, achieved, common, describe, mul};
 use crate::rules::check::{Door, IndicatorInfo, Quantity, RuleError};
+use crate::rules::model::arg::{count, money, num, text};
+use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
-use crate::rules::money::{Money, amount};
+use crate::rules::money::Money;
 
 /// The rule as written.
 #[derive(Debug, Deserialize)]
@@ -173,17 +175,14 @@ impl RuleKind for BaselineRelative {
 
     fn evaluate(&self, b: &BeneficiaryInputs, _due_before: Decimal, _ctx: &EvalCtx) -> Result<Vec<Outcome>, String> {
         let info = &self.indicator;
-        let show = |q: Decimal| Quantity(q).show(info.is_share);
+        let show = |q: Decimal| Quantity(q).arg(info.is_share);
         let Some((v, x)) = b.indicators.get(&info.id).and_then(|v| achieved(v, info.is_share).map(|x| (v, x))) else {
-            return Ok(vec![Outcome::nothing(
-                Status::MissingData,
-                vec![format!("{} has no value for this beneficiary as of the period: nothing paid, line flagged", info.id)],
-            )]);
+            return Ok(vec![Outcome::nothing(Status::MissingData, vec![step!("step-indicator-missing", id = text(&info.id))])]);
         };
         let mut trace = vec![describe(&info.id, &info.unit, info.is_share, v)];
         let counted = self.counted(x);
         if counted != x {
-            trace.push(format!("{} is above the ceiling {}: counts as {}", show(x), show(counted), show(counted)));
+            trace.push(step!("step-above-ceiling", x = show(x), ceiling = show(counted), counted = show(counted)));
         }
         let baseline = self.baseline.0;
         let points = |from: Decimal, to: Decimal| -> Result<Decimal, String> {
@@ -196,32 +195,38 @@ impl RuleKind for BaselineRelative {
                 let Some(e) = earlier.as_ref().and_then(|v| achieved(v, info.is_share)) else { continue };
                 let before = level;
                 level = self.step(level, self.counted(e), &points)?;
-                trace.push(format!("earlier period {}: {} → paid level {} → {}", i + 1, show(e), show(before), show(level)));
+                trace.push(step!(
+                    "step-earlier-period",
+                    period = count(i as i64 + 1),
+                    x = show(e),
+                    before = show(before),
+                    level = show(level)
+                ));
             }
-            trace.push(format!("baseline {}; paid for so far up to {}", show(baseline), show(level)));
+            trace.push(step!("step-baseline-paid-up-to", baseline = show(baseline), level = show(level)));
             (level, baseline)
         } else {
-            trace.push(format!("baseline {}", show(baseline)));
+            trace.push(step!("step-baseline", baseline = show(baseline)));
             (baseline, Decimal::MIN)
         };
         let target = if self.clawback { counted.max(floor) } else { counted };
         let n = points(reference, target)?;
-        trace.push(format!(
-            "({} − {}) / {} = {} whole point(s) × {}",
-            show(target),
-            show(reference),
-            show(self.point.0),
-            n,
-            self.per_point
+        trace.push(step!(
+            "step-points",
+            target = show(target),
+            reference = show(reference),
+            point = show(self.point.0),
+            n = num(n),
+            per_point = money(self.per_point.get())
         ));
         if n > Decimal::ZERO {
             let due = mul(n, self.per_point.get())?;
-            trace.push(format!("{n} × {} = {}", self.per_point, amount(due)));
+            trace.push(step!("step-points-paid", n = num(n), per_point = money(self.per_point.get()), due = money(due)));
             return Ok(vec![Outcome::paid(due, trace)]);
         }
         if n < Decimal::ZERO && self.clawback {
             let due = mul(n, self.per_point.get())?;
-            trace.push(format!("below the reference and the rule recovers: {n} × {} = {}", self.per_point, amount(due)));
+            trace.push(step!("step-points-recovered", n = num(n), per_point = money(self.per_point.get()), due = money(due)));
             return Ok(vec![Outcome { status: Status::Recovered, raw: due, ..Outcome::nothing(Status::Recovered, trace) }]);
         }
         Ok(vec![Outcome::nothing(Status::NotMet, trace)])

@@ -11,8 +11,10 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, common};
 use crate::rules::check::{Door, RuleError};
+use crate::rules::model::arg::{count, day, money, percent, text};
+use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Line, Outcome, Status, Wording};
-use crate::rules::money::{Share, amount};
+use crate::rules::money::Share;
 
 /// The rule as written.
 #[derive(Debug, Deserialize)]
@@ -100,27 +102,26 @@ impl Clawback {
     /// The recovery line for one beneficiary, given the lines it was paid on under
     /// `applies_to`. Payer parts are negative: what each payer gets back.
     pub fn recover(&self, b: &BeneficiaryInputs, paid_on: &[&Line], payer_ids: &[String], ctx: &EvalCtx) -> Line {
-        let mut trace = vec![format!(
-            "condition: a death (closure not reactivated within 24 months) within {} months after the end of support, by {}",
-            self.within_months, ctx.as_of
-        )];
+        let mut trace = vec![step!("step-clawback-condition", months = count(self.within_months), as_of = day(ctx.as_of))];
         let triggered = match (b.support_end, b.closed_on) {
             (Some(end), Some(closed)) => {
                 let deadline = end.checked_add_months(Months::new(self.within_months));
                 let within = closed >= end && deadline.is_some_and(|d| closed <= d);
-                trace.push(format!(
-                    "support ended {end}; closed {closed}; window to {}: {}",
-                    deadline.map_or("beyond the calendar".into(), |d| d.to_string()),
-                    if within { "within" } else { "outside" }
-                ));
+                trace.push(match deadline {
+                    Some(d) if within => {
+                        step!("step-clawback-closed-within", end = day(end), closed = day(closed), deadline = day(d))
+                    }
+                    Some(d) => step!("step-clawback-closed-outside", end = day(end), closed = day(closed), deadline = day(d)),
+                    None => step!("step-clawback-closed-beyond", end = day(end), closed = day(closed)),
+                });
                 within
             }
             (Some(end), None) => {
-                trace.push(format!("support ended {end}; no death recorded by {}", ctx.as_of));
+                trace.push(step!("step-clawback-no-death", end = day(end), as_of = day(ctx.as_of)));
                 false
             }
             _ => {
-                trace.push("no end of support recorded".into());
+                trace.push(step!("step-clawback-no-end"));
                 false
             }
         };
@@ -133,12 +134,12 @@ impl Clawback {
                 }
             }
             let total: Decimal = payers.iter().map(|p| p.1).sum();
-            trace.push(format!(
-                "recover {} of the {} paid under {}: {}",
-                self.share,
-                amount(paid),
-                self.applies_to,
-                amount(total)
+            trace.push(step!(
+                "step-clawback-recover",
+                share = percent(self.share.get()),
+                paid = money(paid),
+                rule = text(&self.applies_to),
+                total = money(total)
             ));
             Status::Recovered
         } else {

@@ -6,8 +6,10 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, capped, common, mul};
 use crate::rules::check::{Door, RuleError};
+use crate::rules::model::arg::{money, num, percent};
+use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Instrument, Outcome, Wording};
-use crate::rules::money::{Money, Share, amount};
+use crate::rules::money::{Money, Share};
 
 /// The rule as written.
 #[derive(Debug, Deserialize)]
@@ -70,8 +72,9 @@ impl RuleKind for CostShare {
 
     fn evaluate(&self, b: &BeneficiaryInputs, _due_before: Decimal, _ctx: &EvalCtx) -> Result<Vec<Outcome>, String> {
         let raw = mul(b.eligible_costs, self.share.get())?;
-        let mut trace = vec![format!("{} × eligible costs {} = {}", self.share, amount(b.eligible_costs), raw.normalize())];
-        let due = capped(raw, self.cap, "grant", &mut trace);
+        let mut trace =
+            vec![step!("step-cost-share", share = percent(self.share.get()), costs = money(b.eligible_costs), raw = num(raw))];
+        let due = capped(raw, self.cap, "step-capped-grant", &mut trace);
         Ok(vec![Outcome::paid(due, trace)])
     }
 }

@@ -15,8 +15,10 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, capped, common, mul};
 use crate::rules::check::{Door, RuleError};
+use crate::rules::model::arg::{count, day, money, num, percent};
+use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
-use crate::rules::money::{Money, Share, amount};
+use crate::rules::money::{Money, Share};
 
 /// The rule as written.
 #[derive(Debug, Deserialize)]
@@ -88,69 +90,62 @@ impl RuleKind for Matching {
 
     fn evaluate(&self, b: &BeneficiaryInputs, _due_before: Decimal, _ctx: &EvalCtx) -> Result<Vec<Outcome>, String> {
         let Some(c) = &b.campaign else {
-            return Ok(vec![Outcome::nothing(
-                Status::MissingData,
-                vec!["no campaign recorded for this beneficiary: nothing paid, line flagged".into()],
-            )]);
+            return Ok(vec![Outcome::nothing(Status::MissingData, vec![step!("step-no-campaign")])]);
         };
         let deadline = c.opened_on + Days::new(u64::from(self.within_days));
         let days = (c.closed_on - c.opened_on).num_days();
-        let mut trace = vec![format!(
-            "campaign opened {} (day 0), closed {} (day {days}); the {}-day window ends {deadline}; budget {}",
-            c.opened_on,
-            c.closed_on,
-            self.within_days,
-            amount(c.budget)
+        let mut trace = vec![step!(
+            "step-campaign",
+            opened = day(c.opened_on),
+            closed = day(c.closed_on),
+            days = count(days),
+            window = count(self.within_days),
+            deadline = day(deadline),
+            budget = money(c.budget)
         )];
         let raised = if c.closed_on <= deadline {
-            trace.push(format!("raised {} by the closing day, within the window", amount(c.raised)));
+            trace.push(step!("step-raised-in-window", raised = money(c.raised)));
             c.raised
         } else if let Some(by_deadline) = c.raised_by_deadline {
-            trace.push(format!(
-                "the campaign ran past the window: raised {} by {deadline} ({} by the closing day)",
-                amount(by_deadline),
-                amount(c.raised)
+            trace.push(step!(
+                "step-raised-by-deadline",
+                by_deadline = money(by_deadline),
+                deadline = day(deadline),
+                raised = money(c.raised)
             ));
             by_deadline
         } else {
-            trace.push(format!(
-                "the campaign ran past the window and the amount raised by {deadline} is not recorded (raised_by_deadline_cents): nothing paid, line flagged"
-            ));
+            trace.push(step!("step-raised-by-deadline-missing", deadline = day(deadline)));
             return Ok(vec![Outcome::nothing(Status::MissingData, trace)]);
         };
         let needed = mul(c.budget, self.raise_at_least.get())?;
         if raised < needed {
-            trace.push(format!(
-                "raised {} < {} × budget {} = {}: threshold not reached",
-                amount(raised),
-                self.raise_at_least,
-                amount(c.budget),
-                amount(needed)
+            trace.push(step!(
+                "step-threshold-not-reached",
+                raised = money(raised),
+                share = percent(self.raise_at_least.get()),
+                budget = money(c.budget),
+                needed = money(needed)
             ));
             return Ok(vec![Outcome::nothing(Status::NotMet, trace)]);
         }
-        trace.push(format!(
-            "raised {} ≥ {} × budget {} = {}: threshold reached",
-            amount(raised),
-            self.raise_at_least,
-            amount(c.budget),
-            amount(needed)
+        trace.push(step!(
+            "step-threshold-reached",
+            raised = money(raised),
+            share = percent(self.raise_at_least.get()),
+            budget = money(c.budget),
+            needed = money(needed)
         ));
         let raw = mul(c.budget, self.pays.get())?;
-        trace.push(format!("match {} × budget {} = {}", self.pays, amount(c.budget), raw.normalize()));
-        let due = capped(raw, self.cap, "match", &mut trace);
+        trace.push(step!("step-match", share = percent(self.pays.get()), budget = money(c.budget), raw = num(raw)));
+        let due = capped(raw, self.cap, "step-capped-match", &mut trace);
         let gap = c.budget - c.raised - due;
         let mut out = Outcome::paid(due, trace);
         if gap > Decimal::ZERO {
-            let note = format!(
-                "gap left to the promoter {}: budget {} − raised {} − match {}",
-                amount(gap),
-                amount(c.budget),
-                amount(c.raised),
-                amount(due)
-            );
-            out.trace.push(note.clone());
-            out.flags.push(note);
+            let note =
+                step!("step-gap", gap = money(gap), budget = money(c.budget), raised = money(c.raised), matched = money(due));
+            out.flags.push(note.to_string());
+            out.trace.push(note);
         }
         Ok(vec![out])
     }

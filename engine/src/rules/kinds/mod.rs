@@ -23,7 +23,9 @@ use toml::de::DeValue;
 
 use super::check::{Door, Quantity, RuleError};
 use super::model::{BeneficiaryInputs, IndicatorValue, Instrument, Outcome, Wording};
-use super::money::{Money, Rounding, amount, exact};
+use super::money::{Money, Rounding, exact};
+use crate::rules::model::arg::{float, money, text};
+use crate::rules::model::{Step, step};
 
 /// One field of a kind's spec, as `RULES.md` documents it.
 #[derive(Clone, Copy, Debug)]
@@ -256,19 +258,20 @@ pub fn meets(v: &IndicatorValue, is_share: bool, target: Quantity) -> Option<boo
 }
 
 /// "PAR-02 = 83 / 200" or "JOB-01 = 2.5 FTE".
-pub fn describe(id: &str, unit: &str, is_share: bool, v: &IndicatorValue) -> String {
+pub fn describe(id: &str, unit: &str, is_share: bool, v: &IndicatorValue) -> Step {
     match (is_share, v.numerator, v.denominator, v.value) {
-        (true, Some(n), Some(d), _) => format!("{id} = {n} / {d}"),
-        (_, _, _, Some(x)) => format!("{id} = {x} {unit}"),
-        _ => format!("{id} undefined"),
+        (true, Some(n), Some(d), _) => step!("step-indicator-share", id = text(id), n = float(n), d = float(d)),
+        (_, _, _, Some(x)) => step!("step-indicator-value", id = text(id), x = float(x), unit = text(unit)),
+        _ => step!("step-indicator-undefined", id = text(id)),
     }
 }
 
-/// The amount after a cap, noting the cut in the trace when it binds.
-pub fn capped(raw: Decimal, cap: Option<Money>, what: &str, trace: &mut Vec<String>) -> Decimal {
+/// The amount after a cap, noting the cut in the trace (step `step_id`, with `raw` and `cap`)
+/// when it binds.
+pub fn capped(raw: Decimal, cap: Option<Money>, step_id: &'static str, trace: &mut Vec<Step>) -> Decimal {
     match cap {
         Some(cap) if raw > cap.get() => {
-            trace.push(format!("{what} {} capped at {}", amount(raw), cap));
+            trace.push(Step::new(step_id, vec![("raw", money(raw)), ("cap", money(cap.get()))]));
             cap.get()
         }
         _ => raw,

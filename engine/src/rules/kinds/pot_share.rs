@@ -14,8 +14,10 @@ use toml::Spanned;
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, common};
 use crate::rules::budget::split;
 use crate::rules::check::{Door, IndicatorInfo, RuleError};
+use crate::rules::model::arg::{day, money, num, text};
 use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
-use crate::rules::money::{Money, amount, exact, from_cents, whole_cents};
+use crate::rules::model::{Step, StepArg, step};
+use crate::rules::money::{Money, exact, from_cents, whole_cents};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,10 +106,18 @@ impl RuleKind for PotShare {
 
     fn evaluate_all(&self, bs: &[BeneficiaryInputs], _due: &[Decimal], ctx: &EvalCtx) -> Result<Vec<Vec<Outcome>>, String> {
         let counts: Vec<Option<Decimal>> = bs.iter().map(|b| self.count(b, ctx.as_of)).collect();
-        let basis = match &self.basis {
-            Basis::Outcome(code) => format!("verified `{code}` events by {}", ctx.as_of),
-            Basis::Indicator(i) => format!("{} numerator", i.id),
-        };
+        // The basis, as the steps name it: verified events of a code, or an indicator's numerator.
+        let basis_of =
+            |id_event: &'static str, id_indicator: &'static str, mut args: Vec<(&'static str, StepArg)>| match &self.basis {
+                Basis::Outcome(code) => {
+                    args.extend([("code", text(code)), ("as_of", day(ctx.as_of))]);
+                    Step::new(id_event, args)
+                }
+                Basis::Indicator(i) => {
+                    args.push(("indicator", text(&i.id)));
+                    Step::new(id_indicator, args)
+                }
+            };
         let total: Decimal = counts.iter().flatten().sum();
         let weights: Vec<Decimal> = counts.iter().map(|c| c.unwrap_or_default()).collect();
         let shares = if total.is_zero() { vec![0; bs.len()] } else { split(whole_cents(self.pot.get()), &weights) };
@@ -119,18 +129,18 @@ impl RuleKind for PotShare {
                 let Some(count) = count else {
                     return vec![Outcome::nothing(
                         Status::MissingData,
-                        vec![format!("no {basis} recorded for {}: no share of the pot, line flagged", b.id)],
+                        vec![basis_of("step-pot-no-events", "step-pot-no-indicator", vec![("beneficiary", text(&b.id))])],
                     )];
                 };
                 let due = from_cents(cents);
                 let trace = vec![
-                    format!("{basis}: {} of {} in all", count.normalize(), total.normalize()),
-                    format!(
-                        "pot {} × {} / {} = {} (cents by largest remainder, so the shares sum to the pot)",
-                        self.pot,
-                        count.normalize(),
-                        total.normalize(),
-                        amount(due)
+                    basis_of("step-pot-events", "step-pot-indicator", vec![("count", num(count)), ("total", num(total))]),
+                    step!(
+                        "step-pot-share",
+                        pot = money(self.pot.get()),
+                        count = num(count),
+                        total = num(total),
+                        due = money(due)
                     ),
                 ];
                 if due.is_zero() { vec![Outcome::nothing(Status::NotMet, trace)] } else { vec![Outcome::paid(due, trace)] }

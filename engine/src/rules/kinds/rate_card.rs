@@ -16,8 +16,10 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, common};
 use crate::rules::check::{Door, RuleError};
+use crate::rules::model::arg::{count, day, money, text};
 use crate::rules::model::{BeneficiaryInputs, ClaimRef, Outcome, Status, Wording};
-use crate::rules::money::{Money, amount};
+use crate::rules::model::{Step, step};
+use crate::rules::money::Money;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,22 +145,19 @@ impl RuleKind for RateCard {
 
     fn evaluate(&self, b: &BeneficiaryInputs, _due_before: Decimal, ctx: &EvalCtx) -> Result<Vec<Outcome>, String> {
         if b.participants.is_empty() {
-            return Ok(vec![Outcome::nothing(
-                Status::MissingData,
-                vec!["no participants recorded for this provider: nothing paid, line flagged".into()],
-            )]);
+            return Ok(vec![Outcome::nothing(Status::MissingData, vec![step!("step-no-participants")])]);
         }
         struct Due<'a> {
             on: NaiveDate,
             participant: &'a str,
             price: usize,
-            why: String,
+            why: Step,
         }
         let mut claims: Vec<Due> = Vec::new();
         let mut unverified = 0usize;
         for (participant, events) in &b.participants {
             for (pi, p) in self.prices.iter().enumerate() {
-                let mut dates: Vec<(NaiveDate, String)> = Vec::new();
+                let mut dates: Vec<(NaiveDate, Step)> = Vec::new();
                 for e in events.iter().filter(|e| e.event == p.event) {
                     if !e.verified {
                         unverified += 1;
@@ -166,11 +165,29 @@ impl RuleKind for RateCard {
                     }
                     // Each spell is its own clock: a lapse before the weeks are up restarts it.
                     let due = match p.sustained_weeks {
-                        None => Some((e.achieved_on, format!("{} achieved {}", p.event, e.achieved_on))),
+                        None => Some((
+                            e.achieved_on,
+                            step!(
+                                "step-event-achieved",
+                                participant = text(participant),
+                                event = text(&p.event),
+                                on = day(e.achieved_on)
+                            ),
+                        )),
                         Some(w) => {
                             let due = e.achieved_on + Days::new(7 * u64::from(w));
                             e.lapsed_on.is_none_or(|l| l >= due).then(|| {
-                                (due, format!("{} spell from {} sustained {w} weeks: due {due}", p.event, e.achieved_on))
+                                (
+                                    due,
+                                    step!(
+                                        "step-event-sustained",
+                                        participant = text(participant),
+                                        event = text(&p.event),
+                                        from = day(e.achieved_on),
+                                        weeks = count(w),
+                                        due = day(due)
+                                    ),
+                                )
                             })
                         }
                     };
@@ -178,7 +195,7 @@ impl RuleKind for RateCard {
                         dates.push(d);
                     }
                 }
-                dates.sort();
+                dates.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.to_string().cmp(&b.1.to_string())));
                 if !p.repeatable {
                     dates.truncate(1);
                 }
@@ -187,9 +204,10 @@ impl RuleKind for RateCard {
         }
         claims.sort_by(|a, b| a.on.cmp(&b.on).then(a.participant.cmp(b.participant)).then(a.price.cmp(&b.price)));
         if claims.is_empty() {
-            let mut trace = vec![format!("{} participant(s), no verified outcome due by {}", b.participants.len(), ctx.as_of)];
+            let mut trace =
+                vec![step!("step-no-outcome-due", participants = count(b.participants.len() as i64), as_of = day(ctx.as_of))];
             if unverified > 0 {
-                trace.push(format!("{unverified} unverified event(s) not paid"));
+                trace.push(step!("step-unverified", events = count(unverified as i64)));
             }
             return Ok(vec![Outcome::nothing(Status::NotMet, trace)]);
         }
@@ -199,17 +217,18 @@ impl RuleKind for RateCard {
         let mut out = Vec::with_capacity(claims.len());
         for (order, c) in claims.iter().enumerate() {
             let p = &self.prices[c.price];
-            let mut trace = vec![format!("{}: {}", c.participant, c.why), format!("{}: price {}", p.outcome, p.price)];
+            let mut trace = vec![c.why.clone(), step!("step-price", outcome = text(&p.outcome), price = money(p.price.get()))];
             let mut pay = p.price.get();
             let mut caps = Vec::new();
-            let mut cut = |name: String, cap: Money, so_far: Decimal, pay: &mut Decimal, trace: &mut Vec<String>| {
+            let mut cut = |name: String, cap: Money, so_far: Decimal, pay: &mut Decimal, trace: &mut Vec<Step>| {
                 let left = (cap.get() - so_far).max(Decimal::ZERO);
                 if left < *pay {
-                    trace.push(format!(
-                        "{name} {cap}: {} paid so far, {} left → pays {}",
-                        amount(so_far),
-                        amount(left),
-                        amount(left)
+                    trace.push(step!(
+                        "step-rate-card-cap",
+                        name = text(&name),
+                        cap = money(cap.get()),
+                        so_far = money(so_far),
+                        left = money(left)
                     ));
                     *pay = left;
                     caps.push(name);
@@ -229,7 +248,7 @@ impl RuleKind for RateCard {
             outcome_paid[c.price] += pay;
             provider_paid += pay;
             if order == 0 && unverified > 0 {
-                trace.push(format!("{unverified} unverified event(s) of this provider not paid"));
+                trace.push(step!("step-unverified-provider", events = count(unverified as i64)));
             }
             let mut o = if pay.is_zero() { Outcome::nothing(Status::NotMet, trace) } else { Outcome::paid(pay, trace) };
             o.claim = Some(ClaimRef {

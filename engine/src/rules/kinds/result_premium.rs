@@ -7,8 +7,10 @@ use toml::Spanned;
 
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, achieved, capped, common, describe, meets, mul};
 use crate::rules::check::{Door, IndicatorInfo, Quantity, RuleError};
+use crate::rules::model::arg::{money, num, percent, text};
+use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
-use crate::rules::money::{Money, Share, amount};
+use crate::rules::money::{Money, Share};
 
 /// How achievement turns into pay.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -239,25 +241,31 @@ impl RuleKind for ResultPremium {
         let mut trace = Vec::new();
         let base = match self.base {
             Base::Fixed(a) => {
-                trace.push(format!("premium amount {a}"));
+                trace.push(step!("step-premium-fixed", amount = money(a.get())));
                 a.get()
             }
             Base::ShareOfCosts(s) => {
                 let a = mul(b.eligible_costs, s.get())?;
-                trace.push(format!("premium amount {s} × eligible costs {} = {}", amount(b.eligible_costs), a.normalize()));
+                trace.push(step!(
+                    "step-premium-share",
+                    share = percent(s.get()),
+                    costs = money(b.eligible_costs),
+                    amount = num(a)
+                ));
                 a
             }
             Base::TopUp { share, cap } => {
                 let at_share = mul(b.eligible_costs, share.get())?;
                 let full = at_share.min(cap.get());
                 let a = (full - due_before).max(Decimal::ZERO);
-                trace.push(format!(
-                    "premium amount min({share} × {}, {cap}) − {} already due under the rules above = {} − {} = {}",
-                    amount(b.eligible_costs),
-                    amount(due_before),
-                    full.normalize(),
-                    amount(due_before),
-                    a.normalize()
+                trace.push(step!(
+                    "step-premium-top-up",
+                    share = percent(share.get()),
+                    costs = money(b.eligible_costs),
+                    cap = money(cap.get()),
+                    due_before = money(due_before),
+                    full = num(full),
+                    amount = num(a)
                 ));
                 a
             }
@@ -271,7 +279,7 @@ impl RuleKind for ResultPremium {
                     values.push((t, v, x));
                 }
                 None => {
-                    trace.push(format!("{id} has no value for this beneficiary as of the period: nothing paid, line flagged"));
+                    trace.push(step!("step-indicator-missing", id = text(id)));
                     return Ok(vec![Outcome::nothing(Status::MissingData, trace)]);
                 }
             }
@@ -281,12 +289,12 @@ impl RuleKind for ResultPremium {
                 let mut all = true;
                 for (t, v, _) in &values {
                     let ok = meets(v, t.indicator.is_share, t.at_least).unwrap_or(false);
-                    trace.push(format!(
-                        "target {} ≥ {}: {}",
-                        t.indicator.id,
-                        t.at_least.show(t.indicator.is_share),
-                        if ok { "met" } else { "not met" }
-                    ));
+                    let (id, target) = (text(&t.indicator.id), t.at_least.arg(t.indicator.is_share));
+                    trace.push(if ok {
+                        step!("step-target-met", id = id, target = target)
+                    } else {
+                        step!("step-target-not-met", id = id, target = target)
+                    });
                     all &= ok;
                 }
                 if all { Decimal::ONE } else { Decimal::ZERO }
@@ -301,35 +309,43 @@ impl RuleKind for ResultPremium {
                 } else {
                     (x - floor).checked_div(target - floor).ok_or("linear: division overflows")?
                 };
-                trace.push(format!(
-                    "linear from {} (nothing) to {} (all): ({} − {}) / ({} − {}) → {}",
-                    t.floor.show(t.indicator.is_share),
-                    t.at_least.show(t.indicator.is_share),
-                    x.normalize(),
-                    floor.normalize(),
-                    target.normalize(),
-                    floor.normalize(),
-                    f.round_dp(6).normalize()
+                trace.push(step!(
+                    "step-linear",
+                    floor = t.floor.arg(t.indicator.is_share),
+                    target = t.at_least.arg(t.indicator.is_share),
+                    x = num(x),
+                    floor_value = num(floor),
+                    target_value = num(target),
+                    fraction = num(f.round_dp(6))
                 ));
                 f
             }
             Mode::Tiers => {
                 let (t, _, x) = values[0];
-                let show = |q: Quantity| q.show(t.indicator.is_share);
+                let show = |q: Quantity| q.arg(t.indicator.is_share);
                 match self.tiers.iter().find(|band| x >= band.from.0 && band.to.is_none_or(|to| x < to.0)) {
                     Some(band) => {
-                        trace.push(format!(
-                            "{} = {} falls in [{}, {}): pays {}",
-                            t.indicator.id,
-                            x.normalize(),
-                            show(band.from),
-                            band.to.map_or("∞".to_string(), show),
-                            band.pay
-                        ));
+                        trace.push(match band.to {
+                            Some(to) => step!(
+                                "step-tier",
+                                id = text(&t.indicator.id),
+                                x = num(x),
+                                from = show(band.from),
+                                to = show(to),
+                                pay = money(band.pay.get())
+                            ),
+                            None => step!(
+                                "step-tier-open",
+                                id = text(&t.indicator.id),
+                                x = num(x),
+                                from = show(band.from),
+                                pay = money(band.pay.get())
+                            ),
+                        });
                         band.pay.get()
                     }
                     None => {
-                        trace.push(format!("{} = {} is below the first tier: nothing due", t.indicator.id, x.normalize()));
+                        trace.push(step!("step-below-tiers", id = text(&t.indicator.id), x = num(x)));
                         Decimal::ZERO
                     }
                 }
@@ -344,23 +360,23 @@ impl RuleKind for ResultPremium {
                     } else {
                         x.checked_div(target).ok_or("weighted: division overflows")?.min(Decimal::ONE).max(Decimal::ZERO)
                     };
-                    trace.push(format!(
-                        "{}: min(1, {} / {}) = {} × weight {}",
-                        t.indicator.id,
-                        x.normalize(),
-                        target.normalize(),
-                        part.round_dp(6).normalize(),
-                        t.weight.normalize()
+                    trace.push(step!(
+                        "step-weighted-part",
+                        id = text(&t.indicator.id),
+                        x = num(*x),
+                        target = num(target),
+                        part = num(part.round_dp(6)),
+                        weight = num(t.weight)
                     ));
                     score += mul(t.weight, part)?;
                     weights += t.weight;
                 }
                 let s = score / weights;
-                trace.push(format!(
-                    "weighted score {} / {} = {}",
-                    score.round_dp(6).normalize(),
-                    weights.normalize(),
-                    s.round_dp(6).normalize()
+                trace.push(step!(
+                    "step-weighted-score",
+                    score = num(score.round_dp(6)),
+                    weights = num(weights),
+                    s = num(s.round_dp(6))
                 ));
                 s
             }
@@ -370,9 +386,14 @@ impl RuleKind for ResultPremium {
         }
         let raw = mul(base, fraction)?;
         if fraction != Decimal::ONE {
-            trace.push(format!("{} × {} = {}", amount(base), fraction.round_dp(6).normalize(), raw.round_dp(6).normalize()));
+            trace.push(step!(
+                "step-premium-fraction",
+                base = money(base),
+                fraction = num(fraction.round_dp(6)),
+                raw = num(raw.round_dp(6))
+            ));
         }
-        let due = capped(raw, self.cap, "premium", &mut trace);
+        let due = capped(raw, self.cap, "step-capped-premium", &mut trace);
         Ok(vec![Outcome::paid(due, trace)])
     }
 }
