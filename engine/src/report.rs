@@ -108,7 +108,7 @@ pub struct Indicators<'a> {
 pub fn programme_page(page: Page<'_>, indicators: Indicators<'_>, t: &Texts) -> String {
     let st = page.statement;
     let other = other_lang(t.lang());
-    let title = t.get("report-title", &[("name", Arg::Text(&st.name)), ("period", Arg::Text(&st.period))]);
+    let title = t.get("report-title", &[("name", Arg::Text(st.name.get(t.lang()))), ("period", Arg::Text(&st.period))]);
     let rows: Vec<&IndicatorResult> =
         indicators.rows.iter().filter(|r| r.group.iter().any(|(k, v)| k == "programme" && *v == st.programme)).collect();
     let body = html! {
@@ -169,7 +169,7 @@ pub fn index_page(pages: &[Page<'_>], t: &Texts) -> String {
                             @let st = p.statement;
                             @let loans = st.paid_in_loans();
                             tr data-programme=(p.stem) {
-                                th scope="row" { a href={ (p.stem) ".html" } { (st.name) } }
+                                th scope="row" { a href={ (p.stem) ".html" } { (st.name.get(t.lang())) } }
                                 td { (st.period) }
                                 td { (t.date(st.as_of)) }
                                 (money_cell(t, st.evaluation.claimed, &st.currency, "claimed"))
@@ -623,7 +623,7 @@ fn statements(st: &Statement, t: &Texts) -> Markup {
                 @let total: Decimal = lines.iter().map(|l| l.amount).sum();
                 article.statement data-beneficiary=(b) aria-labelledby={ "b-" (b) } {
                     h3 id={ "b-" (b) } { (t.get("report-statement-of", &[("beneficiary", Arg::Text(b))])) }
-                    p.subtitle { (st.name) " · " (st.period) " · " (t.date(st.as_of)) }
+                    p.subtitle { (st.name.get(t.lang())) " · " (st.period) " · " (t.date(st.as_of)) }
                     div.scroll {
                         table {
                             thead { tr {

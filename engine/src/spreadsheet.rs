@@ -41,7 +41,7 @@ fn decimal(x: Decimal) -> f64 {
 /// decimals) and a sheet of totals by rule, instrument and payer with the provenance.
 pub fn statement_xlsx(st: &Statement, t: &Texts) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    book.set_properties(&DocProperties::new().set_creation_datetime(&day(st.as_of)?).set_title(&st.name));
+    book.set_properties(&DocProperties::new().set_creation_datetime(&day(st.as_of)?).set_title(st.name.get(t.lang())));
     let bold = Format::new().set_bold();
     let money = money_format(&st.currency);
     let date = Format::new().set_num_format(if t.lang() == crate::i18n::Lang::It { "dd/mm/yyyy" } else { "yyyy-mm-dd" });
@@ -75,7 +75,7 @@ pub fn statement_xlsx(st: &Statement, t: &Texts) -> Result<Vec<u8>> {
     let title = t.get(
         "statement-title",
         &[
-            ("name", Arg::Text(&st.name)),
+            ("name", Arg::Text(st.name.get(t.lang()))),
             ("programme", Arg::Text(&st.programme)),
             ("period", Arg::Text(&st.period)),
             ("as-of", Arg::Text(&as_of)),

@@ -1381,3 +1381,40 @@ fn a_rules_interpretation_is_read_in_the_readers_language() {
         stderr(&o)
     );
 }
+
+/// Issue 14: a programme's name in each language when its rule file gives both
+/// (`name = { it = "…", en = "…" }`, the Bandi 266 example): `explain` heads its trace with the
+/// reader's; an empty one is refused at load, naming the field.
+#[test]
+fn a_programme_named_in_italian_and_english_is_read_in_each() {
+    let rules = "datasets/examples/mi15/rules-bandi-266.toml";
+    let explain = |lang: &str| {
+        let out = impatto(&[
+            "explain",
+            rules,
+            "--data",
+            "datasets/examples/mi15",
+            "--period",
+            "2023",
+            "--lang",
+            lang,
+            "MI-2022-000001",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out).lines().next().unwrap_or_default().to_string()
+    };
+    assert!(
+        explain("it").starts_with("Bandi 266 - contributi e finanziamenti agevolati (bandi-266) — beneficiario MI-2022-000001")
+    );
+    assert!(explain("en").starts_with("Bandi 266 - grants and subsidised loans (bandi-266) — beneficiary MI-2022-000001"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(workspace().join(rules)).expect("rules");
+    let blank = dir.path().join("blank.toml");
+    std::fs::write(&blank, text.replace("it = \"Bandi 266 - contributi e finanziamenti agevolati\"", "it = \" \""))
+        .expect("write");
+    let out = impatto(&["payout", blank.to_str().expect("utf-8"), "--data", "datasets/examples/mi15"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(message.contains("blank.toml:5") && message.contains("name") && message.contains("empty"), "{message}");
+}

@@ -14,7 +14,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::check::{Door, IndicatorInfo, RuleError, peek_str, take_kind};
 use super::kinds::{FieldDoc, KINDS, Rule};
+use super::model::Wording;
 use super::money::{Money, Rounding, Share};
+use crate::i18n::Lang;
 
 /// How claims are cut when they exceed the budget.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
@@ -72,8 +74,8 @@ pub struct Payer {
 pub struct Programme {
     /// Programme id (safe characters).
     pub id: String,
-    /// Name.
-    pub name: String,
+    /// Name, in Italian and English when the file gives both (`name = { it = "…", en = "…" }`).
+    pub name: Wording,
     /// ISO 4217 currency of every amount.
     pub currency: String,
     /// Total available for payments in one statement, currency units.
@@ -115,7 +117,7 @@ struct PayerSpec {
 #[serde(deny_unknown_fields)]
 struct Spec {
     id: Spanned<String>,
-    name: Spanned<String>,
+    name: Spanned<Wording>,
     currency: Spanned<String>,
     budget: Spanned<String>,
     #[serde(default)]
@@ -130,7 +132,12 @@ struct Spec {
 /// The programme's own fields, for `RULES.md`.
 pub const FIELDS: &[FieldDoc] = &[
     FieldDoc { name: "id", notation: "id", default: "required", doc: "Programme id on statements and output file names." },
-    FieldDoc { name: "name", notation: "text", default: "required", doc: "Name on statements." },
+    FieldDoc {
+        name: "name",
+        notation: "text, or { it = \"…\", en = \"…\" }",
+        default: "required",
+        doc: "Name on statements and reports, in each language when given as it/en.",
+    },
     FieldDoc {
         name: "currency",
         notation: "ISO 4217 code",
@@ -219,7 +226,7 @@ pub fn parse(file: &str, text: &str, indicators: &BTreeMap<String, IndicatorInfo
     let spec: Spec = door.spec(Spanned::new(span.clone(), DeValue::Table(doc.into_inner())), "the programme")?;
 
     let id = door.id("id", &spec.id)?;
-    if spec.name.get_ref().trim().is_empty() {
+    if [Lang::It, Lang::En].iter().any(|&l| spec.name.get_ref().get(l).trim().is_empty()) {
         return Err(door.err(Some(&spec.name.span()), "name", "expected the programme's name, found an empty text"));
     }
     let currency = spec.currency.get_ref().trim().to_string();

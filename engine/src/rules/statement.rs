@@ -20,8 +20,8 @@ use crate::i18n::{Arg, Texts};
 pub struct Statement {
     /// Programme id.
     pub programme: String,
-    /// Programme name.
-    pub name: String,
+    /// Programme name, in each language when the rule file gives both.
+    pub name: super::model::Wording,
     /// Rule file path.
     pub rule_file: String,
     /// `sha256:` of the rule file.
@@ -224,7 +224,7 @@ impl Statement {
             &mut out,
             "statement-title",
             &[
-                ("name", Arg::Text(&self.name)),
+                ("name", Arg::Text(self.name.get(t.lang()))),
                 ("programme", Arg::Text(&self.programme)),
                 ("period", Arg::Text(&self.period)),
                 ("as-of", Arg::Text(&as_of)),
@@ -300,7 +300,7 @@ pub fn explain(statement: &Statement, beneficiary: &str, t: &Texts) -> Option<St
     out.push_str(&t.get(
         "explain-title",
         &[
-            ("name", Arg::Text(&statement.name)),
+            ("name", Arg::Text(statement.name.get(t.lang()))),
             ("programme", Arg::Text(&statement.programme)),
             ("beneficiary", Arg::Text(beneficiary)),
             ("period", Arg::Text(&statement.period)),
@@ -393,7 +393,7 @@ pub mod json {
     pub struct Programme<'a> {
         /// Programme id.
         pub id: &'a str,
-        /// Name.
+        /// Name (the English one when the rule file gives it in Italian and English).
         pub name: &'a str,
         /// Path of the rule file.
         pub rule_file: &'a str,
@@ -522,7 +522,12 @@ pub mod json {
         pub fn of(st: &'a super::Statement) -> Statement<'a> {
             let e = &st.evaluation;
             Statement {
-                programme: Programme { id: &st.programme, name: &st.name, rule_file: &st.rule_file, rule_hash: &st.rule_hash },
+                programme: Programme {
+                    id: &st.programme,
+                    name: st.name.get(crate::i18n::Lang::En),
+                    rule_file: &st.rule_file,
+                    rule_hash: &st.rule_hash,
+                },
                 period: Period { id: &st.period, as_of: st.as_of.format("%Y-%m-%d").to_string() },
                 currency: &st.currency,
                 budget: money(st.budget),
