@@ -116,6 +116,7 @@ report-engine = Engine
 report-disclosure = Disclosure control
 report-definitions = Indicator definitions used
 report-version = Version
+breakdown-programme = programme
 breakdown-municipio = municipio
 breakdown-edition = edition
 breakdown-quartiere = quartiere
@@ -199,3 +200,26 @@ step-below-tiers = { $id } = { $x } is below the first tier: nothing due
 step-weighted-part = { $id }: min(1, { $x } / { $target }) = { $part } × weight { $weight }
 step-weighted-score = weighted score { $score } / { $weights } = { $s }
 step-premium-fraction = { $base } × { $fraction } = { $raw }
+
+## The indicator table people read (`impatto indicators --format table`)
+table-heading = as of { $as-of } · input { $input } · { $note }
+table-no-rows = no rows
+table-suppression-off = small-cell suppression off (threshold 1): not for publication
+table-disclosure = disclosure control: { $how }
+table-indicator = indicator
+table-horizon = t
+table-value = value
+table-numerator = num
+table-denominator = den
+table-ci-level = { $level } CI
+table-ci = CI
+table-at-risk = at risk
+table-unit = unit
+table-suppressed = (suppressed)
+table-money-note = num and den of sums of money are in currency units (JSON, CSV and Parquet keep cents)
+unit-entities = entities
+unit-persons = persons
+unit-share = share
+unit-probability = probability
+unit-ratio = ratio
+unit-FTE = FTE

@@ -116,6 +116,7 @@ report-engine = Motore di calcolo
 report-disclosure = Tutela della riservatezza
 report-definitions = Definizioni degli indicatori usate
 report-version = Versione
+breakdown-programme = programma
 breakdown-municipio = municipio
 breakdown-edition = edizione
 breakdown-quartiere = quartiere
@@ -199,3 +200,26 @@ step-below-tiers = { $id } = { $x } è sotto la prima fascia: nulla dovuto
 step-weighted-part = { $id }: min(1, { $x } / { $target }) = { $part } × peso { $weight }
 step-weighted-score = punteggio ponderato { $score } / { $weights } = { $s }
 step-premium-fraction = { $base } × { $fraction } = { $raw }
+
+## La tabella degli indicatori da leggere (`impatto indicators --format table`)
+table-heading = al { $as-of } · dati { $input } · { $note }
+table-no-rows = nessuna riga
+table-suppression-off = protezione delle celle piccole disattivata (soglia 1): non pubblicabile
+table-disclosure = controllo della riservatezza: { $how }
+table-indicator = indicatore
+table-horizon = t
+table-value = valore
+table-numerator = num.
+table-denominator = den.
+table-ci-level = IC { $level }
+table-ci = IC
+table-at-risk = a rischio
+table-unit = unità
+table-suppressed = (riservato)
+table-money-note = num. e den. delle somme di denaro sono in unità di valuta (JSON, CSV e Parquet tengono i centesimi)
+unit-entities = soggetti
+unit-persons = persone
+unit-share = quota
+unit-probability = probabilità
+unit-ratio = rapporto
+unit-FTE = ETP

@@ -13,6 +13,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::i18n::{Arg, Texts};
 
 /// Output format of `impatto indicators`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -362,7 +363,9 @@ pub fn render_in(
     input_hash: &str,
 ) -> Result<Vec<u8>> {
     match format {
-        Format::Table => Ok(table(results, as_of, input_hash).into_bytes()),
+        Format::Table => {
+            Ok(table_text(results, &Default::default(), &Texts::new(crate::i18n::Lang::En), as_of, input_hash).into_bytes())
+        }
         Format::Json => {
             let rows = results
                 .iter()
@@ -410,18 +413,19 @@ pub fn frame_bytes(df: &mut DataFrame, format: TableFormat) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn fmt_value(r: &IndicatorResult, x: f64) -> String {
+/// A value as people read it, in `t`'s number format: shares as percentages with one decimal,
+/// probabilities with three, counts whole, the rest with two.
+fn fmt_value(r: &IndicatorResult, x: f64, t: &Texts) -> String {
     match r.unit.as_str() {
-        "share" => format!("{:.1}%", x * 100.0),
-        "probability" => format!("{x:.3}"),
-        "entities" | "persons" => format!("{x:.0}"),
-        "ratio" => format!("{x:.2}"),
-        _ => format!("{x:.2}"),
+        "share" => format!("{}%", t.number(x * 100.0, 1)),
+        "probability" => t.number(x, 3),
+        "entities" | "persons" => t.number(x, 0),
+        _ => t.number(x, 2),
     }
 }
 
 /// The disclosure control of a table's rows, in words (each distinct one once).
-fn suppression_note(results: &[IndicatorResult]) -> String {
+fn suppression_note(results: &[IndicatorResult], t: &Texts) -> String {
     let mut notes: Vec<&str> = Vec::new();
     for r in results {
         if !notes.contains(&r.disclosure.as_str()) {
@@ -429,28 +433,56 @@ fn suppression_note(results: &[IndicatorResult]) -> String {
         }
     }
     match notes.as_slice() {
-        [] => "no rows".into(),
-        _ if results.iter().all(|r| r.small_cell <= 1) => "small-cell suppression off (threshold 1): not for publication".into(),
-        _ => format!("disclosure control: {}", notes.join(" | ")),
+        [] => t.get("table-no-rows", &[]),
+        _ if results.iter().all(|r| r.small_cell <= 1) => t.get("table-suppression-off", &[]),
+        _ => t.get("table-disclosure", &[("how", Arg::Text(&notes.join(" | ")))]),
     }
 }
 
-fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
+/// The table people read (`--format table`), in `t`'s language: headers, numbers, units, and the
+/// indicators' names under it (`names`: id → (Italian, English), from the definitions).
+pub fn table_text(
+    results: &[IndicatorResult],
+    names: &std::collections::BTreeMap<String, (String, String)>,
+    t: &Texts,
+    as_of: &str,
+    input_hash: &str,
+) -> String {
     let keys = group_columns(results);
-    let mut header: Vec<String> = vec!["indicator".into()];
-    header.extend(keys.iter().cloned());
+    let mut header: Vec<String> = vec![t.get("table-indicator", &[])];
+    header.extend(keys.iter().map(|k| {
+        let id = format!("breakdown-{k}");
+        if t.has(&id) { t.get(&id, &[]) } else { k.clone() }
+    }));
     // The header names the level when every interval shares it; otherwise each interval does.
     let mut levels: Vec<f64> = results.iter().filter_map(|r| r.conf_level).collect();
     levels.sort_by(f64::total_cmp);
     levels.dedup();
-    let percent = |level: f64| format!("{}%", (level * 1000.0).round() / 10.0);
+    let percent = |level: f64| {
+        format!("{}%", t.number((level * 1000.0).round() / 10.0, if (level * 100.0).fract() == 0.0 { 0 } else { 1 }))
+    };
     let common = match levels.as_slice() {
         [] => Some(0.95),
         [one] => Some(*one),
         _ => None,
     };
-    let ci_header = common.map_or_else(|| "CI".to_string(), |l| format!("{} CI", percent(l)));
-    header.extend(["t".into(), "value".into(), "num".into(), "den".into(), ci_header, "at risk".into(), "unit".into()]);
+    let ci_header =
+        common.map_or_else(|| t.get("table-ci", &[]), |l| t.get("table-ci-level", &[("level", Arg::Text(&percent(l)))]));
+    header.extend([
+        t.get("table-horizon", &[]),
+        t.get("table-value", &[]),
+        t.get("table-numerator", &[]),
+        t.get("table-denominator", &[]),
+        ci_header,
+        t.get("table-at-risk", &[]),
+        t.get("table-unit", &[]),
+    ]);
+    let unit = |u: &str| {
+        let id = format!("unit-{u}");
+        if t.has(&id) { t.get(&id, &[]) } else { u.to_string() }
+    };
+    // An interval's limits apart: a comma is the Italian decimal point.
+    let sep = if t.lang() == crate::i18n::Lang::It { "; " } else { ", " };
     let mut rows: Vec<Vec<String>> = Vec::new();
     for r in results {
         let mut row = vec![r.indicator.clone()];
@@ -460,29 +492,36 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
         row.push(r.horizon_months.map(|h| format!("{h}m")).unwrap_or_default());
         if r.suppressed {
             // A withheld share keeps its units, and the denominator when it counts them.
-            let den = r.denominator.map(|x| term(x, r.denominator_unit.as_deref())).unwrap_or_default();
-            row.extend(["(suppressed)".into(), String::new(), den, String::new(), String::new()]);
+            let den = r.denominator.map(|x| term(x, r.denominator_unit.as_deref(), t)).unwrap_or_default();
+            row.extend([t.get("table-suppressed", &[]), String::new(), den, String::new(), String::new()]);
         } else {
-            row.push(r.value.map(|v| fmt_value(r, v)).unwrap_or_else(|| "–".into()));
-            row.push(r.numerator.map(|x| term(x, r.numerator_unit.as_deref())).unwrap_or_default());
-            row.push(r.denominator.map(|x| term(x, r.denominator_unit.as_deref())).unwrap_or_default());
+            row.push(r.value.map(|v| fmt_value(r, v, t)).unwrap_or_else(|| "–".into()));
+            row.push(r.numerator.map(|x| term(x, r.numerator_unit.as_deref(), t)).unwrap_or_default());
+            row.push(r.denominator.map(|x| term(x, r.denominator_unit.as_deref(), t)).unwrap_or_default());
             row.push(match (r.ci_low, r.ci_high) {
                 (Some(lo), Some(hi)) => match (common, r.conf_level) {
-                    (None, Some(level)) => format!("[{}, {}] {}", fmt_value(r, lo), fmt_value(r, hi), percent(level)),
-                    _ => format!("[{}, {}]", fmt_value(r, lo), fmt_value(r, hi)),
+                    (None, Some(level)) => format!("[{}{sep}{}] {}", fmt_value(r, lo, t), fmt_value(r, hi, t), percent(level)),
+                    _ => format!("[{}{sep}{}]", fmt_value(r, lo, t), fmt_value(r, hi, t)),
                 },
                 _ => String::new(),
             });
-            row.push(r.n_at_risk.map(|n| n.to_string()).unwrap_or_default());
+            row.push(r.n_at_risk.map(|n| t.number(n as f64, 0)).unwrap_or_default());
         }
-        row.push(r.unit.clone());
+        row.push(unit(&r.unit));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..header.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "as of {as_of} · input {} · {}", &input_hash[..input_hash.len().min(19)], suppression_note(results));
+    let as_of_shown = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d").map_or_else(|_| as_of.to_string(), |d| t.date(d));
+    let input = &input_hash[..input_hash.len().min(19)];
+    let note = suppression_note(results, t);
+    let _ = writeln!(
+        out,
+        "{}",
+        t.get("table-heading", &[("as-of", Arg::Text(&as_of_shown)), ("input", Arg::Text(input)), ("note", Arg::Text(&note))])
+    );
     let line = |cells: &[String]| -> String {
         cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect::<Vec<_>>().join("  ").trim_end().to_string()
     };
@@ -491,20 +530,33 @@ fn table(results: &[IndicatorResult], as_of: &str, input_hash: &str) -> String {
         let _ = writeln!(out, "{}", line(r));
     }
     if results.iter().any(|r| r.numerator_unit.is_some() || r.denominator_unit.is_some()) {
-        let _ = writeln!(out, "num and den of sums of money are in currency units (JSON, CSV and Parquet keep cents)");
+        let _ = writeln!(out, "{}", t.get("table-money-note", &[]));
+    }
+    // The names of the indicators shown, in the reader's language.
+    let mut shown: Vec<&str> = results.iter().map(|r| r.indicator.as_str()).collect();
+    shown.dedup();
+    let named: Vec<(&str, String)> = shown
+        .iter()
+        .filter_map(|id| {
+            names.get(*id).map(|(it, en)| (*id, if t.lang() == crate::i18n::Lang::It { it.clone() } else { en.clone() }))
+        })
+        .collect();
+    if !named.is_empty() {
+        out.push('\n');
+        let width = named.iter().map(|(id, _)| id.chars().count()).max().unwrap_or(0);
+        for (id, name) in named {
+            let _ = writeln!(out, "{id:<width$}  {name}");
+        }
     }
     out
 }
 
 /// A numerator or denominator as people read it: money in currency units with two decimals
-/// (`68672200` cents → `686722.00`), counts as they are.
-fn term(x: f64, unit: Option<&str>) -> String {
+/// (`68672200` cents → `686,722.00`, `686.722,00` in Italian), counts as they are.
+fn term(x: f64, unit: Option<&str>, t: &Texts) -> String {
     match unit {
-        Some("cents") => format!("{:.2}", x / 100.0),
-        _ => trim_number(x),
+        Some("cents") => t.number(x / 100.0, 2),
+        _ if x.fract() == 0.0 && x.abs() < 1e15 => t.number(x, 0),
+        _ => t.number(x, 2),
     }
-}
-
-fn trim_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v:.2}") }
 }

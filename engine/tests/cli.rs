@@ -1335,8 +1335,9 @@ fn a_ratio_of_money_shows_its_terms_in_currency_units() {
     let table = run("table");
     let line = table.lines().find(|l| l.starts_with("INV-01")).expect("INV-01's line");
     let shown: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(shown[2], format!("{:.2}", cents_num / 100.0), "{line}");
-    assert_eq!(shown[3], format!("{:.2}", cents_den / 100.0), "{line}");
+    // Grouped in thousands for people: 686,722.00.
+    assert_eq!(shown[2].replace(',', ""), format!("{:.2}", cents_num / 100.0), "{line}");
+    assert_eq!(shown[3].replace(',', ""), format!("{:.2}", cents_den / 100.0), "{line}");
     assert!(table.contains("in currency units"), "{table}");
 }
 
@@ -1417,4 +1418,40 @@ fn a_programme_named_in_italian_and_english_is_read_in_each() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let message = stderr(&out);
     assert!(message.contains("blank.toml:5") && message.contains("name") && message.contains("empty"), "{message}");
+}
+
+/// Issue 14: the table people read is in the reader's language: headers, units, numbers as
+/// Italians write them (decimal comma, thousands point, `;` between an interval's limits), the
+/// date, and the indicators' names under it. Each Italian cell is the English one rewritten.
+#[test]
+fn the_indicator_table_reads_in_italian() {
+    let data = workspace().join("datasets/examples/fabriq-quarto");
+    let table = |lang: &str| {
+        let o = impatto(&["indicators", "--data", data.to_str().expect("utf-8"), "--only", "FND-01,INV-01", "--lang", lang]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let (it, en) = (table("it"), table("en"));
+    assert!(it.starts_with("al 31/12/2025 · dati sha256:"), "{it}");
+    let header = it.lines().nth(1).expect("header");
+    for h in ["indicatore", "valore", "IC 95%", "unità"] {
+        assert!(header.contains(h), "{header}");
+    }
+    let italian = |english: &str| {
+        english.replace(", ", "\u{1}").replace(',', "\u{0}").replace('.', ",").replace('\u{0}', ".").replace('\u{1}', "; ")
+    };
+    for id in ["FND-01", "INV-01"] {
+        let row = |text: &str| text.lines().find(|l| l.starts_with(id)).expect("row").to_string();
+        let numbers = |line: &str| -> Vec<String> {
+            let cells: Vec<String> = line.split_whitespace().map(String::from).collect();
+            cells[1..cells.len() - 1].to_vec()
+        };
+        assert_eq!(numbers(&row(&it)), numbers(&italian(&row(&en))), "{id}\n{it}\n{en}");
+    }
+    assert!(it.contains("52,1%") && it.contains("[38,3%; 65,5%]") && it.contains("686.722,00"), "{it}");
+    assert!(
+        it.contains("FND-01  Quota di donne tra i fondatori") && en.contains("FND-01  Women share of founders"),
+        "{it}\n{en}"
+    );
+    assert!(it.contains(" quota") && it.contains(" rapporto"), "units in Italian:\n{it}");
 }

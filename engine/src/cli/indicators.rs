@@ -163,7 +163,10 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         IndicatorFormat::Xlsx => {
             impatto::spreadsheet::indicators_xlsx(&run.results, &impatto::report::indicator_names(&defs), &args.lang.texts())?
         }
-        IndicatorFormat::Table => table(Format::Table)?,
+        IndicatorFormat::Table => {
+            let names = impatto::report::indicator_names(&defs);
+            output::table_text(&run.results, &names, &args.lang.texts(), &as_of, &run.input_hash).into_bytes()
+        }
         IndicatorFormat::Json => table(Format::Json)?,
         IndicatorFormat::Csv => table(Format::Csv)?,
         IndicatorFormat::Parquet => table(Format::Parquet)?,
