@@ -165,7 +165,7 @@ pub enum StepArg {
     Payers(Vec<(String, Decimal)>),
 }
 
-/// Constructors of [`StepArg`], for [`step!`].
+/// Constructors of [`StepArg`], for the `step!` macro.
 pub mod arg {
     use super::StepArg;
     use chrono::NaiveDate;
