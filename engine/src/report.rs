@@ -109,8 +109,15 @@ pub fn programme_page(page: Page<'_>, indicators: Indicators<'_>, t: &Texts) -> 
     let st = page.statement;
     let other = other_lang(t.lang());
     let title = t.get("report-title", &[("name", Arg::Text(st.name.get(t.lang()))), ("period", Arg::Text(&st.period))]);
+    // The indicators are published by the programme the rule file pays (`data.programme`),
+    // across its editions, as of the run's date.
     let rows: Vec<&IndicatorResult> =
-        indicators.rows.iter().filter(|r| r.group.iter().any(|(k, v)| k == "programme" && *v == st.programme)).collect();
+        indicators.rows.iter().filter(|r| r.group.iter().any(|(k, v)| k == "programme" && *v == st.data_programme)).collect();
+    let scope = rows.first().map_or_else(String::new, |r| {
+        let as_of = chrono::NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").map_or_else(|_| r.as_of.clone(), |d| t.date(d));
+        let id = if st.data_edition.is_some() { "report-indicators-scope-editions" } else { "report-indicators-scope" };
+        t.get(id, &[("programme", Arg::Text(&st.data_programme)), ("as-of", Arg::Text(&as_of))])
+    });
     let body = html! {
         header {
             nav aria-label=(t.get("report-nav", &[])) {
@@ -129,7 +136,7 @@ pub fn programme_page(page: Page<'_>, indicators: Indicators<'_>, t: &Texts) -> 
             (by_rule(st, t))
             (by_instrument_and_payer(st, t))
             (readings(st, t))
-            (indicator_section(&rows, indicators.names, t))
+            (indicator_section(&rows, &scope, indicators.names, t))
             (survival_section(&rows, indicators.names, t))
             (statements(st, t))
             (provenance(st, &rows, t))
@@ -419,7 +426,7 @@ fn value_text(t: &Texts, unit: &str, x: f64) -> String {
     }
 }
 
-fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String, String)>, t: &Texts) -> Markup {
+fn indicator_section(rows: &[&IndicatorResult], scope: &str, names: &BTreeMap<String, (String, String)>, t: &Texts) -> Markup {
     let name = |id: &str| indicator_name(names, id, t.lang());
     let group_text = |r: &IndicatorResult| -> String {
         let parts: Vec<String> = r
@@ -462,6 +469,7 @@ fn indicator_section(rows: &[&IndicatorResult], names: &BTreeMap<String, (String
             @if rows.is_empty() {
                 p { (t.get("report-no-indicators", &[])) }
             } @else {
+                p.scope { (scope) }
                 @if !headline.is_empty() {
                     figure {
                         svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (label_w + plot_w + 40.0) " " (height) } role="img" aria-labelledby="shares-title shares-desc" {

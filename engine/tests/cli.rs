@@ -438,6 +438,10 @@ fn run_writes_indicators_statements_and_a_summary_and_reruns_identically() {
         italian.contains("data-field=\"paid-grants\">€\u{a0}50.000,00<"),
         "the Italian page shows € 50.000,00 paid, symbol and digits kept together"
     );
+    // The page of rule file `alpha-topup` shows the indicators of the programme it pays
+    // (`data.programme = "alpha"`); it matched on the rule file's id before, and showed none.
+    assert!(italian.contains("<p class=\"scope\">Indicatori del programma alpha, "), "the indicators of programme alpha");
+    assert!(!italian.contains("Nessun indicatore"), "indicators shown");
     // A bad rule file fails before anything is written.
     let bad = out("bad.toml");
     std::fs::write(

@@ -20,6 +20,11 @@ use crate::i18n::{Arg, Texts};
 pub struct Statement {
     /// Programme id.
     pub programme: String,
+    /// The `beneficiaries.programme` value the rule file pays (`data.programme`): the programme
+    /// its indicators are published under.
+    pub data_programme: String,
+    /// The edition it pays, when only one (`data.edition`).
+    pub data_edition: Option<i64>,
     /// Programme name, in each language when the rule file gives both.
     pub name: super::model::Wording,
     /// Rule file path.
@@ -51,6 +56,8 @@ impl Statement {
     pub fn new(p: &Programme, period: String, as_of: NaiveDate, input_hash: String, evaluation: Evaluation) -> Self {
         Statement {
             programme: p.id.clone(),
+            data_programme: p.data.programme.clone(),
+            data_edition: p.data.edition,
             name: p.name.clone(),
             rule_file: p.path.clone(),
             rule_hash: p.hash.clone(),
