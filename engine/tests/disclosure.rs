@@ -610,15 +610,20 @@ fn attack_through_definitions(
         }
     }
     let withheld = targets.len();
-    let recovered = targets
+    (pinned_targets(classes.len(), &constraints, targets), withheld)
+}
+
+/// The targets (name, classes it adds up) whose least and greatest whole value coincide, over
+/// `n` non-negative classes under `constraints` (classes, relation, right-hand side).
+fn pinned_targets(n: usize, constraints: &[(Vec<usize>, ComparisonOp, f64)], targets: Vec<(String, Vec<usize>)>) -> Vec<String> {
+    targets
         .into_iter()
         .filter(|(_, members)| {
             let bound = |direction| {
                 let mut p = Problem::new(direction);
-                let xs: Vec<_> = (0..classes.len())
-                    .map(|c| p.add_var(if members.contains(&c) { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
-                    .collect();
-                for (vars, op, rhs) in &constraints {
+                let xs: Vec<_> =
+                    (0..n).map(|c| p.add_var(if members.contains(&c) { 1.0 } else { 0.0 }, (0.0, f64::INFINITY))).collect();
+                for (vars, op, rhs) in constraints {
                     let terms: Vec<_> = vars.iter().map(|&v| (xs[v], 1.0)).collect();
                     p.add_constraint(terms.as_slice(), *op, *rhs);
                 }
@@ -632,8 +637,7 @@ fn attack_through_definitions(
             (lo - 1e-6).ceil() >= (hi + 1e-6).floor()
         })
         .map(|(name, _)| name)
-        .collect();
-    (recovered, withheld)
+        .collect()
 }
 
 /// Found by a helper's attack (engine/tests/fixtures/disclosure/attack_release.py, scipy, R3):
@@ -791,30 +795,7 @@ fn a_condition_on_a_column_derived_from_a_date_is_attacked_as_one_on_the_date() 
             }
         }
         let withheld = targets.len();
-        let pinned = targets
-            .into_iter()
-            .filter(|(_, target)| {
-                let bound = |direction| {
-                    let mut p = Problem::new(direction);
-                    let xs: Vec<_> = (0..classes.len())
-                        .map(|c| p.add_var(if target.contains(&c) { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
-                        .collect();
-                    for (vars, op, rhs) in &constraints {
-                        let terms: Vec<_> = vars.iter().map(|&v| (xs[v], 1.0)).collect();
-                        p.add_constraint(terms.as_slice(), *op, *rhs);
-                    }
-                    match p.solve() {
-                        Ok(outcome) => outcome.into_solution().expect("solved").objective(),
-                        Err(microlp::Error::Unbounded) => f64::INFINITY,
-                        Err(e) => panic!("the published tables are inconsistent: {e}"),
-                    }
-                };
-                let (lo, hi) = (bound(OptimizationDirection::Minimize), bound(OptimizationDirection::Maximize));
-                (lo - 1e-6).ceil() >= (hi + 1e-6).floor()
-            })
-            .map(|(name, _)| name)
-            .collect();
-        (pinned, withheld)
+        (pinned_targets(classes.len(), &constraints, targets), withheld)
     };
     // The identity holds in the data: the four totals.
     let total = |id: &str| -> f64 {
