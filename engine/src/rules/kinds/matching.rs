@@ -16,8 +16,8 @@ use toml::Spanned;
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, capped, common, mul};
 use crate::rules::check::{Door, RuleError};
 use crate::rules::model::arg::{count, day, money, num, percent};
-use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
+use crate::rules::model::{Step, step};
 use crate::rules::money::{Money, Share};
 
 /// The rule as written.
@@ -119,23 +119,20 @@ impl RuleKind for Matching {
             return Ok(vec![Outcome::nothing(Status::MissingData, trace)]);
         };
         let needed = mul(c.budget, self.raise_at_least.get())?;
-        if raised < needed {
-            trace.push(step!(
-                "step-threshold-not-reached",
-                raised = money(raised),
-                share = percent(self.raise_at_least.get()),
-                budget = money(c.budget),
-                needed = money(needed)
-            ));
+        let reached = raised >= needed;
+        let threshold = if reached { "step-threshold-reached" } else { "step-threshold-not-reached" };
+        trace.push(Step::new(
+            threshold,
+            vec![
+                ("raised", money(raised)),
+                ("share", percent(self.raise_at_least.get())),
+                ("budget", money(c.budget)),
+                ("needed", money(needed)),
+            ],
+        ));
+        if !reached {
             return Ok(vec![Outcome::nothing(Status::NotMet, trace)]);
         }
-        trace.push(step!(
-            "step-threshold-reached",
-            raised = money(raised),
-            share = percent(self.raise_at_least.get()),
-            budget = money(c.budget),
-            needed = money(needed)
-        ));
         let raw = mul(c.budget, self.pays.get())?;
         trace.push(step!("step-match", share = percent(self.pays.get()), budget = money(c.budget), raw = num(raw)));
         let due = capped(raw, self.cap, "step-capped-match", &mut trace);

@@ -8,8 +8,8 @@ use toml::Spanned;
 use super::{Common, EvalCtx, FieldDoc, Needs, Rule, RuleKind, achieved, capped, common, describe, meets, mul};
 use crate::rules::check::{Door, IndicatorInfo, Quantity, RuleError};
 use crate::rules::model::arg::{money, num, percent, text};
-use crate::rules::model::step;
 use crate::rules::model::{BeneficiaryInputs, Outcome, Status, Wording};
+use crate::rules::model::{Step, step};
 use crate::rules::money::{Money, Share};
 
 /// How achievement turns into pay.
@@ -289,12 +289,11 @@ impl RuleKind for ResultPremium {
                 let mut all = true;
                 for (t, v, _) in &values {
                     let ok = meets(v, t.indicator.is_share, t.at_least).unwrap_or(false);
-                    let (id, target) = (text(&t.indicator.id), t.at_least.arg(t.indicator.is_share));
-                    trace.push(if ok {
-                        step!("step-target-met", id = id, target = target)
-                    } else {
-                        step!("step-target-not-met", id = id, target = target)
-                    });
+                    let verdict = if ok { "step-target-met" } else { "step-target-not-met" };
+                    trace.push(Step::new(
+                        verdict,
+                        vec![("id", text(&t.indicator.id)), ("target", t.at_least.arg(t.indicator.is_share))],
+                    ));
                     all &= ok;
                 }
                 if all { Decimal::ONE } else { Decimal::ZERO }
