@@ -31,6 +31,8 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::error::{Error, Result, polars_err};
+use crate::message::Phrase;
+use crate::phrase;
 use crate::schema::ColumnType;
 
 /// Cell contents read as a missing value (besides the empty cell).
@@ -449,9 +451,9 @@ pub struct Unreadable {
     /// The column, when the problem is in one field.
     pub column: Option<String>,
     /// What the row or field should hold.
-    pub expected: String,
+    pub expected: Phrase,
     /// What it holds.
-    pub found: String,
+    pub found: Phrase,
 }
 
 /// What a file holds that no typed reading can take: rows with another number of fields than
@@ -478,8 +480,8 @@ pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<Unre
                 findings.push(Unreadable {
                     row: row + 1,
                     column: None,
-                    expected: "a readable CSV row".into(),
-                    found: e.to_string(),
+                    expected: phrase!("data-csv-row"),
+                    found: Phrase::verbatim(e.to_string()),
                 });
                 break;
             }
@@ -492,8 +494,8 @@ pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<Unre
             findings.push(Unreadable {
                 row,
                 column: None,
-                expected: format!("{} fields as in the header", header.len()),
-                found: fields.len().to_string(),
+                expected: phrase!("data-fields-as-header", count = header.len()),
+                found: Phrase::verbatim(fields.len().to_string()),
             });
         }
         for (i, field) in fields.iter().enumerate() {
@@ -501,11 +503,11 @@ pub fn diagnose(path: &Path, dialect: &Dialect, limit: usize) -> Result<Vec<Unre
                 findings.push(Unreadable {
                     row,
                     column: Some(header.get(i).cloned().unwrap_or_else(|| format!("field {}", i + 1))),
-                    expected: "UTF-8 text".into(),
-                    found: format!(
-                        "bytes that are not UTF-8 at byte {} of `{}`",
-                        e.valid_up_to() + 1,
-                        String::from_utf8_lossy(field)
+                    expected: phrase!("data-utf8"),
+                    found: phrase!(
+                        "data-not-utf8-at",
+                        byte = e.valid_up_to() + 1,
+                        text = String::from_utf8_lossy(field).into_owned()
                     ),
                 });
             }

@@ -8,6 +8,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::message::{Catalogue, Phrase, PhraseArg};
+use crate::phrase;
+
 /// How serious a finding is: errors stop computation, warnings are reported and computation goes on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -32,58 +35,28 @@ pub struct Issue {
     /// How many rows have the problem (0 when it is not about rows).
     pub count: u64,
     /// What the format expects.
-    pub expected: String,
+    pub expected: Phrase,
     /// What the file holds instead.
-    pub found: String,
+    pub found: Phrase,
     /// How to fix it, when we can tell.
-    pub hint: Option<String>,
+    pub hint: Option<Phrase>,
 }
 
 impl Issue {
     /// An error about a file as a whole (no column, no rows).
-    pub fn in_file(
-        file: impl Into<String>,
-        expected: impl Into<String>,
-        found: impl Into<String>,
-        hint: Option<String>,
-    ) -> Issue {
-        Issue {
-            severity: Severity::Error,
-            file: file.into(),
-            column: None,
-            rows: vec![],
-            count: 0,
-            expected: expected.into(),
-            found: found.into(),
-            hint,
-        }
+    pub fn in_file(file: impl Into<String>, expected: Phrase, found: Phrase, hint: Option<Phrase>) -> Issue {
+        Issue { severity: Severity::Error, file: file.into(), column: None, rows: vec![], count: 0, expected, found, hint }
+    }
+
+    /// The finding worded in the language of `catalogue`.
+    pub fn worded(&self, catalogue: &Catalogue) -> String {
+        catalogue.issue(self)
     }
 }
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}: {}", self.file)?;
-        if let Some(column) = &self.column {
-            write!(f, ", column `{column}`")?;
-        }
-        if !self.rows.is_empty() {
-            let rows: Vec<String> = self.rows.iter().map(u64::to_string).collect();
-            write!(f, ", row{} {}", if self.rows.len() > 1 { "s" } else { "" }, rows.join(", "))?;
-            if self.count > self.rows.len() as u64 {
-                write!(f, " (and {} more)", self.count - self.rows.len() as u64)?;
-            }
-        } else if self.count > 0 {
-            write!(f, ", {} row{}", self.count, if self.count > 1 { "s" } else { "" })?;
-        }
-        write!(f, ": expected {}, found {}", self.expected, self.found)?;
-        if let Some(hint) = &self.hint {
-            write!(f, " (hint: {hint})")?;
-        }
-        Ok(())
+        f.write_str(&Catalogue::english().issue(self))
     }
 }
 
@@ -113,10 +86,7 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for issue in &self.issues {
-            writeln!(f, "{issue}")?;
-        }
-        Ok(())
+        f.write_str(&Catalogue::english().report(self))
     }
 }
 
@@ -125,9 +95,7 @@ impl fmt::Display for Report {
 #[non_exhaustive]
 pub enum Error {
     /// A panel directory lacks one of the tables.
-    #[error(
-        "{dir}: no {table}.parquet or {table}.csv, nor a workbook sheet `{table}` (expected the `{table}` table of the panel format; hint: see datasets/PANEL_FORMAT.md, or `impatto generate` for an example)"
-    )]
+    #[error("{}", Catalogue::english().phrase(&missing_table(dir, table)))]
     MissingTable {
         /// Directory searched.
         dir: PathBuf,
@@ -135,16 +103,14 @@ pub enum Error {
         table: &'static str,
     },
     /// An optional table is needed but no directory has it.
-    #[error(
-        "no {table}.parquet or {table}.csv, nor a workbook sheet `{table}`, in the panel directories (expected the optional `{table}` table, which this computation reads; hint: see datasets/PANEL_FORMAT.md)"
-    )]
+    #[error("{}", Catalogue::english().phrase(&phrase!("data-no-table", table = *table)))]
     NoTable {
         /// Table stem.
         table: &'static str,
     },
     /// Columns (or an optional table) that a computation needs are not in the panel; from
     /// [`crate::PanelSource::require`].
-    #[error("{}", missing_columns_message(table, columns, lacking, no_table, needed_by))]
+    #[error("{}", Catalogue::english().phrase(&missing_columns(table, columns, lacking, no_table, needed_by)))]
     MissingColumns {
         /// Table stem.
         table: &'static str,
@@ -158,7 +124,7 @@ pub enum Error {
         needed_by: String,
     },
     /// The panel breaks the format; the report lists every finding.
-    #[error("the panel is not valid ({} error(s)):\n{report}", report.errors().count())]
+    #[error("{}", invalid(Catalogue::english(), report))]
     Invalid {
         /// All findings, warnings included.
         report: Report,
@@ -209,39 +175,57 @@ pub enum Error {
     Generate(String),
 }
 
-fn missing_columns_message(
+fn missing_table(dir: &std::path::Path, table: &str) -> Phrase {
+    phrase!("data-missing-table", dir = dir.display().to_string(), table = table)
+}
+
+fn invalid(catalogue: &Catalogue, report: &Report) -> String {
+    format!("{}\n{}", catalogue.phrase(&phrase!("data-invalid", count = report.errors().count())), catalogue.report(report))
+}
+
+fn missing_columns(
     table: &str,
     columns: &[String],
     lacking: &[(String, Vec<String>)],
     no_table: &[PathBuf],
     needed_by: &str,
-) -> String {
+) -> Phrase {
     let quoted = |cs: &[String]| cs.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
-    let mut parts: Vec<String> = lacking.iter().map(|(file, cs)| format!("{file}: no column {}", quoted(cs))).collect();
-    parts.extend(
-        no_table
-            .iter()
-            .map(|dir| format!("{}: no {table}.parquet or {table}.csv, nor a workbook sheet `{table}`", dir.display())),
-    );
+    let mut parts: Vec<Phrase> =
+        lacking.iter().map(|(file, cs)| phrase!("data-file-lacks", file = file, columns = quoted(cs))).collect();
+    parts.extend(no_table.iter().map(|dir| phrase!("data-dir-lacks-table", dir = dir.display().to_string(), table = table)));
     let example = columns.first().map(String::as_str).unwrap_or("<column>");
-    let (the, it) = if columns.len() > 1 { ("the columns", "them") } else { ("the column", "it") };
+    let count = columns.len();
     let hint = match (lacking.is_empty(), no_table.is_empty()) {
-        (true, _) => format!("add the `{table}` table with {the}; see datasets/PANEL_FORMAT.md"),
-        (false, true) => {
-            format!("add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\"; see datasets/PANEL_FORMAT.md")
-        }
-        (false, false) => format!(
-            "add {the}, or map {it} in columns.toml: [{table}] {example} = \"<your name>\", and add the `{table}` table where it is missing; see datasets/PANEL_FORMAT.md"
-        ),
+        (true, _) => phrase!("data-hint-add-table", table = table, count = count),
+        (false, true) => phrase!("data-hint-add-columns", table = table, count = count, example = example),
+        (false, false) => phrase!("data-hint-add-columns-and-table", table = table, count = count, example = example),
     };
-    format!(
-        "{} (expected column(s) {} of the `{table}` table, needed by {needed_by}; hint: {hint})",
-        parts.join("; "),
-        quoted(columns)
+    phrase!(
+        "data-missing-columns",
+        lacking = PhraseArg::List(parts, "; "),
+        columns = quoted(columns),
+        table = table,
+        needed_by = needed_by,
+        hint = hint
     )
 }
 
 impl Error {
+    /// The error worded in the language of `catalogue`. Messages from the libraries underneath
+    /// (I/O, polars, Parquet) keep their own English.
+    pub fn worded(&self, catalogue: &Catalogue) -> String {
+        match self {
+            Error::MissingTable { dir, table } => catalogue.phrase(&missing_table(dir, table)),
+            Error::NoTable { table } => catalogue.phrase(&phrase!("data-no-table", table = *table)),
+            Error::MissingColumns { table, columns, lacking, no_table, needed_by } => {
+                catalogue.phrase(&missing_columns(table, columns, lacking, no_table, needed_by))
+            }
+            Error::Invalid { report } => invalid(catalogue, report),
+            other => other.to_string(),
+        }
+    }
+
     /// The error of a panel these findings make unusable.
     pub fn invalid(issues: Vec<Issue>) -> Error {
         Error::Invalid { report: Report { issues } }

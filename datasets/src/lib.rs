@@ -19,6 +19,7 @@ pub mod derived;
 pub mod error;
 pub mod generate;
 pub mod manifest;
+pub mod message;
 mod parquet_check;
 pub mod schema;
 pub mod source;

@@ -12,6 +12,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Issue, Result};
+use crate::message::Phrase;
+use crate::phrase;
 
 /// The manifest's file name.
 pub const FILE: &str = "manifest.json";
@@ -95,26 +97,21 @@ pub fn check(dir: &Path, table_files: &[&Path]) -> Result<Vec<Issue>> {
         Err(found) => {
             return Ok(vec![Issue::in_file(
                 path.display().to_string(),
-                "a manifest as impatto writes it (`written_by` and `files` with `file` and `sha256`)",
-                found,
-                Some("remove the manifest if the directory is no longer impatto's output as written".into()),
+                phrase!("data-manifest"),
+                Phrase::verbatim(found),
+                Some(phrase!("data-hint-remove-manifest")),
             )]);
         }
     };
     let mut issues = Vec::new();
     for file in table_files {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let hint = || {
-            Some(format!(
-                "the directory mixes files of two writes; write it again as a whole (e.g. `impatto generate --out {}`)",
-                dir.display()
-            ))
-        };
+        let hint = || Some(phrase!("data-hint-two-writes", dir = dir.display().to_string()));
         match listed.iter().find(|(f, _)| f == name) {
             None => issues.push(Issue::in_file(
                 file.display().to_string(),
-                format!("a file listed in {} (written together with the other tables)", path.display()),
-                "a table file it does not list",
+                phrase!("data-listed-in-manifest", manifest = path.display().to_string()),
+                phrase!("data-not-listed"),
                 hint(),
             )),
             Some((_, expected)) => {
@@ -122,8 +119,8 @@ pub fn check(dir: &Path, table_files: &[&Path]) -> Result<Vec<Issue>> {
                 if &found != expected {
                     issues.push(Issue::in_file(
                         file.display().to_string(),
-                        format!("sha256:{expected} as listed in {}", path.display()),
-                        format!("sha256:{found}"),
+                        phrase!("data-digest-listed", digest = expected, manifest = path.display().to_string()),
+                        Phrase::verbatim(format!("sha256:{found}")),
                         hint(),
                     ));
                 }

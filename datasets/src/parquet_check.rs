@@ -17,15 +17,23 @@ use parquet::errors::ParquetError;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
 use crate::error::{Error, Issue, Severity};
+use crate::message::Phrase;
+use crate::phrase;
 
-fn finding(file: &str, column: Option<&str>, expected: String, found: String, hint: Option<String>) -> Issue {
+fn finding(file: &str, column: Option<&str>, expected: Phrase, found: Phrase, hint: Option<Phrase>) -> Issue {
     Issue { column: column.map(str::to_string), ..Issue::in_file(file, expected, found, hint) }
 }
 
 fn open(path: &Path, display: &str) -> Result<SerializedFileReader<File>, Error> {
     let file = File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     SerializedFileReader::new(file).map_err(|e| {
-        Error::invalid(vec![finding(display, None, "a Parquet file".into(), format!("a file Parquet cannot read ({e})"), None)])
+        Error::invalid(vec![finding(
+            display,
+            None,
+            phrase!("data-parquet-file"),
+            phrase!("data-parquet-unreadable", error = e.to_string()),
+            None,
+        )])
     })
 }
 
@@ -55,14 +63,12 @@ fn readable_type(ty: &ArrowType) -> bool {
     }
 }
 
-fn hint_for(ty: &ArrowType) -> Option<String> {
+fn hint_for(ty: &ArrowType) -> Option<Phrase> {
     match ty {
-        ArrowType::Decimal32(..) | ArrowType::Decimal64(..) | ArrowType::Decimal128(..) | ArrowType::Decimal256(..) => Some(
-            "store money as whole cents in a 64-bit integer column (e.g. CAST(amount * 100 AS BIGINT), or pandas `(df.amount * 100).round().astype(\"int64\")`)".into(),
-        ),
-        ArrowType::Timestamp(_, Some(tz)) => Some(format!(
-            "store the local date (a `date` column), e.g. in pandas `df.col.dt.tz_convert(\"{tz}\").dt.date`; impatto does not guess which day a moment in time falls on"
-        )),
+        ArrowType::Decimal32(..) | ArrowType::Decimal64(..) | ArrowType::Decimal128(..) | ArrowType::Decimal256(..) => {
+            Some(phrase!("data-hint-decimal-type"))
+        }
+        ArrowType::Timestamp(_, Some(tz)) => Some(phrase!("data-hint-zoned-timestamp", zone = tz.to_string())),
         _ => None,
     }
 }
@@ -89,21 +95,21 @@ pub fn check_file(path: &Path, display: &str) -> Result<(), Error> {
                                 TimeUnit::Microsecond => "us",
                                 TimeUnit::Nanosecond => "ns",
                             };
-                            format!("a timestamp[{unit}] with time zone {tz}")
+                            phrase!("data-timestamp-zone", unit = unit, zone = tz.to_string())
                         }
-                        other => format!("a column of type {other}"),
+                        other => phrase!("data-type-of", kind = other.to_string()),
                     };
                     issues.push(finding(
                         display,
                         Some(field.name()),
-                        "a column of a panel type (text, whole numbers or cents, numbers, dates, booleans)".into(),
+                        phrase!("data-panel-type"),
                         found,
                         hint_for(field.data_type()),
                     ));
                 }
             }
         }
-        Err(e) => issues.push(finding(display, None, "a Parquet schema of plain columns".into(), e.to_string(), None)),
+        Err(e) => issues.push(finding(display, None, phrase!("data-parquet-schema"), Phrase::verbatim(e.to_string()), None)),
     }
     for (g, group) in meta.row_groups().iter().enumerate() {
         for (c, chunk) in group.columns().iter().enumerate() {
@@ -113,9 +119,9 @@ pub fn check_file(path: &Path, display: &str) -> Result<(), Error> {
                 issues.push(finding(
                     display,
                     Some(column.name()),
-                    format!("{} values in row group {}, as many as the rows it declares", group.num_rows(), g + 1),
-                    format!("{} (the file is damaged or was written by a faulty tool)", chunk.num_values()),
-                    Some("write the file again from its source".into()),
+                    phrase!("data-group-values", rows = group.num_rows().to_string(), group = g + 1),
+                    phrase!("data-group-damaged", values = chunk.num_values().to_string()),
+                    Some(phrase!("data-hint-write-again")),
                 ));
                 break;
             }
@@ -134,9 +140,9 @@ pub fn damaged_pages(path: &Path, display: &str) -> Result<Vec<Issue>, Error> {
         vec![finding(
             display,
             None,
-            "a Parquet file whose pages decode".into(),
-            format!("a damaged page ({e})"),
-            Some("write the file again from its source".into()),
+            phrase!("data-pages-decode"),
+            phrase!("data-damaged-page", error = e),
+            Some(phrase!("data-hint-write-again")),
         )]
     };
     // The parquet crate, too, panics on some damaged pages (an out-of-bounds slice of
@@ -163,9 +169,9 @@ pub(crate) fn reader_failed(display: &str, why: &str) -> Issue {
     finding(
         display,
         None,
-        "a Parquet file that reads".into(),
-        format!("a file the reader fails on ({why})"),
-        Some("write the file again from its source".into()),
+        phrase!("data-parquet-reads"),
+        phrase!("data-reader-fails", error = why),
+        Some(phrase!("data-hint-write-again")),
     )
 }
 
@@ -254,9 +260,9 @@ fn scan_utf8(reader: &SerializedFileReader<File>, display: &str, columns: &[&str
                 column: Some(descr.name().to_string()),
                 rows,
                 count,
-                expected: "UTF-8 text".into(),
-                found: format!("bytes that are not UTF-8 (`{first}`, the bad bytes shown as �)"),
-                hint: Some("write the file again with UTF-8 strings".into()),
+                expected: phrase!("data-utf8"),
+                found: phrase!("data-not-utf8", text = first),
+                hint: Some(phrase!("data-hint-utf8")),
             });
         }
     }

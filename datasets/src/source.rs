@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 
 use crate::csv;
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
+use crate::message::Phrase;
+use crate::phrase;
 use crate::schema::{ColumnSpec, ColumnType, Table};
 use crate::workbook;
 
@@ -186,42 +188,35 @@ impl TableFile {
         for spec in table.columns() {
             let mapped = self.renames.get(spec.name).map(String::as_str);
             let source_name = mapped.unwrap_or(spec.name);
-            let column_issue = |expected: String, found: String, hint: Option<String>| Issue {
+            let column_issue = |expected: Phrase, found: Phrase, hint: Option<Phrase>| Issue {
                 column: Some(spec.name.to_string()),
                 ..Issue::in_file(self.display(), expected, found, hint)
             };
             match (schema.get(source_name), mapped) {
                 (None, Some(mine)) => issues.push(column_issue(
-                    format!("a column `{mine}` ({}), which {MAPPING_FILE} maps to `{}`", spec.ty.name(), spec.name),
-                    format!("no such column among {}", list_names(&schema)),
+                    phrase!("data-mapped-column", mine = mine, kind = spec.ty.name(), file = MAPPING_FILE, column = spec.name),
+                    phrase!("data-no-such-column", names = list_names(&schema)),
                     Some(if schema.get(spec.name).is_some() {
-                        format!(
-                            "the file already calls it `{}`: remove the line `{} = \"{mine}\"` from [{}] in {MAPPING_FILE}",
-                            spec.name,
-                            spec.name,
-                            table.stem()
+                        phrase!(
+                            "data-hint-mapping-redundant",
+                            column = spec.name,
+                            mine = mine,
+                            table = table.stem(),
+                            file = MAPPING_FILE
                         )
                     } else {
-                        format!(
-                            "correct the name in {MAPPING_FILE} ([{}] {} = \"<your name>\"), or remove the line if the file does not have the column",
-                            table.stem(),
-                            spec.name
-                        )
+                        phrase!("data-hint-mapping-correct", file = MAPPING_FILE, table = table.stem(), column = spec.name)
                     }),
                 )),
                 (Some(_), Some(mine)) if mine != spec.name && schema.get(spec.name).is_some() => issues.push(column_issue(
-                    format!("one column for `{}`", spec.name),
-                    format!("two: `{mine}` (mapped in {MAPPING_FILE}) and `{}`", spec.name),
-                    Some(format!("remove or rename one of them, or the line `{} = \"{mine}\"` in {MAPPING_FILE}", spec.name)),
+                    phrase!("data-one-column-for", column = spec.name),
+                    phrase!("data-two-columns", mine = mine, file = MAPPING_FILE, column = spec.name),
+                    Some(phrase!("data-hint-two-columns", column = spec.name, mine = mine, file = MAPPING_FILE)),
                 )),
                 (None, None) if spec.required => issues.push(column_issue(
-                    format!("a column `{}` ({})", spec.name, spec.ty.name()),
-                    format!("no such column among {}", list_names(&schema)),
-                    Some(format!(
-                        "if the file calls it differently, map it in {MAPPING_FILE}: [{}] {} = \"<your name>\"",
-                        table.stem(),
-                        spec.name
-                    )),
+                    phrase!("data-column-of-type", column = spec.name, kind = spec.ty.name()),
+                    phrase!("data-no-such-column", names = list_names(&schema)),
+                    Some(phrase!("data-hint-map-it", file = MAPPING_FILE, table = table.stem(), column = spec.name)),
                 )),
                 // An optional column left out: empty in every row (see the format document).
                 (None, None) => exprs.push(lit(NULL).cast(canonical_dtype(spec.ty)).alias(spec.name)),
@@ -235,7 +230,11 @@ impl TableFile {
                             csv::parse(col(source_name), spec.ty, dialect)
                         }
                         FileFormat::Parquet | FileFormat::Workbook { .. } if !accepts(spec.ty, dtype) => {
-                            issues.push(column_issue(spec.ty.name().to_string(), format!("{dtype}"), type_hint(spec, dtype)));
+                            issues.push(column_issue(
+                                Phrase::verbatim(spec.ty.name()),
+                                Phrase::verbatim(dtype.to_string()),
+                                type_hint(spec, dtype),
+                            ));
                             continue;
                         }
                         // Cast only what needs it: a plain column keeps predicate pushdown
@@ -259,7 +258,7 @@ impl TableFile {
                                         TimeUnit::Nanoseconds => 86_400_000_000_000,
                                     };
                                     conversions.push(Conversion {
-                                        expected: "a date (a date column, or a timestamp at 00:00:00)".into(),
+                                        expected: phrase!("data-type-date-or-midnight"),
                                         ..Conversion::of(spec, csv::Dialect::default())
                                     });
                                     when((col(source_name).cast(DataType::Int64) % lit(per_day)).eq(lit(0)))
@@ -304,7 +303,7 @@ pub(crate) struct Conversion {
     /// Canonical column name.
     pub column: &'static str,
     /// What a cell must look like.
-    pub expected: String,
+    pub expected: Phrase,
     ty: ColumnType,
     dialect: csv::Dialect,
 }
@@ -312,20 +311,20 @@ pub(crate) struct Conversion {
 impl Conversion {
     fn of(spec: &ColumnSpec, dialect: csv::Dialect) -> Conversion {
         let expected = match spec.ty {
-            ColumnType::Text => "text".to_string(),
-            ColumnType::Integer => "a whole number".to_string(),
-            ColumnType::Cents => "whole cents (a 64-bit integer, e.g. 3500000 for 35,000.00)".to_string(),
-            ColumnType::Number if dialect.decimal_comma => "a number with a decimal comma (e.g. 4,5)".to_string(),
-            ColumnType::Number => "a number (e.g. 4.5)".to_string(),
-            ColumnType::Date if dialect.dates == csv::DateOrder::Iso => "a date written YYYY-MM-DD".to_string(),
-            ColumnType::Date => format!("a date written {} (or YYYY-MM-DD)", dialect.dates.name()),
-            ColumnType::Boolean => "true or false".to_string(),
+            ColumnType::Text => phrase!("data-type-text"),
+            ColumnType::Integer => phrase!("data-type-integer"),
+            ColumnType::Cents => phrase!("data-type-cents"),
+            ColumnType::Number if dialect.decimal_comma => phrase!("data-type-number-comma"),
+            ColumnType::Number => phrase!("data-type-number"),
+            ColumnType::Date if dialect.dates == csv::DateOrder::Iso => phrase!("data-type-date-iso"),
+            ColumnType::Date => phrase!("data-type-date-order", order = dialect.dates.name()),
+            ColumnType::Boolean => phrase!("data-type-boolean"),
         };
         Conversion { column: spec.name, expected, ty: spec.ty, dialect }
     }
 
     /// How to fix a cell written like `first`, when we can tell.
-    pub fn hint(&self, first: &str) -> Option<String> {
+    pub fn hint(&self, first: &str) -> Option<Phrase> {
         let first = first.trim();
         match self.ty {
             ColumnType::Date => {
@@ -335,33 +334,34 @@ impl Conversion {
                         && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
                 };
                 if orders.is_empty() && first.len() > 10 && first.get(..10).is_some_and(|d| csv::DateOrder::Iso.reads(d)) {
-                    Some("write the date alone, without a time of day".into())
+                    Some(phrase!("data-hint-date-alone"))
                 } else if orders.is_empty() && shape(first) {
-                    Some("there is no such day in the calendar (a 29 February outside a leap year, a 31st of a 30-day month, a month 13?)".into())
+                    Some(phrase!("data-hint-no-such-day"))
                 } else if !orders.is_empty() {
-                    Some(format!(
-                        "the file writes dates as {}: declare the order in {MAPPING_FILE}, e.g. `{DATE_FORMAT_KEY} = \"{}\"`; it is never guessed, as 01/02/2018 is a different day in each",
-                        orders.join(" or "),
-                        orders[0]
+                    Some(phrase!(
+                        "data-hint-declare-date-order",
+                        orders = match orders.as_slice() {
+                            [first, second] => phrase!("data-either", first = *first, second = *second),
+                            _ => Phrase::verbatim(orders.join(", ")),
+                        },
+                        file = MAPPING_FILE,
+                        key = DATE_FORMAT_KEY,
+                        order = orders[0]
                     ))
                 } else {
                     None
                 }
             }
-            ColumnType::Number if self.dialect.decimal_comma && csv::parse_number(first, false).is_some() => Some(format!(
-                "the directory's CSV files use a decimal comma (declared in {MAPPING_FILE}, or detected), so write 4,5 for four and a half"
-            )),
-            ColumnType::Number if csv::parse_number(first, !self.dialect.decimal_comma).is_some() => Some(format!(
-                "a decimal comma: it is detected when the fields are separated by `;` or tab and no number in the file uses `.`; otherwise write one decimal mark throughout, or declare `{DECIMAL_COMMA_KEY} = true` in {MAPPING_FILE}"
-            )),
-            ColumnType::Cents if first.contains(['.', ',']) => {
-                Some("money is stored exactly, as whole cents without separators (e.g. 3500000 for €35,000.00)".into())
+            ColumnType::Number if self.dialect.decimal_comma && csv::parse_number(first, false).is_some() => {
+                Some(phrase!("data-hint-decimal-comma-declared", file = MAPPING_FILE))
             }
-            ColumnType::Integer if first.contains(['.', ',']) => Some("counts must be whole numbers".into()),
-            ColumnType::Cents | ColumnType::Integer if first.trim().parse::<u128>().is_ok() => {
-                Some("the value does not fit a 64-bit integer: check the cell".into())
+            ColumnType::Number if csv::parse_number(first, !self.dialect.decimal_comma).is_some() => {
+                Some(phrase!("data-hint-decimal-comma", key = DECIMAL_COMMA_KEY, file = MAPPING_FILE))
             }
-            ColumnType::Boolean => Some("write true or false".into()),
+            ColumnType::Cents if first.contains(['.', ',']) => Some(phrase!("data-hint-cents-exact")),
+            ColumnType::Integer if first.contains(['.', ',']) => Some(phrase!("data-hint-whole-counts")),
+            ColumnType::Cents | ColumnType::Integer if first.trim().parse::<u128>().is_ok() => Some(phrase!("data-hint-too-big")),
+            ColumnType::Boolean => Some(phrase!("data-hint-write-boolean")),
             _ => None,
         }
     }
@@ -378,9 +378,9 @@ fn refuse_repeated_names(display: &str, names: &[String]) -> Result<()> {
                 column: Some(name.clone()),
                 rows: vec![],
                 count: 0,
-                expected: "each column name once in the header".into(),
-                found: format!("`{name}` as column {} and as column {}", spreadsheet_column(j), spreadsheet_column(i)),
-                hint: Some("remove or rename one of them".into()),
+                expected: phrase!("data-header-once"),
+                found: phrase!("data-column-twice", name = name, first = spreadsheet_column(j), second = spreadsheet_column(i)),
+                hint: Some(phrase!("data-hint-remove-one")),
             });
         }
     }
@@ -400,18 +400,16 @@ fn spreadsheet_column(index: usize) -> String {
     format!("{} ({})", String::from_utf8_lossy(&letters), index + 1)
 }
 
-fn list_names(schema: &Schema) -> String {
+fn list_names(schema: &Schema) -> Phrase {
     let names: Vec<String> = schema.iter_names().map(|n| format!("`{n}`")).collect();
-    if names.is_empty() { "(no columns)".into() } else { names.join(", ") }
+    if names.is_empty() { phrase!("data-no-columns") } else { Phrase::verbatim(names.join(", ")) }
 }
 
-fn type_hint(spec: &ColumnSpec, found: &DataType) -> Option<String> {
+fn type_hint(spec: &ColumnSpec, found: &DataType) -> Option<Phrase> {
     match (spec.ty, found) {
-        (ColumnType::Date, DataType::String) => Some("write dates as YYYY-MM-DD".into()),
-        (ColumnType::Cents, DataType::Float32 | DataType::Float64) => {
-            Some("money is stored exactly, as whole cents of the currency (e.g. 3500000 for €35,000.00)".into())
-        }
-        (ColumnType::Integer, DataType::Float32 | DataType::Float64) => Some("counts must be whole numbers".into()),
+        (ColumnType::Date, DataType::String) => Some(phrase!("data-hint-iso-dates")),
+        (ColumnType::Cents, DataType::Float32 | DataType::Float64) => Some(phrase!("data-hint-cents-float")),
+        (ColumnType::Integer, DataType::Float32 | DataType::Float64) => Some(phrase!("data-hint-whole-counts")),
         _ => None,
     }
 }
@@ -678,18 +676,16 @@ impl PanelSource {
 /// table — a directory, a device, a broken or looping link (an error naming it)?
 fn is_table_file(path: &Path) -> Result<bool> {
     let display = path.display();
-    let refuse = |found: String| {
-        let hint = Some("replace it with the table's file, or remove it".to_string());
-        Err(Error::invalid(vec![Issue::in_file(display.to_string(), "a table file", found, hint)]))
+    let refuse = |found: Phrase| {
+        let hint = Some(phrase!("data-hint-replace-file"));
+        Err(Error::invalid(vec![Issue::in_file(display.to_string(), phrase!("data-table-file"), found, hint)]))
     };
     let Ok(link) = fs::symlink_metadata(path) else { return Ok(false) };
     match fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(true),
-        Ok(meta) if meta.is_dir() => refuse("a directory".into()),
-        Ok(_) => refuse("a device or other special file, not a regular file".into()),
-        Err(e) if link.file_type().is_symlink() => {
-            refuse(format!("a symbolic link that leads to no file ({e}; a link that points to itself or to a missing file)"))
-        }
+        Ok(meta) if meta.is_dir() => refuse(phrase!("data-a-directory")),
+        Ok(_) => refuse(phrase!("data-special-file")),
+        Err(e) if link.file_type().is_symlink() => refuse(phrase!("data-broken-link", error = e.to_string())),
         Err(e) => Err(Error::Io { path: path.to_path_buf(), source: e }),
     }
 }
@@ -706,12 +702,9 @@ fn unread_table_file(dir: &Path, table: Table) -> Option<Error> {
     let first = names.first()?;
     Some(Error::invalid(vec![Issue::in_file(
         dir.join(first).display().to_string(),
-        format!(
-            "the `{}` table as {0}.csv, {0}.parquet, {0}.xlsx or {0}.ods (lower case), or a workbook sheet named {0}",
-            table.stem()
-        ),
-        format!("{}, which impatto does not read", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
-        Some("rename the file, or export it as CSV (`,` `;` or tab between fields), Parquet, .xlsx or .ods; compressed files are not read".into()),
+        phrase!("data-table-as-file", table = table.stem()),
+        phrase!("data-not-read", names = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+        Some(phrase!("data-hint-rename-file")),
     )]))
 }
 
@@ -721,9 +714,9 @@ fn find_table(dir: &Path, table: Table, declared: &Declared) -> Result<(PathBuf,
     match (is_table_file(&parquet)?, is_table_file(&csv)?) {
         (true, true) => Err(Error::invalid(vec![Issue::in_file(
             format!("{}, {}", parquet.display(), csv.display()),
-            format!("one file of the `{}` table", table.stem()),
-            "two, which may not hold the same rows",
-            Some("keep the one that is current and move the other out of the directory".into()),
+            phrase!("data-one-file-of", table = table.stem()),
+            phrase!("data-two-files"),
+            Some(phrase!("data-hint-keep-current")),
         )])),
         (true, false) => Ok((parquet, FileFormat::Parquet)),
         (false, true) => {

@@ -8,6 +8,8 @@
 use polars::prelude::*;
 
 use crate::error::{Error, Issue, Report, Result, Severity, polars_err};
+use crate::message::Phrase;
+use crate::phrase;
 use crate::schema::{ColumnType, Table};
 use crate::source::{Conversion, FileFormat, PanelSource, ROW, TableFile, raw_name};
 
@@ -49,22 +51,29 @@ struct RowCheck {
     column: String,
     involved: Vec<String>,
     bad: Expr,
-    expected: String,
-    found: String,
-    hint: Option<String>,
+    expected: Phrase,
+    found: Phrase,
+    hint: Option<Phrase>,
     /// Shown as found: the first bad row's value of this column, as the file writes it.
     as_written: Option<Conversion>,
 }
 
-fn check(severity: Severity, involved: &[&'static str], bad: Expr, expected: &str, found: &str, hint: Option<&str>) -> RowCheck {
+fn check(
+    severity: Severity,
+    involved: &[&'static str],
+    bad: Expr,
+    expected: Phrase,
+    found: Phrase,
+    hint: Option<Phrase>,
+) -> RowCheck {
     RowCheck {
         severity,
         column: involved.join(", "),
         involved: involved.iter().map(|c| c.to_string()).collect(),
         bad,
-        expected: expected.into(),
-        found: found.into(),
-        hint: hint.map(Into::into),
+        expected,
+        found,
+        hint,
         as_written: None,
     }
 }
@@ -74,8 +83,8 @@ fn not_above(part: &'static str, whole: &'static str) -> RowCheck {
         Severity::Error,
         &[part, whole],
         col(part).gt(col(whole)),
-        &format!("{part} ≤ {whole}"),
-        &format!("{part} > {whole}"),
+        phrase!("data-not-above", part = part, whole = whole),
+        phrase!("data-above", part = part, whole = whole),
         None,
     )
 }
@@ -85,9 +94,9 @@ fn not_before(later: &'static str, earlier: &'static str) -> RowCheck {
         Severity::Error,
         &[later, earlier],
         col(later).lt(col(earlier)),
-        &format!("{later} on or after {earlier}"),
-        &format!("{later} before {earlier}"),
-        Some("dates out of order; check the day/month order of the export"),
+        phrase!("data-not-before", later = later, earlier = earlier),
+        phrase!("data-before", later = later, earlier = earlier),
+        Some(phrase!("data-hint-date-order")),
     )
 }
 
@@ -105,24 +114,23 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
     for spec in table.columns() {
         let c = col(spec.name);
         if !spec.nullable && (spec.required || file.has_column(spec.name)) {
-            checks.push(check(E, &[spec.name], c.clone().is_null(), "a value in every row", "an empty cell", None));
+            checks.push(check(E, &[spec.name], c.clone().is_null(), phrase!("data-every-row"), phrase!("data-empty-cell"), None));
         }
         if !spec.allowed.is_empty() {
             let allowed = Series::new("allowed".into(), spec.allowed);
             checks.push(RowCheck {
-                expected: format!("one of {}", spec.allowed.join(", ")),
                 ..check(
                     E,
                     &[spec.name],
                     c.clone().is_not_null().and(c.clone().is_in(lit(allowed).implode(false), false).not()),
-                    "",
-                    "another value",
+                    phrase!("data-one-of", values = spec.allowed.join(", ")),
+                    phrase!("data-another-value"),
                     None,
                 )
             });
         }
         if matches!(spec.ty, ColumnType::Integer | ColumnType::Cents | ColumnType::Number) {
-            checks.push(check(E, &[spec.name], c.lt(lit(0)), "a value ≥ 0", "a negative value", None));
+            checks.push(check(E, &[spec.name], c.lt(lit(0)), phrase!("data-not-negative"), phrase!("data-negative"), None));
         }
     }
     match table {
@@ -145,48 +153,48 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
                     E,
                     &["edition"],
                     col("edition").lt(lit(1900)).or(col("edition").gt(lit(2199))),
-                    "an edition (the call's year) from 1900 to 2199",
-                    "another number",
-                    Some("a typing error in the year?"),
+                    phrase!("data-edition-range"),
+                    phrase!("data-another-number"),
+                    Some(phrase!("data-hint-year-typo")),
                 ),
                 check(
                     E,
                     &["edition", "support_start"],
                     col("edition").gt(col("support_start").dt().year().cast(DataType::Int64)),
-                    "an edition (the call's year) no later than the year support started",
-                    "a later edition",
-                    Some("a typing error in the year? A call's beneficiaries are supported from its year on"),
+                    phrase!("data-edition-after-start"),
+                    phrase!("data-later-edition"),
+                    Some(phrase!("data-hint-edition-after-start")),
                 ),
                 check(
                     E,
                     &["municipio"],
                     col("municipio").lt(lit(1)).or(col("municipio").gt(lit(9))),
-                    "a municipio from 1 to 9",
-                    "a number outside 1-9",
+                    phrase!("data-municipio-range"),
+                    phrase!("data-municipio-outside"),
                     None,
                 ),
                 check(
                     E,
                     &["funded", "support_start", "support_end"],
                     col("funded").and(col("support_start").is_null().or(col("support_end").is_null())),
-                    "support_start and support_end for every funded entity",
-                    "a funded entity without support dates",
+                    phrase!("data-funded-dates"),
+                    phrase!("data-funded-no-dates"),
                     None,
                 ),
                 check(
                     E,
                     &["ceased_on", "cessation_reason"],
                     col("ceased_on").is_null().neq(col("cessation_reason").is_null()),
-                    "ceased_on and cessation_reason both filled or both empty",
-                    "only one of them",
-                    Some("a ceased entity needs a reason: closure, merger or takeover"),
+                    phrase!("data-both-or-neither", first = "ceased_on", second = "cessation_reason"),
+                    phrase!("data-only-one"),
+                    Some(phrase!("data-hint-cessation")),
                 ),
                 check(
                     W,
                     &["grant_cents", "eligible_costs_cents"],
                     col("grant_cents").gt(col("eligible_costs_cents")),
-                    "grant ≤ eligible costs",
-                    "a grant above the eligible costs",
+                    phrase!("data-grant-within-costs"),
+                    phrase!("data-grant-above-costs"),
                     None,
                 ),
             ]);
@@ -198,17 +206,17 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
                     E,
                     &["fte", "headcount"],
                     col("fte").gt(col("headcount").cast(DataType::Float64)),
-                    "fte ≤ headcount",
-                    "fte > headcount",
-                    Some("an employee is at most one FTE"),
+                    phrase!("data-not-above", part = "fte", whole = "headcount"),
+                    phrase!("data-above", part = "fte", whole = "headcount"),
+                    Some(phrase!("data-hint-fte")),
                 ),
                 check(
                     E,
                     &["month"],
                     col("month").dt().day().neq(lit(1)),
-                    "the first day of the month",
-                    "another day",
-                    Some("write each month as YYYY-MM-01"),
+                    phrase!("data-first-of-month"),
+                    phrase!("data-another-day"),
+                    Some(phrase!("data-hint-month")),
                 ),
             ]);
         }
@@ -224,18 +232,25 @@ fn row_checks(table: Table, file: &TableFile) -> Vec<RowCheck> {
                         .year()
                         .cast(DataType::Int64)
                         .gt(col("birth_date").dt().year().cast(DataType::Int64) + lit(111)),
-                    "an age at entry from 0 to 110",
-                    "a birth date more than 110 years before entry",
+                    phrase!("data-age-at-entry"),
+                    phrase!("data-birth-too-early"),
                     None,
                 ),
-                check(E, &["age_at_entry"], col("age_at_entry").gt(lit(110)), "an age from 0 to 110", "an impossible age", None),
+                check(
+                    E,
+                    &["age_at_entry"],
+                    col("age_at_entry").gt(lit(110)),
+                    phrase!("data-age-range"),
+                    phrase!("data-impossible-age"),
+                    None,
+                ),
                 check(
                     W,
                     &["birth_date", "age_at_entry"],
                     col("birth_date").is_null().and(col("age_at_entry").is_null()),
-                    "a birth date or an age at entry",
-                    "neither",
-                    Some("these participants count in gender shares but not in age shares"),
+                    phrase!("data-birth-or-age"),
+                    phrase!("data-neither"),
+                    Some(phrase!("data-hint-no-age")),
                 ),
             ]);
         }
@@ -255,7 +270,7 @@ fn conversion_checks(conversions: &[Conversion]) -> Vec<RowCheck> {
                 involved: vec![raw.clone()],
                 bad: col(raw.as_str()).is_not_null().and(col(c.column).is_null()),
                 expected: c.expected.clone(),
-                found: String::new(),
+                found: Phrase::verbatim(""),
                 hint: None,
                 as_written: Some(c.clone()),
             }
@@ -277,9 +292,9 @@ fn date_range_checks(table: Table) -> Vec<RowCheck> {
                 Severity::Error,
                 &[c.name],
                 days.clone().lt(lit(from)).or(days.gt(lit(to))),
-                &format!("a date from {} to {}", date_text(from), date_text(to)),
-                "a date outside them",
-                Some("a typing error in the year? A date that is not known is left empty"),
+                phrase!("data-date-range", from = date_text(from), to = date_text(to)),
+                phrase!("data-date-outside"),
+                Some(phrase!("data-hint-unknown-date")),
             )
         })
         .collect()
@@ -336,14 +351,14 @@ fn run_checks(file: &TableFile, lf: &LazyFrame, checks: &[RowCheck], issues: &mu
         let (found, hint) = match &rule.as_written {
             Some(conversion) => {
                 let first = examples.column(involved[0]).ok().and_then(|c| c.get(0).ok()).map(|v| plain(&v)).unwrap_or_default();
-                (format!("`{first}`"), conversion.hint(&first))
+                (phrase!("data-as-written", value = first.as_str()), conversion.hint(&first))
             }
             None => {
                 let first_values = describe_row(&examples, &involved);
                 let found = if first_values.is_empty() {
                     rule.found.clone()
                 } else {
-                    format!("{} ({first_values} in the first)", rule.found)
+                    phrase!("data-found-first", found = rule.found.clone(), values = first_values)
                 };
                 (found, rule.hint.clone())
             }
@@ -400,20 +415,20 @@ fn unreadable(file: &TableFile) -> Result<Vec<Issue>> {
         .collect())
 }
 
-fn describe_row(df: &DataFrame, columns: &[&str]) -> String {
+fn describe_row(df: &DataFrame, columns: &[&str]) -> Vec<Phrase> {
     columns
         .iter()
         .filter_map(|name| {
             let value = df.column(name).ok()?.get(0).ok()?;
-            Some(match value {
-                AnyValue::Null => format!("{name} empty"),
-                AnyValue::Date(days) => format!("{name} = {}", date_text(days)),
-                AnyValue::String(_) | AnyValue::StringOwned(_) => format!("{name} = \"{}\"", plain(&value)),
-                other => format!("{name} = {other}"),
-            })
+            let shown = match value {
+                AnyValue::Null => return Some(phrase!("data-value-empty", column = *name)),
+                AnyValue::Date(days) => date_text(days),
+                AnyValue::String(_) | AnyValue::StringOwned(_) => format!("\"{}\"", plain(&value)),
+                other => other.to_string(),
+            };
+            Some(phrase!("data-value-is", column = *name, value = shown))
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect()
 }
 
 /// A value as a user would write it (no quotes around text).
@@ -521,9 +536,9 @@ fn check_duplicates(source: &PanelSource, table: Table, lf: LazyFrame, issues: &
             column: Some(key.join(", ")),
             rows: vec![],
             count: 0,
-            expected: format!("one row per {}", key.join(" × ")),
-            found: format!("{} repeated key(s), e.g. {}", dups.height(), examples.join("; ")),
-            hint: Some("remove the repeated rows, or sum them into one if they are parts of the same record".into()),
+            expected: phrase!("data-one-row-per", key = key.join(" × ")),
+            found: phrase!("data-repeated-keys", count = dups.height(), examples = examples.join("; ")),
+            hint: Some(phrase!("data-hint-repeated")),
         });
     }
     Ok(())
@@ -549,9 +564,13 @@ fn check_reference(
             column: Some(column.to_string()),
             rows: vec![],
             count: 0,
-            expected: format!("every {column} to exist in {target}.{target_column}"),
-            found: format!("{} unknown value(s), e.g. {}", missing.height(), key_values(&missing, &[column], 5).join(", ")),
-            hint: Some(format!("add the missing rows to {}", source.table_display(target))),
+            expected: phrase!("data-reference", column = column, target = format!("{target}.{target_column}")),
+            found: phrase!(
+                "data-unknown-values",
+                count = missing.height(),
+                examples = key_values(&missing, &[column], 5).join(", ")
+            ),
+            hint: Some(phrase!("data-hint-add-rows", file = source.table_display(target))),
         });
     }
     Ok(())
@@ -645,11 +664,9 @@ pub fn validate(source: &PanelSource) -> Result<Report> {
                     column: None,
                     rows: vec![],
                     count: 0,
-                    expected: format!("rows in the `{}` table", table.stem()),
-                    found: "none (a header only)".into(),
-                    hint: Some(
-                        "what needs this table has no data: payments that depend on it are reported as missing_data".into(),
-                    ),
+                    expected: phrase!("data-table-rows", table = table.stem()),
+                    found: phrase!("data-header-only"),
+                    hint: Some(phrase!("data-hint-empty-table")),
                 });
             }
             scans.insert(table, lf);

@@ -42,6 +42,8 @@ use polars::prelude::*;
 
 use crate::csv::MISSING_TOKENS;
 use crate::error::{Error, Issue, Result, Severity};
+use crate::message::Phrase;
+use crate::phrase;
 use crate::schema::{ColumnType, Table};
 
 /// File extensions read as workbooks (lowercase).
@@ -300,8 +302,8 @@ enum Value {
 
 /// A cell a column cannot read: what was found, and how to fix it when we can tell.
 struct Misfit {
-    found: String,
-    hint: Option<&'static str>,
+    found: Phrase,
+    hint: Option<Phrase>,
 }
 
 fn read_range<'a>(
@@ -378,8 +380,8 @@ fn read_range<'a>(
                 rows: bad.iter().map(|(r, _, _)| *r).collect(),
                 count,
                 expected: expected(ty),
-                found: format!("{} (cell {cell})", first.found),
-                hint: first.hint.map(str::to_string),
+                found: phrase!("data-in-cell", found = first.found.clone(), cell = cell),
+                hint: first.hint.clone(),
             });
         }
         columns.push(column(&name, kind, values).map_err(|e| workbook_err(path, format!("sheet `{sheet}`: {e}")))?);
@@ -491,28 +493,28 @@ fn render(cell: &Data) -> Option<String> {
 }
 
 /// How a cell is named in a message.
-fn describe(cell: &Data) -> String {
+fn describe(cell: &Data) -> Phrase {
     match cell {
-        Data::String(s) => format!("the text `{s}`"),
-        Data::Int(i) => format!("the number {i}"),
-        Data::Float(f) => format!("the number {}", number_text(*f)),
-        Data::Bool(b) => format!("the boolean cell {}", if *b { "TRUE" } else { "FALSE" }),
-        Data::DateTime(d) if d.is_duration() => format!("a duration cell ({})", number_text(d.as_f64())),
-        Data::DateTime(_) | Data::DateTimeIso(_) => format!("a date cell {}", render(cell).unwrap_or_default()),
-        Data::DurationIso(s) => format!("a duration cell {s}"),
-        Data::Error(e) => format!("the spreadsheet error {e}"),
-        Data::Empty => "an empty cell".into(),
+        Data::String(s) => phrase!("data-cell-is-text", value = s),
+        Data::Int(i) => phrase!("data-cell-is-number", value = i.to_string()),
+        Data::Float(f) => phrase!("data-cell-is-number", value = number_text(*f)),
+        Data::Bool(b) => phrase!("data-cell-is-boolean", value = if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(d) if d.is_duration() => phrase!("data-cell-is-duration", value = number_text(d.as_f64())),
+        Data::DateTime(_) | Data::DateTimeIso(_) => phrase!("data-cell-is-date", value = render(cell).unwrap_or_default()),
+        Data::DurationIso(s) => phrase!("data-cell-is-duration", value = s),
+        Data::Error(e) => phrase!("data-cell-is-error", value = e.to_string()),
+        Data::Empty => phrase!("data-empty-cell"),
     }
 }
 
-fn expected(ty: ColumnType) -> String {
+fn expected(ty: ColumnType) -> Phrase {
     match ty {
-        ColumnType::Text => "text".into(),
-        ColumnType::Integer => "an integer (a whole number)".into(),
-        ColumnType::Cents => "integer cents (a whole number)".into(),
-        ColumnType::Number => "a number".into(),
-        ColumnType::Date => "a date (a date cell, or text YYYY-MM-DD)".into(),
-        ColumnType::Boolean => "a boolean (TRUE/FALSE)".into(),
+        ColumnType::Text => phrase!("data-cell-text"),
+        ColumnType::Integer => phrase!("data-cell-integer"),
+        ColumnType::Cents => phrase!("data-cell-cents"),
+        ColumnType::Number => phrase!("data-cell-number"),
+        ColumnType::Date => phrase!("data-cell-date"),
+        ColumnType::Boolean => phrase!("data-cell-boolean"),
     }
 }
 
@@ -520,57 +522,49 @@ fn convert(cell: &Data, kind: Kind, declared: Declared<'_>) -> std::result::Resu
     if is_missing(cell, declared.missing) {
         return Ok(Value::Null);
     }
-    let misfit = |hint: Option<&'static str>| Misfit { found: describe(cell), hint };
+    let misfit = |hint: Option<Phrase>| Misfit { found: describe(cell), hint };
     let ty = match kind {
         Kind::Format(ty) => ty,
         Kind::Inferred => return Ok(render(cell).map_or(Value::Null, Value::Text)),
     };
     if let Data::Error(_) = cell {
-        return Err(misfit(Some("correct the formula, or clear the cell if the value is missing")));
+        return Err(misfit(Some(phrase!("data-hint-cell-formula"))));
     }
     let whole = |f: f64| (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64);
-    let fraction_hint = match ty {
-        ColumnType::Cents => Some("money is stored exactly, as whole cents of the currency (e.g. 3500000 for €35,000.00)"),
-        _ => Some("counts must be whole numbers"),
+    let fraction_hint = || match ty {
+        ColumnType::Cents => Some(phrase!("data-hint-cents-float")),
+        _ => Some(phrase!("data-hint-whole-counts")),
     };
     match (ty, cell) {
         (ColumnType::Text, Data::String(s)) => Ok(Value::Text(s.clone())),
         (ColumnType::Text, Data::Int(_) | Data::Float(_)) => Ok(render(cell).map_or(Value::Null, Value::Text)),
-        (ColumnType::Text, Data::DateTime(_) | Data::DateTimeIso(_)) => Err(misfit(Some(
-            "the spreadsheet may have taken the text for a date: format the column as Text and type the value again",
-        ))),
-        (ColumnType::Text, _) => Err(misfit(Some("format the column as Text"))),
+        (ColumnType::Text, Data::DateTime(_) | Data::DateTimeIso(_)) => Err(misfit(Some(phrase!("data-hint-cell-text-date")))),
+        (ColumnType::Text, _) => Err(misfit(Some(phrase!("data-hint-cell-text")))),
         (ColumnType::Integer | ColumnType::Cents, Data::Int(i)) => Ok(Value::Int(*i)),
         (ColumnType::Integer | ColumnType::Cents, Data::Float(f)) => {
-            whole(*f).map(Value::Int).ok_or_else(|| misfit(fraction_hint))
+            whole(*f).map(Value::Int).ok_or_else(|| misfit(fraction_hint()))
         }
         (ColumnType::Integer | ColumnType::Cents, Data::String(s)) => s
             .trim()
             .parse::<i64>()
             .map(Value::Int)
-            .map_err(|_| misfit(s.trim().parse::<f64>().is_ok().then_some(fraction_hint).flatten())),
+            .map_err(|_| misfit(s.trim().parse::<f64>().is_ok().then(fraction_hint).flatten())),
         (ColumnType::Number, Data::Int(i)) => Ok(Value::Float(*i as f64)),
         (ColumnType::Number, Data::Float(f)) => Ok(Value::Float(*f)),
         // Text cells read exactly as CSV cells do (one set of parsing functions).
-        (ColumnType::Number, Data::String(s)) => crate::csv::parse_number(s, declared.decimal_comma).map(Value::Float).ok_or_else(|| {
-            misfit(crate::csv::parse_number(s, true).is_some().then_some(
-                "a decimal comma in a text cell: store the cells as numbers, or declare `decimal_comma = true` in columns.toml",
-            ))
-        }),
+        (ColumnType::Number, Data::String(s)) => crate::csv::parse_number(s, declared.decimal_comma)
+            .map(Value::Float)
+            .ok_or_else(|| misfit(crate::csv::parse_number(s, true).is_some().then(|| phrase!("data-hint-cell-decimal-comma")))),
         (ColumnType::Date, Data::DateTime(d)) if d.is_datetime() && d.as_f64().fract() != 0.0 => {
-            Err(misfit(Some("a date and time of day in a date column: format the cells as dates without a time")))
+            Err(misfit(Some(phrase!("data-hint-cell-time"))))
         }
         (ColumnType::Date, Data::DateTime(d)) if d.is_datetime() => excel_date(d).map(Value::Date).ok_or_else(|| misfit(None)),
         (ColumnType::Date, Data::DateTimeIso(s)) => iso_date(s).map(Value::Date).ok_or_else(|| misfit(None)),
         (ColumnType::Date, Data::String(s)) => crate::csv::parse_date(s, declared.dates)
             .and_then(|days| NaiveDate::default().checked_add_signed(chrono::TimeDelta::days(i64::from(days))))
             .map(Value::Date)
-            .ok_or_else(|| {
-                misfit(Some("write dates as YYYY-MM-DD (or in the order date_format declares in columns.toml), or format the cells as dates; a day/month order is never guessed"))
-            }),
-        (ColumnType::Date, Data::Int(_) | Data::Float(_)) => {
-            Err(misfit(Some("format the cells as dates in the spreadsheet, or write them as YYYY-MM-DD")))
-        }
+            .ok_or_else(|| misfit(Some(phrase!("data-hint-cell-date-text")))),
+        (ColumnType::Date, Data::Int(_) | Data::Float(_)) => Err(misfit(Some(phrase!("data-hint-cell-date-number")))),
         (ColumnType::Boolean, Data::Bool(b)) => Ok(Value::Bool(*b)),
         (ColumnType::Boolean, Data::String(s)) => crate::csv::parse_boolean(s).map(Value::Bool).ok_or_else(|| misfit(None)),
         _ => Err(misfit(None)),

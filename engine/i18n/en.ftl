@@ -207,6 +207,10 @@ step-premium-fraction = { $base } × { $fraction } = { $raw }
 table-heading = as of { $as-of } · input { $input } · { $note }
 table-no-rows = no rows
 table-suppression-off = small-cell suppression off (threshold 1): not for publication
+disclosure-off = none (small_cell 1: not for publication)
+disclosure-total = total
+disclosure-coordinated = cells of fewer than { $k } units withheld (coordinated suppression over { $tables } and margins; the whole release audited by linear programming)
+disclosure-earlier = { $text }; safe against the releases as of { $dates }
 table-disclosure = disclosure control: { $how }
 table-indicator = indicator
 table-horizon = t

@@ -155,7 +155,10 @@ step-budget = budget: { $granted } dei { $claim } richiesti (ripartizione { $all
 step-paid-by = pagato da { $payers }
 step-payers-cut = gli impegni dei finanziatori riducono la riga da { $from } a { $to }
 step-no-campaign = nessuna campagna registrata per questo beneficiario: nulla pagato, riga segnalata
-step-campaign = campagna aperta il { $opened } (giorno 0), chiusa il { $closed } (giorno { $days }); la finestra di { $window } giorni termina il { $deadline }; budget { $budget }
+step-campaign = campagna aperta il { $opened } (giorno 0), chiusa il { $closed } (giorno { $days }); la finestra di { $window } { $window_n ->
+    [one] giorno
+   *[other] giorni
+} termina il { $deadline }; budget { $budget }
 step-raised-in-window = raccolti { $raised } entro la chiusura, dentro la finestra
 step-raised-by-deadline = la campagna è andata oltre la finestra: raccolti { $by_deadline } entro il { $deadline } ({ $raised } alla chiusura)
 step-raised-by-deadline-missing = la campagna è andata oltre la finestra e quanto raccolto entro il { $deadline } non è registrato (raised_by_deadline_cents): nulla pagato, riga segnalata
@@ -174,7 +177,10 @@ step-above-ceiling = { $x } supera il tetto { $ceiling }: conta come { $counted 
 step-earlier-period = periodo precedente { $period }: { $x } → livello pagato { $before } → { $level }
 step-baseline-paid-up-to = livello di partenza { $baseline }; pagato finora fino a { $level }
 step-baseline = livello di partenza { $baseline }
-step-points = ({ $target } − { $reference }) / { $point } = { $n } punti interi × { $per_point }
+step-points = ({ $target } − { $reference }) / { $point } = { $n } { $n_n ->
+    [one] punto intero
+   *[other] punti interi
+} × { $per_point }
 step-points-paid = { $n } × { $per_point } = { $due }
 step-points-recovered = sotto il riferimento e la regola recupera: { $n } × { $per_point } = { $due }
 step-pot-events = eventi `{ $code }` verificati al { $as_of }: { $count } su { $total } in tutto
@@ -185,9 +191,18 @@ step-pot-share = fondo { $pot } × { $count } / { $total } = { $due } (centesimi
 step-no-participants = nessun partecipante registrato per questo ente: nulla pagato, riga segnalata
 step-event-achieved = { $participant }: { $event } raggiunto il { $on }
 step-event-sustained = { $participant }: { $event } dal { $from } mantenuto per { $weeks } settimane: dovuto il { $due }
-step-no-outcome-due = { $participants } partecipanti, nessun risultato verificato dovuto al { $as_of }
-step-unverified = { $events } eventi non verificati non pagati
-step-unverified-provider = { $events } eventi non verificati di questo ente non pagati
+step-no-outcome-due = { $participants } { $participants_n ->
+    [one] partecipante
+   *[other] partecipanti
+}, nessun risultato verificato dovuto al { $as_of }
+step-unverified = { $events } { $events_n ->
+    [one] evento non verificato non pagato
+   *[other] eventi non verificati non pagati
+}
+step-unverified-provider = { $events } { $events_n ->
+    [one] evento non verificato
+   *[other] eventi non verificati
+} di questo ente non pagati
 step-price = { $outcome }: prezzo { $price }
 step-rate-card-cap = { $name } { $cap }: { $so_far } già pagati, { $left } residui → paga { $left }
 step-premium-fixed = importo del premio { $amount }
@@ -207,6 +222,10 @@ step-premium-fraction = { $base } × { $fraction } = { $raw }
 table-heading = al { $as-of } · dati { $input } · { $note }
 table-no-rows = nessuna riga
 table-suppression-off = protezione delle celle piccole disattivata (soglia 1): non pubblicabile
+disclosure-off = nessuno (small_cell 1: non da pubblicare)
+disclosure-total = totale
+disclosure-coordinated = celle con meno di { $k } unità non pubblicate (soppressione coordinata su { $tables } e margini; intera pubblicazione verificata con la programmazione lineare)
+disclosure-earlier = { $text }; sicura rispetto alle pubblicazioni al { $dates }
 table-disclosure = controllo della riservatezza: { $how }
 table-indicator = indicatore
 table-horizon = t

@@ -43,6 +43,8 @@ enum Command {
         /// Panel directories.
         #[arg(long = "data", required = true, num_args = 1..)]
         data: Vec<PathBuf>,
+        #[command(flatten)]
+        lang: cli::LangArg,
     },
     /// Write a seeded synthetic panel (Parquet), calibrated to the Milan programmes.
     Generate(GenerateArgs),
@@ -107,7 +109,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            eprintln!("{}: {}", cli::findings().phrase(&impatto_datasets::phrase!("data-error")), cli::error_text(&err));
             ExitCode::FAILURE
         }
     }
@@ -121,7 +123,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Indicators(args) => cli::indicators::indicators(args),
         Command::Check { definitions } => cli::indicators::check(&definitions),
-        Command::Validate { data } => cli::indicators::validate(&data),
+        Command::Validate { data, lang } => cli::indicators::validate(&data, &lang),
         Command::Generate(args) => cli::generate::generate_panel(args),
         Command::Run(args) => cli::payouts::run_all(args, cli::payouts::Writes::Everything),
         Command::Report(args) => cli::payouts::run_all(args, cli::payouts::Writes::Report),
@@ -137,6 +139,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::CompareMeans(a) => cli::studies::compare_means(a),
         Command::Did(a) => cli::studies::did(a),
         Command::Explain { programme, beneficiary, data, period, definitions, no_validate, lang } => {
+            lang.choose();
             cli::payouts::explain(&programme, &beneficiary, &data, period.as_deref(), &definitions, no_validate, &lang.texts())
         }
     }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use impatto_indicators::IndicatorResult;
+use impatto_indicators::{Disclosure, IndicatorResult};
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -276,7 +276,7 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         Column::new("units".into(), results.iter().map(|r| r.units).collect::<Vec<_>>()),
         Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
         Column::new("small_cell".into(), results.iter().map(|r| r.small_cell).collect::<Vec<_>>()),
-        s("disclosure", &|r| Some(r.disclosure.clone())),
+        s("disclosure", &|r| Some(r.disclosure.to_string())),
         s("unit", &|r| Some(r.unit.clone())),
         s("numerator_unit", &|r| r.numerator_unit.clone()),
         s("denominator_unit", &|r| r.denominator_unit.clone()),
@@ -426,16 +426,43 @@ fn fmt_value(r: &IndicatorResult, x: f64, t: &Texts) -> String {
 
 /// The disclosure control of a table's rows, in words (each distinct one once).
 fn suppression_note(results: &[IndicatorResult], t: &Texts) -> String {
-    let mut notes: Vec<&str> = Vec::new();
-    for r in results {
-        if !notes.contains(&r.disclosure.as_str()) {
-            notes.push(&r.disclosure);
-        }
-    }
+    let notes = disclosure_notes(results.iter(), t);
     match notes.as_slice() {
         [] => t.get("table-no-rows", &[]),
         _ if results.iter().all(|r| r.small_cell <= 1) => t.get("table-suppression-off", &[]),
         _ => t.get("table-disclosure", &[("how", Arg::Text(&notes.join(" | ")))]),
+    }
+}
+
+/// Each distinct disclosure control of `rows`, in words, in the order first met.
+pub fn disclosure_notes<'a>(rows: impl Iterator<Item = &'a IndicatorResult>, t: &Texts) -> Vec<String> {
+    let mut seen: Vec<&Disclosure> = Vec::new();
+    for r in rows {
+        if !seen.contains(&&r.disclosure) {
+            seen.push(&r.disclosure);
+        }
+    }
+    seen.into_iter().map(|d| disclosure_text(d, t)).collect()
+}
+
+/// A disclosure control in words, in `t`'s language (the machine text is its `Display`).
+pub fn disclosure_text(disclosure: &Disclosure, t: &Texts) -> String {
+    match disclosure {
+        Disclosure::Off => t.get("disclosure-off", &[]),
+        Disclosure::Coordinated { k, tables, earlier_as_of } => {
+            let total = t.get("disclosure-total", &[]);
+            let tables: Vec<&str> = tables.iter().map(|name| if name == "total" { total.as_str() } else { name }).collect();
+            let text =
+                t.get("disclosure-coordinated", &[("k", Arg::Count(*k as usize)), ("tables", Arg::Text(&tables.join(" + ")))]);
+            let dates: Vec<String> = earlier_as_of
+                .iter()
+                .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map(|d| t.date(d)).unwrap_or_else(|_| d.clone()))
+                .collect();
+            match dates.as_slice() {
+                [] => text,
+                _ => t.get("disclosure-earlier", &[("text", Arg::Text(&text)), ("dates", Arg::Text(&dates.join(", ")))]),
+            }
+        }
     }
 }
 

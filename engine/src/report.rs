@@ -679,13 +679,10 @@ fn statements(st: &Statement, t: &Texts) -> Markup {
 
 fn provenance(st: &Statement, rows: &[&IndicatorResult], t: &Texts) -> Markup {
     let mut definitions: BTreeMap<(&str, &str), &str> = BTreeMap::new();
-    let mut disclosure: Vec<&str> = Vec::new();
     for r in rows {
         definitions.insert((&r.indicator, &r.version), &r.definition_hash);
-        if !disclosure.contains(&r.disclosure.as_str()) {
-            disclosure.push(&r.disclosure);
-        }
     }
+    let disclosure = crate::output::disclosure_notes(rows.iter().copied(), t);
     html! {
         section aria-labelledby="provenance" {
             h2 id="provenance" { (t.get("report-provenance", &[])) }

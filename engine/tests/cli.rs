@@ -96,6 +96,24 @@ fn invalid_data_fails_before_computing_and_leaves_the_previous_output_alone() {
     let validate = impatto(&["validate", "--data", dir.path().to_str().expect("utf-8")]);
     assert_eq!(validate.status.code(), Some(1));
     assert!(stdout(&validate).contains("expected women ≤ headcount"));
+    // The same finding for an Italian reader: by --lang, and by the locale for a command without
+    // one of its own choosing (the frame, the phrases and the plural of "errore" are the catalogue's).
+    let italian = impatto(&["validate", "--lang", "it", "--data", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(italian.status.code(), Some(1));
+    assert!(
+        stdout(&italian).contains("errore: ") && stdout(&italian).contains("panel.csv, colonna `women, headcount`, riga 2: atteso women ≤ headcount, trovato women > headcount (women = 7, headcount = 2 nella prima riga)"),
+        "{}",
+        stdout(&italian)
+    );
+    assert!(stderr(&italian).starts_with("1 errore, 1 avviso; input sha256:"), "{}", stderr(&italian));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_impatto"));
+    command.current_dir(workspace()).env("LANG", "it_IT.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    let failed = command
+        .args(["indicators", "--data", dir.path().to_str().expect("utf-8"), "--output", target.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("errore: il panel non è valido (1 errore):"), "{}", stderr(&failed));
 }
 
 #[test]
@@ -1242,7 +1260,7 @@ fn the_small_cell_threshold_is_stamped_on_every_row() {
             .lines()
             .next()
             .is_some_and(|l| l
-                .ends_with("disclosure control: coordinated suppression k=3 over total and margins; LP audit of the release")),
+                .ends_with("disclosure control: cells of fewer than 3 units withheld (coordinated suppression over total and margins; the whole release audited by linear programming)")),
         "{table}"
     );
 }
@@ -1458,4 +1476,10 @@ fn the_indicator_table_reads_in_italian() {
         "{it}\n{en}"
     );
     assert!(it.contains(" quota") && it.contains(" rapporto"), "units in Italian:\n{it}");
+    // The disclosure control in words (one table, the total).
+    assert!(
+        it.contains("unità non pubblicate (soppressione coordinata su totale e margini;")
+            && !it.contains("coordinated suppression"),
+        "{it}"
+    );
 }

@@ -52,8 +52,9 @@ pub struct IndicatorResult {
     /// and so is each cell that would reveal one through its line's total. 1 = suppression off.
     pub small_cell: u64,
     /// The disclosure control the row was published under: method, threshold, the tables
-    /// protected together and the earlier as-of dates it is safe against.
-    pub disclosure: String,
+    /// protected together and the earlier as-of dates it is safe against. Written as one line
+    /// of English in machine outputs (see [`Disclosure`]).
+    pub disclosure: Disclosure,
     /// Unit of the value.
     pub unit: String,
     /// As-of date (YYYY-MM-DD).
@@ -317,7 +318,7 @@ pub(crate) fn finish_release(
     };
     let n_fixed = 0;
     let k = compiled.small_cell;
-    let disclosure = disclosure_stamp(shape, k, &stamp.earlier_as_of);
+    let disclosure = Disclosure::of(shape, k, &stamp.earlier_as_of);
     let base = IndicatorResult {
         indicator: def.id.clone(),
         version: def.version.clone(),
@@ -498,18 +499,53 @@ fn cell_id(face: u32, key: &[u32], columns: &[String], decode: &[Vec<Option<Stri
     id
 }
 
-/// What a row says of the disclosure control it was published under (no commas: it is a CSV
-/// cell that people read).
-fn disclosure_stamp(shape: &ReleaseShape, k: u64, earlier: &[String]) -> String {
-    if k <= 1 {
-        return "none (small_cell 1: not for publication)".into();
+/// The disclosure control a row was published under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Disclosure {
+    /// `small_cell = 1`: nothing withheld; the rows are not for publication.
+    Off,
+    /// Coordinated suppression of cells under `k` units over the tables published together and
+    /// their margins, checked by the linear-programming audit of the whole release.
+    Coordinated {
+        /// The small-cell threshold (units).
+        k: u64,
+        /// Each table protected together, by its columns (`programme×municipio`; `total`).
+        tables: Vec<String>,
+        /// The earlier as-of dates (YYYY-MM-DD) whose releases it is safe against.
+        earlier_as_of: Vec<String>,
+    },
+}
+
+impl Disclosure {
+    fn of(shape: &ReleaseShape, k: u64, earlier: &[String]) -> Disclosure {
+        if k <= 1 {
+            return Disclosure::Off;
+        }
+        let tables = shape.tables.iter().map(|t| if t.is_empty() { "total".to_string() } else { t.join("×") }).collect();
+        Disclosure::Coordinated { k, tables, earlier_as_of: earlier.to_vec() }
     }
-    let tables: Vec<String> = shape.tables.iter().map(|t| if t.is_empty() { "total".to_string() } else { t.join("×") }).collect();
-    let mut text = format!("coordinated suppression k={k} over {} and margins; LP audit of the release", tables.join(" + "));
-    if !earlier.is_empty() {
-        text.push_str(&format!("; safe against as-of {}", earlier.join(" ")));
+}
+
+/// The machine text of CSV, JSON and Parquet (no commas: it is a CSV cell people also read).
+impl std::fmt::Display for Disclosure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Disclosure::Off => f.write_str("none (small_cell 1: not for publication)"),
+            Disclosure::Coordinated { k, tables, earlier_as_of } => {
+                write!(f, "coordinated suppression k={k} over {} and margins; LP audit of the release", tables.join(" + "))?;
+                if !earlier_as_of.is_empty() {
+                    write!(f, "; safe against as-of {}", earlier_as_of.join(" "))?;
+                }
+                Ok(())
+            }
+        }
     }
-    text
+}
+
+impl Serialize for Disclosure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// A group's value, numerator and denominator before suppression — what a published row

@@ -35,7 +35,7 @@ use backend::Backend;
 use backend::polars::PolarsBackend;
 pub use definition::{LoadedDefinition, Unit};
 pub use error::{Error, Result};
-pub use finish::IndicatorResult;
+pub use finish::{Disclosure, IndicatorResult};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

@@ -95,13 +95,20 @@ pub(crate) fn check(paths: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn validate(data: &[PathBuf]) -> Result<ExitCode> {
+pub(crate) fn validate(data: &[PathBuf], lang: &super::LangArg) -> Result<ExitCode> {
+    lang.choose();
     let source = impatto_datasets::PanelSource::open(data)?;
     let report = impatto_datasets::validate(&source)?;
-    super::emit(None, report.to_string().as_bytes())?;
+    let findings = super::findings();
+    super::emit(None, findings.report(&report).as_bytes())?;
     let errors = report.errors().count();
-    let warnings = report.warnings().count();
-    eprintln!("{errors} error(s), {warnings} warning(s); input {}", source.input_hash()?);
+    let summary = impatto_datasets::phrase!(
+        "data-summary",
+        errors = errors,
+        warnings = report.warnings().count(),
+        input = source.input_hash()?
+    );
+    eprintln!("{}", findings.phrase(&summary));
     Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
@@ -115,6 +122,7 @@ pub(crate) fn parse_by_indicator(text: &str) -> std::result::Result<(String, Vec
 }
 
 pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
+    args.lang.choose();
     if matches!(args.format, IndicatorFormat::Parquet | IndicatorFormat::Xlsx) && args.output.is_none() {
         let name = if args.format == IndicatorFormat::Xlsx { "xlsx" } else { "parquet" };
         bail!("--format {name} needs --output FILE (a binary file is not written to a terminal)");
@@ -130,9 +138,7 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     } else {
         eprintln!("validating {} …", args.data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
         let (source, report) = impatto_datasets::open_validated(&args.data)?;
-        for w in report.warnings() {
-            eprintln!("{w}");
-        }
+        super::print_warnings(&report);
         source
     };
     let mut tables = args.by.into_iter();

@@ -133,9 +133,7 @@ fn compute(programme: &Path, data: &[PathBuf], period: &str, definitions: &Defin
     })?;
     eprintln!("validating {} …", data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
     let (source, report) = impatto_datasets::open_validated(data)?;
-    for w in report.warnings() {
-        eprintln!("{w}");
-    }
+    super::print_warnings(&report);
     eprintln!("payout {} period {period} …", p.id);
     let statement = impatto::rules::run(&p, &source, &catalogue, Some(period))?;
     let mut files = Vec::new();

@@ -45,8 +45,58 @@ pub(crate) struct LangArg {
     lang: Option<impatto::i18n::Lang>,
 }
 
+/// The language the command was asked for, recorded once for its findings and error messages.
+static CHOSEN_LANG: std::sync::OnceLock<impatto::i18n::Lang> = std::sync::OnceLock::new();
+
 impl LangArg {
+    /// The language asked for (`--lang`, else the locale's), recorded for the findings about
+    /// the data and the error message printed if the command fails.
+    pub(crate) fn choose(&self) -> impatto::i18n::Lang {
+        *CHOSEN_LANG.get_or_init(|| self.lang.unwrap_or_else(impatto::i18n::Lang::from_env))
+    }
+
     pub(crate) fn texts(&self) -> impatto::i18n::Texts {
-        impatto::i18n::Texts::new(self.lang.unwrap_or_else(impatto::i18n::Lang::from_env))
+        impatto::i18n::Texts::new(self.choose())
+    }
+}
+
+/// The wording of findings about the data: the command's `--lang`, else the locale's.
+pub(crate) fn findings() -> &'static impatto_datasets::message::Catalogue {
+    let lang = CHOSEN_LANG.get().copied().unwrap_or_else(impatto::i18n::Lang::from_env);
+    impatto_datasets::message::Catalogue::of(lang.code())
+}
+
+/// The warnings of a validation, on stderr, in the reader's language.
+pub(crate) fn print_warnings(report: &impatto_datasets::Report) {
+    for warning in report.warnings() {
+        eprintln!("{}", warning.worded(findings()));
+    }
+}
+
+/// An error as `{err:#}` writes it (each cause after `: `), with errors about the data worded
+/// in the reader's language.
+pub(crate) fn error_text(err: &anyhow::Error) -> String {
+    let mut links = Vec::new();
+    for link in err.chain() {
+        match data_error(link) {
+            Some(data) => {
+                links.push(data.worded(findings()));
+                break;
+            }
+            None => links.push(link.to_string()),
+        }
+    }
+    links.join(": ")
+}
+
+fn data_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a impatto_datasets::Error> {
+    use impatto_indicators::Error as Indicators;
+    if let Some(data) = err.downcast_ref::<impatto_datasets::Error>() {
+        return Some(data);
+    }
+    match (err.downcast_ref::<Indicators>(), err.downcast_ref::<impatto::Error>()) {
+        (Some(Indicators::Data(data)), _) => Some(data),
+        (_, Some(impatto::Error::Panel(data) | impatto::Error::Indicators(Indicators::Data(data)))) => Some(data),
+        _ => None,
     }
 }

@@ -130,9 +130,7 @@ pub(crate) fn statement_for(
     } else {
         eprintln!("validating {} …", data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
         let (source, report) = impatto_datasets::open_validated(data)?;
-        for w in report.warnings() {
-            eprintln!("{w}");
-        }
+        super::print_warnings(&report);
         source
     };
     eprintln!("payout {} ({:.1}s) …", programme.id, started.elapsed().as_secs_f64());
@@ -142,6 +140,7 @@ pub(crate) fn statement_for(
 }
 
 pub(crate) fn payout(args: PayoutArgs) -> Result<ExitCode> {
+    args.lang.choose();
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(path)) => StatementFormat::from_extension(path).with_context(|| {
@@ -205,6 +204,7 @@ pub(crate) enum Writes {
 }
 
 pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
+    args.lang.choose();
     let everything = writes == Writes::Everything;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(if everything { "out" } else { "report" }));
     let started = std::time::Instant::now();
@@ -213,9 +213,7 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
     let programmes = args.rules.iter().map(|p| impatto::rules::load_programme(p, &catalogue)).collect::<Result<Vec<_>, _>>()?;
     eprintln!("validating {} panel director{} …", args.data.len(), if args.data.len() == 1 { "y" } else { "ies" });
     let (source, report) = impatto_datasets::open_validated(&args.data)?;
-    for w in report.warnings() {
-        eprintln!("{w}");
-    }
+    super::print_warnings(&report);
     // The whole set is written beside --out and renamed into place: a killed or concurrent run
     // never leaves statements of one run next to indicators of another.
     let summary = output::write_set(&out, |dir| -> impatto::Result<String> {

@@ -245,7 +245,20 @@ impl Step {
                 (*name, text)
             })
             .collect();
-        let args: Vec<(&str, crate::i18n::Arg<'_>)> = shown.iter().map(|(n, t)| (*n, crate::i18n::Arg::Text(t))).collect();
+        // A whole number also comes as `NAME_n`, a count the message can choose its plural by
+        // (`1 evento`, `3 eventi`), since the number itself arrives already written.
+        let counts: Vec<(String, usize)> = self
+            .args
+            .iter()
+            .filter_map(|(name, value)| match value {
+                StepArg::Number(x) if x.fract().is_zero() => {
+                    Some((format!("{name}_n"), rust_decimal::prelude::ToPrimitive::to_usize(&x.abs()).unwrap_or(usize::MAX)))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut args: Vec<(&str, crate::i18n::Arg<'_>)> = shown.iter().map(|(n, t)| (*n, crate::i18n::Arg::Text(t))).collect();
+        args.extend(counts.iter().map(|(n, c)| (n.as_str(), crate::i18n::Arg::Count(*c))));
         texts.get(self.id, &args)
     }
 }
@@ -417,7 +430,7 @@ impl<'de> serde::Deserialize<'de> for Wording {
 
 #[cfg(test)]
 mod tests {
-    use super::arg::{money, num, percent};
+    use super::arg::{count, money, num, percent};
     use super::*;
     use crate::i18n::{Lang, Texts};
 
@@ -443,6 +456,12 @@ mod tests {
         assert_eq!(payers.render(&Texts::new(Lang::It), Some("EUR")), "pagato da city € 5.660,38, region € 3.773,58");
         let share = step!("step-target-met", id = arg::text("PAR-02"), target = percent(Decimal::new(415, 3)));
         assert_eq!(share.render(&Texts::new(Lang::It), Some("EUR")), "obiettivo PAR-02 ≥ 41,5%: raggiunto");
+        // A count chooses the Italian plural; the machine English keeps its "(s)".
+        let one = step!("step-unverified", events = count(1));
+        let three = step!("step-unverified", events = count(3));
+        assert_eq!(one.render(&Texts::new(Lang::It), Some("EUR")), "1 evento non verificato non pagato");
+        assert_eq!(three.render(&Texts::new(Lang::It), Some("EUR")), "3 eventi non verificati non pagati");
+        assert_eq!(one.to_string(), "1 unverified event(s) not paid");
     }
 
     /// Every step the rules write has a message in both catalogues: a missing one would print
