@@ -92,6 +92,7 @@ data-type-date-order = a date written { $order } (or YYYY-MM-DD)
 data-type-boolean = true or false
 data-type-date-or-midnight = a date (a date column, or a timestamp at 00:00:00)
 data-either = { $first } or { $second }
+data-both = { $first } and { $second }
 data-hint-date-alone = write the date alone, without a time of day
 data-hint-no-such-day = there is no such day in the calendar (a 29 February outside a leap year, a 31st of a 30-day month, a month 13?)
 data-hint-declare-date-order = the file writes dates as { $orders }: declare the order in { $file }, e.g. `{ $key } = "{ $order }"`; it is never guessed, as 01/02/2018 is a different day in each
@@ -183,6 +184,33 @@ data-hint-cell-decimal-comma = a decimal comma in a text cell: store the cells a
 data-hint-cell-time = a date and time of day in a date column: format the cells as dates without a time
 data-hint-cell-date-text = write dates as YYYY-MM-DD (or in the order date_format declares in columns.toml), or format the cells as dates; a day/month order is never guessed
 data-hint-cell-date-number = format the cells as dates in the spreadsheet, or write them as YYYY-MM-DD
+
+## Files that cannot be read as tables, mapping files, workbooks
+
+data-csv-refused = expected a CSV file in UTF-8 with a header line, found { $found } (hint: { $hint })
+data-csv-utf16 = UTF-16 text
+data-hint-csv-utf8 = save it as "CSV UTF-8" from the spreadsheet
+data-csv-empty = an empty file
+data-hint-csv-export = export the table again, with its header line
+data-csv-cr = lines ended by a carriage return alone (an old Mac format)
+data-hint-csv-line-ends = save it again with Windows or Unix line ends
+data-csv-separators = expected a header line with one field separator (`,`, `;` or tab), found { $found } in `{ $header }`; quote the column names that contain a separator
+data-csv-comma-both = a decimal comma is declared, but `,` also separates the fields; expected `;` or tab between fields
+data-map-boolean = expected `{ $key } = true` or `false`, found `{ $key } = { $found }`
+data-map-missing = expected `{ $key } = ["-", "n.d."]` (a list of texts), found `{ $key } = { $found }`
+data-map-date-format = expected `{ $key } =` one of { $names }, found `{ $key } = { $found }`
+data-map-table = expected a table name ({ $known }), found [{ $found }]
+data-map-column = [{ $table }] maps `{ $column }`, which is not a column of the format (expected one of { $known }; the left side is our name, the right side yours)
+data-map-twice = [{ $table }] maps both `{ $first }` and `{ $second }` to your column `{ $mine }`; expected each of your columns to stand for one of ours (correct one of the two lines)
+data-sheet-hidden = expected the `{ $table }` table on a visible sheet, found sheet `{ $sheet }` hidden (hint: unhide it if it is the table, or rename it)
+data-sheet-twice = expected one sheet for the `{ $table }` table, found sheets `{ $first }` and `{ $second }`
+data-sheet-unnamed = expected a sheet named `{ $table }`, or a first sheet not named like another table, found sheets { $sheets } (hint: rename the sheet of the `{ $table }` table to `{ $table }`)
+data-table-twice = sheet `{ $sheet }` holds the `{ $table }` table, and so does { $other }; expected the `{ $table }` table once in a panel directory (hint: remove one of them, or rename the sheet)
+data-no-sheet = expected a sheet with a header row, found no sheet
+data-formula-no-value = sheet `{ $sheet }`, cell { $cell }: expected a value, found the formula `={ $formula }` with no computed result (hint: open the workbook in Excel or LibreOffice and save it, so that it stores the results)
+data-workbook-unreadable = expected an Excel (.xlsx) or LibreOffice (.ods) workbook, found a file that cannot be read as one ({ $error }) (hint: save it again from the spreadsheet program)
+data-header-empty = sheet `{ $sheet }`, cell { $cell }: expected a column name above the data, found an empty header cell
+data-header-twice = sheet `{ $sheet }`: expected each column name once in the header row, found `{ $name }` twice (hint: rename or remove one of the columns)
 
 ## Tables and columns a computation needs
 

@@ -107,6 +107,7 @@ data-type-date-order = una data scritta { $order } (o AAAA-MM-GG)
 data-type-boolean = true o false
 data-type-date-or-midnight = una data (una colonna di date, o un timestamp alle 00:00:00)
 data-either = { $first } o { $second }
+data-both = { $first } e { $second }
 data-hint-date-alone = scrivere la sola data, senza l'ora
 data-hint-no-such-day = questo giorno non esiste nel calendario (un 29 febbraio fuori da un anno bisestile, un 31 di un mese di 30 giorni, un mese 13?)
 data-hint-declare-date-order = il file scrive le date come { $orders }: dichiarare l'ordine in { $file }, ad es. `{ $key } = "{ $order }"`; non viene mai indovinato, perché 01/02/2018 è un giorno diverso in ciascuno
@@ -198,6 +199,33 @@ data-hint-cell-decimal-comma = una virgola decimale in una cella di testo: salva
 data-hint-cell-time = data e ora in una colonna di date: formattare le celle come date senza ora
 data-hint-cell-date-text = scrivere le date come AAAA-MM-GG (o nell'ordine che date_format dichiara in columns.toml), o formattare le celle come date; l'ordine giorno/mese non viene mai indovinato
 data-hint-cell-date-number = formattare le celle come date nel foglio di calcolo, o scriverle come AAAA-MM-GG
+
+## File che non si leggono come tabelle, file di associazione, cartelle di lavoro
+
+data-csv-refused = atteso un file CSV in UTF-8 con una riga di intestazione, trovato { $found } (suggerimento: { $hint })
+data-csv-utf16 = testo UTF-16
+data-hint-csv-utf8 = salvarlo come "CSV UTF-8" dal foglio di calcolo
+data-csv-empty = un file vuoto
+data-hint-csv-export = esportare di nuovo la tabella, con la sua riga di intestazione
+data-csv-cr = righe terminate dal solo ritorno a capo (un vecchio formato Mac)
+data-hint-csv-line-ends = salvarlo di nuovo con fine riga Windows o Unix
+data-csv-separators = attesa una riga di intestazione con un solo separatore di campo (`,`, `;` o tabulazione), trovato { $found } in `{ $header }`; mettere tra virgolette i nomi di colonna che contengono un separatore
+data-csv-comma-both = è dichiarata la virgola decimale, ma `,` separa anche i campi; atteso `;` o tabulazione tra i campi
+data-map-boolean = atteso `{ $key } = true` o `false`, trovato `{ $key } = { $found }`
+data-map-missing = atteso `{ $key } = ["-", "n.d."]` (un elenco di testi), trovato `{ $key } = { $found }`
+data-map-date-format = atteso `{ $key } =` uno tra { $names }, trovato `{ $key } = { $found }`
+data-map-table = atteso il nome di una tabella ({ $known }), trovato [{ $found }]
+data-map-column = [{ $table }] associa `{ $column }`, che non è una colonna del formato (attesa una tra { $known }; a sinistra il nostro nome, a destra il vostro)
+data-map-twice = [{ $table }] associa sia `{ $first }` sia `{ $second }` alla vostra colonna `{ $mine }`; ogni vostra colonna deve corrispondere a una sola delle nostre (correggere una delle due righe)
+data-sheet-hidden = attesa la tabella `{ $table }` su un foglio visibile, trovato il foglio `{ $sheet }` nascosto (suggerimento: renderlo visibile se è la tabella, o rinominarlo)
+data-sheet-twice = atteso un solo foglio per la tabella `{ $table }`, trovati i fogli `{ $first }` e `{ $second }`
+data-sheet-unnamed = atteso un foglio chiamato `{ $table }`, o un primo foglio non chiamato come un'altra tabella, trovati i fogli { $sheets } (suggerimento: rinominare `{ $table }` il foglio della tabella `{ $table }`)
+data-table-twice = il foglio `{ $sheet }` contiene la tabella `{ $table }`, e così { $other }; attesa la tabella `{ $table }` una sola volta in una cartella del panel (suggerimento: togliere una delle due, o rinominare il foglio)
+data-no-sheet = atteso un foglio con una riga di intestazione, nessun foglio trovato
+data-formula-no-value = foglio `{ $sheet }`, cella { $cell }: atteso un valore, trovata la formula `={ $formula }` senza risultato calcolato (suggerimento: aprire la cartella di lavoro in Excel o LibreOffice e salvarla, così che memorizzi i risultati)
+data-workbook-unreadable = attesa una cartella di lavoro Excel (.xlsx) o LibreOffice (.ods), trovato un file che non si legge come tale ({ $error }) (suggerimento: salvarlo di nuovo dal foglio di calcolo)
+data-header-empty = foglio `{ $sheet }`, cella { $cell }: atteso un nome di colonna sopra i dati, trovata una cella di intestazione vuota
+data-header-twice = foglio `{ $sheet }`: atteso ogni nome di colonna una sola volta nella riga di intestazione, trovato `{ $name }` due volte (suggerimento: rinominare o togliere una delle colonne)
 
 ## Tabelle e colonne che un calcolo richiede
 

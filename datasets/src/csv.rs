@@ -153,7 +153,7 @@ impl DateOrder {
     }
 }
 
-fn config(path: &Path, message: String) -> Error {
+fn config(path: &Path, message: Phrase) -> Error {
     Error::Config { path: path.to_path_buf(), message }
 }
 
@@ -170,21 +170,16 @@ pub fn header_line(path: &Path) -> Result<String> {
     let file = fs::File::open(path).map_err(io(path))?;
     let mut start = Vec::new();
     std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut start).map_err(io(path))?;
-    let refuse = |found: &str, hint: &str| {
-        config(path, format!("expected a CSV file in UTF-8 with a header line, found {found} (hint: {hint})"))
-    };
+    let refuse = |found: Phrase, hint: Phrase| config(path, phrase!("data-csv-refused", found = found, hint = hint));
     if start.starts_with(&[0xff, 0xfe]) || start.starts_with(&[0xfe, 0xff]) {
-        return Err(refuse("UTF-16 text", "save it as \"CSV UTF-8\" from the spreadsheet"));
+        return Err(refuse(phrase!("data-csv-utf16"), phrase!("data-hint-csv-utf8")));
     }
     let body = start.strip_prefix(&[0xef, 0xbb, 0xbf][..]).unwrap_or(&start);
     if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(refuse("an empty file", "export the table again, with its header line"));
+        return Err(refuse(phrase!("data-csv-empty"), phrase!("data-hint-csv-export")));
     }
     if body.contains(&b'\r') && !body.contains(&b'\n') {
-        return Err(refuse(
-            "lines ended by a carriage return alone (an old Mac format)",
-            "save it again with Windows or Unix line ends",
-        ));
+        return Err(refuse(phrase!("data-csv-cr"), phrase!("data-hint-csv-line-ends")));
     }
     let mut first = Vec::new();
     BufReader::new(fs::File::open(path).map_err(io(path))?).read_until(b'\n', &mut first).map_err(io(path))?;
@@ -241,9 +236,13 @@ pub fn detect_separator(path: &Path, header: &str) -> Result<u8> {
         [one] => Ok(*one),
         several => Err(config(
             path,
-            format!(
-                "expected a header line with one field separator (`,`, `;` or tab), found {} in `{header}`; quote the column names that contain a separator",
-                several.iter().map(|b| separator_name(*b)).collect::<Vec<_>>().join(" and ")
+            phrase!(
+                "data-csv-separators",
+                found = match several {
+                    [first, second] => phrase!("data-both", first = separator_name(*first), second = separator_name(*second)),
+                    _ => Phrase::verbatim(several.iter().map(|b| separator_name(*b)).collect::<Vec<_>>().join(", ")),
+                },
+                header = header
             ),
         )),
     }
@@ -308,10 +307,7 @@ impl Dialect {
         let separator = detect_separator(path, &header)?;
         let decimal_comma = match decimal_comma {
             Some(true) if separator == b',' => {
-                return Err(config(
-                    path,
-                    "a decimal comma is declared, but `,` also separates the fields; expected `;` or tab between fields".into(),
-                ));
+                return Err(config(path, phrase!("data-csv-comma-both")));
             }
             Some(declared) => declared,
             None => detect_decimal_comma(path, separator)?,

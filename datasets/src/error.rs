@@ -129,13 +129,13 @@ pub enum Error {
         /// All findings, warnings included.
         report: Report,
     },
-    /// A column-mapping file is malformed.
-    #[error("{path}: {message}")]
+    /// A column-mapping file is malformed, or a CSV file cannot be read as a table at all.
+    #[error("{}: {message}", path.display())]
     Config {
         /// The mapping file.
         path: PathBuf,
         /// What is wrong, with expected vs found.
-        message: String,
+        message: Phrase,
     },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
@@ -155,12 +155,12 @@ pub enum Error {
     },
     /// A workbook (`.xlsx`, `.ods`) cannot be read, or its sheets do not say which table is
     /// which; from [`crate::workbook`].
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", path.display())]
     Workbook {
         /// The workbook.
         path: PathBuf,
         /// What is wrong, with expected vs found.
-        message: String,
+        message: Phrase,
     },
     /// Writing Parquet failed.
     #[error("{path}: writing Parquet failed: {message}")]
@@ -222,6 +222,9 @@ impl Error {
                 catalogue.phrase(&missing_columns(table, columns, lacking, no_table, needed_by))
             }
             Error::Invalid { report } => invalid(catalogue, report),
+            Error::Config { path, message } | Error::Workbook { path, message } => {
+                format!("{}: {}", path.display(), catalogue.phrase(message))
+            }
             other => other.to_string(),
         }
     }

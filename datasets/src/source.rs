@@ -758,14 +758,15 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
     let text = fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
     hashed.push(HashPart::Bytes(MAPPING_FILE.as_bytes().to_vec()));
     hashed.push(HashPart::Bytes(text.as_bytes().to_vec()));
-    let mut doc: toml::Table = toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: e.to_string() })?;
+    let mut doc: toml::Table =
+        toml::from_str(&text).map_err(|e| Error::Config { path: path.clone(), message: Phrase::verbatim(e.to_string()) })?;
     let decimal_comma = match doc.remove(DECIMAL_COMMA_KEY) {
         None => None,
         Some(toml::Value::Boolean(b)) => Some(b),
         Some(other) => {
             return Err(Error::Config {
                 path,
-                message: format!("expected `{DECIMAL_COMMA_KEY} = true` or `false`, found `{DECIMAL_COMMA_KEY} = {other}`"),
+                message: phrase!("data-map-boolean", key = DECIMAL_COMMA_KEY, found = other.to_string()),
             });
         }
     };
@@ -777,9 +778,7 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
         Some(other) => {
             return Err(Error::Config {
                 path,
-                message: format!(
-                    "expected `{MISSING_KEY} = [\"-\", \"n.d.\"]` (a list of texts), found `{MISSING_KEY} = {other}`"
-                ),
+                message: phrase!("data-map-missing", key = MISSING_KEY, found = other.to_string()),
             });
         }
     };
@@ -791,33 +790,30 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
                 let names: Vec<String> = csv::DateOrder::ALL.iter().map(|o| format!("\"{}\"", o.name())).collect();
                 return Err(Error::Config {
                     path,
-                    message: format!(
-                        "expected `{DATE_FORMAT_KEY} =` one of {}, found `{DATE_FORMAT_KEY} = {value}`",
-                        names.join(", ")
+                    message: phrase!(
+                        "data-map-date-format",
+                        key = DATE_FORMAT_KEY,
+                        names = names.join(", "),
+                        found = value.to_string()
                     ),
                 });
             }
         },
     };
-    let mapping: Mapping =
-        doc.try_into().map_err(|e: toml::de::Error| Error::Config { path: path.clone(), message: e.to_string() })?;
+    let mapping: Mapping = doc
+        .try_into()
+        .map_err(|e: toml::de::Error| Error::Config { path: path.clone(), message: Phrase::verbatim(e.to_string()) })?;
     for (table_name, renames) in &mapping {
         let Some(table) = Table::from_name(table_name) else {
             let known: Vec<&str> = Table::ALL.iter().map(|t| t.stem()).collect();
-            return Err(Error::Config {
-                path,
-                message: format!("expected a table name ({}), found [{table_name}]", known.join(", ")),
-            });
+            return Err(Error::Config { path, message: phrase!("data-map-table", known = known.join(", "), found = table_name) });
         };
         for canonical in renames.keys() {
             if table.column(canonical).is_none() {
                 let known: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
                 return Err(Error::Config {
                     path,
-                    message: format!(
-                        "[{table_name}] maps `{canonical}`, which is not a column of the format (expected one of {}; the left side is our name, the right side yours)",
-                        known.join(", ")
-                    ),
+                    message: phrase!("data-map-column", table = table_name, column = canonical, known = known.join(", ")),
                 });
             }
         }
@@ -826,9 +822,7 @@ fn read_mapping(dir: &Path, hashed: &mut Vec<HashPart>) -> Result<(Mapping, Decl
             if let Some(other) = yours.insert(mine.as_str(), canonical.as_str()) {
                 return Err(Error::Config {
                     path,
-                    message: format!(
-                        "[{table_name}] maps both `{other}` and `{canonical}` to your column `{mine}`; expected each of your columns to stand for one of ours (correct one of the two lines)"
-                    ),
+                    message: phrase!("data-map-twice", table = table_name, first = other, second = canonical, mine = mine),
                 });
             }
         }

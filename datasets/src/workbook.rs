@@ -152,21 +152,12 @@ pub fn tables_in(dir: &Path, declared: Declared<'_>) -> Result<BTreeMap<Table, (
                 && hidden.contains(name)
             {
                 // A hidden sheet is often an old copy kept out of sight: never read it unseen.
-                return Err(workbook_err(
-                    &path,
-                    format!(
-                        "expected the `{}` table on a visible sheet, found sheet `{name}` hidden (hint: unhide it if it is the table, or rename it)",
-                        table.stem()
-                    ),
-                ));
+                return Err(workbook_err(&path, phrase!("data-sheet-hidden", table = table.stem(), sheet = name)));
             }
             if let Some(table) = Table::from_name(&name.trim().to_lowercase())
                 && let Some(first) = here.insert(table, name.clone())
             {
-                return Err(workbook_err(
-                    &path,
-                    format!("expected one sheet for the `{}` table, found sheets `{first}` and `{name}`", table.stem()),
-                ));
+                return Err(workbook_err(&path, phrase!("data-sheet-twice", table = table.stem(), first = first, second = name)));
             }
         }
         let stem = path.file_stem().and_then(|s| s.to_str()).map(|s| s.trim().to_lowercase());
@@ -178,11 +169,7 @@ pub fn tables_in(dir: &Path, declared: Declared<'_>) -> Result<BTreeMap<Table, (
                 _ => {
                     return Err(workbook_err(
                         &path,
-                        format!(
-                            "expected a sheet named `{0}`, or a first sheet not named like another table, found sheets {1} (hint: rename the sheet of the `{0}` table to `{0}`)",
-                            table.stem(),
-                            quoted(&names)
-                        ),
+                        phrase!("data-sheet-unnamed", table = table.stem(), sheets = quoted(&names)),
                     ));
                 }
             }
@@ -214,13 +201,7 @@ pub fn tables_in(dir: &Path, declared: Declared<'_>) -> Result<BTreeMap<Table, (
 /// The error for a table found in a workbook sheet and somewhere else (`other`: a file, or a
 /// workbook and sheet), naming both.
 pub fn twice(table: Table, path: &Path, sheet: &str, other: &str) -> Error {
-    workbook_err(
-        path,
-        format!(
-            "sheet `{sheet}` holds the `{0}` table, and so does {other}; expected the `{0}` table once in a panel directory (hint: remove one of them, or rename the sheet)",
-            table.stem()
-        ),
-    )
+    workbook_err(path, phrase!("data-table-twice", sheet = sheet, table = table.stem(), other = other))
 }
 
 /// The first sheet of a workbook with each column's type inferred from all its cells: numbers
@@ -230,7 +211,7 @@ pub fn twice(table: Table, path: &Path, sheet: &str, other: &str) -> Error {
 pub fn read_first_sheet(path: &Path, missing: &[String]) -> Result<DataFrame> {
     let mut book = open(path)?;
     let Some(sheet) = book.sheet_names().first().cloned() else {
-        return Err(workbook_err(path, "expected a sheet with a header row, found no sheet".into()));
+        return Err(workbook_err(path, phrase!("data-no-sheet")));
     };
     let range = book.worksheet_range(&sheet).map_err(|e| unreadable(path, e))?;
     refuse_formulas_without_values(path, &sheet, &range, book.worksheet_formula(&sheet).ok())?;
@@ -249,10 +230,11 @@ fn refuse_formulas_without_values(path: &Path, sheet: &str, values: &Range<Data>
         if !formula.trim().is_empty() && values.get_value(at).is_none_or(|v| matches!(v, Data::Empty)) {
             return Err(workbook_err(
                 path,
-                format!(
-                    "sheet `{sheet}`, cell {}{}: expected a value, found the formula `={formula}` with no computed result (hint: open the workbook in Excel or LibreOffice and save it, so that it stores the results)",
-                    column_letters(u64::from(at.1)),
-                    at.0 + 1
+                phrase!(
+                    "data-formula-no-value",
+                    sheet = sheet,
+                    cell = format!("{}{}", column_letters(u64::from(at.1)), at.0 + 1),
+                    formula = formula.as_str()
                 ),
             ));
         }
@@ -264,17 +246,12 @@ fn open(path: &Path) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File
     calamine::open_workbook_auto(path).map_err(|e| unreadable(path, e))
 }
 
-fn workbook_err(path: &Path, message: String) -> Error {
+fn workbook_err(path: &Path, message: Phrase) -> Error {
     Error::Workbook { path: path.to_path_buf(), message }
 }
 
 fn unreadable(path: &Path, e: impl fmt::Display) -> Error {
-    workbook_err(
-        path,
-        format!(
-            "expected an Excel (.xlsx) or LibreOffice (.ods) workbook, found a file that cannot be read as one ({e}) (hint: save it again from the spreadsheet program)"
-        ),
-    )
+    workbook_err(path, phrase!("data-workbook-unreadable", error = e.to_string()))
 }
 
 fn quoted(names: &[String]) -> String {
@@ -335,21 +312,10 @@ fn read_range<'a>(
             if cells.clone().all(|cell| matches!(cell, Data::Empty)) {
                 continue;
             }
-            return Err(workbook_err(
-                path,
-                format!(
-                    "sheet `{sheet}`, cell {}: expected a column name above the data, found an empty header cell",
-                    at(header_row, c)
-                ),
-            ));
+            return Err(workbook_err(path, phrase!("data-header-empty", sheet = sheet, cell = at(header_row, c))));
         }
         if names.contains(&name) {
-            return Err(workbook_err(
-                path,
-                format!(
-                    "sheet `{sheet}`: expected each column name once in the header row, found `{name}` twice (hint: rename or remove one of the columns)"
-                ),
-            ));
+            return Err(workbook_err(path, phrase!("data-header-twice", sheet = sheet, name = name.as_str())));
         }
         let (label, kind) = kind_of(&name).unwrap_or((name.as_str(), Kind::Inferred));
         let kind = match kind {
@@ -384,10 +350,13 @@ fn read_range<'a>(
                 hint: first.hint.clone(),
             });
         }
-        columns.push(column(&name, kind, values).map_err(|e| workbook_err(path, format!("sheet `{sheet}`: {e}")))?);
+        columns.push(
+            column(&name, kind, values).map_err(|e| workbook_err(path, Phrase::verbatim(format!("sheet `{sheet}`: {e}"))))?,
+        );
         names.push(name);
     }
-    let frame = DataFrame::new(data.len(), columns).map_err(|e| workbook_err(path, format!("sheet `{sheet}`: {e}")))?;
+    let frame =
+        DataFrame::new(data.len(), columns).map_err(|e| workbook_err(path, Phrase::verbatim(format!("sheet `{sheet}`: {e}"))))?;
     Ok(SheetData { name: sheet.to_string(), columns: names, frame, first_row, issues })
 }
 
