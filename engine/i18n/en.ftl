@@ -2,6 +2,11 @@
 # Money, numbers and dates are formatted before they reach these messages.
 
 statement-title = { $name } ({ $programme }) — period { $period } as of { $as-of }
+statement-signoff = sign-off { $state }
+report-signoff = Sign-off of the rules
+signoff-signed = signed: { $signer } ({ $role }), { $date }
+signoff-draft = draft (not signed off)
+signoff-lapsed = draft (the sign-off of { $who } lapsed: the file has changed since)
 statement-rules = rules { $file } { $hash }
 statement-data = data  { $hash } · impatto { $version }
 statement-totals = budget { $budget } · claimed { $claimed } · paid { $paid } · unfunded for want of budget or payer commitment { $unfunded }

@@ -2,6 +2,11 @@
 # Importi, numeri e date arrivano a questi messaggi già formattati.
 
 statement-title = { $name } ({ $programme }) — periodo { $period } al { $as-of }
+statement-signoff = approvazione { $state }
+report-signoff = Approvazione delle regole
+signoff-signed = firmato: { $signer } ({ $role }), { $date }
+signoff-draft = bozza (non approvato)
+signoff-lapsed = bozza (l'approvazione di { $who } è decaduta: il file è cambiato da allora)
 statement-rules = regole { $file } { $hash }
 statement-data = dati  { $hash } · impatto { $version }
 statement-totals = budget { $budget } · richiesto { $claimed } · pagato { $paid } · non finanziato per mancanza di budget o di impegno del finanziatore { $unfunded }

@@ -30,6 +30,9 @@ pub enum Error {
     /// The payment ledger refused or failed (the message names the ledger file).
     #[error(transparent)]
     Ledger(#[from] crate::ledger::LedgerError),
+    /// A sign-off, keyring or key file is wrong, or cannot be read or written.
+    #[error(transparent)]
+    Signoff(#[from] crate::signoff::SignoffError),
     /// A request cannot be served (unknown period, no beneficiaries, …).
     #[error("{0}")]
     Request(String),

@@ -11,6 +11,7 @@ pub mod output;
 pub mod plot;
 pub mod report;
 pub mod rules;
+pub mod signoff;
 pub mod spreadsheet;
 pub mod studies;
 pub mod table;

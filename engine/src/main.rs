@@ -37,7 +37,12 @@ enum Command {
         /// Definition files or directories.
         #[arg(required = true)]
         definitions: Vec<PathBuf>,
+        /// Refuse definitions not signed off as they are (see `impatto signoff`).
+        #[arg(long)]
+        require_signoff: bool,
     },
+    /// Sign off a definition or rule file (Ed25519), make a signer's key, or verify sign-offs.
+    Signoff(cli::partners::SignoffArgs),
     /// Validate panel directories against the panel format; exits 1 if there is any error.
     Validate {
         /// Panel directories.
@@ -122,7 +127,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Indicators(args) => cli::indicators::indicators(args),
-        Command::Check { definitions } => cli::indicators::check(&definitions),
+        Command::Check { definitions, require_signoff } => cli::indicators::check(&definitions, require_signoff),
+        Command::Signoff(args) => cli::partners::signoff(args),
         Command::Validate { data, lang } => cli::indicators::validate(&data, &lang),
         Command::Generate(args) => cli::generate::generate_panel(args),
         Command::Run(args) => cli::payouts::run_all(args, cli::payouts::Writes::Everything),

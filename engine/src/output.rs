@@ -277,6 +277,7 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
         Column::new("small_cell".into(), results.iter().map(|r| r.small_cell).collect::<Vec<_>>()),
         s("disclosure", &|r| Some(r.disclosure.to_string())),
+        s("signoff", &|r| Some(r.signoff.clone())),
         s("unit", &|r| Some(r.unit.clone())),
         s("numerator_unit", &|r| r.numerator_unit.clone()),
         s("denominator_unit", &|r| r.denominator_unit.clone()),

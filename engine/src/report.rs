@@ -689,6 +689,7 @@ fn provenance(st: &Statement, rows: &[&IndicatorResult], t: &Texts) -> Markup {
             dl.provenance {
                 dt { (t.get("report-engine", &[])) } dd { "impatto " (st.engine_version) }
                 dt { (t.get("column-rules", &[])) } dd { (st.rule_file) " " (st.rule_hash) }
+                dt { (t.get("report-signoff", &[])) } dd data-field="signoff" { (crate::signoff::state_text(&st.signoff, t)) }
                 dt { (t.get("column-data", &[])) } dd data-field="input-hash" { (st.input_hash) }
                 dt { (t.get("column-as-of", &[])) } dd { (t.date(st.as_of)) }
                 @for d in &disclosure { dt { (t.get("report-disclosure", &[])) } dd { (d) } }

@@ -61,6 +61,9 @@ pub struct IndicatorResult {
     pub as_of: String,
     /// `sha256:` of the definition file.
     pub definition_hash: String,
+    /// The definition file's sign-off state: `signed: NAME (ROLE), DATE`, or `draft` (the
+    /// engine reads the sign-off records; a computation alone knows of none).
+    pub signoff: String,
     /// `sha256:` of the input files.
     pub input_hash: String,
 }
@@ -340,6 +343,7 @@ pub(crate) fn finish_release(
         unit: def.unit.as_str().to_string(),
         as_of: stamp.as_of.clone(),
         definition_hash: loaded.hash.clone(),
+        signoff: "draft".to_string(),
         input_hash: stamp.input_hash.clone(),
     };
     // Codes per key position, in value order (missing first), shared by every date.

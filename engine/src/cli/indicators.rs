@@ -83,15 +83,19 @@ pub(crate) fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-pub(crate) fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+pub(crate) fn check(paths: &[PathBuf], require_signoff: bool) -> Result<ExitCode> {
     let files = definition_files(paths)?;
     let defs = impatto_indicators::definition::load_files(&files)?;
     let mut out = String::new();
-    for d in &defs {
-        let _ = writeln!(out, "ok  {:<12} {:<8} {}  {}", d.def.id, d.def.version, d.hash, d.file);
+    for (d, file) in defs.iter().zip(&files) {
+        let state = impatto::signoff::state_beside(file)?;
+        let _ = writeln!(out, "ok  {:<12} {:<8} {}  {}  {state}", d.def.id, d.def.version, d.hash, d.file);
     }
     super::emit(None, out.as_bytes())?;
     eprintln!("{} definition(s) checked", defs.len());
+    if require_signoff {
+        super::partners::require_signed(&files, "definition")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -163,6 +167,8 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
     })?;
     say_gaps(&run);
+    let mut run = run;
+    impatto::signoff::stamp_results(&mut run.results, &defs)?;
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
     let table = |format| output::render_in(&run.results, format, args.csv_dialect, &as_of, &run.input_hash);
     let bytes = match args.format {

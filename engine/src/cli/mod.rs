@@ -4,6 +4,7 @@
 pub(crate) mod generate;
 pub(crate) mod indicators;
 pub(crate) mod ledger;
+pub(crate) mod partners;
 pub(crate) mod payouts;
 pub(crate) mod studies;
 

@@ -34,6 +34,9 @@ pub(crate) struct RunArgs {
     definitions: DefinitionsArg,
     #[command(flatten)]
     lang: super::LangArg,
+    /// An official run: refuse rule files and definitions not signed off as they are.
+    #[arg(long)]
+    official: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -134,7 +137,8 @@ pub(crate) fn statement_for(
         source
     };
     eprintln!("payout {} ({:.1}s) …", programme.id, started.elapsed().as_secs_f64());
-    let statement = impatto::rules::run(&programme, &source, &catalogue, period)?;
+    let mut statement = impatto::rules::run(&programme, &source, &catalogue, period)?;
+    statement.signoff = impatto::signoff::state_beside(Path::new(&programme.path))?;
     eprintln!("{} line(s) in {:.1}s", statement.evaluation.lines.len(), started.elapsed().as_secs_f64());
     Ok(statement)
 }
@@ -209,6 +213,23 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(if everything { "out" } else { "report" }));
     let started = std::time::Instant::now();
     let catalogue = catalogue(&args.definitions)?;
+    if args.official {
+        // An official run pays and publishes only what partners signed off as it is.
+        super::partners::require_signed(&args.rules, "rule file")?;
+        let definitions =
+            if args.definitions.definitions.is_empty() { Vec::new() } else { definition_files(&args.definitions.definitions)? };
+        super::partners::require_signed(&definitions, "definition")?;
+        let own: std::collections::BTreeSet<String> =
+            impatto_indicators::definition::load_files(&definitions)?.into_iter().map(|d| d.def.id).collect();
+        let builtin: Vec<&str> = catalogue.iter().map(|d| d.def.id.as_str()).filter(|id| !own.contains(*id)).collect();
+        if !builtin.is_empty() {
+            anyhow::bail!(
+                "expected every definition signed off, found {} built-in ones with no sign-off: {} (hint: give --definitions DIR holding the signed files, e.g. a copy of indicators/definitions)",
+                builtin.len(),
+                builtin.join(", ")
+            );
+        }
+    }
     // Rule files are checked before any data is read: a bad file fails fast.
     let programmes = args.rules.iter().map(|p| impatto::rules::load_programme(p, &catalogue)).collect::<Result<Vec<_>, _>>()?;
     eprintln!("validating {} panel director{} …", args.data.len(), if args.data.len() == 1 { "y" } else { "ies" });
@@ -229,6 +250,8 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
             eprintln!("[{done}/{total}] {id} ({:.1}s)", started.elapsed().as_secs_f64());
         })?;
         super::indicators::say_gaps(&run);
+        let mut run = run;
+        impatto::signoff::stamp_results(&mut run.results, &catalogue)?;
         let as_of = run.as_of.format("%Y-%m-%d").to_string();
         for (format, name) in
             [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything)
@@ -261,7 +284,8 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
         let mut statements = Vec::new();
         for programme in &programmes {
             eprintln!("payout {} …", programme.id);
-            let statement = impatto::rules::run(programme, &source, &catalogue, None)?;
+            let mut statement = impatto::rules::run(programme, &source, &catalogue, None)?;
+            statement.signoff = impatto::signoff::state_beside(Path::new(&programme.path))?;
             let stem = format!("{}-{}", programme.id, statement.period);
             if everything {
                 output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;

@@ -31,6 +31,9 @@ pub struct Statement {
     pub rule_file: String,
     /// `sha256:` of the rule file.
     pub rule_hash: String,
+    /// The rule file's sign-off state ([`crate::signoff::State`]): `signed: NAME (ROLE), DATE`
+    /// or `draft`. Draft until the caller checks the records.
+    pub signoff: crate::signoff::State,
     /// Period id.
     pub period: String,
     /// As-of date.
@@ -61,6 +64,7 @@ impl Statement {
             name: p.name.clone(),
             rule_file: p.path.clone(),
             rule_hash: p.hash.clone(),
+            signoff: crate::signoff::State::Draft { lapsed: None },
             period,
             as_of,
             currency: p.currency.clone(),
@@ -163,6 +167,7 @@ impl Statement {
             text("interpretation", &|l| l.interpretation.as_ref().map(Wording::machine).unwrap_or_default()),
             text("as_of", &|_| self.as_of.format("%Y-%m-%d").to_string()),
             text("rule_hash", &|_| self.rule_hash.clone()),
+            text("signoff", &|_| self.signoff.to_string()),
             text("input_hash", &|_| self.input_hash.clone()),
             text("engine_version", &|_| self.engine_version.clone()),
         ]);
@@ -238,6 +243,7 @@ impl Statement {
             ],
         );
         line(&mut out, "statement-rules", &[("file", Arg::Text(&self.rule_file)), ("hash", Arg::Text(&self.rule_hash))]);
+        line(&mut out, "statement-signoff", &[("state", Arg::Text(&crate::signoff::state_text(&self.signoff, t)))]);
         line(&mut out, "statement-data", &[("hash", Arg::Text(&self.input_hash)), ("version", Arg::Text(&self.engine_version))]);
         out.push('\n');
         let (budget, claimed, paid, unfunded) =
@@ -406,6 +412,8 @@ pub mod json {
         pub rule_file: &'a str,
         /// `sha256:` of the rule file.
         pub rule_hash: &'a str,
+        /// Sign-off state of the rule file: `signed: NAME (ROLE), DATE` or `draft`.
+        pub signoff: String,
     }
 
     /// The period.
@@ -534,6 +542,7 @@ pub mod json {
                     name: st.name.get(crate::i18n::Lang::En),
                     rule_file: &st.rule_file,
                     rule_hash: &st.rule_hash,
+                    signoff: st.signoff.to_string(),
                 },
                 period: Period { id: &st.period, as_of: st.as_of.format("%Y-%m-%d").to_string() },
                 currency: &st.currency,

@@ -1,0 +1,115 @@
+//! What a partner does without Rust, end to end through the binary: make a key, sign off a
+//! definition, verify, see the sign-off on every result row, change the file and see it lapse,
+//! and see an edited record refused.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+fn impatto(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_impatto"))
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .current_dir(dir)
+        .output()
+        .expect("impatto runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_signed_definition_verifies_stamps_its_rows_lapses_when_changed_and_a_tampered_record_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let here = dir.path();
+    std::fs::create_dir(here.join("defs")).expect("mkdir");
+    std::fs::copy(workspace().join("indicators/definitions/FND-01.toml"), here.join("defs/FND-01.toml")).expect("copy");
+    let data = workspace().join("datasets/examples/fabriq-quarto");
+    let data = data.to_str().expect("utf-8");
+
+    let keygen = impatto(here, &["signoff", "keygen", "--by", "Lab", "--role", "scientific lead", "--out", "lab.key"]);
+    assert!(keygen.status.success(), "{}", text(&keygen.stderr));
+    std::fs::write(here.join("defs/signers.keyring"), &keygen.stdout).expect("keyring");
+    assert!(text(&keygen.stdout).contains("public_key = \"ed25519:"), "{}", text(&keygen.stdout));
+    // A second keygen to the same file would destroy the first key: refused.
+    assert!(!impatto(here, &["signoff", "keygen", "--by", "Lab", "--role", "x", "--out", "lab.key"]).status.success());
+
+    // Before: a draft, which `check --require-signoff` refuses.
+    let check = impatto(here, &["check", "defs", "--require-signoff"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("draft"), "{}", text(&check.stdout));
+
+    let sign = impatto(
+        here,
+        &["signoff", "defs/FND-01.toml", "--by", "Lab", "--role", "scientific lead", "--key", "lab.key", "--date", "2026-12-01"],
+    );
+    assert!(sign.status.success(), "{}", text(&sign.stderr));
+    let verify = impatto(here, &["signoff", "verify", "defs"]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    assert!(text(&verify.stdout).contains("signed: Lab (scientific lead), 2026-12-01"), "{}", text(&verify.stdout));
+    assert!(impatto(here, &["check", "defs", "--require-signoff"]).status.success());
+
+    // Every row the definition makes carries its sign-off.
+    let rows = impatto(here, &["indicators", "--data", data, "--definitions", "defs", "--by", "edition", "--format", "json"]);
+    assert!(rows.status.success(), "{}", text(&rows.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&rows.stdout).expect("json");
+    let results = json["results"].as_array().expect("results");
+    assert!(results.len() > 1);
+    assert!(results.iter().all(|r| r["signoff"] == "signed: Lab (scientific lead), 2026-12-01"), "{json}");
+
+    // A tampered record (the role edited in the text) fails verification.
+    let records = here.join("defs/FND-01.toml.signoff");
+    let original = std::fs::read_to_string(&records).expect("records");
+    std::fs::write(&records, original.replace("role = \"scientific lead\"", "role = \"director\"")).expect("tamper");
+    let tampered = impatto(here, &["signoff", "verify", "defs"]);
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(text(&tampered.stdout).contains("FORGED"), "{}", text(&tampered.stdout));
+    std::fs::write(&records, &original).expect("restore");
+
+    // Changing the threshold of the definition (its content) lapses the sign-off by itself.
+    let definition = here.join("defs/FND-01.toml");
+    let before = std::fs::read_to_string(&definition).expect("definition");
+    std::fs::write(&definition, before.replace("version = \"1.0.0\"", "version = \"1.1.0\"") + "confidence = 0.9\n").expect("edit");
+    let lapsed = impatto(here, &["signoff", "verify", "defs"]);
+    assert_eq!(lapsed.status.code(), Some(1));
+    assert!(
+        text(&lapsed.stdout).contains("draft (lapsed: Lab (scientific lead), 2026-12-01)")
+            && text(&lapsed.stdout).contains("lapsed (the file changed since)"),
+        "{}",
+        text(&lapsed.stdout)
+    );
+    let rows = impatto(here, &["indicators", "--data", data, "--definitions", "defs", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&rows.stdout).expect("json");
+    assert_eq!(json["results"][0]["signoff"], "draft (lapsed: Lab (scientific lead), 2026-12-01)", "{json}");
+    assert_eq!(impatto(here, &["check", "defs", "--require-signoff"]).status.code(), Some(1));
+}
+
+#[test]
+fn an_official_run_refuses_unsigned_rules_and_definitions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = workspace().join("datasets/examples/fabriq-quarto/rules-2019.toml");
+    let data = workspace().join("datasets/examples/fabriq-quarto");
+    let out = impatto(
+        dir.path(),
+        &[
+            "run",
+            "--official",
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--rules",
+            rules.to_str().expect("utf-8"),
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(e.contains("expected every rule file signed off as it is") && e.contains("rules-2019.toml (draft"), "{e}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
