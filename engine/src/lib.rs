@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod fixtures;
 pub mod i18n;
 pub mod ledger;
 pub mod output;

@@ -43,6 +43,9 @@ enum Command {
     },
     /// Sign off a definition or rule file (Ed25519), make a signer's key, or verify sign-offs.
     Signoff(cli::partners::SignoffArgs),
+    /// Test definitions against partners' fixtures (a small panel and the results expected of
+    /// it), or start a fixture with --init ID. Exits 1 when a fixture fails.
+    Test(cli::partners::TestArgs),
     /// Validate panel directories against the panel format; exits 1 if there is any error.
     Validate {
         /// Panel directories.
@@ -129,6 +132,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Indicators(args) => cli::indicators::indicators(args),
         Command::Check { definitions, require_signoff } => cli::indicators::check(&definitions, require_signoff),
         Command::Signoff(args) => cli::partners::signoff(args),
+        Command::Test(args) => cli::partners::test(args),
         Command::Validate { data, lang } => cli::indicators::validate(&data, &lang),
         Command::Generate(args) => cli::generate::generate_panel(args),
         Command::Run(args) => cli::payouts::run_all(args, cli::payouts::Writes::Everything),

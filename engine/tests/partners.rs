@@ -75,7 +75,8 @@ fn a_signed_definition_verifies_stamps_its_rows_lapses_when_changed_and_a_tamper
     // Changing the threshold of the definition (its content) lapses the sign-off by itself.
     let definition = here.join("defs/FND-01.toml");
     let before = std::fs::read_to_string(&definition).expect("definition");
-    std::fs::write(&definition, before.replace("version = \"1.0.0\"", "version = \"1.1.0\"") + "confidence = 0.9\n").expect("edit");
+    std::fs::write(&definition, before.replace("version = \"1.0.0\"", "version = \"1.1.0\"") + "confidence = 0.9\n")
+        .expect("edit");
     let lapsed = impatto(here, &["signoff", "verify", "defs"]);
     assert_eq!(lapsed.status.code(), Some(1));
     assert!(
@@ -112,4 +113,46 @@ fn an_official_run_refuses_unsigned_rules_and_definitions() {
     let e = text(&out.stderr);
     assert!(e.contains("expected every rule file signed off as it is") && e.contains("rules-2019.toml (draft"), "{e}");
     assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+/// The built-in golden results, as a partner's fixture, pass; a changed definition fails row by
+/// row, naming the line of the expected file, the column, and both values; `--init` starts a
+/// fixture in the same format.
+#[test]
+fn impatto_test_runs_partners_fixtures_and_names_each_difference() {
+    let root = workspace();
+    let ok = impatto(&root, &["test", "indicators/definitions", "--fixtures", "indicators/tests/fixtures/partner"]);
+    assert!(ok.status.success(), "{}{}", text(&ok.stdout), text(&ok.stderr));
+    assert!(text(&ok.stdout).starts_with("ok    indicators/tests/fixtures/partner/small-total  (33 rows)"), "{}", text(&ok.stdout));
+
+    // FND-01 with a 90% interval: the value stays 10/17, the Wilson limits move. The golden's
+    // 95% limits (statsmodels, see small_total.csv) no longer hold.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).expect("mkdir");
+    for entry in std::fs::read_dir(root.join("indicators/definitions")).expect("definitions") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, defs.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let fnd = defs.join("FND-01.toml");
+    let text_before = std::fs::read_to_string(&fnd).expect("read");
+    std::fs::write(&fnd, text_before + "confidence = 0.9\n").expect("write");
+    let fixtures = root.join("indicators/tests/fixtures/partner");
+    let failed = impatto(dir.path(), &["test", "defs", "--fixtures", fixtures.to_str().expect("utf-8")]);
+    assert_eq!(failed.status.code(), Some(1));
+    let out = text(&failed.stdout);
+    assert!(out.contains("FAIL") && out.contains("(2 difference(s) in 33 rows)"), "{out}");
+    let line = out.lines().find(|l| l.contains("FND-01") && l.contains("ci_low")).expect("a ci_low line");
+    assert!(line.contains("small_total.csv:12") && line.contains("ci_low: expected 0.3600544264299978, found"), "{line}");
+    assert!(!out.contains("value: expected"), "the value did not change: {out}");
+
+    let init = impatto(dir.path(), &["test", "--fixtures", "mine", "--init", "ENT-03"]);
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let expected = std::fs::read_to_string(dir.path().join("mine/ent-03/expected.csv")).expect("written");
+    assert!(expected.lines().any(|l| l.starts_with("ENT-03,,,0.3333333333333333,1,3,")), "{expected}");
+    assert!(impatto(dir.path(), &["test", "--fixtures", "mine"]).status.success());
+    let again = impatto(dir.path(), &["test", "--fixtures", "mine", "--init", "ENT-03"]);
+    assert_eq!(again.status.code(), Some(1), "an existing fixture is not overwritten");
 }

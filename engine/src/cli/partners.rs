@@ -182,3 +182,111 @@ pub(crate) fn require_signed(files: &[PathBuf], what: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// `impatto test DEFINITIONS --fixtures DIR`, or `--init ID` to start a fixture.
+#[derive(clap::Args, Debug)]
+pub(crate) struct TestArgs {
+    /// Definition files or directories (default: the built-in catalogue).
+    definitions: Vec<PathBuf>,
+    /// A fixture directory (with fixture.toml), or a directory of them.
+    #[arg(long, required = true)]
+    fixtures: PathBuf,
+    /// Write a new fixture for this indicator id under --fixtures, to start from: the worked
+    /// example panel and the results the definition gives on it now, to be checked by hand.
+    #[arg(long, value_name = "ID")]
+    init: Option<String>,
+}
+
+/// The example panel of `--init`: the built-in hand-worked fixture, with its derivations.
+const EXAMPLE_PANEL: [(&str, &str); 7] = [
+    ("programmes.csv", include_str!("../../../indicators/tests/fixtures/small/programmes.csv")),
+    ("beneficiaries.csv", include_str!("../../../indicators/tests/fixtures/small/beneficiaries.csv")),
+    ("panel.csv", include_str!("../../../indicators/tests/fixtures/small/panel.csv")),
+    ("participants.csv", include_str!("../../../indicators/tests/fixtures/small/participants.csv")),
+    ("campaigns.csv", include_str!("../../../indicators/tests/fixtures/small/campaigns.csv")),
+    ("outcomes.csv", include_str!("../../../indicators/tests/fixtures/small/outcomes.csv")),
+    ("DERIVATION.md", include_str!("../../../indicators/tests/fixtures/small/DERIVATION.md")),
+];
+
+fn test_definitions(paths: &[PathBuf]) -> Result<Vec<impatto_indicators::LoadedDefinition>> {
+    Ok(if paths.is_empty() {
+        impatto_indicators::builtin()?
+    } else {
+        impatto_indicators::definition::load_files(&super::indicators::definition_files(paths)?)?
+    })
+}
+
+pub(crate) fn test(args: TestArgs) -> Result<ExitCode> {
+    let defs = test_definitions(&args.definitions)?;
+    if let Some(id) = &args.init {
+        return init(&defs, id, &args.fixtures);
+    }
+    let dirs: Vec<PathBuf> = if args.fixtures.join("fixture.toml").is_file() {
+        vec![args.fixtures.clone()]
+    } else {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&args.fixtures)
+            .with_context(|| format!("reading {}", args.fixtures.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("fixture.toml").is_file())
+            .collect();
+        dirs.sort();
+        dirs
+    };
+    if dirs.is_empty() {
+        bail!(
+            "{}: expected a fixture (a directory with fixture.toml) or a directory of them, found none (hint: `impatto test --fixtures {} --init ID` writes one to start from)",
+            args.fixtures.display(),
+            args.fixtures.display()
+        );
+    }
+    let (mut passed, mut out) = (0, String::new());
+    for dir in &dirs {
+        eprintln!("fixture {} …", dir.display());
+        let fixture = impatto::fixtures::load(dir)?;
+        let problems = impatto::fixtures::run(&fixture, &defs)?;
+        if problems.is_empty() {
+            passed += 1;
+            out += &format!("ok    {}  ({} rows)\n", dir.display(), fixture.expected.len());
+        } else {
+            out += &format!("FAIL  {}  ({} difference(s) in {} rows)\n", dir.display(), problems.len(), fixture.expected.len());
+            for p in &problems {
+                out += &format!("      {}  {}  {}\n", p.place, p.row, p.what);
+            }
+        }
+    }
+    super::emit(None, out.as_bytes())?;
+    eprintln!("{passed} of {} fixture(s) passed", dirs.len());
+    Ok(if passed == dirs.len() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn init(defs: &[impatto_indicators::LoadedDefinition], id: &str, fixtures: &Path) -> Result<ExitCode> {
+    if !defs.iter().any(|d| d.def.id == id) {
+        let known: Vec<&str> = defs.iter().map(|d| d.def.id.as_str()).collect();
+        bail!("expected an indicator id of the definitions, found `{id}` (known: {})", known.join(", "));
+    }
+    let dir = fixtures.join(id.to_lowercase());
+    if dir.exists() {
+        bail!("{}: exists; expected a new directory for the fixture (hint: edit the one there, or remove it)", dir.display());
+    }
+    std::fs::create_dir_all(dir.join("panel")).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in EXAMPLE_PANEL {
+        impatto::output::write_atomic(&dir.join("panel").join(name), text.as_bytes())?;
+    }
+    let spec = format!(
+        "# A test case for {id}: the panel in panel/ and the results expected of it in expected.csv.\n# Change the panel to the case you want to pin down, work the results out by hand, and\n# write them in expected.csv; `impatto test DEFINITIONS --fixtures {}` compares.\ndescription = \"{id} on the worked example panel\"\nas_of = \"2024-12-31\"\nsmall_cell = 1\n",
+        fixtures.display()
+    );
+    impatto::output::write_atomic(&dir.join("fixture.toml"), spec.as_bytes())?;
+    let fixture = impatto::fixtures::load(&dir).ok();
+    let as_of = fixture.as_ref().map(|f| f.spec.as_of);
+    let (source, _) = impatto_datasets::open_validated(&[dir.join("panel")])?;
+    let request = impatto_indicators::Request { only: vec![id.to_string()], as_of, small_cell: Some(1), ..Default::default() };
+    let run = impatto_indicators::compute(defs, &source, &request, |_| {})?;
+    let note = format!(
+        "Written by `impatto test --init {id}`: what the definition gives now on the example panel\n(derivations of its values in panel/DERIVATION.md). Check every number by hand before\nrelying on it: a fixture pins down what was worked out independently."
+    );
+    impatto::output::write_atomic(&dir.join("expected.csv"), impatto::fixtures::expected_csv(&run.results, &note).as_bytes())?;
+    println!("{}", dir.display());
+    eprintln!("fixture written to {}: panel/, fixture.toml, expected.csv ({} rows)", dir.display(), run.results.len());
+    Ok(ExitCode::SUCCESS)
+}
