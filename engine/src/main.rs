@@ -46,6 +46,9 @@ enum Command {
     /// Test definitions against partners' fixtures (a small panel and the results expected of
     /// it), or start a fixture with --init ID. Exits 1 when a fixture fails.
     Test(cli::partners::TestArgs),
+    /// Compare two versions of definitions, a rule file, or a panel: every result and payout
+    /// line classed identical, changed, added or removed, with its cause. Exits 1 if any differ.
+    Diff(cli::partners::DiffArgs),
     /// Validate panel directories against the panel format; exits 1 if there is any error.
     Validate {
         /// Panel directories.
@@ -133,6 +136,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check { definitions, require_signoff } => cli::indicators::check(&definitions, require_signoff),
         Command::Signoff(args) => cli::partners::signoff(args),
         Command::Test(args) => cli::partners::test(args),
+        Command::Diff(args) => cli::partners::diff(args),
         Command::Validate { data, lang } => cli::indicators::validate(&data, &lang),
         Command::Generate(args) => cli::generate::generate_panel(args),
         Command::Run(args) => cli::payouts::run_all(args, cli::payouts::Writes::Everything),

@@ -123,7 +123,11 @@ fn impatto_test_runs_partners_fixtures_and_names_each_difference() {
     let root = workspace();
     let ok = impatto(&root, &["test", "indicators/definitions", "--fixtures", "indicators/tests/fixtures/partner"]);
     assert!(ok.status.success(), "{}{}", text(&ok.stdout), text(&ok.stderr));
-    assert!(text(&ok.stdout).starts_with("ok    indicators/tests/fixtures/partner/small-total  (33 rows)"), "{}", text(&ok.stdout));
+    assert!(
+        text(&ok.stdout).starts_with("ok    indicators/tests/fixtures/partner/small-total  (33 rows)"),
+        "{}",
+        text(&ok.stdout)
+    );
 
     // FND-01 with a 90% interval: the value stays 10/17, the Wilson limits move. The golden's
     // 95% limits (statsmodels, see small_total.csv) no longer hold.
@@ -155,4 +159,53 @@ fn impatto_test_runs_partners_fixtures_and_names_each_difference() {
     assert!(impatto(dir.path(), &["test", "--fixtures", "mine"]).status.success());
     let again = impatto(dir.path(), &["test", "--fixtures", "mine", "--init", "ENT-03"]);
     assert_eq!(again.status.code(), Some(1), "an existing fixture is not overwritten");
+}
+
+/// `impatto diff`: a changed definition field moves its results (and says which field); a
+/// changed cap moves the payouts it binds; identical versions exit 0, changed ones 1.
+#[test]
+fn diff_classes_every_result_and_line_with_its_cause() {
+    let root = workspace();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let here = dir.path();
+    for side in ["old", "new"] {
+        std::fs::create_dir(here.join(side)).expect("mkdir");
+        for id in ["FND-01", "JOB-04"] {
+            std::fs::copy(root.join(format!("indicators/definitions/{id}.toml")), here.join(side).join(format!("{id}.toml")))
+                .expect("copy");
+        }
+    }
+    let data = root.join("datasets/examples/fabriq-quarto");
+    let data = data.to_str().expect("utf-8");
+    let same = impatto(here, &["diff", "old", "new", "--data", data]);
+    assert!(same.status.success(), "{}", text(&same.stdout));
+    assert!(text(&same.stdout).starts_with("2 identical\n"), "{}", text(&same.stdout));
+
+    let fnd = here.join("new/FND-01.toml");
+    std::fs::write(&fnd, std::fs::read_to_string(&fnd).expect("read") + "confidence = 0.9\n").expect("write");
+    let moved = impatto(here, &["diff", "old", "new", "--data", data, "--format", "json"]);
+    assert_eq!(moved.status.code(), Some(1));
+    let entries: serde_json::Value = serde_json::from_slice(&moved.stdout).expect("json");
+    let fnd = entries.as_array().expect("entries").iter().find(|e| e["key"] == "FND-01 programme=fabriq-quarto").expect("FND-01");
+    assert_eq!(fnd["class"], "changed");
+    assert_eq!(fnd["cause"], "confidence: (none) → 0.9");
+    assert!(fnd["change"].as_str().expect("text").starts_with("ci ["), "only the interval moves: {fnd}");
+    let job = entries.as_array().expect("entries").iter().find(|e| e["key"] == "JOB-04 programme=fabriq-quarto").expect("JOB-04");
+    assert_eq!(job["class"], "identical");
+
+    // The 2019 call pays 50% of eligible costs up to €35,000: FQ-2019-000002 has €72,521.00 of
+    // eligible costs (beneficiaries.parquet), half of it €36,260.50, above
+    // it (claim 35000.00), so a €30,000 cap pays it 30000.00; lines under both caps stay.
+    let rules = std::fs::read_to_string(root.join("datasets/examples/fabriq-quarto/rules-2019.toml")).expect("rules");
+    std::fs::write(here.join("old.toml"), &rules).expect("write");
+    std::fs::write(here.join("new.toml"), rules.replace("cap = \"35000.00\"", "cap = \"30000.00\"")).expect("write");
+    let lines = impatto(here, &["diff", "old.toml", "new.toml", "--data", data]);
+    assert_eq!(lines.status.code(), Some(1));
+    let out = text(&lines.stdout);
+    assert!(
+        out.contains("changed    fabriq-quarto-2019 FQ-2019-000002 grant")
+            && out.contains("claim 35000.00 → 30000.00; amount 35000.00 → 30000.00")
+            && out.contains("cause:  rules[0].cap: \"35000.00\" → \"30000.00\""),
+        "{out}"
+    );
 }

@@ -290,3 +290,147 @@ fn init(defs: &[impatto_indicators::LoadedDefinition], id: &str, fixtures: &Path
     eprintln!("fixture written to {}: panel/, fixture.toml, expected.csv ({} rows)", dir.display(), run.results.len());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `impatto diff OLD NEW --data DIR`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DiffArgs {
+    /// The old version: a definition file or directory, a rule file, or a panel directory.
+    old: PathBuf,
+    /// The new version, of the same kind.
+    new: PathBuf,
+    /// Panel directories to compute on (for two panel directories: none).
+    #[arg(long = "data", num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Indicator breakdown (comma-separated).
+    #[arg(long, value_parser = super::parse_columns, default_value = "programme")]
+    by: super::Columns,
+    /// Rule files to compare too, when comparing two panel directories.
+    #[arg(long = "rules", num_args = 1..)]
+    rules: Vec<PathBuf>,
+    #[command(flatten)]
+    definitions: super::payouts::DefinitionsArg,
+    /// table (people) or json (every entry, identical ones included).
+    #[arg(long, value_enum, default_value = "table")]
+    format: DiffFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DiffFormat {
+    Table,
+    Json,
+}
+
+fn is_panel_dir(dir: &Path) -> bool {
+    ["programmes", "beneficiaries"].iter().any(|t| ["csv", "parquet"].iter().any(|x| dir.join(format!("{t}.{x}")).is_file()))
+}
+
+fn indicator_run(
+    defs: &[impatto_indicators::LoadedDefinition],
+    data: &[PathBuf],
+    by: &super::Columns,
+) -> Result<Vec<impatto_indicators::IndicatorResult>> {
+    let (source, _) = impatto_datasets::open_validated(data)?;
+    let request = impatto_indicators::Request { by: by.0.clone(), ..Default::default() };
+    Ok(impatto_indicators::compute(defs, &source, &request, |_| {})?.results)
+}
+
+/// The files of a directory (not below), with their SHA-256, by name.
+fn hashes(dir: &Path) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_file() {
+            out.insert(
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                signoff::file_sha256(&path)?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
+    use impatto::diff;
+    let need_data = || -> Result<()> {
+        if args.data.is_empty() {
+            bail!("expected --data DIR to compute on, found none (hint: the panel the results come from)");
+        }
+        Ok(())
+    };
+    let entries = if args.old.is_dir() && is_panel_dir(&args.old) {
+        // Two data snapshots: the same definitions and rules on each.
+        let catalogue = super::payouts::catalogue(&args.definitions)?;
+        let (old_files, new_files) = (hashes(&args.old)?, hashes(&args.new)?);
+        let mut names: Vec<&String> = old_files.keys().chain(new_files.keys()).collect();
+        names.sort();
+        names.dedup();
+        let moved: Vec<String> = names
+            .into_iter()
+            .filter(|n| old_files.get(*n) != new_files.get(*n))
+            .map(|n| match (old_files.contains_key(n), new_files.contains_key(n)) {
+                (true, true) => format!("{n} changed"),
+                (false, _) => format!("{n} added"),
+                _ => format!("{n} removed"),
+            })
+            .collect();
+        let cause = format!("input files: {}", if moved.is_empty() { "none differ".to_string() } else { moved.join(", ") });
+        let old = indicator_run(&catalogue, std::slice::from_ref(&args.old), &args.by)?;
+        let new = indicator_run(&catalogue, std::slice::from_ref(&args.new), &args.by)?;
+        let mut entries = diff::results(&old, &new, |_| cause.clone());
+        let (old_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.old))?;
+        let (new_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.new))?;
+        for rules in &args.rules {
+            let programme = impatto::rules::load_programme(rules, &catalogue)?;
+            let a = impatto::rules::run(&programme, &old_source, &catalogue, None)?;
+            let b = impatto::rules::run(&programme, &new_source, &catalogue, None)?;
+            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, &cause));
+        }
+        entries
+    } else if args.old.is_file()
+        && impatto::rules::load_programme(&args.old, &super::payouts::catalogue(&args.definitions)?).is_ok()
+    {
+        // Two rule files, on the same data.
+        need_data()?;
+        let catalogue = super::payouts::catalogue(&args.definitions)?;
+        let a = impatto::rules::load_programme(&args.old, &catalogue)?;
+        let b = impatto::rules::load_programme(&args.new, &catalogue)?;
+        let cause = diff::changed_fields(&std::fs::read_to_string(&args.old)?, &std::fs::read_to_string(&args.new)?).join("; ");
+        let (source, _) = impatto_datasets::open_validated(&args.data)?;
+        let old = impatto::rules::run(&a, &source, &catalogue, None)?;
+        let new = impatto::rules::run(&b, &source, &catalogue, None)?;
+        diff::lines(&b.id, &old.evaluation.lines, &new.evaluation.lines, &cause)
+    } else {
+        // Two definition files or directories, on the same data.
+        need_data()?;
+        let load = |p: &PathBuf| -> Result<Vec<impatto_indicators::LoadedDefinition>> {
+            Ok(impatto_indicators::definition::load_files(&super::indicators::definition_files(std::slice::from_ref(p))?)?)
+        };
+        let (old_defs, new_defs) = (load(&args.old)?, load(&args.new)?);
+        let text_of = |defs: &[impatto_indicators::LoadedDefinition]| -> std::collections::BTreeMap<String, String> {
+            defs.iter().map(|d| (d.def.id.clone(), std::fs::read_to_string(&d.file).unwrap_or_default())).collect()
+        };
+        let (old_texts, new_texts) = (text_of(&old_defs), text_of(&new_defs));
+        let old = indicator_run(&old_defs, &args.data, &args.by)?;
+        let new = indicator_run(&new_defs, &args.data, &args.by)?;
+        diff::results(&old, &new, |id| match (old_texts.get(id), new_texts.get(id)) {
+            (Some(a), Some(b)) => {
+                let fields = diff::changed_fields(a, b);
+                if fields.is_empty() {
+                    "no field of the definition differs (the release around it does)".into()
+                } else {
+                    fields.join("; ")
+                }
+            }
+            (None, _) => "definition added".into(),
+            (_, None) => "definition removed".into(),
+        })
+    };
+    let bytes = match args.format {
+        DiffFormat::Table => diff::table(&entries).into_bytes(),
+        DiffFormat::Json => serde_json::to_vec_pretty(&entries).context("writing JSON")?,
+    };
+    super::emit(None, &bytes)?;
+    let moved = entries.iter().filter(|e| e.class != diff::Class::Identical).count();
+    eprintln!("{moved} of {} result(s) or line(s) differ", entries.len());
+    Ok(if moved == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,229 @@
+//! What a change moves: every indicator result or payout line of two versions, classed
+//! identical, changed, added or removed, with the change and its cause.
+//!
+//! Why: before a partner signs off a new threshold, or the city pays on new data, both must see
+//! exactly which published numbers and which payments move, and because of what. The cause is
+//! the fields that differ between the two files (a definition's or a rule file's TOML, compared
+//! key by key), or the input files that differ between two data snapshots.
+
+use std::collections::BTreeMap;
+
+use impatto_indicators::IndicatorResult;
+use serde::Serialize;
+
+use crate::rules::model::Line;
+
+/// How one result or line compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// Present in both, the same.
+    Identical,
+    /// Present in both, different.
+    Changed,
+    /// Only in the new version.
+    Added,
+    /// Only in the old version.
+    Removed,
+}
+
+impl Class {
+    /// `identical`, `changed`, `added` or `removed`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Class::Identical => "identical",
+            Class::Changed => "changed",
+            Class::Added => "added",
+            Class::Removed => "removed",
+        }
+    }
+}
+
+/// One result (indicator × group × horizon) or payout line (programme × beneficiary × rule).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Entry {
+    /// `FND-01 programme=fabriq-quarto`, or `fabriq-quarto-2019 FQ-2019-000003 grant`.
+    pub key: String,
+    /// How it compares.
+    pub class: Class,
+    /// What changed, field by field (`value 0.52 → 0.55`); empty when identical.
+    pub change: String,
+    /// Why: the definition or rule-file fields that differ, or the input files; empty when identical.
+    pub cause: String,
+}
+
+/// Every key of a TOML document, flattened (`payout.rate`, `population[0].value`), with its
+/// value as TOML writes it.
+fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&path, v, out);
+            }
+        }
+        toml::Value::Array(items) if items.iter().any(|i| i.is_table() || i.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+/// The fields that differ between two TOML texts: `confidence: (none) → 0.9`. A text that is
+/// not TOML is compared whole.
+pub fn changed_fields(old: &str, new: &str) -> Vec<String> {
+    let (Ok(a), Ok(b)) = (old.parse::<toml::Table>(), new.parse::<toml::Table>()) else {
+        return if old == new { vec![] } else { vec!["the text (not TOML)".to_string()] };
+    };
+    let (mut fa, mut fb) = (BTreeMap::new(), BTreeMap::new());
+    flatten("", &toml::Value::Table(a), &mut fa);
+    flatten("", &toml::Value::Table(b), &mut fb);
+    let mut keys: Vec<&String> = fa.keys().chain(fb.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| fa.get(*k) != fb.get(*k))
+        .map(|k| {
+            let show = |v: Option<&String>| v.cloned().unwrap_or_else(|| "(none)".to_string());
+            format!("{k}: {} → {}", show(fa.get(k)), show(fb.get(k)))
+        })
+        .collect()
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v}")).unwrap_or_else(|| "–".to_string())
+}
+
+/// A result's fields that a reader sees, by name.
+fn result_fields(r: &IndicatorResult) -> Vec<(&'static str, String)> {
+    vec![
+        ("value", if r.suppressed { "withheld".to_string() } else { opt(r.value) }),
+        ("numerator", opt(r.numerator)),
+        ("denominator", opt(r.denominator)),
+        ("ci", format!("[{}, {}]", opt(r.ci_low), opt(r.ci_high))),
+        ("version", r.version.clone()),
+    ]
+}
+
+fn result_key(r: &IndicatorResult) -> String {
+    let mut key = r.indicator.clone();
+    for (k, v) in &r.group {
+        key += &format!(" {k}={v}");
+    }
+    if let Some(h) = r.horizon_months {
+        key += &format!(" at {h} months");
+    }
+    key
+}
+
+fn fields_change(old: &[(&'static str, String)], new: &[(&'static str, String)]) -> String {
+    old.iter()
+        .zip(new)
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|(a, b)| format!("{} {} → {}", a.0, a.1, b.1))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Compare two sets of results; `cause(indicator)` says why an indicator's rows may differ.
+pub fn results(old: &[IndicatorResult], new: &[IndicatorResult], cause: impl Fn(&str) -> String) -> Vec<Entry> {
+    let index = |rs: &[IndicatorResult]| -> BTreeMap<String, Vec<(&'static str, String)>> {
+        rs.iter().map(|r| (result_key(r), result_fields(r))).collect()
+    };
+    let indicator_of: BTreeMap<String, String> = old.iter().chain(new).map(|r| (result_key(r), r.indicator.clone())).collect();
+    compare(index(old), index(new), |key| cause(indicator_of.get(key).map(String::as_str).unwrap_or_default()))
+}
+
+/// A line's fields that a reader sees.
+fn line_fields(l: &Line) -> Vec<(&'static str, String)> {
+    vec![
+        ("status", l.status.as_str().to_string()),
+        ("claim", l.claim.to_string()),
+        ("amount", l.amount.to_string()),
+        ("instrument", l.instrument.as_str().to_string()),
+    ]
+}
+
+fn line_key(programme: &str, l: &Line) -> String {
+    let mut key = format!("{programme} {} {}", l.beneficiary, l.rule);
+    if let Some(c) = &l.claim_ref {
+        key += &format!(" {}", c.participant);
+    }
+    key
+}
+
+/// Compare two programmes' payout lines; `cause` says why they may differ.
+pub fn lines(programme: &str, old: &[Line], new: &[Line], cause: &str) -> Vec<Entry> {
+    let index = |ls: &[Line]| -> BTreeMap<String, Vec<(&'static str, String)>> {
+        let mut m = BTreeMap::new();
+        for l in ls {
+            let mut key = line_key(programme, l);
+            let mut n = 2;
+            while m.contains_key(&key) {
+                key = format!("{} #{n}", line_key(programme, l));
+                n += 1;
+            }
+            m.insert(key, line_fields(l));
+        }
+        m
+    };
+    compare(index(old), index(new), |_| cause.to_string())
+}
+
+fn compare(
+    old: BTreeMap<String, Vec<(&'static str, String)>>,
+    new: BTreeMap<String, Vec<(&'static str, String)>>,
+    cause: impl Fn(&str) -> String,
+) -> Vec<Entry> {
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|key| {
+            let (class, change) = match (old.get(key), new.get(key)) {
+                (Some(a), Some(b)) if a == b => (Class::Identical, String::new()),
+                (Some(a), Some(b)) => (Class::Changed, fields_change(a, b)),
+                (None, Some(b)) => (Class::Added, b.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join("; ")),
+                (Some(a), None) => (Class::Removed, a.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join("; ")),
+                (None, None) => (Class::Identical, String::new()),
+            };
+            let cause = if class == Class::Identical { String::new() } else { cause(key) };
+            Entry { key: key.clone(), class, change, cause }
+        })
+        .collect()
+}
+
+/// The entries as a table people read: changed, added and removed first, with a count of each.
+pub fn table(entries: &[Entry]) -> String {
+    let mut counts = BTreeMap::new();
+    for e in entries {
+        *counts.entry(e.class).or_insert(0usize) += 1;
+    }
+    let mut out = counts.iter().map(|(c, n)| format!("{n} {}", c.word())).collect::<Vec<_>>().join(", ") + "\n";
+    let mut moved: Vec<&Entry> = entries.iter().filter(|e| e.class != Class::Identical).collect();
+    moved.sort_by_key(|e| e.class);
+    for e in moved {
+        out += &format!("{:<9}  {}\n           change: {}\n           cause:  {}\n", e.class.word(), e.key, e.change, e.cause);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_fields_are_named_with_both_values() {
+        let old = "id = \"FND-01\"\nversion = \"1.0.0\"\npopulation = [{ column = \"funded\", op = \"eq\", value = true }]\n";
+        let new = "id = \"FND-01\"\nversion = \"1.1.0\"\npopulation = [{ column = \"funded\", op = \"eq\", value = false }]\nconfidence = 0.9\n";
+        assert_eq!(
+            changed_fields(old, new),
+            ["confidence: (none) → 0.9", "population[0].value: true → false", "version: \"1.0.0\" → \"1.1.0\""]
+        );
+        assert!(changed_fields(old, old).is_empty());
+    }
+}
