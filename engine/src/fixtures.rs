@@ -286,6 +286,7 @@ mod tests {
             ci_low: None,
             ci_high: None,
             conf_level: None,
+            ci_method: None,
             n_at_risk: None,
             units: Some(2),
             suppressed: false,
@@ -296,6 +297,8 @@ mod tests {
             definition_hash: String::new(),
             signoff: "draft".into(),
             input_hash: String::new(),
+            overrides: String::new(),
+            result_hash: String::new(),
         }
     }
 

@@ -272,6 +272,7 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         n("ci_low", &|r| r.ci_low),
         n("ci_high", &|r| r.ci_high),
         n("conf_level", &|r| r.conf_level),
+        s("ci_method", &|r| r.ci_method.clone()),
         Column::new("n_at_risk".into(), results.iter().map(|r| r.n_at_risk).collect::<Vec<_>>()),
         Column::new("units".into(), results.iter().map(|r| r.units).collect::<Vec<_>>()),
         Column::new("suppressed".into(), results.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
@@ -284,6 +285,8 @@ pub fn to_frame(results: &[IndicatorResult]) -> Result<DataFrame> {
         s("as_of", &|r| Some(r.as_of.clone())),
         s("input_hash", &|r| Some(r.input_hash.clone())),
         s("definition_hash", &|r| Some(r.definition_hash.clone())),
+        s("overrides", &|r| Some(r.overrides.clone())),
+        s("result_hash", &|r| Some(r.result_hash.clone())),
     ]);
     DataFrame::new_infer_height(columns).map_err(|e| Error::Internal(format!("building the result frame: {e}")))
 }

@@ -209,3 +209,31 @@ fn diff_classes_every_result_and_line_with_its_cause() {
         "{out}"
     );
 }
+
+/// The settings that change a number are on its row and in the hash that identifies it: the
+/// same FND-01 value under Wilson and Clopper-Pearson intervals is two results.
+#[test]
+fn the_settings_that_change_a_number_are_on_its_row_and_in_its_hash() {
+    let root = workspace();
+    let data = root.join("datasets/examples/fabriq-quarto");
+    let row = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["indicators", "--data", data.to_str().expect("utf-8"), "--only", "FND-01", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = impatto(&root, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        json["results"][0].clone()
+    };
+    let (wilson, exact, again) = (row(&[]), row(&["--ci", "clopper-pearson"]), row(&[]));
+    assert_eq!(wilson["ci_method"], "wilson");
+    assert_eq!(wilson["overrides"], "");
+    assert_eq!(exact["ci_method"], "clopper-pearson");
+    assert_eq!(exact["overrides"], "ci=clopper-pearson");
+    assert_eq!(wilson["value"], exact["value"], "the point estimate does not depend on the interval");
+    assert_ne!(wilson["result_hash"], exact["result_hash"]);
+    assert_eq!(wilson["result_hash"], again["result_hash"], "same inputs, same identity");
+    assert!(wilson["result_hash"].as_str().expect("text").starts_with("sha256:"));
+    let threshold = row(&["--small-cell", "1"]);
+    assert_eq!(threshold["overrides"], "small_cell=1");
+    assert_ne!(threshold["result_hash"], wilson["result_hash"]);
+}

@@ -42,6 +42,9 @@ pub struct IndicatorResult {
     /// Confidence level of `ci_low`/`ci_high` as a fraction (0.9 = a 90% interval): the
     /// definition's `confidence`, 0.95 unless stated. None without an interval.
     pub conf_level: Option<f64>,
+    /// How the interval was computed: `wilson` or `clopper-pearson` for a share, the
+    /// Kaplan-Meier `conf.type` (`km log-log`, `km log`, `km plain`) for survival. None without an interval.
+    pub ci_method: Option<String>,
     /// Kaplan-Meier number at risk at the horizon.
     pub n_at_risk: Option<u64>,
     /// Units behind the cell (entities or people); withheld when suppressed.
@@ -66,6 +69,44 @@ pub struct IndicatorResult {
     pub signoff: String,
     /// `sha256:` of the input files.
     pub input_hash: String,
+    /// Settings given on the command line that override the definitions, as `name=value`
+    /// joined by `; ` (e.g. `ci=clopper-pearson; small_cell=1`); empty when none.
+    pub overrides: String,
+    /// `sha256:` identifying the number: the definition's hash, the input's, the as-of date,
+    /// the group and horizon, the interval method and level, the small-cell threshold, the
+    /// disclosure control and the overrides (see [`IndicatorResult::identity`]). The sign-off
+    /// is not part of it: signing does not change a number.
+    pub result_hash: String,
+}
+
+impl IndicatorResult {
+    /// The text [`IndicatorResult::result_hash`] hashes: every setting that changes the number,
+    /// one `name=value` line each.
+    pub fn identity(&self) -> String {
+        let group: Vec<String> = self.group.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!(
+            "indicator={}\nversion={}\ndefinition={}\ninput={}\nas_of={}\ngroup={}\nhorizon_months={}\nci_method={}\nconf_level={}\nsmall_cell={}\ndisclosure={}\noverrides={}\n",
+            self.indicator,
+            self.version,
+            self.definition_hash,
+            self.input_hash,
+            self.as_of,
+            group.join(";"),
+            self.horizon_months.map(|h| h.to_string()).unwrap_or_default(),
+            self.ci_method.as_deref().unwrap_or(""),
+            self.conf_level.map(|l| l.to_string()).unwrap_or_default(),
+            self.small_cell,
+            self.disclosure,
+            self.overrides,
+        )
+    }
+
+    /// Fill in [`IndicatorResult::result_hash`] from [`IndicatorResult::identity`].
+    pub fn identify(&mut self) {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.identity().as_bytes());
+        self.result_hash = format!("sha256:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -241,6 +282,7 @@ fn finish_cell(base: IndicatorResult, acc: &Acc, compiled: &Compiled) -> (Vec<In
                     r.ci_low = lower;
                     r.ci_high = upper;
                     r.conf_level = lower.map(|_| compiled.level);
+                    r.ci_method = lower.map(|_| format!("km {}", conf_type.name()));
                     r.n_at_risk = Some(n_risk);
                     r.units = Some(total);
                     small.value |= n_risk > 0 && n_risk < k;
@@ -335,6 +377,7 @@ pub(crate) fn finish_release(
         ci_low: None,
         ci_high: None,
         conf_level: None,
+        ci_method: None,
         n_at_risk: None,
         units: None,
         suppressed: false,
@@ -344,6 +387,8 @@ pub(crate) fn finish_release(
         as_of: stamp.as_of.clone(),
         definition_hash: loaded.hash.clone(),
         signoff: "draft".to_string(),
+        overrides: String::new(),
+        result_hash: String::new(),
         input_hash: stamp.input_hash.clone(),
     };
     // Codes per key position, in value order (missing first), shared by every date.
@@ -468,6 +513,7 @@ pub(crate) fn finish_release(
                     r.ci_low = None;
                     r.ci_high = None;
                     r.conf_level = None;
+                    r.ci_method = None;
                     r.n_at_risk = None;
                     r.units = units;
                 }
@@ -589,6 +635,7 @@ fn finish_row(mut r: IndicatorResult, row: &AggRow, finish: &Finish, level: f64,
                 r.ci_low = Some(lo);
                 r.ci_high = Some(hi);
                 r.conf_level = Some(level);
+                r.ci_method = Some(ci.name().to_string());
             }
             // A share reveals its numerator and its complement, so both must be large enough.
             Small { units: few(row.units as f64), value: few(x) || few(n - x) }

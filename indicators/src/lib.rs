@@ -237,6 +237,18 @@ pub fn compute(
             Err(why) => skipped.push((loaded.def.id.clone(), why)),
         }
     }
+    let mut overrides = Vec::new();
+    if let Some(ci) = request.ci {
+        overrides.push(format!("ci={}", ci.name()));
+    }
+    if let Some(k) = request.small_cell {
+        overrides.push(format!("small_cell={k}"));
+    }
+    let overrides = overrides.join("; ");
+    for r in &mut results {
+        r.overrides.clone_from(&overrides);
+        r.identify();
+    }
     Ok(Run { results, skipped, empty, as_of, input_hash })
 }
 

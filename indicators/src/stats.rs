@@ -19,6 +19,28 @@ pub enum CiMethod {
     None,
 }
 
+impl CiMethod {
+    /// The method's name as the command line and the result rows write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CiMethod::Wilson => "wilson",
+            CiMethod::ClopperPearson => "clopper-pearson",
+            CiMethod::None => "none",
+        }
+    }
+}
+
+impl ConfType {
+    /// R's `conf.type` name: `log-log`, `log` or `plain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConfType::LogLog => "log-log",
+            ConfType::Log => "log",
+            ConfType::Plain => "plain",
+        }
+    }
+}
+
 /// Confidence interval of Kaplan-Meier survival, named as R's `conf.type`.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "kebab-case")]
