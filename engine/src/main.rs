@@ -40,6 +40,10 @@ enum Command {
         /// Refuse definitions not signed off as they are (see `impatto signoff`).
         #[arg(long)]
         require_signoff: bool,
+        /// Record each id and version with its hash in DIR/definitions.lock. Without it, an
+        /// existing lock is enforced: content changed under a locked version is an error.
+        #[arg(long)]
+        update_lock: bool,
     },
     /// Sign off a definition or rule file (Ed25519), make a signer's key, or verify sign-offs.
     Signoff(cli::partners::SignoffArgs),
@@ -133,7 +137,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Indicators(args) => cli::indicators::indicators(args),
-        Command::Check { definitions, require_signoff } => cli::indicators::check(&definitions, require_signoff),
+        Command::Check { definitions, require_signoff, update_lock } => {
+            cli::indicators::check(&definitions, require_signoff, update_lock)
+        }
         Command::Signoff(args) => cli::partners::signoff(args),
         Command::Test(args) => cli::partners::test(args),
         Command::Diff(args) => cli::partners::diff(args),

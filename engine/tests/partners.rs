@@ -237,3 +237,29 @@ fn the_settings_that_change_a_number_are_on_its_row_and_in_its_hash() {
     assert_eq!(threshold["overrides"], "small_cell=1");
     assert_ne!(threshold["result_hash"], wilson["result_hash"]);
 }
+
+/// Content changed under a version already locked is an error; a new version is recorded. The
+/// shipped catalogue's lock holds (a built-in edited without a new version fails here).
+#[test]
+fn a_definition_changed_without_a_new_version_is_caught_by_the_lock() {
+    let root = workspace();
+    let shipped = impatto(&root, &["check", "indicators/definitions"]);
+    assert!(shipped.status.success(), "{}", text(&shipped.stderr));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).expect("mkdir");
+    for name in ["FND-01.toml", "definitions.lock"] {
+        std::fs::copy(root.join("indicators/definitions").join(name), defs.join(name)).expect("copy");
+    }
+    let fnd = defs.join("FND-01.toml");
+    let original = std::fs::read_to_string(&fnd).expect("read");
+    std::fs::write(&fnd, original.clone() + "confidence = 0.9\n").expect("write");
+    let refused = impatto(dir.path(), &["check", "defs"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("FND-01 1.0.0 (defs/FND-01.toml): the file is sha256:"), "{}", text(&refused.stderr));
+    std::fs::write(&fnd, original.replace("version = \"1.0.0\"", "version = \"1.1.0\"") + "confidence = 0.9\n").expect("write");
+    assert!(impatto(dir.path(), &["check", "defs", "--update-lock"]).status.success());
+    let lock = std::fs::read_to_string(defs.join("definitions.lock")).expect("lock");
+    assert!(lock.contains("\"1.0.0\" = \"sha256:") && lock.contains("\"1.1.0\" = \"sha256:"), "{lock}");
+    assert!(impatto(dir.path(), &["check", "defs"]).status.success());
+}

@@ -1,7 +1,7 @@
 //! `indicators`, `check` and `validate`: the indicator library and the panel format.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -83,9 +83,58 @@ pub(crate) fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-pub(crate) fn check(paths: &[PathBuf], require_signoff: bool) -> Result<ExitCode> {
+/// The lock of definitions: every (id, version) ever checked with `--update-lock`, with the
+/// file's hash, so content changed under an old version number is caught. TOML:
+/// `[FND-01]` then `"1.0.0" = "sha256:…"`.
+type Lock = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+fn check_lock(path: &Path, defs: &[impatto_indicators::LoadedDefinition], update: bool) -> Result<()> {
+    let mut lock: Lock = if path.is_file() {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("{}: expected [ID] tables of \"VERSION\" = \"sha256:…\"", path.display()))?
+    } else if update {
+        Lock::new()
+    } else {
+        return Ok(());
+    };
+    let mut changed = Vec::new();
+    for d in defs {
+        let versions = lock.entry(d.def.id.clone()).or_default();
+        match versions.get(&d.def.version) {
+            Some(hash) if *hash != d.hash => {
+                changed.push(format!("{} {} ({}): the file is {}, the lock says {hash}", d.def.id, d.def.version, d.file, d.hash))
+            }
+            Some(_) => {}
+            None => {
+                versions.insert(d.def.version.clone(), d.hash.clone());
+            }
+        }
+    }
+    if !changed.is_empty() {
+        bail!(
+            "{}: expected a new version for changed content, found {} definition(s) changed under a version already locked: {} (hint: raise `version` in the file, then `impatto check --update-lock`)",
+            path.display(),
+            changed.len(),
+            changed.join("; ")
+        );
+    }
+    if update {
+        impatto::output::write_atomic(path, toml::to_string(&lock).context("writing the lock")?.as_bytes())?;
+        eprintln!("{} updated", path.display());
+    }
+    Ok(())
+}
+
+pub(crate) fn check(paths: &[PathBuf], require_signoff: bool, update_lock: bool) -> Result<ExitCode> {
     let files = definition_files(paths)?;
     let defs = impatto_indicators::definition::load_files(&files)?;
+    // The lock sits in the (first) directory checked: definitions.lock.
+    if let Some(dir) = paths.iter().find(|p| p.is_dir()) {
+        check_lock(&dir.join("definitions.lock"), &defs, update_lock)?;
+    } else if update_lock {
+        bail!("--update-lock needs a directory of definitions (the lock is DIR/definitions.lock)");
+    }
     let mut out = String::new();
     for (d, file) in defs.iter().zip(&files) {
         let state = impatto::signoff::state_beside(file)?;
