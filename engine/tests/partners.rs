@@ -263,3 +263,28 @@ fn a_definition_changed_without_a_new_version_is_caught_by_the_lock() {
     assert!(lock.contains("\"1.0.0\" = \"sha256:") && lock.contains("\"1.1.0\" = \"sha256:"), "{lock}");
     assert!(impatto(dir.path(), &["check", "defs"]).status.success());
 }
+
+/// `check` shows a wrong definition's line with a caret under the value, and the nearest known
+/// column.
+#[test]
+fn check_points_at_the_value_and_suggests_the_nearest_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = workspace();
+    let text = std::fs::read_to_string(root.join("indicators/definitions/FND-01.toml")).expect("read");
+    let line = text.lines().position(|l| l.contains("column = \"funded\"")).expect("the population line") + 1;
+    std::fs::write(dir.path().join("FND-01.toml"), text.replace("column = \"funded\"", "column = \"fundd\"")).expect("write");
+    let out = impatto(dir.path(), &["check", "FND-01.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text_of(&out.stderr);
+    assert!(e.contains(&format!("FND-01.toml:{line}: population: unknown column `fundd`")), "{e}");
+    assert!(e.contains("did you mean `funded`?"), "{e}");
+    let shown = e.lines().find(|l| l.contains("column = \"fundd\"")).expect("the line is shown");
+    let caret = e.lines().skip_while(|l| !l.contains("column = \"fundd\"")).nth(1).expect("a line under it");
+    let at = shown[..shown.find("\"fundd\"").expect("value")].chars().count();
+    assert_eq!(caret.chars().nth(at), Some('─'), "the mark starts under the value:\n{e}");
+    assert_eq!(caret.chars().nth(at - 1), Some(' '), "and not before it:\n{e}");
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -17,6 +17,8 @@ pub enum Error {
         file: String,
         /// 1-based line, when known.
         line: Option<usize>,
+        /// Byte range of the offending value in the file, when known (for a caret under it).
+        span: Option<std::ops::Range<usize>>,
         /// Expected vs found, with a hint.
         message: String,
     },

@@ -87,7 +87,39 @@ pub(crate) fn error_text(err: &anyhow::Error) -> String {
             None => links.push(link.to_string()),
         }
     }
-    links.join(": ")
+    let mut text = links.join(": ");
+    if let Some(snippet) = err.chain().find_map(definition_snippet) {
+        text = format!("{text}\n{snippet}");
+    }
+    text
+}
+
+/// A definition error with the file's line and a caret under the offending value, when the
+/// error knows where it is and the file can be read.
+fn definition_snippet(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use impatto_indicators::Error as Indicators;
+    let definition = match (err.downcast_ref::<Indicators>(), err.downcast_ref::<impatto::Error>()) {
+        (Some(d @ Indicators::Definition { .. }), _) => d,
+        (_, Some(impatto::Error::Indicators(d @ Indicators::Definition { .. }))) => d,
+        _ => return None,
+    };
+    let Indicators::Definition { file, span: Some(span), message, .. } = definition else { return None };
+    let text = std::fs::read_to_string(file).ok()?;
+    let span = span.start.min(text.len())..span.end.min(text.len()).max(span.start.min(text.len()));
+    let label = message.split(" (").next().unwrap_or(message);
+    let config = ariadne::Config::default()
+        .with_color(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_index_type(ariadne::IndexType::Byte);
+    let mut out = Vec::new();
+    ariadne::Report::build(ariadne::ReportKind::Error, (file.as_str(), span.clone()))
+        .with_config(config)
+        .with_label(ariadne::Label::new((file.as_str(), span)).with_message(label))
+        .finish()
+        .write((file.as_str(), ariadne::Source::from(text.as_str())), &mut out)
+        .ok()?;
+    // The report's own first line repeats the message given above it.
+    let text = String::from_utf8_lossy(&out).into_owned();
+    Some(text.lines().skip(1).collect::<Vec<_>>().join("\n"))
 }
 
 fn data_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a impatto_datasets::Error> {

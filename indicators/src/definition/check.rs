@@ -33,6 +33,27 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
+/// Byte range of `needle` on its first line holding it (see [`line_of`]).
+fn span_of(text: &str, needle: &str) -> Option<std::ops::Range<usize>> {
+    text.find(needle).map(|start| start..start + needle.len())
+}
+
+/// The known name closest to `name` (comma-separated `known`), if close enough to be a typo.
+fn nearest(name: &str, known: &str) -> Option<String> {
+    known
+        .split(", ")
+        .map(|k| (strsim::damerau_levenshtein(name, k), k))
+        .filter(|(d, k)| *d > 0 && *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
+/// A definition error at `span` (its line derived from it).
+fn error_at(file: &str, text: &str, span: Option<std::ops::Range<usize>>, message: String) -> Error {
+    let line = span.as_ref().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    Error::Definition { file: file.to_string(), line, span, message }
+}
+
 /// 1-based line of the first line holding every needle, else of the first needle.
 fn line_of_all(text: &str, needles: &[&str]) -> Option<usize> {
     text.lines()
@@ -60,8 +81,8 @@ impl<'a> Spans<'a> {
         Spans { text, root: DeTable::parse(text).ok() }
     }
 
-    /// 1-based line where the value at `path` starts.
-    fn line(&self, path: &[Step]) -> Option<usize> {
+    /// Byte range of the value at `path`.
+    fn span(&self, path: &[Step]) -> Option<std::ops::Range<usize>> {
         let root = self.root.as_ref()?;
         let mut span = root.span();
         let mut value: Option<&DeValue> = None;
@@ -75,7 +96,7 @@ impl<'a> Spans<'a> {
             span = next.span();
             value = Some(next.get_ref());
         }
-        Some(self.text[..span.start.min(self.text.len())].matches('\n').count() + 1)
+        Some(span.start.min(self.text.len())..span.end.min(self.text.len()))
     }
 }
 
@@ -88,21 +109,29 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn fail(&self, needle: &str, message: String) -> Error {
-        Error::Definition { file: self.file.to_string(), line: line_of(self.text, needle), message }
+        error_at(self.file, self.text, span_of(self.text, needle), message)
     }
 
     /// An error at the value of `path` (exact line from the TOML parser; else the first line
     /// naming the path's last key).
     fn at(&self, path: &[Step], message: String) -> Error {
-        let line = self
+        let span = self
             .spans
-            .line(path)
-            .or_else(|| path.iter().rev().find_map(|s| if let Key(k) = s { line_of(self.text, k) } else { None }));
-        Error::Definition { file: self.file.to_string(), line, message }
+            .span(path)
+            .or_else(|| path.iter().rev().find_map(|s| if let Key(k) = s { span_of(self.text, k) } else { None }));
+        error_at(self.file, self.text, span, message)
     }
 
     fn fail_near(&self, needles: &[&str], message: String) -> Error {
-        Error::Definition { file: self.file.to_string(), line: line_of_all(self.text, needles), message }
+        let line = line_of_all(self.text, needles);
+        let span = line.and_then(|l| {
+            let start: usize = self.text.split_inclusive('\n').take(l - 1).map(str::len).sum();
+            let text = self.text[start..].lines().next()?;
+            let offset = needles.iter().find_map(|n| text.find(n)).unwrap_or(0);
+            let needle = needles.iter().find(|n| text.contains(*n)).map_or(text.len() - offset, |n| n.len());
+            Some(start + offset..start + offset + needle)
+        });
+        error_at(self.file, self.text, span, message)
     }
 
     fn column(&self, field: &str, name: &str) -> Result<ColumnType> {
@@ -110,8 +139,9 @@ impl Checker<'_> {
             self.fail(
                 &format!("\"{name}\""),
                 format!(
-                    "{field}: unknown column `{name}` for table `{}` (expected one of: {})",
+                    "{field}: unknown column `{name}` for table `{}`{} (expected one of: {})",
                     self.table,
+                    nearest(name, &known_columns(self.table)).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default(),
                     known_columns(self.table)
                 ),
             )
@@ -174,8 +204,9 @@ impl Checker<'_> {
             self.at(
                 path,
                 format!(
-                    "{field}: unknown column `{name}` for table `{}` (expected one of: {})",
+                    "{field}: unknown column `{name}` for table `{}`{} (expected one of: {})",
                     self.table,
+                    nearest(name, &known_columns(self.table)).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default(),
                     known_columns(self.table)
                 ),
             )
@@ -381,24 +412,23 @@ fn canonical_version(v: &str) -> bool {
 /// Parse, check and resolve one definition file's text; `variant_of` may name a built-in
 /// indicator or one of `others` (ids checked together).
 pub(super) fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefinition> {
-    let def: Definition = toml::from_str(text).map_err(|e| Error::Definition {
-        file: file.to_string(),
-        line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-        message: e.message().trim_end().to_string(),
-    })?;
+    let def: Definition = toml::from_str(text).map_err(|e| error_at(file, text, e.span(), e.message().trim_end().to_string()))?;
     let unit_table = match def.table.as_deref() {
         None => UnitTable::DEFAULT,
-        Some(name) => UnitTable::from_name(name, def.kind).ok_or_else(|| Error::Definition {
-            file: file.into(),
-            line: line_of(text, "table"),
-            message: format!(
-                "table: expected `beneficiaries`{}, found `{name}`",
-                if matches!(def.kind, Kind::Count | Kind::Share) {
-                    " or `participants`"
-                } else {
-                    " (panel kinds count beneficiaries)"
-                }
-            ),
+        Some(name) => UnitTable::from_name(name, def.kind).ok_or_else(|| {
+            error_at(
+                file,
+                text,
+                span_of(text, &format!("\"{name}\"")).or_else(|| span_of(text, "table")),
+                format!(
+                    "table: expected `beneficiaries`{}, found `{name}`",
+                    if matches!(def.kind, Kind::Count | Kind::Share) {
+                        " or `participants`"
+                    } else {
+                        " (panel kinds count beneficiaries)"
+                    }
+                ),
+            )
         })?,
     };
     let table = unit_table.table();
