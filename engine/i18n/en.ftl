@@ -234,3 +234,34 @@ unit-share = share
 unit-probability = probability
 unit-ratio = ratio
 unit-FTE = FTE
+
+## The indicator catalogue (impatto catalogue)
+
+catalogue-title = Indicator catalogue
+catalogue-intro = Each indicator as its definition file says it: the formula in words, the codes in external frameworks, the version and hash a partner signs off, the worked test case and its expected values.
+catalogue-indicators = Indicators
+catalogue-id = Id
+catalogue-name = Name
+catalogue-version = Version
+catalogue-codes = Codes in external frameworks
+catalogue-signoff = Sign-off
+catalogue-rule-files = Rule files
+catalogue-formula = Formula
+catalogue-hash = SHA-256 of the file
+catalogue-unit = Unit
+catalogue-breakdowns = Breakdowns allowed
+catalogue-no-codes = No code in an external framework.
+catalogue-fixture = Worked test case
+catalogue-no-fixture = No fixture names this indicator.
+catalogue-fixture-of = Expected values in the fixture { $fixture }:
+catalogue-file = The definition file
+catalogue-rows-numerator = the rows meeting the numerator's conditions
+catalogue-rows-population = the rows of the population
+catalogue-formula-count = Count of the { $table } rows in the population (the conditions below), as of the as-of date.
+catalogue-formula-share = Share: { $numerator } divided by { $denominator }, over the { $table } rows in the population, with a confidence interval.
+catalogue-formula-jobschange = Change in { $measure } ({ $mode }) between the baseline month and the measured month, summed over the beneficiaries in the population.
+catalogue-formula-newjobsshare = Share of { $part } among the new { $measure } between the baseline and the measured month, with a confidence interval.
+catalogue-formula-stock = Sum of { $measure } in the as-of month over the beneficiaries in the population.
+catalogue-formula-ratio = Ratio: the panel's { $measure } summed, divided by the beneficiaries' { $denominator } summed.
+catalogue-formula-cohortsurvival = Share of each founding-year cohort still active at the horizon (Eurostat-OECD business demography), with a confidence interval.
+catalogue-formula-kaplanmeier = Kaplan-Meier survival of the { $table } in the population at each horizon, with Greenwood's variance and a confidence interval.

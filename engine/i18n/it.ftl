@@ -249,3 +249,34 @@ unit-share = quota
 unit-probability = probabilità
 unit-ratio = rapporto
 unit-FTE = ETP
+
+## Il catalogo degli indicatori (impatto catalogue)
+
+catalogue-title = Catalogo degli indicatori
+catalogue-intro = Ogni indicatore come lo dice il suo file di definizione: la formula a parole, i codici nei quadri di riferimento esterni, la versione e l'hash che un partner approva, il caso di prova calcolato a mano con i valori attesi.
+catalogue-indicators = Indicatori
+catalogue-id = Codice
+catalogue-name = Nome
+catalogue-version = Versione
+catalogue-codes = Codici nei quadri di riferimento esterni
+catalogue-signoff = Approvazione
+catalogue-rule-files = File delle regole
+catalogue-formula = Formula
+catalogue-hash = SHA-256 del file
+catalogue-unit = Unità
+catalogue-breakdowns = Disaggregazioni ammesse
+catalogue-no-codes = Nessun codice in un quadro di riferimento esterno.
+catalogue-fixture = Caso di prova calcolato a mano
+catalogue-no-fixture = Nessun caso di prova nomina questo indicatore.
+catalogue-fixture-of = Valori attesi nel caso di prova { $fixture }:
+catalogue-file = Il file di definizione
+catalogue-rows-numerator = le righe che soddisfano le condizioni del numeratore
+catalogue-rows-population = le righe della popolazione
+catalogue-formula-count = Numero di righe di { $table } nella popolazione (le condizioni sotto), alla data di riferimento.
+catalogue-formula-share = Quota: { $numerator } diviso { $denominator }, sulle righe di { $table } nella popolazione, con intervallo di confidenza.
+catalogue-formula-jobschange = Variazione di { $measure } ({ $mode }) tra il mese di partenza e il mese misurato, sommata sui beneficiari della popolazione.
+catalogue-formula-newjobsshare = Quota di { $part } tra i nuovi { $measure } tra il mese di partenza e quello misurato, con intervallo di confidenza.
+catalogue-formula-stock = Somma di { $measure } nel mese di riferimento sui beneficiari della popolazione.
+catalogue-formula-ratio = Rapporto: { $measure } del panel sommato, diviso { $denominator } dei beneficiari sommato.
+catalogue-formula-cohortsurvival = Quota di ogni coorte per anno di fondazione ancora attiva all'orizzonte (demografia d'impresa Eurostat-OCSE), con intervallo di confidenza.
+catalogue-formula-kaplanmeier = Sopravvivenza di Kaplan-Meier di { $table } nella popolazione a ogni orizzonte, con la varianza di Greenwood e un intervallo di confidenza.

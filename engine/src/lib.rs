@@ -4,6 +4,7 @@
 //! rule files ([`rules`]), on top of the indicators crate: datasets → indicators → engine.
 #![deny(missing_docs)]
 
+pub mod catalogue;
 pub mod diff;
 pub mod error;
 pub mod fixtures;

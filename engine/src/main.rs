@@ -53,6 +53,10 @@ enum Command {
     /// Compare two versions of definitions, a rule file, or a panel: every result and payout
     /// line classed identical, changed, added or removed, with its cause. Exits 1 if any differ.
     Diff(cli::partners::DiffArgs),
+    /// Write the indicator catalogue partners browse: HTML in Italian and English, a page per
+    /// definition (formula in words, codes, version and hash, worked fixture, sign-off) and per
+    /// rule file.
+    Catalogue(cli::partners::CatalogueArgs),
     /// Validate panel directories against the panel format; exits 1 if there is any error.
     Validate {
         /// Panel directories.
@@ -143,6 +147,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Signoff(args) => cli::partners::signoff(args),
         Command::Test(args) => cli::partners::test(args),
         Command::Diff(args) => cli::partners::diff(args),
+        Command::Catalogue(args) => cli::partners::catalogue(args),
         Command::Validate { data, lang } => cli::indicators::validate(&data, &lang),
         Command::Generate(args) => cli::generate::generate_panel(args),
         Command::Run(args) => cli::payouts::run_all(args, cli::payouts::Writes::Everything),

@@ -47,6 +47,8 @@ h3 { font-size: 1.05rem; margin-top: 1.5rem; }
 .card dt { font-size: .85rem; color: var(--muted); }
 .card dd { margin: 0; font-size: 1.15rem; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; max-width: 100%; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
+h1, dd code, li { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border-bottom: 1px solid var(--rule); padding: .35rem .5rem; text-align: left; vertical-align: top; }
@@ -209,7 +211,7 @@ fn other_lang(lang: Lang) -> Lang {
     }
 }
 
-fn document(lang: Lang, title: &str, body: Markup) -> String {
+pub(crate) fn document(lang: Lang, title: &str, body: Markup) -> String {
     let t = Texts::new(lang);
     html! {
         (DOCTYPE)

@@ -288,3 +288,44 @@ fn check_points_at_the_value_and_suggests_the_nearest_column() {
 fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// `impatto catalogue` writes an index and a page per definition and rule file in both
+/// languages, each definition's page with its version, its file's hash, its sign-off and the
+/// expected values of the fixtures naming it. (CI opens them in Chromium: .ci/browser.)
+#[test]
+fn the_catalogue_shows_each_definition_in_both_languages() {
+    let root = workspace();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site");
+    let out = impatto(
+        &root,
+        &[
+            "catalogue",
+            "indicators/definitions",
+            "--rules",
+            "datasets/examples/fabriq-quarto/rules-2019.toml",
+            "--fixtures",
+            "indicators/tests/fixtures/partner",
+            "--out",
+            site.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(root.join("indicators/definitions/FND-01.toml")).expect("definition");
+    let check = impatto(&root, &["check", "indicators/definitions/FND-01.toml"]);
+    let hash = text(&check.stdout).split_whitespace().nth(3).expect("hash column").to_string();
+    assert!(hash.starts_with("sha256:") && !bytes.is_empty());
+    for (lang, name, formula, draft) in [
+        ("it", "Quota di donne tra i fondatori", "Quota: founders_women diviso founders_total", "bozza"),
+        ("en", "Women share of founders", "Share: founders_women divided by founders_total", "draft"),
+    ] {
+        let page = std::fs::read_to_string(site.join(lang).join("FND-01.html")).expect("page");
+        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{page}");
+        assert!(page.contains(name) && page.contains(formula) && page.contains(&hash) && page.contains(draft), "{page}");
+        // The hand-worked value of the golden fixture (10 of 17 women founders).
+        assert!(page.contains("0.5882352941176471") && page.contains("small-total"), "{page}");
+        let index = std::fs::read_to_string(site.join(lang).join("index.html")).expect("index");
+        assert_eq!(index.matches("data-id=").count(), 27, "every definition listed");
+        assert!(site.join(lang).join("rules-fabriq-quarto-rules-2019.html").is_file());
+    }
+}

@@ -434,3 +434,98 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
     eprintln!("{moved} of {} result(s) or line(s) differ", entries.len());
     Ok(if moved == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
+
+/// `impatto catalogue DEFINITIONS --out DIR`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct CatalogueArgs {
+    /// Definition files or directories.
+    #[arg(required = true)]
+    definitions: Vec<PathBuf>,
+    /// Rule files to give a page too.
+    #[arg(long = "rules", num_args = 1..)]
+    rules: Vec<PathBuf>,
+    /// Partners' fixtures (a fixture directory or a directory of them): each indicator's page
+    /// shows the expected values of the fixtures naming it.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// Output directory: DIR/it/ and DIR/en/, an index.html and a page per file in each.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub(crate) fn catalogue(args: CatalogueArgs) -> Result<ExitCode> {
+    use impatto::catalogue::{Entry, RuleFile};
+    let files = super::indicators::definition_files(&args.definitions)?;
+    let defs = impatto_indicators::definition::load_files(&files)?;
+    let mut fixtures = Vec::new();
+    if let Some(dir) = &args.fixtures {
+        let dirs: Vec<PathBuf> = if dir.join("fixture.toml").is_file() {
+            vec![dir.clone()]
+        } else {
+            let mut d: Vec<PathBuf> = std::fs::read_dir(dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join("fixture.toml").is_file())
+                .collect();
+            d.sort();
+            d
+        };
+        for d in dirs {
+            fixtures.push(impatto::fixtures::load(&d)?);
+        }
+    }
+    let out = &args.out;
+    for lang in impatto::i18n::Lang::ALL {
+        let t = impatto::i18n::Texts::new(lang);
+        let mut entries = Vec::new();
+        for (d, file) in defs.iter().zip(&files) {
+            let state = signoff::state_beside(file)?;
+            let mut shown = Vec::new();
+            for f in &fixtures {
+                let rows: Vec<&impatto::fixtures::Expected> = f.expected.iter().filter(|e| e.indicator == d.def.id).collect();
+                if let Some(first) = rows.first() {
+                    let mut header = vec!["group".to_string(), "horizon_months".to_string()];
+                    header.extend(first.cells.iter().map(|(c, _)| c.clone()));
+                    let rows = rows
+                        .iter()
+                        .map(|e| {
+                            let mut row = vec![e.group.clone(), e.horizon.clone()];
+                            row.extend(e.cells.iter().map(|(_, v)| v.clone()));
+                            row
+                        })
+                        .collect();
+                    let name = f.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    shown.push((name, header, rows));
+                }
+            }
+            entries.push(Entry {
+                definition: d,
+                text: std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?,
+                signoff: signoff::state_text(&state, &t),
+                fixtures: shown,
+            });
+        }
+        let mut rules = Vec::new();
+        for path in &args.rules {
+            rules.push(RuleFile {
+                path: path.display().to_string(),
+                text: std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+                hash: signoff::file_sha256(path)?,
+                signoff: signoff::state_text(&signoff::state_beside(path)?, &t),
+            });
+        }
+        let dir = out.join(lang.code());
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        impatto::output::write_atomic(&dir.join("index.html"), impatto::catalogue::index(&entries, &rules, &t).as_bytes())?;
+        for e in &entries {
+            let page = impatto::catalogue::definition_page(e, &t);
+            impatto::output::write_atomic(&dir.join(impatto::catalogue::page_name(&e.definition.def.id)), page.as_bytes())?;
+        }
+        for r in &rules {
+            let page = impatto::catalogue::rule_page(r, &t);
+            impatto::output::write_atomic(&dir.join(impatto::catalogue::rule_page_name(&r.path)), page.as_bytes())?;
+        }
+    }
+    eprintln!("catalogue of {} definition(s) and {} rule file(s) in {}/{{it,en}}", defs.len(), args.rules.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
