@@ -265,3 +265,20 @@ catalogue-formula-stock = Sum of { $measure } in the as-of month over the benefi
 catalogue-formula-ratio = Ratio: the panel's { $measure } summed, divided by the beneficiaries' { $denominator } summed.
 catalogue-formula-cohortsurvival = Share of each founding-year cohort still active at the horizon (Eurostat-OECD business demography), with a confidence interval.
 catalogue-formula-kaplanmeier = Kaplan-Meier survival of the { $table } in the population at each horizon, with Greenwood's variance and a confidence interval.
+
+## impatto diff --format html
+
+diff-title = What changes from { $old } to { $new }
+diff-class = Class
+diff-key = Result or payout line
+diff-change = Change
+diff-cause = Cause
+diff-identical = identical
+diff-count-identical = { $count } identical
+diff-changed = changed
+diff-count-changed = { $count } changed
+diff-added = added
+diff-count-added = { $count } added
+diff-removed = removed
+diff-count-removed = { $count } removed
+page-footer = Made by impatto { $version }.

@@ -280,3 +280,32 @@ catalogue-formula-stock = Somma di { $measure } nel mese di riferimento sui bene
 catalogue-formula-ratio = Rapporto: { $measure } del panel sommato, diviso { $denominator } dei beneficiari sommato.
 catalogue-formula-cohortsurvival = Quota di ogni coorte per anno di fondazione ancora attiva all'orizzonte (demografia d'impresa Eurostat-OCSE), con intervallo di confidenza.
 catalogue-formula-kaplanmeier = Sopravvivenza di Kaplan-Meier di { $table } nella popolazione a ogni orizzonte, con la varianza di Greenwood e un intervallo di confidenza.
+
+## impatto diff --format html
+
+diff-title = Che cosa cambia da { $old } a { $new }
+diff-class = Esito
+diff-key = Risultato o riga di pagamento
+diff-change = Variazione
+diff-cause = Causa
+diff-identical = identico
+diff-count-identical = { $count ->
+    [one] { $count } identico
+   *[other] { $count } identici
+}
+diff-changed = cambiato
+diff-count-changed = { $count ->
+    [one] { $count } cambiato
+   *[other] { $count } cambiati
+}
+diff-added = aggiunto
+diff-count-added = { $count ->
+    [one] { $count } aggiunto
+   *[other] { $count } aggiunti
+}
+diff-removed = rimosso
+diff-count-removed = { $count ->
+    [one] { $count } rimosso
+   *[other] { $count } rimossi
+}
+page-footer = Prodotto da impatto { $version }.

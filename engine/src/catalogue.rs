@@ -10,7 +10,11 @@
 use maud::html;
 
 use crate::i18n::{Arg, Lang, Texts};
-use crate::report::document;
+use crate::report::page;
+
+fn document(lang: Lang, title: &str, body: maud::Markup) -> String {
+    page(lang, title, body, "page-footer")
+}
 use impatto_indicators::LoadedDefinition;
 
 /// One definition as the catalogue shows it.

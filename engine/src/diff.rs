@@ -212,6 +212,51 @@ pub fn table(entries: &[Entry]) -> String {
     out
 }
 
+/// The entries as a self-contained HTML page in `t`'s language: the counts, then every entry
+/// that moved, with its change and cause (no request leaves the page; it prints).
+pub fn html(entries: &[Entry], old: &str, new: &str, t: &crate::i18n::Texts) -> String {
+    use crate::i18n::Arg;
+    let word = |c: Class| t.get(&format!("diff-{}", c.word()), &[]);
+    let mut counts = BTreeMap::new();
+    for e in entries {
+        *counts.entry(e.class).or_insert(0usize) += 1;
+    }
+    let mut moved: Vec<&Entry> = entries.iter().filter(|e| e.class != Class::Identical).collect();
+    moved.sort_by_key(|e| e.class);
+    let title = t.get("diff-title", &[("old", Arg::Text(old)), ("new", Arg::Text(new))]);
+    let body = maud::html! {
+        header { h1 { (title) } }
+        main {
+            p data-field="counts" {
+                (counts.iter().map(|(c, n)| t.get(&format!("diff-count-{}", c.word()), &[("count", Arg::Count(*n))])).collect::<Vec<_>>().join(", "))
+            }
+            @if !moved.is_empty() {
+                div.scroll {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t.get("diff-class", &[])) }
+                            th scope="col" { (t.get("diff-key", &[])) }
+                            th scope="col" { (t.get("diff-change", &[])) }
+                            th scope="col" { (t.get("diff-cause", &[])) }
+                        } }
+                        tbody {
+                            @for e in moved {
+                                tr data-class=(e.class.word()) {
+                                    td { (word(e.class)) }
+                                    th scope="row" { (e.key) }
+                                    td { (e.change) }
+                                    td { (e.cause) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    crate::report::page(t.lang(), &title, body, "page-footer")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@
 //!   disclosure), `data` (the panel directory, default `panel`), `expected` (default
 //!   `expected.csv`) and `tolerance` (absolute, default 1e-9);
 //! - the panel, in any form `impatto validate` reads;
-//! - the expected results: CSV with `#` comment lines first, then the header
+//! - the expected results: `expected.toml` (`[[row]]` tables, the same fields), or CSV with `#` comment lines first, then the header
 //!   `indicator,group,horizon_months,` and any of `value,numerator,denominator,ci_low,ci_high,
 //!   n_at_risk,suppressed`. `group` is `column=value` joined by `;`; an empty cell expects no
 //!   value. Only the indicators the file names are computed and compared, every row of them.
@@ -118,7 +118,14 @@ pub fn load(dir: &Path) -> Result<Fixture> {
         request_error(format!("{}: expected a fixture (as_of = \"YYYY-MM-DD\", …), found: {e}", spec_path.display()))
     })?;
     let path = dir.join(&spec.expected);
+    let toml_beside = dir.join("expected.toml");
+    let path = if !path.exists() && spec.expected == expected() && toml_beside.is_file() { toml_beside } else { path };
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    if path.extension().is_some_and(|e| e == "toml") {
+        let expected = expected_toml(&path, &text)?;
+        let spec = Spec { expected: path.strip_prefix(dir).unwrap_or(&path).to_path_buf(), ..spec };
+        return Ok(Fixture { dir: dir.to_path_buf(), spec, expected });
+    }
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
         return Err(request_error(format!("{}: expected a header line, found none", path.display())));
@@ -159,6 +166,51 @@ pub fn load(dir: &Path) -> Result<Fixture> {
         });
     }
     Ok(Fixture { dir: dir.to_path_buf(), spec, expected })
+}
+
+/// Expected rows written as TOML: `[[row]]` tables with `indicator`, optional `group`
+/// (`column=value;…`) and `horizon_months`, and any of [`COLUMNS`].
+fn expected_toml(path: &Path, text: &str) -> Result<Vec<Expected>> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Rows {
+        row: Vec<toml::Table>,
+    }
+    let rows: Rows = toml::from_str(text).map_err(|e| {
+        request_error(format!("{}: expected [[row]] tables (indicator = \"ID\", value = …), found: {e}", path.display()))
+    })?;
+    let starts: Vec<usize> = text.lines().enumerate().filter(|(_, l)| l.trim() == "[[row]]").map(|(i, _)| i + 1).collect();
+    let mut out = Vec::new();
+    for (i, mut row) in rows.row.into_iter().enumerate() {
+        let line = starts.get(i).copied().unwrap_or(0);
+        let text_of = |v: &toml::Value| match v {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let Some(indicator) = row.remove("indicator").map(|v| text_of(&v)) else {
+            return Err(request_error(format!(
+                "{}, line {line}: expected `indicator = \"ID\"` in the row, found none",
+                path.display()
+            )));
+        };
+        let group = row.remove("group").map(|v| text_of(&v)).unwrap_or_default();
+        let horizon = row.remove("horizon_months").map(|v| text_of(&v)).unwrap_or_default();
+        let mut cells = Vec::new();
+        for column in COLUMNS {
+            if let Some(v) = row.remove(column) {
+                cells.push((column.to_string(), text_of(&v)));
+            }
+        }
+        if let Some(unknown) = row.keys().next() {
+            return Err(request_error(format!(
+                "{}, line {line}: expected columns among {}, found `{unknown}`",
+                path.display(),
+                COLUMNS.join(", ")
+            )));
+        }
+        out.push(Expected { line, indicator, group, horizon, cells });
+    }
+    Ok(out)
 }
 
 /// A result's key as the expected file writes it.
@@ -300,6 +352,26 @@ mod tests {
             overrides: String::new(),
             result_hash: String::new(),
         }
+    }
+
+    /// The same expectations written as TOML read as the CSV does.
+    #[test]
+    fn expected_rows_may_be_written_as_toml() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("fixture.toml"), "as_of = \"2024-12-31\"\n").expect("write");
+        std::fs::write(
+            dir.path().join("expected.toml"),
+            "# worked by hand: 1 of 2\n[[row]]\nindicator = \"X-01\"\ngroup = \"programme=alpha\"\nvalue = 0.5\nsuppressed = false\n",
+        )
+        .expect("write");
+        let fixture = load(dir.path()).expect("loads");
+        assert_eq!(fixture.expected[0].line, 2);
+        assert!(compare(&fixture, &[result("X-01", Some(0.5))]).is_empty());
+        let problems = compare(&fixture, &[result("X-01", Some(0.25))]);
+        assert_eq!(
+            (problems[0].place.as_str(), problems[0].what.as_str()),
+            ("expected.toml:2", "value: expected 0.5, found 0.25")
+        );
     }
 
     #[test]

@@ -211,7 +211,12 @@ fn other_lang(lang: Lang) -> Lang {
     }
 }
 
-pub(crate) fn document(lang: Lang, title: &str, body: Markup) -> String {
+fn document(lang: Lang, title: &str, body: Markup) -> String {
+    page(lang, title, body, "report-footer")
+}
+
+/// A self-contained page (inline style, no request) with the footer message `footer`.
+pub(crate) fn page(lang: Lang, title: &str, body: Markup, footer: &str) -> String {
     let t = Texts::new(lang);
     html! {
         (DOCTYPE)
@@ -226,7 +231,7 @@ pub(crate) fn document(lang: Lang, title: &str, body: Markup) -> String {
             }
             body {
                 (body)
-                footer { (t.get("report-footer", &[("version", Arg::Text(env!("CARGO_PKG_VERSION")))])) }
+                footer { (t.get(footer, &[("version", Arg::Text(env!("CARGO_PKG_VERSION")))])) }
             }
         }
     }

@@ -329,3 +329,35 @@ fn the_catalogue_shows_each_definition_in_both_languages() {
         assert!(site.join(lang).join("rules-fabriq-quarto-rules-2019.html").is_file());
     }
 }
+
+/// `diff --format html` writes a page in the reader's language with every entry that moved.
+#[test]
+fn diff_writes_a_page_in_the_readers_language() {
+    let root = workspace();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = std::fs::read_to_string(root.join("datasets/examples/fabriq-quarto/rules-2019.toml")).expect("rules");
+    std::fs::write(dir.path().join("old.toml"), &rules).expect("write");
+    std::fs::write(dir.path().join("new.toml"), rules.replace("cap = \"35000.00\"", "cap = \"30000.00\"")).expect("write");
+    let data = root.join("datasets/examples/fabriq-quarto");
+    let out = impatto(
+        dir.path(),
+        &[
+            "diff",
+            "old.toml",
+            "new.toml",
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--format",
+            "html",
+            "--lang",
+            "it",
+            "-o",
+            "d.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(dir.path().join("d.html")).expect("written");
+    assert!(page.contains("<html lang=\"it\">") && page.contains("Che cosa cambia da old.toml a new.toml"), "{page}");
+    assert!(page.contains("13 identici, 1 cambiato") && page.contains("data-class=\"changed\""), "{page}");
+    assert!(page.contains("fabriq-quarto-2019 FQ-2019-000002 grant"), "{page}");
+}

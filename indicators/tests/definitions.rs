@@ -319,3 +319,12 @@ fn units_round_trip_and_every_builtin_has_one() {
     assert_eq!(defs.iter().filter(|d| d.def.unit == Unit::Share).count(), 18);
     assert_eq!(defs.iter().find(|d| d.def.id == "JOB-01").expect("JOB-01").def.unit, Unit::Fte);
 }
+
+/// A misspelt kind or field gets the nearest name the parser lists, on the line it is on.
+#[test]
+fn a_misspelt_kind_or_field_gets_the_nearest_name() {
+    let kind = error_of(&BASE.replace("kind = \"share\"", "kind = \"shar\""));
+    assert!(kind.starts_with("T-01.toml:6: unknown variant `shar`") && kind.ends_with("; did you mean `share`?"), "{kind}");
+    let field = error_of(&format!("{BASE}numerator_summ = \"founders_women\"\n"));
+    assert!(field.contains("unknown field `numerator_summ`") && field.ends_with("did you mean `numerator_sum`?"), "{field}");
+}

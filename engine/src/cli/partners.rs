@@ -309,15 +309,21 @@ pub(crate) struct DiffArgs {
     rules: Vec<PathBuf>,
     #[command(flatten)]
     definitions: super::payouts::DefinitionsArg,
-    /// table (people) or json (every entry, identical ones included).
+    /// table (people), json (every entry, identical ones included) or html (a page, in --lang).
     #[arg(long, value_enum, default_value = "table")]
     format: DiffFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    lang: super::LangArg,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum DiffFormat {
     Table,
     Json,
+    Html,
 }
 
 fn is_panel_dir(dir: &Path) -> bool {
@@ -428,8 +434,12 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
     let bytes = match args.format {
         DiffFormat::Table => diff::table(&entries).into_bytes(),
         DiffFormat::Json => serde_json::to_vec_pretty(&entries).context("writing JSON")?,
+        DiffFormat::Html => {
+            let (old, new) = (args.old.display().to_string(), args.new.display().to_string());
+            diff::html(&entries, &old, &new, &args.lang.texts()).into_bytes()
+        }
     };
-    super::emit(None, &bytes)?;
+    super::emit(args.output.as_deref(), &bytes)?;
     let moved = entries.iter().filter(|e| e.class != diff::Class::Identical).count();
     eprintln!("{moved} of {} result(s) or line(s) differ", entries.len());
     Ok(if moved == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })

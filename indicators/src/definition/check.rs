@@ -48,6 +48,26 @@ fn nearest(name: &str, known: &str) -> Option<String> {
         .map(|(_, k)| k.to_string())
 }
 
+/// A parser's "unknown variant `shar`, expected one of `count`, `share`, …" (a kind, unit,
+/// operator…) or "unknown field" with the nearest of the names it lists added.
+fn with_suggestion(message: &str) -> String {
+    let found = message
+        .strip_prefix("unknown variant `")
+        .or_else(|| message.strip_prefix("unknown field `"))
+        .and_then(|rest| rest.split('`').next());
+    let listed = message.split_once("expected one of ").or_else(|| message.split_once("expected ")).map(|(_, l)| l);
+    match (found, listed) {
+        (Some(found), Some(listed)) => {
+            let names: Vec<&str> = listed.split('`').skip(1).step_by(2).collect();
+            match nearest(found, &names.join(", ")) {
+                Some(n) => format!("{message}; did you mean `{n}`?"),
+                None => message.to_string(),
+            }
+        }
+        _ => message.to_string(),
+    }
+}
+
 /// A definition error at `span` (its line derived from it).
 fn error_at(file: &str, text: &str, span: Option<std::ops::Range<usize>>, message: String) -> Error {
     let line = span.as_ref().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -412,7 +432,8 @@ fn canonical_version(v: &str) -> bool {
 /// Parse, check and resolve one definition file's text; `variant_of` may name a built-in
 /// indicator or one of `others` (ids checked together).
 pub(super) fn parse_among(file: &str, text: &str, others: &[String]) -> Result<LoadedDefinition> {
-    let def: Definition = toml::from_str(text).map_err(|e| error_at(file, text, e.span(), e.message().trim_end().to_string()))?;
+    let def: Definition =
+        toml::from_str(text).map_err(|e| error_at(file, text, e.span(), with_suggestion(e.message().trim_end())))?;
     let unit_table = match def.table.as_deref() {
         None => UnitTable::DEFAULT,
         Some(name) => UnitTable::from_name(name, def.kind).ok_or_else(|| {
