@@ -124,23 +124,10 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes).and_then(|()| file.sync_all()).with_context(|| format!("writing {}", path.display()))
 }
 
-/// The files a list of files and directories names: each directory's `*.toml` files, sorted.
-fn files_of(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            files.extend(super::indicators::definition_files(std::slice::from_ref(p))?);
-        } else {
-            files.push(p.clone());
-        }
-    }
-    Ok(files)
-}
-
 fn verify(paths: &[PathBuf], keyring: Option<&Path>) -> Result<ExitCode> {
     let mut all_signed = true;
     let mut out = String::new();
-    for file in files_of(paths)? {
+    for file in super::indicators::definition_files(paths)? {
         let ring = Keyring::load(&keyring.map(Path::to_path_buf).unwrap_or_else(|| signoff::default_keyring(&file)))?;
         let current = signoff::file_sha256(&file)?;
         let state = signoff::state(&file, &ring)?;
@@ -208,6 +195,20 @@ const EXAMPLE_PANEL: [(&str, &str); 7] = [
     ("DERIVATION.md", include_str!("../../../indicators/tests/fixtures/small/DERIVATION.md")),
 ];
 
+/// A fixture directory (holding fixture.toml), or the fixture directories in `path`, sorted.
+fn fixture_dirs(path: &Path) -> Result<Vec<PathBuf>> {
+    if path.join("fixture.toml").is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("fixture.toml").is_file())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
 fn test_definitions(paths: &[PathBuf]) -> Result<Vec<impatto_indicators::LoadedDefinition>> {
     Ok(if paths.is_empty() {
         impatto_indicators::builtin()?
@@ -221,17 +222,7 @@ pub(crate) fn test(args: TestArgs) -> Result<ExitCode> {
     if let Some(id) = &args.init {
         return init(&defs, id, &args.fixtures);
     }
-    let dirs: Vec<PathBuf> = if args.fixtures.join("fixture.toml").is_file() {
-        vec![args.fixtures.clone()]
-    } else {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&args.fixtures)
-            .with_context(|| format!("reading {}", args.fixtures.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.join("fixture.toml").is_file())
-            .collect();
-        dirs.sort();
-        dirs
-    };
+    let dirs = fixture_dirs(&args.fixtures)?;
     if dirs.is_empty() {
         bail!(
             "{}: expected a fixture (a directory with fixture.toml) or a directory of them, found none (hint: `impatto test --fixtures {} --init ID` writes one to start from)",
@@ -469,27 +460,19 @@ pub(crate) fn catalogue(args: CatalogueArgs) -> Result<ExitCode> {
     let defs = impatto_indicators::definition::load_files(&files)?;
     let mut fixtures = Vec::new();
     if let Some(dir) = &args.fixtures {
-        let dirs: Vec<PathBuf> = if dir.join("fixture.toml").is_file() {
-            vec![dir.clone()]
-        } else {
-            let mut d: Vec<PathBuf> = std::fs::read_dir(dir)
-                .with_context(|| format!("reading {}", dir.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.join("fixture.toml").is_file())
-                .collect();
-            d.sort();
-            d
-        };
+        let dirs = fixture_dirs(dir)?;
         for d in dirs {
             fixtures.push(impatto::fixtures::load(&d)?);
         }
     }
+    // Read once; worded in each language below.
+    let states = files.iter().map(|f| signoff::state_beside(f)).collect::<Result<Vec<_>, _>>()?;
+    let rule_states = args.rules.iter().map(|f| signoff::state_beside(f)).collect::<Result<Vec<_>, _>>()?;
     let out = &args.out;
     for lang in impatto::i18n::Lang::ALL {
         let t = impatto::i18n::Texts::new(lang);
         let mut entries = Vec::new();
-        for (d, file) in defs.iter().zip(&files) {
-            let state = signoff::state_beside(file)?;
+        for ((d, file), state) in defs.iter().zip(&files).zip(&states) {
             let mut shown = Vec::new();
             for f in &fixtures {
                 let rows: Vec<&impatto::fixtures::Expected> = f.expected.iter().filter(|e| e.indicator == d.def.id).collect();
@@ -511,17 +494,17 @@ pub(crate) fn catalogue(args: CatalogueArgs) -> Result<ExitCode> {
             entries.push(Entry {
                 definition: d,
                 text: std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?,
-                signoff: signoff::state_text(&state, &t),
+                signoff: signoff::state_text(state, &t),
                 fixtures: shown,
             });
         }
         let mut rules = Vec::new();
-        for path in &args.rules {
+        for (path, state) in args.rules.iter().zip(&rule_states) {
             rules.push(RuleFile {
                 path: path.display().to_string(),
                 text: std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
                 hash: signoff::file_sha256(path)?,
-                signoff: signoff::state_text(&signoff::state_beside(path)?, &t),
+                signoff: signoff::state_text(state, &t),
             });
         }
         let dir = out.join(lang.code());
