@@ -36,33 +36,7 @@ def main():
         for html in pages:
             lang = html.parent.name
             where = str(html.relative_to(site))
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            problems = []
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-
-            def outside(route):
-                problems.append(f"request leaves the file: {route.request.url}")
-                route.abort()
-
-            page.route("http://**/*", outside)
-            page.route("https://**/*", outside)
-            page.goto(html.as_uri(), wait_until="load")
-            if page.locator("html").get_attribute("lang") != lang:
-                report.fail(where, f"html lang is not {lang}")
-            for name, (w, h) in report.WIDTHS.items():
-                page.set_viewport_size({"width": w, "height": h})
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                if overflow > 0:
-                    report.fail(where, f"at {w} px the page is {overflow} px wider than the window: something is cut off")
-                png = page.screenshot(full_page=True)
-                (shots / lang).mkdir(exist_ok=True)
-                (shots / lang / f"{html.stem}-{name}.png").write_bytes(png)
-                report.not_blank(png, f"{where} at {w} px")
-            pdf = page.pdf(format="A4", print_background=True)
-            if not pdf.startswith(b"%PDF") or len(pdf) < 2000:
-                report.fail(where, "printing to PDF gave no document")
+            context, page, problems = report.open_page(browser, html, where, lang, shots)
             if html.stem in expected:
                 version, digest = expected[html.stem]
                 shown = page.locator('[data-field="version"]').first.inner_text().strip()

@@ -185,6 +185,42 @@ def not_blank(png, where):
         fail(where, f"the screenshot is blank (grey-level spread {spread:.1f})")
 
 
+def open_page(browser, html, where, lang, shots):
+    """Open one page and run the checks every page gets: the page's language, no request
+    leaving the file, nothing cut off and not blank at each width (screenshots to SHOTS/LANG),
+    and a PDF. Returns (context, page, problems): console and page errors keep arriving into
+    `problems` while the caller reads the page; the caller reports them and closes the context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+    def outside(route):
+        problems.append(f"request leaves the file: {route.request.url}")
+        route.abort()
+
+    page.route("http://**/*", outside)
+    page.route("https://**/*", outside)
+    page.goto(html.as_uri(), wait_until="load")
+    if page.locator("html").get_attribute("lang") != lang:
+        fail(where, f"html lang is not {lang}")
+    (shots / lang).mkdir(parents=True, exist_ok=True)
+    for name, (w, h) in WIDTHS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            fail(where, f"at {w} px the page is {overflow} px wider than the window: something is cut off")
+        png = page.screenshot(full_page=True)
+        (shots / lang / f"{html.stem}-{name}.png").write_bytes(png)
+        not_blank(png, f"{where} at {w} px")
+    pdf = page.pdf(format="A4", print_background=True)
+    (shots / lang / f"{html.stem}.pdf").write_bytes(pdf)
+    if not pdf.startswith(b"%PDF") or len(pdf) < 2000:
+        fail(where, "printing to PDF gave no document")
+    return context, page, problems
+
+
 def main():
     out = pathlib.Path(sys.argv[1]).resolve()
     shots = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else out / "report-check"
@@ -207,34 +243,7 @@ def main():
         for html in pages:
             lang = html.parent.name
             where = str(html.relative_to(out))
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            problems = []
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-
-            def outside(route):
-                problems.append(f"request leaves the file: {route.request.url}")
-                route.abort()
-
-            page.route("http://**/*", outside)
-            page.route("https://**/*", outside)
-            page.goto(html.as_uri(), wait_until="load")
-            if page.locator("html").get_attribute("lang") != lang:
-                fail(where, f"html lang is not {lang}")
-            for name, (w, h) in WIDTHS.items():
-                page.set_viewport_size({"width": w, "height": h})
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                if overflow > 0:
-                    fail(where, f"at {w} px the page is {overflow} px wider than the window: something is cut off")
-                png = page.screenshot(full_page=True)
-                (shots / lang).mkdir(exist_ok=True)
-                (shots / lang / f"{html.stem}-{name}.png").write_bytes(png)
-                not_blank(png, f"{where} at {w} px")
-            pdf = page.pdf(format="A4", print_background=True)
-            (shots / lang / f"{html.stem}.pdf").write_bytes(pdf)
-            if not pdf.startswith(b"%PDF") or len(pdf) < 2000:
-                fail(where, "printing to PDF gave no document")
+            context, page, problems = open_page(browser, html, where, lang, shots)
             if html.stem == "index":
                 check_index(page, where, lang, statements)
             else:
