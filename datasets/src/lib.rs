@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod message;
 mod parquet_check;
 pub mod schema;
+pub mod snapshot;
 pub mod source;
 pub mod validate;
 pub mod workbook;

@@ -4,10 +4,14 @@
 //! Why: before a partner signs off a new threshold, or the city pays on new data, both must see
 //! exactly which published numbers and which payments move, and because of what. The cause is
 //! the fields that differ between the two files (a definition's or a rule file's TOML, compared
-//! key by key), or the input files that differ between two data snapshots.
+//! key by key), or, between two data snapshots, the input rows behind each result: rows of
+//! the tables and columns its definition reads ([`impatto_indicators::reads::columns_behind`]),
+//! of the units in its group, matched on each table's key ([`impatto_datasets::snapshot`]).
 
 use std::collections::BTreeMap;
 
+use impatto_datasets::schema::Table;
+use impatto_datasets::snapshot::{RowChange, RowClass, SnapshotDiff};
 use impatto_indicators::IndicatorResult;
 use serde::Serialize;
 
@@ -48,8 +52,84 @@ pub struct Entry {
     pub class: Class,
     /// What changed, field by field (`value 0.52 → 0.55`); empty when identical.
     pub change: String,
-    /// Why: the definition or rule-file fields that differ, or the input files; empty when identical.
+    /// Why: the definition or rule-file fields that differ, or the first input rows that do
+    /// (all of them in `input_rows`); empty when identical.
     pub cause: String,
+    /// Between data snapshots: every input row behind the change, one line each
+    /// (`panel.csv row 14 (FQ-2019-000002, 2021-03-01): headcount 3 → 4`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub input_rows: Vec<String>,
+}
+
+/// Why an entry may differ: a sentence, and between data snapshots the rows behind it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Why {
+    /// For people.
+    pub cause: String,
+    /// Every input row behind it.
+    pub input_rows: Vec<String>,
+}
+
+impl From<String> for Why {
+    fn from(cause: String) -> Self {
+        Why { cause, input_rows: vec![] }
+    }
+}
+
+/// How many input rows a cause names before `and N more` (JSON has them all).
+const ROWS_NAMED: usize = 3;
+
+impl Why {
+    /// The rows behind an entry; `files` (the input files that differ) when no row is found.
+    pub fn from_rows(rows: &[&RowChange], files: &str) -> Why {
+        if rows.is_empty() {
+            return Why::from(format!("{files} (no row this result reads differs)"));
+        }
+        let input_rows: Vec<String> = rows.iter().map(|r| r.describe()).collect();
+        let mut cause = format!("input rows: {}", input_rows.iter().take(ROWS_NAMED).cloned().collect::<Vec<_>>().join("; "));
+        if input_rows.len() > ROWS_NAMED {
+            cause += &format!("; and {} more", input_rows.len() - ROWS_NAMED);
+        }
+        Why { cause, input_rows }
+    }
+}
+
+/// The rows of a snapshot diff behind one result: a changed cell of a column the definition
+/// reads (`reads`, from [`impatto_indicators::reads::columns_behind`]), or a row added or
+/// removed in a table it reads; of a unit in the result's group.
+pub fn rows_behind_result<'a>(r: &IndicatorResult, reads: &[(Table, String)], data: &'a SnapshotDiff) -> Vec<&'a RowChange> {
+    data.rows
+        .iter()
+        .filter(|row| {
+            let touches = match row.class {
+                RowClass::Changed => {
+                    row.changed_cells().iter().any(|(c, _, _)| reads.iter().any(|(t, name)| *t == row.table && name == c))
+                }
+                RowClass::Added | RowClass::Removed => reads.iter().any(|(t, _)| *t == row.table),
+            };
+            touches && in_group(row, &r.group, data)
+        })
+        .collect()
+}
+
+/// Is the row's unit in the group, in the old or the new snapshot? A breakdown the row's table
+/// and `beneficiaries` lack (an age band derived from a birth date) does not narrow.
+fn in_group(row: &RowChange, group: &[(String, String)], data: &SnapshotDiff) -> bool {
+    group.iter().all(|(column, value)| {
+        let value = if value == "(missing)" { "" } else { value.as_str() };
+        if row.table.column(column).is_some() {
+            row.values(column).contains(&value)
+        } else if Table::Beneficiaries.column(column).is_some() {
+            row.beneficiary.as_deref().is_some_and(|b| data.beneficiary_values(b, column).contains(&value))
+        } else {
+            true
+        }
+    })
+}
+
+/// The rows of a snapshot diff behind one payout line: the beneficiary's rows in every table.
+pub fn rows_behind_line<'a>(line: &Line, data: &'a SnapshotDiff) -> Vec<&'a RowChange> {
+    data.rows.iter().filter(|row| row.beneficiary.as_deref() == Some(line.beneficiary.as_str())).collect()
 }
 
 /// Every key of a TOML document, flattened (`payout.rate`, `population[0].value`), with its
@@ -129,13 +209,14 @@ fn fields_change(old: &[(&'static str, String)], new: &[(&'static str, String)])
         .join("; ")
 }
 
-/// Compare two sets of results; `cause(indicator)` says why an indicator's rows may differ.
-pub fn results(old: &[IndicatorResult], new: &[IndicatorResult], cause: impl Fn(&str) -> String) -> Vec<Entry> {
+/// Compare two sets of results; `cause(result)` says why a result may differ (it is given the
+/// new result, or the old one when removed).
+pub fn results(old: &[IndicatorResult], new: &[IndicatorResult], cause: impl Fn(&IndicatorResult) -> Why) -> Vec<Entry> {
     let index = |rs: &[IndicatorResult]| -> BTreeMap<String, Vec<(&'static str, String)>> {
         rs.iter().map(|r| (result_key(r), result_fields(r))).collect()
     };
-    let indicator_of: BTreeMap<String, String> = old.iter().chain(new).map(|r| (result_key(r), r.indicator.clone())).collect();
-    compare(index(old), index(new), |key| cause(indicator_of.get(key).map(String::as_str).unwrap_or_default()))
+    let result_of: BTreeMap<String, &IndicatorResult> = old.iter().chain(new).map(|r| (result_key(r), r)).collect();
+    compare(index(old), index(new), |key| result_of.get(key).map(|r| cause(r)).unwrap_or_default())
 }
 
 /// A line's fields that a reader sees.
@@ -156,28 +237,40 @@ fn line_key(programme: &str, l: &Line) -> String {
     key
 }
 
-/// Compare two programmes' payout lines; `cause` says why they may differ.
-pub fn lines(programme: &str, old: &[Line], new: &[Line], cause: &str) -> Vec<Entry> {
-    let index = |ls: &[Line]| -> BTreeMap<String, Vec<(&'static str, String)>> {
+/// Compare two programmes' payout lines; `cause(line)` says why a line may differ (it is given
+/// the new line, or the old one when removed).
+pub fn lines(programme: &str, old: &[Line], new: &[Line], cause: impl Fn(&Line) -> Why) -> Vec<Entry> {
+    fn keyed<'a>(programme: &str, ls: &'a [Line]) -> BTreeMap<String, &'a Line> {
         let mut m = BTreeMap::new();
         for l in ls {
-            let mut key = line_key(programme, l);
-            let mut n = 2;
-            while m.contains_key(&key) {
-                key = format!("{} #{n}", line_key(programme, l));
-                n += 1;
-            }
-            m.insert(key, line_fields(l));
+            m.insert(unique_line_key(programme, l, &m), l);
         }
         m
+    }
+    let (old_lines, new_lines) = (keyed(programme, old), keyed(programme, new));
+    let fields = |m: &BTreeMap<String, &Line>| -> BTreeMap<String, Vec<(&'static str, String)>> {
+        m.iter().map(|(k, l)| (k.clone(), line_fields(l))).collect()
     };
-    compare(index(old), index(new), |_| cause.to_string())
+    compare(fields(&old_lines), fields(&new_lines), |key| {
+        new_lines.get(key).or(old_lines.get(key)).map(|l| cause(l)).unwrap_or_default()
+    })
+}
+
+/// A line's key, numbered `#2`, `#3` … after the first line with the same key in `taken`.
+fn unique_line_key<V>(programme: &str, l: &Line, taken: &BTreeMap<String, V>) -> String {
+    let mut key = line_key(programme, l);
+    let mut n = 2;
+    while taken.contains_key(&key) {
+        key = format!("{} #{n}", line_key(programme, l));
+        n += 1;
+    }
+    key
 }
 
 fn compare(
     old: BTreeMap<String, Vec<(&'static str, String)>>,
     new: BTreeMap<String, Vec<(&'static str, String)>>,
-    cause: impl Fn(&str) -> String,
+    cause: impl Fn(&str) -> Why,
 ) -> Vec<Entry> {
     let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
     keys.sort();
@@ -191,8 +284,8 @@ fn compare(
                 (Some(a), None) => (Class::Removed, a.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join("; ")),
                 (None, None) => (Class::Identical, String::new()),
             };
-            let cause = if class == Class::Identical { String::new() } else { cause(key) };
-            Entry { key: key.clone(), class, change, cause }
+            let Why { cause, input_rows } = if class == Class::Identical { Why::default() } else { cause(key) };
+            Entry { key: key.clone(), class, change, cause, input_rows }
         })
         .collect()
 }

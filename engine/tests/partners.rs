@@ -210,6 +210,86 @@ fn diff_classes_every_result_and_line_with_its_cause() {
     );
 }
 
+/// `impatto diff OLD NEW` on two snapshots of a panel names the input rows behind each result
+/// and payout line that moved, and only those its definition reads, in its group.
+///
+/// Worked by hand on indicators/tests/fixtures/small (DERIVATION.md), as of 2024-12-31,
+/// suppression off:
+/// - B1 (alpha) gets 2 women founders of 2, not 1: alpha's women founders 6 → 7 of 10 (FND-01).
+/// - P04 (B2, alpha) is removed: alpha's participants 8 → 7 (PAR-01); beta's stay.
+/// - B1's panel row of 2021-12 has headcount 6, not 5: a panel cell, which FND-01 does not read.
+/// - B1's eligible costs €20,000 → €30,000: its 50% grant, capped at €15,000, claims 10000.00 →
+///   15000.00; B2 (€30,000 of costs) claims 15000.00 in both.
+#[test]
+fn diff_of_two_data_snapshots_names_the_input_rows_behind_each_change() {
+    let root = workspace();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let here = dir.path();
+    let small = root.join("indicators/tests/fixtures/small");
+    for side in ["old", "new"] {
+        std::fs::create_dir(here.join(side)).expect("mkdir");
+        for table in ["programmes", "beneficiaries", "panel", "participants", "campaigns", "outcomes"] {
+            let name = format!("{table}.csv");
+            std::fs::copy(small.join(&name), here.join(side).join(&name)).expect("copy");
+        }
+    }
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = here.join("new").join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{file} has {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+    edit("beneficiaries.csv", "2020-01-01,2020-12-31,1000000,2000000,,,,2,1,1", "2020-01-01,2020-12-31,1000000,3000000,,,,2,2,1");
+    edit("panel.csv", "B1,2021-12-01,true,5,", "B1,2021-12-01,true,6,");
+    edit("participants.csv", "P04,B2,F,2001-07-20,,2020-03-05,2021-02-28,unemployed\n", "");
+    std::fs::write(
+        here.join("rules.toml"),
+        "id = \"alpha-grant\"\nname = \"Alpha grant\"\ncurrency = \"EUR\"\nbudget = \"100000.00\"\ndata = { programme = \"alpha\" }\nperiods = [{ id = \"final\", as_of = 2024-12-31 }]\n\n[[payers]]\nid = \"city\"\nshare = \"100%\"\n\n[[rules]]\nkind = \"cost_share\"\nid = \"grant\"\nshare = \"50%\"\ncap = \"15000.00\"\n",
+    )
+    .expect("rules");
+    let out = impatto(
+        here,
+        &[
+            "diff",
+            "old",
+            "new",
+            "--by",
+            "programme",
+            "--as-of",
+            "2024-12-31",
+            "--small-cell",
+            "1",
+            "--rules",
+            "rules.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let entry = |key: &str| entries.as_array().expect("entries").iter().find(|e| e["key"] == key).cloned().expect(key);
+
+    let fnd = entry("FND-01 programme=alpha");
+    assert_eq!(fnd["class"], "changed");
+    assert!(fnd["change"].as_str().expect("change").starts_with("value 0.6 → 0.7; numerator 6 → 7"), "{fnd}");
+    let fnd_rows = fnd["input_rows"].as_array().expect("rows");
+    assert_eq!(fnd_rows.len(), 1, "only B1's beneficiaries row: FND-01 reads no panel cell: {fnd}");
+    assert!(fnd_rows[0].as_str().expect("row").starts_with("beneficiaries.csv row 2 (B1): "), "{fnd}");
+    assert!(fnd_rows[0].as_str().expect("row").contains("founders_women 1 → 2"), "{fnd}");
+
+    let par = entry("PAR-01 programme=alpha");
+    assert_eq!(par["change"], "value 8 → 7; numerator 8 → 7");
+    assert_eq!(par["cause"], "input rows: participants.csv row 5 (P04): removed");
+    assert_eq!(entry("PAR-01 programme=beta")["class"], "identical");
+
+    let b1 = entry("alpha-grant B1 grant");
+    assert_eq!(b1["class"], "changed");
+    assert!(b1["change"].as_str().expect("change").contains("claim 10000.00 → 15000.00"), "{b1}");
+    let b1_rows: Vec<&str> = b1["input_rows"].as_array().expect("rows").iter().filter_map(|r| r.as_str()).collect();
+    assert!(b1_rows.iter().any(|r| r.contains("eligible_costs_cents 2000000 → 3000000")), "{b1}");
+    assert_eq!(entry("alpha-grant B2 grant")["class"], "identical");
+}
+
 /// The settings that change a number are on its row and in the hash that identifies it: the
 /// same FND-01 value under Wilson and Clopper-Pearson intervals is two results.
 #[test]

@@ -71,6 +71,28 @@ pub fn columns_read(d: &LoadedDefinition, by: &[String]) -> Vec<(Table, String)>
     out
 }
 
+/// The panel columns whose cells can move a result of this definition broken down `by` these
+/// columns: [`columns_read`], plus the columns its kind reads whatever the definition says
+/// (a window's defaults, the lifecycle dates of survival). `impatto diff` names the input rows
+/// behind a changed result with it; a change to any other column cannot move the result.
+pub fn columns_behind(d: &LoadedDefinition, by: &[String]) -> Vec<(Table, String)> {
+    let mut out = columns_read(d, by);
+    let implicit: &[&str] = match d.def.kind {
+        Kind::JobsChange | Kind::NewJobsShare | Kind::Stock | Kind::Ratio => &["support_start", "support_end"],
+        Kind::CohortSurvival | Kind::KaplanMeier => {
+            &["founded_on", "support_start", "support_end", "ceased_on", "cessation_reason", "reactivated_on"]
+        }
+        Kind::Count | Kind::Share => &[],
+    };
+    out.extend(implicit.iter().map(|c| (Table::Beneficiaries, c.to_string())));
+    if d.table == Table::Participants {
+        out.push((Table::Participants, "beneficiary_id".into()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Why the panel cannot feed this indicator, if it cannot: the columns (and tables) it lacks.
 pub fn missing(source: &PanelSource, d: &LoadedDefinition, by: &[String]) -> Option<String> {
     let lacking: Vec<String> = columns_read(d, by)

@@ -295,6 +295,14 @@ pub(crate) struct DiffArgs {
     /// Indicator breakdown (comma-separated).
     #[arg(long, value_parser = super::parse_columns, default_value = "programme")]
     by: super::Columns,
+    /// As-of date YYYY-MM-DD for both versions (default: each panel's last month, which moves
+    /// every result when a snapshot adds a month).
+    #[arg(long = "as-of")]
+    as_of: Option<chrono::NaiveDate>,
+    /// Override every definition's small-cell threshold (1 = no suppression: a withheld cell
+    /// hides its change).
+    #[arg(long = "small-cell")]
+    small_cell: Option<u64>,
     /// Rule files to compare too, when comparing two panel directories.
     #[arg(long = "rules", num_args = 1..)]
     rules: Vec<PathBuf>,
@@ -324,10 +332,15 @@ fn is_panel_dir(dir: &Path) -> bool {
 fn indicator_run(
     defs: &[impatto_indicators::LoadedDefinition],
     data: &[PathBuf],
-    by: &super::Columns,
+    args: &DiffArgs,
 ) -> Result<Vec<impatto_indicators::IndicatorResult>> {
     let (source, _) = impatto_datasets::open_validated(data)?;
-    let request = impatto_indicators::Request { by: by.0.clone(), ..Default::default() };
+    let request = impatto_indicators::Request {
+        by: args.by.0.clone(),
+        as_of: args.as_of,
+        small_cell: args.small_cell,
+        ..Default::default()
+    };
     Ok(impatto_indicators::compute(defs, &source, &request, |_| {})?.results)
 }
 
@@ -370,17 +383,27 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
                 _ => format!("{n} removed"),
             })
             .collect();
-        let cause = format!("input files: {}", if moved.is_empty() { "none differ".to_string() } else { moved.join(", ") });
-        let old = indicator_run(&catalogue, std::slice::from_ref(&args.old), &args.by)?;
-        let new = indicator_run(&catalogue, std::slice::from_ref(&args.new), &args.by)?;
-        let mut entries = diff::results(&old, &new, |_| cause.clone());
+        let files = format!("input files: {}", if moved.is_empty() { "none differ".to_string() } else { moved.join(", ") });
+        let rows = impatto_datasets::snapshot::compare_dirs(&args.old, &args.new)?;
+        eprintln!("{} input row(s) differ", rows.rows.len());
+        let reads: std::collections::BTreeMap<&str, Vec<(impatto_datasets::schema::Table, String)>> =
+            catalogue.iter().map(|d| (d.def.id.as_str(), impatto_indicators::reads::columns_behind(d, &args.by.0))).collect();
+        let old = indicator_run(&catalogue, std::slice::from_ref(&args.old), &args)?;
+        let new = indicator_run(&catalogue, std::slice::from_ref(&args.new), &args)?;
+        let mut entries = diff::results(&old, &new, |r| {
+            let behind =
+                reads.get(r.indicator.as_str()).map(|reads| diff::rows_behind_result(r, reads, &rows)).unwrap_or_default();
+            diff::Why::from_rows(&behind, &files)
+        });
         let (old_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.old))?;
         let (new_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.new))?;
         for rules in &args.rules {
             let programme = impatto::rules::load_programme(rules, &catalogue)?;
             let a = impatto::rules::run(&programme, &old_source, &catalogue, None)?;
             let b = impatto::rules::run(&programme, &new_source, &catalogue, None)?;
-            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, &cause));
+            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, |l| {
+                diff::Why::from_rows(&diff::rows_behind_line(l, &rows), &files)
+            }));
         }
         entries
     } else if args.old.is_file()
@@ -391,11 +414,13 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
         let catalogue = super::payouts::catalogue(&args.definitions)?;
         let a = impatto::rules::load_programme(&args.old, &catalogue)?;
         let b = impatto::rules::load_programme(&args.new, &catalogue)?;
-        let cause = diff::changed_fields(&std::fs::read_to_string(&args.old)?, &std::fs::read_to_string(&args.new)?).join("; ");
+        let cause = diff::Why::from(
+            diff::changed_fields(&std::fs::read_to_string(&args.old)?, &std::fs::read_to_string(&args.new)?).join("; "),
+        );
         let (source, _) = impatto_datasets::open_validated(&args.data)?;
         let old = impatto::rules::run(&a, &source, &catalogue, None)?;
         let new = impatto::rules::run(&b, &source, &catalogue, None)?;
-        diff::lines(&b.id, &old.evaluation.lines, &new.evaluation.lines, &cause)
+        diff::lines(&b.id, &old.evaluation.lines, &new.evaluation.lines, |_| cause.clone())
     } else {
         // Two definition files or directories, on the same data.
         need_data()?;
@@ -407,19 +432,21 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
             defs.iter().map(|d| (d.def.id.clone(), std::fs::read_to_string(&d.file).unwrap_or_default())).collect()
         };
         let (old_texts, new_texts) = (text_of(&old_defs), text_of(&new_defs));
-        let old = indicator_run(&old_defs, &args.data, &args.by)?;
-        let new = indicator_run(&new_defs, &args.data, &args.by)?;
-        diff::results(&old, &new, |id| match (old_texts.get(id), new_texts.get(id)) {
-            (Some(a), Some(b)) => {
-                let fields = diff::changed_fields(a, b);
-                if fields.is_empty() {
-                    "no field of the definition differs (the release around it does)".into()
-                } else {
-                    fields.join("; ")
+        let old = indicator_run(&old_defs, &args.data, &args)?;
+        let new = indicator_run(&new_defs, &args.data, &args)?;
+        diff::results(&old, &new, |r| {
+            diff::Why::from(match (old_texts.get(&r.indicator), new_texts.get(&r.indicator)) {
+                (Some(a), Some(b)) => {
+                    let fields = diff::changed_fields(a, b);
+                    if fields.is_empty() {
+                        "no field of the definition differs (the release around it does)".to_string()
+                    } else {
+                        fields.join("; ")
+                    }
                 }
-            }
-            (None, _) => "definition added".into(),
-            (_, None) => "definition removed".into(),
+                (None, _) => "definition added".to_string(),
+                (_, None) => "definition removed".to_string(),
+            })
         })
     };
     let bytes = match args.format {
