@@ -155,7 +155,7 @@ pub fn definition_page(e: &Entry<'_>, t: &Texts) -> String {
         header {
             p { a href="index.html" { (t.get("catalogue-title", &[])) } }
             h1 { (title) }
-            p { (d.def.description) }
+            p data-field="description" { (match lang { Lang::It => d.def.description.it(), Lang::En => d.def.description.en() }) }
         }
         main {
             section aria-labelledby="formula" {

@@ -44,6 +44,8 @@ enum Command {
         /// existing lock is enforced: content changed under a locked version is an error.
         #[arg(long)]
         update_lock: bool,
+        #[command(flatten)]
+        keyring: cli::KeyringArg,
     },
     /// Sign off a definition or rule file (Ed25519), make a signer's key, or verify sign-offs.
     Signoff(cli::partners::SignoffArgs),
@@ -141,8 +143,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Indicators(args) => cli::indicators::indicators(args),
-        Command::Check { definitions, require_signoff, update_lock } => {
-            cli::indicators::check(&definitions, require_signoff, update_lock)
+        Command::Check { definitions, require_signoff, update_lock, keyring } => {
+            cli::indicators::check(&definitions, require_signoff, update_lock, &keyring)
         }
         Command::Signoff(args) => cli::partners::signoff(args),
         Command::Test(args) => cli::partners::test(args),

@@ -280,23 +280,60 @@ pub fn state(file: &Path, keyring: &Keyring) -> Result<State> {
     Ok(State::Draft { lapsed })
 }
 
-/// The state of `file` against the keyring beside it ([`default_keyring`]).
-pub fn state_beside(file: &Path) -> Result<State> {
-    state(file, &Keyring::load(&default_keyring(file))?)
+/// Whom a command trusts to sign: the keyring beside each file ([`default_keyring`]), or one
+/// keyring for every file (`--keyring`), so that the city's own list decides, wherever the
+/// definitions and rules come from.
+#[derive(Clone, Debug, Default)]
+pub enum Trust {
+    /// `signers.keyring` in each file's directory (none there: nothing verifies).
+    #[default]
+    Beside,
+    /// This keyring, for every file.
+    Keyring(Keyring),
+}
+
+impl Trust {
+    /// [`Trust::Keyring`] read from `path`, or [`Trust::Beside`] without one.
+    ///
+    /// Errors: [`SignoffError::Malformed`] when the keyring named is missing or is not one (a
+    /// keyring given by name and absent would trust nobody without saying so).
+    pub fn load(path: Option<&Path>) -> Result<Trust> {
+        match path {
+            None => Ok(Trust::Beside),
+            Some(path) if !path.is_file() => {
+                Err(malformed(path, "expected a keyring file ([[signer]] name, role, public_key), found none".to_string()))
+            }
+            Some(path) => Keyring::load(path).map(Trust::Keyring),
+        }
+    }
+
+    /// The keyring trusted for `file`.
+    pub fn keyring_for(&self, file: &Path) -> Result<std::borrow::Cow<'_, Keyring>> {
+        match self {
+            Trust::Beside => Keyring::load(&default_keyring(file)).map(std::borrow::Cow::Owned),
+            Trust::Keyring(ring) => Ok(std::borrow::Cow::Borrowed(ring)),
+        }
+    }
+
+    /// The state of `file` against the keyring trusted for it.
+    pub fn state(&self, file: &Path) -> Result<State> {
+        state(file, &*self.keyring_for(file)?)
+    }
 }
 
 /// Stamp each result with the sign-off state of the definition that made it: read from the
-/// records beside its file (and the keyring there). Definitions with no file on disk holding
-/// the bytes they were loaded from (the built-in catalogue is compiled in) stay drafts.
+/// records beside its file, against the keyring `trust` gives. Definitions with no file on disk
+/// holding the bytes they were loaded from (the built-in catalogue is compiled in) stay drafts.
 pub fn stamp_results(
     results: &mut [impatto_indicators::IndicatorResult],
     defs: &[impatto_indicators::LoadedDefinition],
+    trust: &Trust,
 ) -> Result<()> {
     let mut states = std::collections::BTreeMap::new();
     for d in defs {
         let path = Path::new(&d.file);
         if path.is_file() && file_sha256(path)? == d.hash {
-            states.insert(d.def.id.as_str(), state_beside(path)?.to_string());
+            states.insert(d.def.id.as_str(), trust.state(path)?.to_string());
         }
     }
     for r in results {

@@ -162,7 +162,7 @@ fn outputs_are_byte_identical_across_runs_and_formats_agree() {
         vec![("alpha".to_string(), Some(4.0)), ("beta".to_string(), Some(3.0))]
     );
     let first = &rows[0];
-    assert_eq!(first["version"], "1.0.0");
+    assert_eq!(first["version"], "1.0.1");
     assert!(first["input_hash"].as_str().expect("hash").starts_with("sha256:"));
     assert!(first["definition_hash"].as_str().expect("hash").starts_with("sha256:"));
     assert_eq!(json["as_of"], "2024-12-31");
@@ -183,7 +183,7 @@ fn one_indicator_can_be_broken_down_differently_in_the_same_run() {
     let text = stdout(&out);
     let ent01: Vec<&str> = text.lines().filter(|l| l.starts_with("ENT-01,")).collect();
     assert_eq!(ent01.len(), 1, "ENT-01 as one total row: {text}");
-    assert!(ent01[0].starts_with("ENT-01,1.0.0,,"), "no programme on the total row: {}", ent01[0]);
+    assert!(ent01[0].starts_with("ENT-01,1.0.1,,"), "no programme on the total row: {}", ent01[0]);
     assert!(text.lines().filter(|l| l.starts_with("PAR-01,")).count() >= 2, "PAR-01 keeps --by programme: {text}");
     let out = by(&["--by-indicator", "NOPE=programme"]);
     assert_eq!(out.status.code(), Some(1));
@@ -251,7 +251,7 @@ fn an_interval_says_its_confidence_level() {
     fs::write(dir.path().join("PAR-02.toml"), &par02).expect("write");
     let at90 = par02
         .replace("id = \"PAR-02\"", "id = \"PAR-02-90\"")
-        .replace("version = \"1.0.0\"", "version = \"1.0.0\"\nconfidence = 0.9");
+        .replace("version = \"1.0.1\"", "version = \"1.0.1\"\nconfidence = 0.9");
     fs::write(dir.path().join("PAR-02-90.toml"), at90).expect("write");
     let defs = dir.path().to_str().expect("utf-8");
     let data = "datasets/examples/scuola-dei-quartieri";

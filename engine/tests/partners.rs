@@ -63,6 +63,29 @@ fn a_signed_definition_verifies_stamps_its_rows_lapses_when_changed_and_a_tamper
     assert!(results.len() > 1);
     assert!(results.iter().all(|r| r["signoff"] == "signed: Lab (scientific lead), 2026-12-01"), "{json}");
 
+    // The city's own keyring, kept apart from the definitions, decides with --keyring; a
+    // keyring named and absent is an error, not a keyring that trusts nobody.
+    std::fs::rename(here.join("defs/signers.keyring"), here.join("city.keyring")).expect("move keyring");
+    let first_signoff = |args: &[&str]| -> String {
+        let mut all = vec!["indicators", "--data", data, "--definitions", "defs", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = impatto(here, &all);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        json["results"][0]["signoff"].as_str().expect("signoff").to_string()
+    };
+    assert_eq!(first_signoff(&[]), "draft", "no keyring beside the file: nobody is trusted");
+    assert_eq!(first_signoff(&["--keyring", "city.keyring"]), "signed: Lab (scientific lead), 2026-12-01");
+    assert!(impatto(here, &["check", "defs", "--require-signoff", "--keyring", "city.keyring"]).status.success());
+    let absent = impatto(here, &["indicators", "--data", data, "--definitions", "defs", "--keyring", "nowhere.keyring"]);
+    assert_eq!(absent.status.code(), Some(1));
+    assert!(
+        text(&absent.stderr).contains("nowhere.keyring") && text(&absent.stderr).contains("expected a keyring file"),
+        "{}",
+        text(&absent.stderr)
+    );
+    std::fs::rename(here.join("city.keyring"), here.join("defs/signers.keyring")).expect("restore keyring");
+
     // A tampered record (the role edited in the text) fails verification.
     let records = here.join("defs/FND-01.toml.signoff");
     let original = std::fs::read_to_string(&records).expect("records");
@@ -75,7 +98,7 @@ fn a_signed_definition_verifies_stamps_its_rows_lapses_when_changed_and_a_tamper
     // Changing the threshold of the definition (its content) lapses the sign-off by itself.
     let definition = here.join("defs/FND-01.toml");
     let before = std::fs::read_to_string(&definition).expect("definition");
-    std::fs::write(&definition, before.replace("version = \"1.0.0\"", "version = \"1.1.0\"") + "confidence = 0.9\n")
+    std::fs::write(&definition, before.replace("version = \"1.0.1\"", "version = \"1.1.0\"") + "confidence = 0.9\n")
         .expect("edit");
     let lapsed = impatto(here, &["signoff", "verify", "defs"]);
     assert_eq!(lapsed.status.code(), Some(1));
@@ -336,11 +359,11 @@ fn a_definition_changed_without_a_new_version_is_caught_by_the_lock() {
     std::fs::write(&fnd, original.clone() + "confidence = 0.9\n").expect("write");
     let refused = impatto(dir.path(), &["check", "defs"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(text(&refused.stderr).contains("FND-01 1.0.0 (defs/FND-01.toml): the file is sha256:"), "{}", text(&refused.stderr));
-    std::fs::write(&fnd, original.replace("version = \"1.0.0\"", "version = \"1.1.0\"") + "confidence = 0.9\n").expect("write");
+    assert!(text(&refused.stderr).contains("FND-01 1.0.1 (defs/FND-01.toml): the file is sha256:"), "{}", text(&refused.stderr));
+    std::fs::write(&fnd, original.replace("version = \"1.0.1\"", "version = \"1.1.0\"") + "confidence = 0.9\n").expect("write");
     assert!(impatto(dir.path(), &["check", "defs", "--update-lock"]).status.success());
     let lock = std::fs::read_to_string(defs.join("definitions.lock")).expect("lock");
-    assert!(lock.contains("\"1.0.0\" = \"sha256:") && lock.contains("\"1.1.0\" = \"sha256:"), "{lock}");
+    assert!(lock.contains("\"1.0.1\" = \"sha256:") && lock.contains("\"1.1.0\" = \"sha256:"), "{lock}");
     assert!(impatto(dir.path(), &["check", "defs"]).status.success());
 }
 
@@ -395,13 +418,26 @@ fn the_catalogue_shows_each_definition_in_both_languages() {
     let check = impatto(&root, &["check", "indicators/definitions/FND-01.toml"]);
     let hash = text(&check.stdout).split_whitespace().nth(3).expect("hash column").to_string();
     assert!(hash.starts_with("sha256:") && !bytes.is_empty());
-    for (lang, name, formula, draft) in [
-        ("it", "Quota di donne tra i fondatori", "Quota: founders_women diviso founders_total", "bozza"),
-        ("en", "Women share of founders", "Share: founders_women divided by founders_total", "draft"),
+    for (lang, name, description, formula, draft) in [
+        (
+            "it",
+            "Quota di donne tra i fondatori",
+            "Donne tra i fondatori/soci degli enti sostenuti",
+            "Quota: founders_women diviso founders_total",
+            "bozza",
+        ),
+        (
+            "en",
+            "Women share of founders",
+            "Women among the founders/partners of supported entities",
+            "Share: founders_women divided by founders_total",
+            "draft",
+        ),
     ] {
         let page = std::fs::read_to_string(site.join(lang).join("FND-01.html")).expect("page");
         assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{page}");
         assert!(page.contains(name) && page.contains(formula) && page.contains(&hash) && page.contains(draft), "{page}");
+        assert!(page.contains(&format!("<p data-field=\"description\">{description}")), "{lang}: {page}");
         // The hand-worked value of the golden fixture (10 of 17 women founders).
         assert!(page.contains("0.5882352941176471") && page.contains("small-total"), "{page}");
         let index = std::fs::read_to_string(site.join(lang).join("index.html")).expect("index");

@@ -24,7 +24,7 @@ pub use crate::stats::{CiMethod, ConfType};
 mod check;
 pub mod format;
 mod resolved;
-pub use format::{Condition, Definition, Kind, Names, Unit, Window};
+pub use format::{Condition, Definition, Kind, Names, Prose, Unit, Window};
 pub use resolved::{Change, Computation, MeasureAt, Mode, Resolved, ShareOf, UnitTable};
 
 /// A definition with where it came from.

@@ -187,14 +187,14 @@ fn sums_over_codes_dates_or_flags_are_refused() {
             parse("FND-01.toml", &fnd.replace(r#"numerator_sum = "founders_women""#, &format!("numerator_sum = \"{column}\"")))
                 .expect_err("refused")
                 .to_string();
-        assert!(e.starts_with("FND-01.toml:8: numerator_sum: expected a numeric column") && e.ends_with(what), "{e}");
+        assert!(e.starts_with("FND-01.toml:9: numerator_sum: expected a numeric column") && e.ends_with(what), "{e}");
         let e = parse(
             "FND-01.toml",
             &fnd.replace(r#"denominator_sum = "founders_total""#, &format!("denominator_sum = \"{column}\"")),
         )
         .expect_err("refused")
         .to_string();
-        assert!(e.starts_with("FND-01.toml:9: denominator_sum: expected a numeric column") && e.ends_with(what), "{e}");
+        assert!(e.starts_with("FND-01.toml:10: denominator_sum: expected a numeric column") && e.ends_with(what), "{e}");
     }
 }
 
@@ -221,7 +221,7 @@ fn a_part_of_a_measure_without_sub_counts_is_refused() {
     .expect("file");
     let e =
         parse("JOB-04.toml", &job04.replace(r#"measure = "headcount""#, r#"measure = "fte""#)).expect_err("refused").to_string();
-    assert!(e.starts_with("JOB-04.toml:9: part: expected a sub-count of `fte`, but `fte` has none"), "{e}");
+    assert!(e.starts_with("JOB-04.toml:11: part: expected a sub-count of `fte`, but `fte` has none"), "{e}");
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn kaplan_meier_horizons_are_bounded() {
     .expect("file");
     for bad in ["[0, 12]", "[12, 4294967295]"] {
         let e = parse("SUR-02.toml", &text.replace("[12, 24, 36]", bad)).expect_err("refused").to_string();
-        assert!(e.starts_with("SUR-02.toml:11: window.horizons_months: expected months from 1 to 600"), "{e}");
+        assert!(e.starts_with("SUR-02.toml:15: window.horizons_months: expected months from 1 to 600"), "{e}");
     }
 }
 
@@ -327,4 +327,20 @@ fn a_misspelt_kind_or_field_gets_the_nearest_name() {
     assert!(kind.starts_with("T-01.toml:6: unknown variant `shar`") && kind.ends_with("; did you mean `share`?"), "{kind}");
     let field = error_of(&format!("{BASE}numerator_summ = \"founders_women\"\n"));
     assert!(field.contains("unknown field `numerator_summ`") && field.ends_with("did you mean `numerator_sum`?"), "{field}");
+}
+
+/// A description is one text for every language, or `description.it` and `description.en`;
+/// anything else is refused with what is expected.
+#[test]
+fn a_description_is_one_text_or_one_per_language() {
+    let one = parse("T-01.toml", BASE).expect("one text");
+    assert_eq!(one.def.description.it(), one.def.description.en());
+    let both = BASE.replace("description = \"test\"", "description.it = \"quota\"\ndescription.en = \"share\"");
+    assert_ne!(both, BASE, "BASE has a one-line description");
+    let both = parse("T-01.toml", &both).expect("two languages");
+    assert_eq!((both.def.description.it(), both.def.description.en()), ("quota", "share"));
+    let e = error_of(&BASE.replace("description = \"test\"", "description = { it = \"quota\", de = \"Anteil\" }"));
+    assert!(e.contains("T-01.toml:4:") && e.contains("unknown field `de`, expected `it` or `en`"), "{e}");
+    let e = error_of(&BASE.replace("description = \"test\"", "description = 3"));
+    assert!(e.contains("a text, or `it` and `en` texts"), "{e}");
 }

@@ -161,7 +161,7 @@ fn results_carry_provenance_and_are_reproducible() {
     let b = compute(&defs, &source, &request(&["programme", "municipio"], None), |_| {}).expect("computes");
     assert_eq!(a.results, b.results);
     assert!(a.results.iter().all(|r| r.input_hash == source.input_hash().expect("hash") && r.input_hash.starts_with("sha256:")));
-    assert!(a.results.iter().all(|r| r.definition_hash.starts_with("sha256:") && r.version == "1.0.0"));
+    assert!(a.results.iter().all(|r| r.definition_hash.starts_with("sha256:") && r.version == "1.0.1"));
 }
 
 /// Indicators over the same units and groups share one pass over the data, each with its own

@@ -57,6 +57,8 @@ pub(crate) struct IndicatorsArgs {
     no_validate: bool,
     #[command(flatten)]
     lang: super::LangArg,
+    #[command(flatten)]
+    keyring: super::KeyringArg,
 }
 
 pub(crate) fn definition_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -126,7 +128,13 @@ fn check_lock(path: &Path, defs: &[impatto_indicators::LoadedDefinition], update
     Ok(())
 }
 
-pub(crate) fn check(paths: &[PathBuf], require_signoff: bool, update_lock: bool) -> Result<ExitCode> {
+pub(crate) fn check(
+    paths: &[PathBuf],
+    require_signoff: bool,
+    update_lock: bool,
+    keyring: &super::KeyringArg,
+) -> Result<ExitCode> {
+    let trust = keyring.trust()?;
     let files = definition_files(paths)?;
     let defs = impatto_indicators::definition::load_files(&files)?;
     // The lock sits in the (first) directory checked: definitions.lock.
@@ -137,13 +145,13 @@ pub(crate) fn check(paths: &[PathBuf], require_signoff: bool, update_lock: bool)
     }
     let mut out = String::new();
     for (d, file) in defs.iter().zip(&files) {
-        let state = impatto::signoff::state_beside(file)?;
+        let state = trust.state(file)?;
         let _ = writeln!(out, "ok  {:<12} {:<8} {}  {}  {state}", d.def.id, d.def.version, d.hash, d.file);
     }
     super::emit(None, out.as_bytes())?;
     eprintln!("{} definition(s) checked", defs.len());
     if require_signoff {
-        super::partners::require_signed(&files, "definition")?;
+        super::partners::require_signed(&files, "definition", &trust)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -217,7 +225,7 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     })?;
     say_gaps(&run);
     let mut run = run;
-    impatto::signoff::stamp_results(&mut run.results, &defs)?;
+    impatto::signoff::stamp_results(&mut run.results, &defs, &args.keyring.trust()?)?;
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
     let table = |format| output::render_in(&run.results, format, args.csv_dialect, &as_of, &run.input_hash);
     let bytes = match args.format {

@@ -61,6 +61,20 @@ impl LangArg {
     }
 }
 
+/// Whom the command trusts to sign: `--keyring FILE`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub(crate) struct KeyringArg {
+    /// Trusted signers for every file's sign-off (default: `signers.keyring` beside each file).
+    #[arg(long, value_name = "FILE")]
+    keyring: Option<std::path::PathBuf>,
+}
+
+impl KeyringArg {
+    pub(crate) fn trust(&self) -> Result<impatto::signoff::Trust> {
+        Ok(impatto::signoff::Trust::load(self.keyring.as_deref())?)
+    }
+}
+
 /// The wording of findings about the data: the command's `--lang`, else the locale's.
 pub(crate) fn findings() -> &'static impatto_datasets::message::Catalogue {
     let lang = CHOSEN_LANG.get().copied().unwrap_or_else(impatto::i18n::Lang::from_env);

@@ -127,8 +127,9 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 fn verify(paths: &[PathBuf], keyring: Option<&Path>) -> Result<ExitCode> {
     let mut all_signed = true;
     let mut out = String::new();
+    let trust = signoff::Trust::load(keyring)?;
     for file in super::indicators::definition_files(paths)? {
-        let ring = Keyring::load(&keyring.map(Path::to_path_buf).unwrap_or_else(|| signoff::default_keyring(&file)))?;
+        let ring = trust.keyring_for(&file)?;
         let current = signoff::file_sha256(&file)?;
         let state = signoff::state(&file, &ring)?;
         all_signed &= state.is_signed();
@@ -152,10 +153,10 @@ fn verify(paths: &[PathBuf], keyring: Option<&Path>) -> Result<ExitCode> {
 }
 
 /// Refuse files that are not signed as they are (for `check --require-signoff`, `run --official`).
-pub(crate) fn require_signed(files: &[PathBuf], what: &str) -> Result<()> {
+pub(crate) fn require_signed(files: &[PathBuf], what: &str, trust: &signoff::Trust) -> Result<()> {
     let mut unsigned = Vec::new();
     for file in files {
-        let state = signoff::state_beside(file)?;
+        let state = trust.state(file)?;
         if !state.is_signed() {
             unsigned.push(format!("{} ({state})", file.display()));
         }
@@ -479,6 +480,8 @@ pub(crate) struct CatalogueArgs {
     /// Output directory: DIR/it/ and DIR/en/, an index.html and a page per file in each.
     #[arg(long)]
     out: PathBuf,
+    #[command(flatten)]
+    keyring: super::KeyringArg,
 }
 
 pub(crate) fn catalogue(args: CatalogueArgs) -> Result<ExitCode> {
@@ -493,8 +496,9 @@ pub(crate) fn catalogue(args: CatalogueArgs) -> Result<ExitCode> {
         }
     }
     // Read once; worded in each language below.
-    let states = files.iter().map(|f| signoff::state_beside(f)).collect::<Result<Vec<_>, _>>()?;
-    let rule_states = args.rules.iter().map(|f| signoff::state_beside(f)).collect::<Result<Vec<_>, _>>()?;
+    let trust = args.keyring.trust()?;
+    let states = files.iter().map(|f| trust.state(f)).collect::<Result<Vec<_>, _>>()?;
+    let rule_states = args.rules.iter().map(|f| trust.state(f)).collect::<Result<Vec<_>, _>>()?;
     let out = &args.out;
     for lang in impatto::i18n::Lang::ALL {
         let t = impatto::i18n::Texts::new(lang);

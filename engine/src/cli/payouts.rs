@@ -37,6 +37,8 @@ pub(crate) struct RunArgs {
     /// An official run: refuse rule files and definitions not signed off as they are.
     #[arg(long)]
     official: bool,
+    #[command(flatten)]
+    keyring: super::KeyringArg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -66,6 +68,8 @@ pub(crate) struct PayoutArgs {
     no_validate: bool,
     #[command(flatten)]
     lang: super::LangArg,
+    #[command(flatten)]
+    keyring: super::KeyringArg,
 }
 
 /// Formats of a payout statement.
@@ -124,6 +128,7 @@ pub(crate) fn statement_for(
     period: Option<&str>,
     definitions: &DefinitionsArg,
     no_validate: bool,
+    trust: &impatto::signoff::Trust,
 ) -> Result<impatto::rules::statement::Statement> {
     let catalogue = catalogue(definitions)?;
     let programme = impatto::rules::load_programme(programme, &catalogue)?;
@@ -138,7 +143,7 @@ pub(crate) fn statement_for(
     };
     eprintln!("payout {} ({:.1}s) …", programme.id, started.elapsed().as_secs_f64());
     let mut statement = impatto::rules::run(&programme, &source, &catalogue, period)?;
-    statement.signoff = impatto::signoff::state_beside(Path::new(&programme.path))?;
+    statement.signoff = trust.state(Path::new(&programme.path))?;
     eprintln!("{} line(s) in {:.1}s", statement.evaluation.lines.len(), started.elapsed().as_secs_f64());
     Ok(statement)
 }
@@ -160,7 +165,14 @@ pub(crate) fn payout(args: PayoutArgs) -> Result<ExitCode> {
         bail!("--format {name} needs --output FILE (a binary file is not written to a terminal)");
     }
     let texts = args.lang.texts();
-    let statement = statement_for(&args.programme, &args.data, args.period.as_deref(), &args.definitions, args.no_validate)?;
+    let statement = statement_for(
+        &args.programme,
+        &args.data,
+        args.period.as_deref(),
+        &args.definitions,
+        args.no_validate,
+        &args.keyring.trust()?,
+    )?;
     let bytes = match format {
         StatementFormat::Text => statement.report(&texts).into_bytes(),
         StatementFormat::Json => statement.to_json()?,
@@ -188,7 +200,7 @@ pub(crate) fn explain(
     no_validate: bool,
     texts: &impatto::i18n::Texts,
 ) -> Result<ExitCode> {
-    let statement = statement_for(programme, data, period, definitions, no_validate)?;
+    let statement = statement_for(programme, data, period, definitions, no_validate, &impatto::signoff::Trust::Beside)?;
     match impatto::rules::statement::explain(&statement, beneficiary, texts) {
         Some(text) => {
             emit(None, text.as_bytes())?;
@@ -213,12 +225,13 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(if everything { "out" } else { "report" }));
     let started = std::time::Instant::now();
     let catalogue = catalogue(&args.definitions)?;
+    let trust = args.keyring.trust()?;
     if args.official {
         // An official run pays and publishes only what partners signed off as it is.
-        super::partners::require_signed(&args.rules, "rule file")?;
+        super::partners::require_signed(&args.rules, "rule file", &trust)?;
         let definitions =
             if args.definitions.definitions.is_empty() { Vec::new() } else { definition_files(&args.definitions.definitions)? };
-        super::partners::require_signed(&definitions, "definition")?;
+        super::partners::require_signed(&definitions, "definition", &trust)?;
         let own: std::collections::BTreeSet<String> =
             impatto_indicators::definition::load_files(&definitions)?.into_iter().map(|d| d.def.id).collect();
         let builtin: Vec<&str> = catalogue.iter().map(|d| d.def.id.as_str()).filter(|id| !own.contains(*id)).collect();
@@ -251,7 +264,7 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
         })?;
         super::indicators::say_gaps(&run);
         let mut run = run;
-        impatto::signoff::stamp_results(&mut run.results, &catalogue)?;
+        impatto::signoff::stamp_results(&mut run.results, &catalogue, &trust)?;
         let as_of = run.as_of.format("%Y-%m-%d").to_string();
         for (format, name) in
             [(Format::Csv, "indicators.csv"), (Format::Json, "indicators.json")].into_iter().filter(|_| everything)
@@ -285,7 +298,7 @@ pub(crate) fn run_all(args: RunArgs, writes: Writes) -> Result<ExitCode> {
         for programme in &programmes {
             eprintln!("payout {} …", programme.id);
             let mut statement = impatto::rules::run(programme, &source, &catalogue, None)?;
-            statement.signoff = impatto::signoff::state_beside(Path::new(&programme.path))?;
+            statement.signoff = trust.state(Path::new(&programme.path))?;
             let stem = format!("{}-{}", programme.id, statement.period);
             if everything {
                 output::write_atomic(&dir.join(format!("{stem}.json")), &statement.to_json()?)?;

@@ -151,6 +151,54 @@ pub struct Names {
     pub en: String,
 }
 
+/// Plain words for readers: one text for every language (`description = "…"`), or one per
+/// language (`description.it = "…"` and `description.en = "…"`), which the Italian and English
+/// catalogue pages show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Prose {
+    /// One text, shown in every language.
+    One(String),
+    /// Italian and English.
+    Both(Names),
+}
+
+impl Prose {
+    /// The Italian text (the only one, when there is one).
+    pub fn it(&self) -> &str {
+        match self {
+            Prose::One(text) => text,
+            Prose::Both(names) => &names.it,
+        }
+    }
+
+    /// The English text (the only one, when there is one).
+    pub fn en(&self) -> &str {
+        match self {
+            Prose::One(text) => text,
+            Prose::Both(names) => &names.en,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Prose {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Prose;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text, or `it` and `en` texts (description.it = \"…\", description.en = \"…\")")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Prose, E> {
+                Ok(Prose::One(text.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Prose, A::Error> {
+                Names::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Prose::Both)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// Time window. Which fields apply depends on the kind; unused ones are errors.
 #[derive(Clone, Debug, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
@@ -188,8 +236,8 @@ pub struct Definition {
     pub version: String,
     /// Names.
     pub name: Names,
-    /// What it measures, in plain words.
-    pub description: String,
+    /// What it measures, in plain words: one text, or `description.it` and `description.en`.
+    pub description: Prose,
     /// Unit of the value.
     pub unit: Unit,
     /// Computation kind.
