@@ -6,15 +6,19 @@
 //!
 //! - `fixture.toml`: `as_of` (YYYY-MM-DD, required), and optionally `description`, `by` (a
 //!   breakdown, e.g. `["programme"]`), `small_cell` (default 1: a fixture checks values, not
-//!   disclosure), `data` (the panel directory, default `panel`), `expected` (default
-//!   `expected.csv`) and `tolerance` (absolute, default 1e-9);
+//!   disclosure; 3 or more checks what is withheld), `ci` (`wilson` or `clopper-pearson` for
+//!   every share, as `impatto indicators --ci`; default each definition's), `data` (the panel
+//!   directory, default `panel`), `expected` (default `expected.csv`) and `tolerance`
+//!   (absolute, default 1e-9);
 //! - the panel, in any form `impatto validate` reads;
 //! - the expected results: `expected.toml` (`[[row]]` tables, the same fields), or CSV with `#` comment lines first, then the header
 //!   `indicator,group,horizon_months,` and any of `value,numerator,denominator,ci_low,ci_high,
 //!   n_at_risk,suppressed`. `group` is `column=value` joined by `;`; an empty cell expects no
 //!   value. Only the indicators the file names are computed and compared, every row of them.
 //!
-//! The built-in golden results are such a fixture (`indicators/tests/fixtures/partner/`).
+//! The built-in golden results, and the hand-worked cases by programme (what is withheld at
+//! the default threshold, Clopper-Pearson on request), are such fixtures
+//! (`indicators/tests/fixtures/partner/`).
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +46,9 @@ pub struct Spec {
     /// Small-cell threshold (1: suppression off).
     #[serde(default = "one")]
     pub small_cell: u64,
+    /// Interval method for every share, overriding the definitions' (None: each definition's).
+    #[serde(default)]
+    pub ci: Option<impatto_indicators::definition::CiMethod>,
     /// Panel directory, relative to the fixture.
     #[serde(default = "panel")]
     pub data: PathBuf,
@@ -250,6 +257,7 @@ pub fn run(fixture: &Fixture, defs: &[LoadedDefinition]) -> Result<Vec<Problem>>
         by: fixture.spec.by.clone(),
         as_of: Some(fixture.spec.as_of),
         small_cell: Some(fixture.spec.small_cell),
+        ci: fixture.spec.ci,
         ..Default::default()
     };
     let run = impatto_indicators::compute(defs, &source, &request, |_| {})?;

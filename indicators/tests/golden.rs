@@ -1,7 +1,10 @@
 //! Golden tests: every built-in indicator on the hand-worked `small` fixture.
 //!
 //! Expected values live in `golden/*.csv` (derivations in `fixtures/small/DERIVATION.md`).
-//! A partner who edits a definition sees here exactly which numbers move. After an intended
+//! A partner who edits a definition sees here exactly which numbers move. The same file, and
+//! the hand-worked cases by programme (what is withheld at the default threshold, Clopper-Pearson
+//! on request), are partners' fixtures in `fixtures/partner/`, run by `impatto test` without
+//! Rust (engine/tests/partners.rs runs them). After an intended
 //! change, `IMPATTO_BLESS=1 cargo test --release -p impatto-indicators --test golden` rewrites
 //! the data rows (the header comment stays) — then review the diff.
 
@@ -98,59 +101,6 @@ fn every_builtin_indicator_matches_its_hand_worked_value() {
     let ids: std::collections::BTreeSet<&str> = run.results.iter().map(|r| r.indicator.as_str()).collect();
     assert_eq!(ids.len(), defs.len(), "every definition produced a result");
     check_golden("small_total.csv", &run.results);
-}
-
-#[test]
-fn small_cells_are_suppressed_with_a_complement_by_programme() {
-    // By programme at the default threshold 3: ENT-01 alpha has B1-B4 (4), beta B5-B7 (3), each
-    // shown on its own. ENT-02 alpha has 3 new enterprises, beta none (0 is not a small cell).
-    // ENT-03 beta is 1 of 3: primary suppression (1 < 3); alpha has no informal groups, so the
-    // beta row is the only row and nothing else needs hiding.
-    // PAR-02 by programme: alpha 4 women (P01, P03, P04, P07) of 8 known (P01-P08), complement 4
-    // → shown on its own; beta P09, P10, P13 women of P09, P10, P12, P13 → 3 of 4, complement
-    // 1 < 3 → suppressed, and
-    // alpha must then be hidden too, or the total (7 of 12) would reveal beta.
-    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
-    let defs = builtin().expect("catalogue parses");
-    let mut req = request(&["programme"], None);
-    req.only = vec!["ENT-01".into(), "ENT-02".into(), "ENT-03".into(), "PAR-02".into()];
-    let run = compute(&defs, &source, &req, |_| {}).expect("computes");
-    let get = |id: &str, prog: &str| {
-        run.results
-            .iter()
-            .find(|r| r.indicator == id && r.group == vec![("programme".to_string(), prog.to_string())])
-            .unwrap_or_else(|| panic!("{id} {prog} present"))
-    };
-    // Published together, ENT-01's counts are withheld with the others (crate::release): alpha's 4
-    // against ENT-02's 3 new enterprises (a nested population) would tell that 1 is not new, and
-    // beta's 3 are ENT-03's 3 informal groups, whose row ENT-03 withholds.
-    assert!(get("ENT-01", "alpha").suppressed && get("ENT-01", "beta").suppressed);
-    assert!(get("ENT-02", "alpha").suppressed);
-    let mut alone = request(&["programme"], None);
-    alone.only = vec!["ENT-01".into(), "ENT-02".into()];
-    let alone = compute(&defs, &source, &alone, |_| {}).expect("computes");
-    let values: Vec<(&str, Option<f64>)> = alone.results.iter().map(|r| (r.indicator.as_str(), r.value)).collect();
-    assert_eq!(values, vec![("ENT-01", None), ("ENT-01", Some(3.0)), ("ENT-02", None)], "alpha withheld in both, beta's 3 shown");
-    assert!(get("ENT-03", "beta").suppressed && get("ENT-03", "beta").value.is_none());
-    assert!(get("PAR-02", "beta").suppressed, "3 of 4: the complement (1) is a small cell");
-    assert!(get("PAR-02", "alpha").suppressed, "complementary suppression");
-    assert!(get("PAR-02", "alpha").numerator.is_none(), "suppressed cells reveal nothing");
-}
-
-#[test]
-fn clopper_pearson_on_request_changes_only_the_interval() {
-    // ENT-03 is 1 of 3; statsmodels 0.15.0 proportion_confint(1, 3, method="beta") =
-    // (0.008403758659612636, 0.9057006759497539).
-    let source = PanelSource::open(&[fixture("small")]).expect("fixture opens");
-    let defs = builtin().expect("catalogue parses");
-    let mut req = request(&[], Some(1));
-    req.only = vec!["ENT-03".into()];
-    req.ci = Some(impatto_indicators::definition::CiMethod::ClopperPearson);
-    let run = compute(&defs, &source, &req, |_| {}).expect("computes");
-    let r = &run.results[0];
-    assert_eq!((r.numerator, r.denominator), (Some(1.0), Some(3.0)));
-    assert!((r.ci_low.expect("interval") - 0.008403758659612636).abs() < 1e-9);
-    assert!((r.ci_high.expect("interval") - 0.9057006759497539).abs() < 1e-9);
 }
 
 #[test]

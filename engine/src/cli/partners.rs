@@ -238,7 +238,8 @@ pub(crate) fn test(args: TestArgs) -> Result<ExitCode> {
         let problems = impatto::fixtures::run(&fixture, &defs)?;
         if problems.is_empty() {
             passed += 1;
-            out += &format!("ok    {}  ({} rows)\n", dir.display(), fixture.expected.len());
+            let n = fixture.expected.len();
+            out += &format!("ok    {}  ({n} row{})\n", dir.display(), if n == 1 { "" } else { "s" });
         } else {
             out += &format!("FAIL  {}  ({} difference(s) in {} rows)\n", dir.display(), problems.len(), fixture.expected.len());
             for p in &problems {
