@@ -216,16 +216,16 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
         if let Some(b) = &b {
             for r in 0..b.len() {
                 let key = b.key(table, r);
+                let old_row = a.as_ref().zip(in_old.get(&key));
+                // Cells are compared in place; only a row that differs is copied out.
+                if let Some((a, &o)) = old_row
+                    && (0..b.columns.len()).all(|c| a.cells[c].get(o) == b.cells[c].get(r))
+                {
+                    continue;
+                }
                 let new_cells = b.row(r);
-                let old_cells = match (&a, in_old.get(&key)) {
-                    (Some(a), Some(&o)) => Some(a.row(o)),
-                    _ => None,
-                };
-                let class = match &old_cells {
-                    None => RowClass::Added,
-                    Some(cells) if *cells == new_cells => continue,
-                    Some(_) => RowClass::Changed,
-                };
+                let old_cells = old_row.map(|(a, &o)| a.row(o));
+                let class = if old_cells.is_some() { RowClass::Changed } else { RowClass::Added };
                 let (f, row) = b.places[r];
                 diff.rows.push(RowChange {
                     table,
