@@ -55,10 +55,18 @@ pub struct Entry {
     /// Why: the definition or rule-file fields that differ, or the first input rows that do
     /// (all of them in `input_rows`); empty when identical.
     pub cause: String,
-    /// Between data snapshots: every input row behind the change, one line each
-    /// (`panel.csv row 14 (FQ-2019-000002, 2021-03-01): headcount 3 → 4`).
+    /// Between data snapshots: the input rows behind the change, one line each
+    /// (`panel.csv row 14 (FQ-2019-000002, 2021-03-01): headcount 3 → 4`), the first
+    /// [`INPUT_ROWS_LISTED`] of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_rows: Vec<String>,
+    /// How many input rows are behind the change (more than `input_rows` lists when it is cut).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub input_rows_total: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Why an entry may differ: a sentence, and between data snapshots the rows behind it.
@@ -66,70 +74,124 @@ pub struct Entry {
 pub struct Why {
     /// For people.
     pub cause: String,
-    /// Every input row behind it.
+    /// The first input rows behind it.
     pub input_rows: Vec<String>,
+    /// How many input rows are behind it.
+    pub input_rows_total: usize,
 }
 
 impl From<String> for Why {
     fn from(cause: String) -> Self {
-        Why { cause, input_rows: vec![] }
+        Why { cause, ..Why::default() }
     }
 }
 
-/// How many input rows a cause names before `and N more` (JSON has them all).
+/// How many input rows a cause names before `and N more`.
 const ROWS_NAMED: usize = 3;
 
-impl Why {
-    /// The rows behind an entry; `files` (the input files that differ) when no row is found.
-    pub fn from_rows(rows: &[&RowChange], files: &str) -> Why {
+/// How many input rows an entry lists: a snapshot that differs everywhere would otherwise
+/// repeat every row under every result.
+pub const INPUT_ROWS_LISTED: usize = 100;
+
+/// The rows of a snapshot diff, described once, and which of them lie behind a result or a
+/// payout line.
+#[derive(Debug)]
+pub struct InputRows<'a> {
+    data: &'a SnapshotDiff,
+    described: Vec<String>,
+    /// Each row's changed columns (none when added or removed).
+    changed: Vec<Vec<&'static str>>,
+    files: String,
+    /// Per indicator, the rows that touch what it reads.
+    touching: BTreeMap<String, Vec<usize>>,
+    /// Per breakdown column, each row's values of it (old and new), None when the column does
+    /// not narrow the row (see [`unit_values`]).
+    column_values: BTreeMap<String, Vec<Option<Vec<&'a str>>>>,
+    by_beneficiary: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> InputRows<'a> {
+    /// `files` says which input files differ, for an entry no row explains.
+    pub fn new(data: &'a SnapshotDiff, files: String) -> Self {
+        let mut by_beneficiary: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, row) in data.rows.iter().enumerate() {
+            if let Some(b) = &row.beneficiary {
+                by_beneficiary.entry(b.as_str()).or_default().push(i);
+            }
+        }
+        InputRows {
+            data,
+            described: data.rows.iter().map(RowChange::describe).collect(),
+            changed: data.rows.iter().map(|r| r.changed_cells().into_iter().map(|(c, _, _)| c).collect()).collect(),
+            files,
+            touching: BTreeMap::new(),
+            column_values: BTreeMap::new(),
+            by_beneficiary,
+        }
+    }
+
+    /// The rows behind one result: a changed cell of a column its definition reads (`reads`,
+    /// from [`impatto_indicators::reads::columns_behind`]), or a row added or removed in a
+    /// table it reads; of a unit in the result's group, in the old or the new snapshot.
+    pub fn behind_result(&mut self, r: &IndicatorResult, reads: &[(Table, String)]) -> Why {
+        let (data, changed) = (self.data, &self.changed);
+        let touching = self.touching.entry(r.indicator.clone()).or_insert_with(|| {
+            let read = |table: Table, column: &str| reads.iter().any(|(t, c)| *t == table && c == column);
+            (0..data.rows.len())
+                .filter(|&i| {
+                    let row = &data.rows[i];
+                    match row.class {
+                        RowClass::Changed => changed[i].iter().any(|c| read(row.table, c)),
+                        RowClass::Added | RowClass::Removed => reads.iter().any(|(t, _)| *t == row.table),
+                    }
+                })
+                .collect()
+        });
+        for (column, _) in &r.group {
+            self.column_values
+                .entry(column.clone())
+                .or_insert_with(|| data.rows.iter().map(|row| unit_values(row, column, data)).collect());
+        }
+        let in_group = |i: usize| {
+            r.group.iter().all(|(column, value)| {
+                let value = if value == "(missing)" { "" } else { value.as_str() };
+                self.column_values[column][i].as_ref().is_none_or(|values| values.contains(&value))
+            })
+        };
+        let rows: Vec<usize> = touching.iter().copied().filter(|&i| in_group(i)).collect();
+        self.why(&rows)
+    }
+
+    /// The rows behind one payout line: the beneficiary's rows in every table.
+    pub fn behind_line(&self, line: &Line) -> Why {
+        self.why(self.by_beneficiary.get(line.beneficiary.as_str()).map(Vec::as_slice).unwrap_or_default())
+    }
+
+    fn why(&self, rows: &[usize]) -> Why {
         if rows.is_empty() {
-            return Why::from(format!("{files} (no row this result reads differs)"));
+            return Why::from(format!("{} (no row this result reads differs)", self.files));
         }
-        let input_rows: Vec<String> = rows.iter().map(|r| r.describe()).collect();
-        let mut cause = format!("input rows: {}", input_rows.iter().take(ROWS_NAMED).cloned().collect::<Vec<_>>().join("; "));
-        if input_rows.len() > ROWS_NAMED {
-            cause += &format!("; and {} more", input_rows.len() - ROWS_NAMED);
+        let named: Vec<&str> = rows.iter().take(ROWS_NAMED).map(|&i| self.described[i].as_str()).collect();
+        let mut cause = format!("input rows: {}", named.join("; "));
+        if rows.len() > ROWS_NAMED {
+            cause += &format!("; and {} more", rows.len() - ROWS_NAMED);
         }
-        Why { cause, input_rows }
+        let input_rows = rows.iter().take(INPUT_ROWS_LISTED).map(|&i| self.described[i].clone()).collect();
+        Why { cause, input_rows, input_rows_total: rows.len() }
     }
 }
 
-/// The rows of a snapshot diff behind one result: a changed cell of a column the definition
-/// reads (`reads`, from [`impatto_indicators::reads::columns_behind`]), or a row added or
-/// removed in a table it reads; of a unit in the result's group.
-pub fn rows_behind_result<'a>(r: &IndicatorResult, reads: &[(Table, String)], data: &'a SnapshotDiff) -> Vec<&'a RowChange> {
-    data.rows
-        .iter()
-        .filter(|row| {
-            let touches = match row.class {
-                RowClass::Changed => {
-                    row.changed_cells().iter().any(|(c, _, _)| reads.iter().any(|(t, name)| *t == row.table && name == c))
-                }
-                RowClass::Added | RowClass::Removed => reads.iter().any(|(t, _)| *t == row.table),
-            };
-            touches && in_group(row, &r.group, data)
-        })
-        .collect()
-}
-
-/// Is the row's unit in the group, in the old or the new snapshot? A breakdown the row's table
-/// and `beneficiaries` lack (an age band derived from a birth date) does not narrow.
-fn in_group(row: &RowChange, group: &[(String, String)], data: &SnapshotDiff) -> bool {
-    group.iter().all(|(column, value)| {
-        let value = if value == "(missing)" { "" } else { value.as_str() };
-        if row.table.column(column).is_some() {
-            row.values(column).contains(&value)
-        } else if Table::Beneficiaries.column(column).is_some() {
-            row.beneficiary.as_deref().is_some_and(|b| data.beneficiary_values(b, column).contains(&value))
-        } else {
-            true
-        }
-    })
-}
-
-/// The rows of a snapshot diff behind one payout line: the beneficiary's rows in every table.
-pub fn rows_behind_line<'a>(line: &Line, data: &'a SnapshotDiff) -> Vec<&'a RowChange> {
-    data.rows.iter().filter(|row| row.beneficiary.as_deref() == Some(line.beneficiary.as_str())).collect()
+/// A row's unit's values of a breakdown column, old and new: the row's own when its table has
+/// the column, else its beneficiary's (a panel or participant row by programme). None when
+/// neither has it (an age band derived from a birth date): the column does not narrow.
+fn unit_values<'a>(row: &'a RowChange, column: &str, data: &'a SnapshotDiff) -> Option<Vec<&'a str>> {
+    if row.table.column(column).is_some() {
+        Some(row.values(column))
+    } else if Table::Beneficiaries.column(column).is_some() {
+        Some(row.beneficiary.as_deref().map(|b| data.beneficiary_values(b, column)).unwrap_or_default())
+    } else {
+        None
+    }
 }
 
 /// Every key of a TOML document, flattened (`payout.rate`, `population[0].value`), with its
@@ -211,7 +273,7 @@ fn fields_change(old: &[(&'static str, String)], new: &[(&'static str, String)])
 
 /// Compare two sets of results; `cause(result)` says why a result may differ (it is given the
 /// new result, or the old one when removed).
-pub fn results(old: &[IndicatorResult], new: &[IndicatorResult], cause: impl Fn(&IndicatorResult) -> Why) -> Vec<Entry> {
+pub fn results(old: &[IndicatorResult], new: &[IndicatorResult], mut cause: impl FnMut(&IndicatorResult) -> Why) -> Vec<Entry> {
     let index = |rs: &[IndicatorResult]| -> BTreeMap<String, Vec<(&'static str, String)>> {
         rs.iter().map(|r| (result_key(r), result_fields(r))).collect()
     };
@@ -239,7 +301,7 @@ fn line_key(programme: &str, l: &Line) -> String {
 
 /// Compare two programmes' payout lines; `cause(line)` says why a line may differ (it is given
 /// the new line, or the old one when removed).
-pub fn lines(programme: &str, old: &[Line], new: &[Line], cause: impl Fn(&Line) -> Why) -> Vec<Entry> {
+pub fn lines(programme: &str, old: &[Line], new: &[Line], mut cause: impl FnMut(&Line) -> Why) -> Vec<Entry> {
     fn keyed<'a>(programme: &str, ls: &'a [Line]) -> BTreeMap<String, &'a Line> {
         let mut m = BTreeMap::new();
         for l in ls {
@@ -270,7 +332,7 @@ fn unique_line_key<V>(programme: &str, l: &Line, taken: &BTreeMap<String, V>) ->
 fn compare(
     old: BTreeMap<String, Vec<(&'static str, String)>>,
     new: BTreeMap<String, Vec<(&'static str, String)>>,
-    cause: impl Fn(&str) -> Why,
+    mut cause: impl FnMut(&str) -> Why,
 ) -> Vec<Entry> {
     let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
     keys.sort();
@@ -284,8 +346,8 @@ fn compare(
                 (Some(a), None) => (Class::Removed, a.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join("; ")),
                 (None, None) => (Class::Identical, String::new()),
             };
-            let Why { cause, input_rows } = if class == Class::Identical { Why::default() } else { cause(key) };
-            Entry { key: key.clone(), class, change, cause, input_rows }
+            let Why { cause, input_rows, input_rows_total } = if class == Class::Identical { Why::default() } else { cause(key) };
+            Entry { key: key.clone(), class, change, cause, input_rows, input_rows_total }
         })
         .collect()
 }

@@ -386,16 +386,21 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
             })
             .collect();
         let files = format!("input files: {}", if moved.is_empty() { "none differ".to_string() } else { moved.join(", ") });
+        let started = std::time::Instant::now();
+        eprintln!("comparing the rows of {} and {} …", args.old.display(), args.new.display());
         let rows = impatto_datasets::snapshot::compare_dirs(&args.old, &args.new)?;
-        eprintln!("{} input row(s) differ", rows.rows.len());
+        eprintln!(
+            "{} input row(s) differ ({:.1}s); computing the indicators on each …",
+            rows.rows.len(),
+            started.elapsed().as_secs_f64()
+        );
         let reads: std::collections::BTreeMap<&str, Vec<(impatto_datasets::schema::Table, String)>> =
             catalogue.iter().map(|d| (d.def.id.as_str(), impatto_indicators::reads::columns_behind(d, &args.by.0))).collect();
         let old = indicator_run(&catalogue, std::slice::from_ref(&args.old), &args)?;
         let new = indicator_run(&catalogue, std::slice::from_ref(&args.new), &args)?;
+        let mut behind = diff::InputRows::new(&rows, files);
         let mut entries = diff::results(&old, &new, |r| {
-            let behind =
-                reads.get(r.indicator.as_str()).map(|reads| diff::rows_behind_result(r, reads, &rows)).unwrap_or_default();
-            diff::Why::from_rows(&behind, &files)
+            behind.behind_result(r, reads.get(r.indicator.as_str()).map(Vec::as_slice).unwrap_or_default())
         });
         let (old_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.old))?;
         let (new_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.new))?;
@@ -403,9 +408,7 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
             let programme = impatto::rules::load_programme(rules, &catalogue)?;
             let a = impatto::rules::run(&programme, &old_source, &catalogue, None)?;
             let b = impatto::rules::run(&programme, &new_source, &catalogue, None)?;
-            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, |l| {
-                diff::Why::from_rows(&diff::rows_behind_line(l, &rows), &files)
-            }));
+            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, |l| behind.behind_line(l)));
         }
         entries
     } else if args.old.is_file()
