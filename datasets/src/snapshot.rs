@@ -48,9 +48,10 @@ pub struct RowChange {
     pub old: Option<BTreeMap<&'static str, String>>,
     /// The row's cells in the new snapshot (None when removed).
     pub new: Option<BTreeMap<&'static str, String>>,
-    /// The beneficiary the row belongs to (through its participant, for an outcome); None for
-    /// a programme's row.
-    pub beneficiary: Option<String>,
+    /// The beneficiaries the row belongs to, in the old and the new snapshot (two when it
+    /// moved from one to another; through its participant, for an outcome); none for a
+    /// programme's row.
+    pub beneficiaries: Vec<String>,
 }
 
 impl RowChange {
@@ -68,14 +69,24 @@ impl RowChange {
 
     /// One line for people: `panel.csv row 14 (FQ-2019-000002, 2021-03-01): headcount 3 → 4`.
     pub fn describe(&self) -> String {
+        self.describe_cells(|_| true)
+    }
+
+    /// [`RowChange::describe`], naming only the changed cells of the columns `shown` keeps (what
+    /// one indicator reads).
+    pub fn describe_cells(&self, shown: impl Fn(&str) -> bool) -> String {
         let place = format!("{} row {} ({})", self.file, self.row, self.key.join(", "));
-        let shown = |v: &str| if v.is_empty() { "(empty)".to_string() } else { v.to_string() };
+        let text = |v: &str| if v.is_empty() { "(empty)".to_string() } else { v.to_string() };
         match self.class {
             RowClass::Added => format!("{place}: added"),
             RowClass::Removed => format!("{place}: removed"),
             RowClass::Changed => {
-                let cells: Vec<String> =
-                    self.changed_cells().iter().map(|(c, a, b)| format!("{c} {} → {}", shown(a), shown(b))).collect();
+                let cells: Vec<String> = self
+                    .changed_cells()
+                    .iter()
+                    .filter(|(c, _, _)| shown(c))
+                    .map(|(c, a, b)| format!("{c} {} → {}", text(a), text(b)))
+                    .collect();
                 format!("{place}: {}", cells.join(", "))
             }
         }
@@ -185,7 +196,7 @@ fn read(source: &PanelSource, table: Table) -> Result<Option<TableText>> {
 /// be read ([`Error::Polars`], [`Error::Invalid`]).
 pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
     let mut diff = SnapshotDiff::default();
-    let mut owner_of_participant: HashMap<String, String> = HashMap::new();
+    let mut owner_of_participant: HashMap<String, Vec<String>> = HashMap::new();
     for table in Table::ALL {
         let (a, b) = (read(old, table)?, read(new, table)?);
         let index = |t: &Option<TableText>| -> HashMap<Vec<String>, usize> {
@@ -200,17 +211,26 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
                         diff.beneficiaries[side].insert(key[0].clone(), t.row(*r));
                     }
                     Table::Participants => {
-                        owner_of_participant.insert(key[0].clone(), t.row(*r).remove("beneficiary_id").unwrap_or_default());
+                        let owner = t.cell(t.columns.iter().position(|c| *c == "beneficiary_id").unwrap_or_default(), *r);
+                        let owners = owner_of_participant.entry(key[0].clone()).or_default();
+                        if !owners.contains(&owner) {
+                            owners.push(owner);
+                        }
                     }
                     _ => {}
                 }
             }
         }
-        let beneficiary = |key: &[String], cells: &BTreeMap<&'static str, String>| -> Option<String> {
+        let beneficiaries = |key: &[String], sides: [Option<&BTreeMap<&'static str, String>>; 2]| -> Vec<String> {
             match table {
-                Table::Programmes => None,
-                Table::Outcomes => owner_of_participant.get(&key[0]).cloned(),
-                _ => cells.get("beneficiary_id").cloned(),
+                Table::Programmes => vec![],
+                Table::Outcomes => owner_of_participant.get(&key[0]).cloned().unwrap_or_default(),
+                _ => {
+                    let mut ids: Vec<String> =
+                        sides.into_iter().flatten().filter_map(|c| c.get("beneficiary_id").cloned()).collect();
+                    ids.dedup();
+                    ids
+                }
             }
         };
         if let Some(b) = &b {
@@ -230,7 +250,7 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
                 diff.rows.push(RowChange {
                     table,
                     class,
-                    beneficiary: beneficiary(&key, &new_cells),
+                    beneficiaries: beneficiaries(&key, [old_cells.as_ref(), Some(&new_cells)]),
                     key,
                     file: b.files[f].clone(),
                     row,
@@ -250,7 +270,7 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
                 diff.rows.push(RowChange {
                     table,
                     class: RowClass::Removed,
-                    beneficiary: beneficiary(&key, &cells),
+                    beneficiaries: beneficiaries(&key, [Some(&cells), None]),
                     key,
                     file: a.files[f].clone(),
                     row,
@@ -316,7 +336,7 @@ mod tests {
                 "beneficiaries.csv row 4 (B3): removed",
             ]
         );
-        assert_eq!(diff.rows[0].beneficiary.as_deref(), Some("B1"));
+        assert_eq!(diff.rows[0].beneficiaries, ["B1"]);
         assert_eq!(diff.beneficiary_values("B1", "edition"), ["2020", "2019"]);
         assert!(diff.beneficiary_values("B9", "edition").is_empty());
     }

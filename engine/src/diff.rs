@@ -53,7 +53,7 @@ pub struct Entry {
     /// What changed, field by field (`value 0.52 → 0.55`); empty when identical.
     pub change: String,
     /// Why: the definition or rule-file fields that differ, or the first input rows that do
-    /// (all of them in `input_rows`); empty when identical.
+    /// (more in `input_rows`); empty when identical.
     pub cause: String,
     /// Between data snapshots: the input rows behind the change, one line each
     /// (`panel.csv row 14 (FQ-2019-000002, 2021-03-01): headcount 3 → 4`), the first
@@ -98,7 +98,6 @@ pub const INPUT_ROWS_LISTED: usize = 100;
 #[derive(Debug)]
 pub struct InputRows<'a> {
     data: &'a SnapshotDiff,
-    described: Vec<String>,
     /// Each row's changed columns (none when added or removed).
     changed: Vec<Vec<&'static str>>,
     files: String,
@@ -115,13 +114,12 @@ impl<'a> InputRows<'a> {
     pub fn new(data: &'a SnapshotDiff, files: String) -> Self {
         let mut by_beneficiary: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, row) in data.rows.iter().enumerate() {
-            if let Some(b) = &row.beneficiary {
+            for b in &row.beneficiaries {
                 by_beneficiary.entry(b.as_str()).or_default().push(i);
             }
         }
         InputRows {
             data,
-            described: data.rows.iter().map(RowChange::describe).collect(),
             changed: data.rows.iter().map(|r| r.changed_cells().into_iter().map(|(c, _, _)| c).collect()).collect(),
             files,
             touching: BTreeMap::new(),
@@ -159,24 +157,23 @@ impl<'a> InputRows<'a> {
             })
         };
         let rows: Vec<usize> = touching.iter().copied().filter(|&i| in_group(i)).collect();
-        self.why(&rows)
+        self.why(&rows, |row| row.describe_cells(|c| reads.iter().any(|(t, name)| *t == row.table && name == c)))
     }
 
     /// The rows behind one payout line: the beneficiary's rows in every table.
     pub fn behind_line(&self, line: &Line) -> Why {
-        self.why(self.by_beneficiary.get(line.beneficiary.as_str()).map(Vec::as_slice).unwrap_or_default())
+        self.why(self.by_beneficiary.get(line.beneficiary.as_str()).map(Vec::as_slice).unwrap_or_default(), RowChange::describe)
     }
 
-    fn why(&self, rows: &[usize]) -> Why {
+    fn why(&self, rows: &[usize], describe: impl Fn(&RowChange) -> String) -> Why {
         if rows.is_empty() {
-            return Why::from(format!("{} (no row this result reads differs)", self.files));
+            return Why::from(format!("{} (no row behind it differs)", self.files));
         }
-        let named: Vec<&str> = rows.iter().take(ROWS_NAMED).map(|&i| self.described[i].as_str()).collect();
-        let mut cause = format!("input rows: {}", named.join("; "));
+        let input_rows: Vec<String> = rows.iter().take(INPUT_ROWS_LISTED).map(|&i| describe(&self.data.rows[i])).collect();
+        let mut cause = format!("input rows: {}", input_rows[..input_rows.len().min(ROWS_NAMED)].join("; "));
         if rows.len() > ROWS_NAMED {
             cause += &format!("; and {} more", rows.len() - ROWS_NAMED);
         }
-        let input_rows = rows.iter().take(INPUT_ROWS_LISTED).map(|&i| self.described[i].clone()).collect();
         Why { cause, input_rows, input_rows_total: rows.len() }
     }
 }
@@ -188,7 +185,7 @@ fn unit_values<'a>(row: &'a RowChange, column: &str, data: &'a SnapshotDiff) -> 
     if row.table.column(column).is_some() {
         Some(row.values(column))
     } else if Table::Beneficiaries.column(column).is_some() {
-        Some(row.beneficiary.as_deref().map(|b| data.beneficiary_values(b, column)).unwrap_or_default())
+        Some(row.beneficiaries.iter().flat_map(|b| data.beneficiary_values(b, column)).collect())
     } else {
         None
     }
@@ -271,14 +268,44 @@ fn fields_change(old: &[(&'static str, String)], new: &[(&'static str, String)])
         .join("; ")
 }
 
+/// What a withheld cell's change reads: its values stay unpublished, even in the diff.
+pub const WITHHELD_MOVED: &str = "withheld in both; the value behind it moved (--small-cell 1 shows it)";
+
 /// Compare two sets of results; `cause(result)` says why a result may differ (it is given the
 /// new result, or the old one when removed).
-pub fn results(old: &[IndicatorResult], new: &[IndicatorResult], mut cause: impl FnMut(&IndicatorResult) -> Why) -> Vec<Entry> {
+///
+/// `behind`: the same two computations with suppression off, when the published ones suppress.
+/// A cell withheld in both versions is then `changed` ([`WITHHELD_MOVED`]) when the value
+/// behind it moved, so that a gate on the exit code does not pass a change nobody can see.
+pub fn results(
+    old: &[IndicatorResult],
+    new: &[IndicatorResult],
+    behind: Option<(&[IndicatorResult], &[IndicatorResult])>,
+    mut cause: impl FnMut(&IndicatorResult) -> Why,
+) -> Vec<Entry> {
     let index = |rs: &[IndicatorResult]| -> BTreeMap<String, Vec<(&'static str, String)>> {
         rs.iter().map(|r| (result_key(r), result_fields(r))).collect()
     };
     let result_of: BTreeMap<String, &IndicatorResult> = old.iter().chain(new).map(|r| (result_key(r), r)).collect();
-    compare(index(old), index(new), |key| result_of.get(key).map(|r| cause(r)).unwrap_or_default())
+    let mut entries = compare(index(old), index(new), |key| result_of.get(key).map(|r| cause(r)).unwrap_or_default());
+    if let Some((old_behind, new_behind)) = behind {
+        let (a, b) = (index(old_behind), index(new_behind));
+        for e in entries.iter_mut().filter(|e| e.class == Class::Identical) {
+            let withheld = result_of.get(&e.key).is_some_and(|r| r.suppressed);
+            if withheld && a.get(&e.key) != b.get(&e.key) {
+                let Why { cause, input_rows, input_rows_total } = result_of.get(&e.key).map(|r| cause(r)).unwrap_or_default();
+                *e = Entry {
+                    key: e.key.clone(),
+                    class: Class::Changed,
+                    change: WITHHELD_MOVED.to_string(),
+                    cause,
+                    input_rows,
+                    input_rows_total,
+                };
+            }
+        }
+    }
+    entries
 }
 
 /// A line's fields that a reader sees.
@@ -294,7 +321,7 @@ fn line_fields(l: &Line) -> Vec<(&'static str, String)> {
 fn line_key(programme: &str, l: &Line) -> String {
     let mut key = format!("{programme} {} {}", l.beneficiary, l.rule);
     if let Some(c) = &l.claim_ref {
-        key += &format!(" {}", c.participant);
+        key += &format!(" {} {}", c.participant, c.outcome);
     }
     key
 }

@@ -300,9 +300,13 @@ impl Trust {
     pub fn load(path: Option<&Path>) -> Result<Trust> {
         match path {
             None => Ok(Trust::Beside),
-            Some(path) if !path.is_file() => {
-                Err(malformed(path, "expected a keyring file ([[signer]] name, role, public_key), found none".to_string()))
-            }
+            Some(path) if !path.is_file() => Err(malformed(
+                path,
+                format!(
+                    "expected a keyring file ([[signer]] name, role, public_key), found {}",
+                    if path.is_dir() { "a directory" } else { "no file at this path" }
+                ),
+            )),
             Some(path) => Keyring::load(path).map(Trust::Keyring),
         }
     }

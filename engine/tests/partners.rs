@@ -80,7 +80,9 @@ fn a_signed_definition_verifies_stamps_its_rows_lapses_when_changed_and_a_tamper
     let absent = impatto(here, &["indicators", "--data", data, "--definitions", "defs", "--keyring", "nowhere.keyring"]);
     assert_eq!(absent.status.code(), Some(1));
     assert!(
-        text(&absent.stderr).contains("nowhere.keyring") && text(&absent.stderr).contains("expected a keyring file"),
+        text(&absent.stderr).contains("nowhere.keyring")
+            && text(&absent.stderr).contains("expected a keyring file")
+            && text(&absent.stderr).contains("found no file at this path"),
         "{}",
         text(&absent.stderr)
     );
@@ -178,6 +180,24 @@ fn impatto_test_runs_partners_fixtures_and_names_each_difference() {
     let line = out.lines().find(|l| l.contains("FND-01") && l.contains("ci_low")).expect("a ci_low line");
     assert!(line.contains("small_total.csv:12") && line.contains("ci_low: expected 0.3600544264299978, found"), "{line}");
     assert!(!out.contains("value: expected"), "the value did not change: {out}");
+
+    // A fixture that cannot run (an interval method impatto does not have) fails alone.
+    let mixed = dir.path().join("mixed");
+    for (name, ci) in [("good", "clopper-pearson"), ("bad", "wald")] {
+        std::fs::create_dir_all(mixed.join(name)).expect("mkdir");
+        let spec = std::fs::read_to_string(fixtures.join("clopper-pearson/fixture.toml")).expect("spec");
+        let data = root.join("indicators/tests/fixtures/small");
+        let spec = spec
+            .replace("\"clopper-pearson\"", &format!("\"{ci}\""))
+            .replace("\"../../small\"", &format!("{:?}", data.to_str().expect("utf-8")));
+        std::fs::write(mixed.join(name).join("fixture.toml"), spec).expect("write");
+        std::fs::copy(fixtures.join("clopper-pearson/expected.csv"), mixed.join(name).join("expected.csv")).expect("copy");
+    }
+    let both = impatto(dir.path(), &["test", "--fixtures", "mixed"]);
+    assert_eq!(both.status.code(), Some(1));
+    let out = text(&both.stdout);
+    assert!(out.contains("FAIL  mixed/bad  (cannot run: ") && out.contains("wald"), "{out}");
+    assert!(out.contains("ok    mixed/good  (1 row)"), "{out}");
 
     let init = impatto(dir.path(), &["test", "--fixtures", "mine", "--init", "ENT-03"]);
     assert!(init.status.success(), "{}", text(&init.stderr));
@@ -299,10 +319,9 @@ fn diff_of_two_data_snapshots_names_the_input_rows_behind_each_change() {
     let fnd = entry("FND-01 programme=alpha");
     assert_eq!(fnd["class"], "changed");
     assert!(fnd["change"].as_str().expect("change").starts_with("value 0.6 → 0.7; numerator 6 → 7"), "{fnd}");
-    let fnd_rows = fnd["input_rows"].as_array().expect("rows");
-    assert_eq!(fnd_rows.len(), 1, "only B1's beneficiaries row: FND-01 reads no panel cell: {fnd}");
-    assert!(fnd_rows[0].as_str().expect("row").starts_with("beneficiaries.csv row 2 (B1): "), "{fnd}");
-    assert!(fnd_rows[0].as_str().expect("row").contains("founders_women 1 → 2"), "{fnd}");
+    // Only B1's beneficiaries row, and of it only the cell FND-01 reads: not its panel row, not
+    // its eligible costs.
+    assert_eq!(fnd["input_rows"], serde_json::json!(["beneficiaries.csv row 2 (B1): founders_women 1 → 2"]), "{fnd}");
 
     let par = entry("PAR-01 programme=alpha");
     assert_eq!(par["change"], "value 8 → 7; numerator 8 → 7");
@@ -315,6 +334,87 @@ fn diff_of_two_data_snapshots_names_the_input_rows_behind_each_change() {
     let b1_rows: Vec<&str> = b1["input_rows"].as_array().expect("rows").iter().filter_map(|r| r.as_str()).collect();
     assert!(b1_rows.iter().any(|r| r.contains("eligible_costs_cents 2000000 → 3000000")), "{b1}");
     assert_eq!(entry("alpha-grant B2 grant")["class"], "identical");
+
+    // At the default threshold, with the release suppressing:
+    // - P04 moves from B2 (alpha) to B5 (beta): alpha's participants 8 → 7, beta's one more;
+    //   both results name the row.
+    // - B3's grant €5,000 → €6,000 (and its legal form): INV-01 alpha, withheld in both
+    //   releases, still moved (private investment per euro of grant): changed, its value
+    //   unpublished, and of B3's row only grant_cents named.
+    std::fs::remove_dir_all(here.join("new")).expect("rm");
+    std::fs::create_dir(here.join("new")).expect("mkdir");
+    for table in ["programmes", "beneficiaries", "panel", "participants", "campaigns", "outcomes"] {
+        std::fs::copy(here.join("old").join(format!("{table}.csv")), here.join("new").join(format!("{table}.csv")))
+            .expect("copy");
+    }
+    edit("participants.csv", "P04,B2,", "P04,B5,");
+    edit(
+        "beneficiaries.csv",
+        "B3,alpha,2020,true,Q2,2,enterprise,srl,2015-05-01,,2020-01-01,2020-12-31,500000",
+        "B3,alpha,2020,true,Q2,2,enterprise,srls,2015-05-01,,2020-01-01,2020-12-31,600000",
+    );
+    let out = impatto(here, &["diff", "old", "new", "--by", "programme", "--as-of", "2024-12-31", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let entry = |key: &str| entries.as_array().expect("entries").iter().find(|e| e["key"] == key).cloned().expect(key);
+    for programme in ["alpha", "beta"] {
+        let par = entry(&format!("PAR-01 programme={programme}"));
+        assert_eq!(par["class"], "changed", "{par}");
+        assert_eq!(par["input_rows"], serde_json::json!(["participants.csv row 5 (P04): beneficiary_id B2 → B5"]), "{par}");
+    }
+    let inv = entry("INV-01 programme=alpha");
+    assert_eq!((inv["class"].as_str(), inv["change"].as_str()), (Some("changed"), Some(impatto::diff::WITHHELD_MOVED)), "{inv}");
+    assert_eq!(inv["input_rows"], serde_json::json!(["beneficiaries.csv row 4 (B3): grant_cents 500000 → 600000"]), "{inv}");
+
+    let mixed = impatto(here, &["diff", "old", "rules.toml"]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(
+        text(&mixed.stderr).contains("expected the same kind of input as old (a panel directory), found a TOML file"),
+        "{}",
+        text(&mixed.stderr)
+    );
+}
+
+/// Payout lines of a rate card are matched on participant and priced outcome, not position.
+///
+/// Worked by hand on engine/tests/fixtures/ledger-tour (P09 of B5, cap £11,700 a person): paid
+/// in the order met, behaviour 1,300 + attendance 1,400 + attitude 700 + L1 1,100 + L3 5,100
+/// = 9,600, so employment entry gets the 2,100 left and the 26-week outcome nothing. With the
+/// L3 certificate unverified, its line goes; 4,500 + 3,500 entry + 2,000 sustained = 10,000.
+#[test]
+fn diff_matches_rate_card_lines_on_their_outcome() {
+    let root = workspace();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let here = dir.path();
+    let tour = root.join("engine/tests/fixtures/ledger-tour");
+    for side in ["old", "new"] {
+        std::fs::create_dir(here.join(side)).expect("mkdir");
+        for entry in std::fs::read_dir(tour.join("data")).expect("data") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, here.join(side).join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let outcomes = here.join("new/outcomes.csv");
+    let text_before = std::fs::read_to_string(&outcomes).expect("read");
+    assert!(text_before.contains("P09,qualification_l3,2014-07-01,,true"));
+    std::fs::write(
+        &outcomes,
+        text_before.replace("P09,qualification_l3,2014-07-01,,true", "P09,qualification_l3,2014-07-01,,false"),
+    )
+    .expect("write");
+    let rules = tour.join("rules.toml");
+    let out = impatto(here, &["diff", "old", "new", "--small-cell", "1", "--rules", rules.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = text(&out.stdout);
+    let line = "dwp-innovation-fund-r2 B5 rate-card P09";
+    for expected in [
+        format!("changed    {line} employment_entry_13w\n           change: claim 2100.00 → 3500.00; amount 2100.00 → 3500.00"),
+        format!("changed    {line} employment_sustained_26w\n           change: status not_met → paid; claim 0 → 2000.00"),
+        format!("removed    {line} first_nqf_l3\n           change: status paid; claim 5100.00"),
+        "cause:  input rows: outcomes.csv row 6 (P09, qualification_l3, 2014-07-01): verified true → false".to_string(),
+    ] {
+        assert!(out.contains(&expected), "{expected}\nnot in\n{out}");
+    }
 }
 
 /// The settings that change a number are on its row and in the hash that identifies it: the

@@ -341,6 +341,12 @@ fn a_description_is_one_text_or_one_per_language() {
     assert_eq!((both.def.description.it(), both.def.description.en()), ("quota", "share"));
     let e = error_of(&BASE.replace("description = \"test\"", "description = { it = \"quota\", de = \"Anteil\" }"));
     assert!(e.contains("T-01.toml:4:") && e.contains("unknown field `de`, expected `it` or `en`"), "{e}");
+    let e = error_of(&BASE.replace("description = \"test\"", "description = \"  \""));
+    assert_eq!(e, "T-01.toml:4: description.it: expected words for readers, found an empty text");
+    let e = error_of(&BASE.replace("description = \"test\"", "description.it = \"quota\"\ndescription.en = \"\""));
+    assert_eq!(e, "T-01.toml:5: description.en: expected words for readers, found an empty text");
+    let e = error_of(&BASE.replace("name = { it = \"Prova\"", "name = { it = \"\""));
+    assert_eq!(e, "T-01.toml:3: name.it: expected words for readers, found an empty text");
     let e = error_of(&BASE.replace("description = \"test\"", "description = 3"));
     assert!(e.contains("a text, or `it` and `en` texts"), "{e}");
 }

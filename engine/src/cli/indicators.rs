@@ -188,6 +188,8 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
         let name = if args.format == IndicatorFormat::Xlsx { "xlsx" } else { "parquet" };
         bail!("--format {name} needs --output FILE (a binary file is not written to a terminal)");
     }
+    // Read before any computing: a keyring named wrong fails at once.
+    let trust = args.keyring.trust()?;
     let defs = if args.definitions.is_empty() {
         impatto_indicators::builtin()?
     } else {
@@ -225,7 +227,7 @@ pub(crate) fn indicators(args: IndicatorsArgs) -> Result<ExitCode> {
     })?;
     say_gaps(&run);
     let mut run = run;
-    impatto::signoff::stamp_results(&mut run.results, &defs, &args.keyring.trust()?)?;
+    impatto::signoff::stamp_results(&mut run.results, &defs, &trust)?;
     let as_of = run.as_of.format("%Y-%m-%d").to_string();
     let table = |format| output::render_in(&run.results, format, args.csv_dialect, &as_of, &run.input_hash);
     let bytes = match args.format {

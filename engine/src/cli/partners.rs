@@ -130,6 +130,13 @@ fn verify(paths: &[PathBuf], keyring: Option<&Path>) -> Result<ExitCode> {
     let trust = signoff::Trust::load(keyring)?;
     for file in super::indicators::definition_files(paths)? {
         let ring = trust.keyring_for(&file)?;
+        if matches!(trust, signoff::Trust::Beside) && !signoff::default_keyring(&file).is_file() {
+            eprintln!(
+                "{}: no {} beside it, so no signer is trusted (hint: --keyring FILE names the city's keyring)",
+                file.display(),
+                signoff::default_keyring(&file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            );
+        }
         let current = signoff::file_sha256(&file)?;
         let state = signoff::state(&file, &ring)?;
         all_signed &= state.is_signed();
@@ -234,8 +241,15 @@ pub(crate) fn test(args: TestArgs) -> Result<ExitCode> {
     let (mut passed, mut out) = (0, String::new());
     for dir in &dirs {
         eprintln!("fixture {} …", dir.display());
-        let fixture = impatto::fixtures::load(dir)?;
-        let problems = impatto::fixtures::run(&fixture, &defs)?;
+        // A fixture that cannot run fails alone; the others still run.
+        let ran = impatto::fixtures::load(dir).and_then(|fixture| Ok((impatto::fixtures::run(&fixture, &defs)?, fixture)));
+        let (problems, fixture) = match ran {
+            Ok(ran) => ran,
+            Err(e) => {
+                out += &format!("FAIL  {}  (cannot run: {})\n", dir.display(), super::error_text(&e.into()));
+                continue;
+            }
+        };
         if problems.is_empty() {
             passed += 1;
             let n = fixture.expected.len();
@@ -331,19 +345,28 @@ fn is_panel_dir(dir: &Path) -> bool {
     ["programmes", "beneficiaries"].iter().any(|t| ["csv", "parquet"].iter().any(|x| dir.join(format!("{t}.{x}")).is_file()))
 }
 
-fn indicator_run(
-    defs: &[impatto_indicators::LoadedDefinition],
-    data: &[PathBuf],
-    args: &DiffArgs,
-) -> Result<Vec<impatto_indicators::IndicatorResult>> {
+/// The results as published, and with suppression off (None when it is off already).
+type Computed = (Vec<impatto_indicators::IndicatorResult>, Option<Vec<impatto_indicators::IndicatorResult>>);
+
+fn indicator_run(defs: &[impatto_indicators::LoadedDefinition], data: &[PathBuf], args: &DiffArgs) -> Result<Computed> {
     let (source, _) = impatto_datasets::open_validated(data)?;
-    let request = impatto_indicators::Request {
-        by: args.by.0.clone(),
-        as_of: args.as_of,
-        small_cell: args.small_cell,
-        ..Default::default()
+    let request =
+        |small_cell| impatto_indicators::Request { by: args.by.0.clone(), as_of: args.as_of, small_cell, ..Default::default() };
+    let published = impatto_indicators::compute(defs, &source, &request(args.small_cell), |_| {})?.results;
+    let behind = if args.small_cell == Some(1) {
+        None
+    } else {
+        Some(impatto_indicators::compute(defs, &source, &request(Some(1)), |_| {})?.results)
     };
-    Ok(impatto_indicators::compute(defs, &source, &request, |_| {})?.results)
+    Ok((published, behind))
+}
+
+/// The computations with suppression off of both versions, when both were made.
+fn behind<'a>(
+    old: &'a Computed,
+    new: &'a Computed,
+) -> Option<(&'a [impatto_indicators::IndicatorResult], &'a [impatto_indicators::IndicatorResult])> {
+    Some((old.1.as_deref()?, new.1.as_deref()?))
 }
 
 /// The files of a directory (not below), with their SHA-256, by name.
@@ -369,6 +392,24 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
         }
         Ok(())
     };
+    let kind = |p: &Path| match (p.is_dir(), is_panel_dir(p)) {
+        (true, true) => "a panel directory",
+        (true, false) => "a directory of definitions",
+        (false, _) if p.extension().is_some_and(|e| e == "toml") => "a TOML file (a definition or a rule file)",
+        (false, _) => "a file that is not TOML",
+    };
+    if !args.old.exists() {
+        bail!("{}: expected the old version to compare, found nothing at this path", args.old.display());
+    }
+    if kind(&args.old) != kind(&args.new) || !args.new.exists() {
+        bail!(
+            "{}: expected the same kind of input as {} ({}), found {} (hint: compare two panel directories, two definition files or directories, or two rule files)",
+            args.new.display(),
+            args.old.display(),
+            kind(&args.old),
+            if args.new.exists() { kind(&args.new) } else { "nothing at this path" }
+        );
+    }
     let entries = if args.old.is_dir() && is_panel_dir(&args.old) {
         // Two data snapshots: the same definitions and rules on each.
         let catalogue = super::payouts::catalogue(&args.definitions)?;
@@ -398,9 +439,9 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
             catalogue.iter().map(|d| (d.def.id.as_str(), impatto_indicators::reads::columns_behind(d, &args.by.0))).collect();
         let old = indicator_run(&catalogue, std::slice::from_ref(&args.old), &args)?;
         let new = indicator_run(&catalogue, std::slice::from_ref(&args.new), &args)?;
-        let mut behind = diff::InputRows::new(&rows, files);
-        let mut entries = diff::results(&old, &new, |r| {
-            behind.behind_result(r, reads.get(r.indicator.as_str()).map(Vec::as_slice).unwrap_or_default())
+        let mut rows_behind = diff::InputRows::new(&rows, files);
+        let mut entries = diff::results(&old.0, &new.0, behind(&old, &new), |r| {
+            rows_behind.behind_result(r, reads.get(r.indicator.as_str()).map(Vec::as_slice).unwrap_or_default())
         });
         let (old_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.old))?;
         let (new_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.new))?;
@@ -408,7 +449,7 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
             let programme = impatto::rules::load_programme(rules, &catalogue)?;
             let a = impatto::rules::run(&programme, &old_source, &catalogue, None)?;
             let b = impatto::rules::run(&programme, &new_source, &catalogue, None)?;
-            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, |l| behind.behind_line(l)));
+            entries.extend(diff::lines(&programme.id, &a.evaluation.lines, &b.evaluation.lines, |l| rows_behind.behind_line(l)));
         }
         entries
     } else if args.old.is_file()
@@ -439,7 +480,7 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
         let (old_texts, new_texts) = (text_of(&old_defs), text_of(&new_defs));
         let old = indicator_run(&old_defs, &args.data, &args)?;
         let new = indicator_run(&new_defs, &args.data, &args)?;
-        diff::results(&old, &new, |r| {
+        diff::results(&old.0, &new.0, behind(&old, &new), |r| {
             diff::Why::from(match (old_texts.get(&r.indicator), new_texts.get(&r.indicator)) {
                 (Some(a), Some(b)) => {
                     let fields = diff::changed_fields(a, b);

@@ -466,6 +466,20 @@ pub(super) fn parse_among(file: &str, text: &str, others: &[String]) -> Result<L
             ),
         ));
     }
+    // Names and descriptions are what partners and the council read: a blank one is a mistake.
+    let blank = [
+        ("name.it", def.name.it.as_str(), &[Key("name"), Key("it")][..]),
+        ("name.en", def.name.en.as_str(), &[Key("name"), Key("en")][..]),
+        ("description.it", def.description.it(), &[Key("description"), Key("it")][..]),
+        ("description.en", def.description.en(), &[Key("description"), Key("en")][..]),
+    ]
+    .into_iter()
+    .find(|(_, text, _)| text.trim().is_empty());
+    if let Some((field, _, path)) = blank {
+        let path =
+            if field.starts_with("description") && matches!(def.description, super::Prose::One(_)) { &path[..1] } else { path };
+        return Err(ck.at(path, format!("{field}: expected words for readers, found an empty text")));
+    }
     if let Some(parent) = &def.variant_of {
         let known = |id: &String| id == parent;
         if parent == &def.id {
