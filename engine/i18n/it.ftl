@@ -272,14 +272,14 @@ catalogue-fixture-of = Valori attesi nel caso di prova { $fixture }:
 catalogue-file = Il file di definizione
 catalogue-rows-numerator = le righe che soddisfano le condizioni del numeratore
 catalogue-rows-population = le righe della popolazione
-catalogue-formula-count = Numero di righe di { $table } nella popolazione (le condizioni sotto), alla data di riferimento.
-catalogue-formula-share = Quota: { $numerator } diviso { $denominator }, sulle righe di { $table } nella popolazione, con intervallo di confidenza.
+catalogue-formula-count = Numero di righe della tabella { $table } nella popolazione (le condizioni sotto), alla data di riferimento.
+catalogue-formula-share = Quota: { $numerator } diviso { $denominator }, sulle righe della tabella { $table } nella popolazione, con intervallo di confidenza.
 catalogue-formula-jobschange = Variazione di { $measure } ({ $mode }) tra il mese di partenza e il mese misurato, sommata sui beneficiari della popolazione.
 catalogue-formula-newjobsshare = Quota di { $part } tra i nuovi { $measure } tra il mese di partenza e quello misurato, con intervallo di confidenza.
 catalogue-formula-stock = Somma di { $measure } nel mese di riferimento sui beneficiari della popolazione.
 catalogue-formula-ratio = Rapporto: { $measure } del panel sommato, diviso { $denominator } dei beneficiari sommato.
 catalogue-formula-cohortsurvival = Quota di ogni coorte per anno di fondazione ancora attiva all'orizzonte (demografia d'impresa Eurostat-OCSE), con intervallo di confidenza.
-catalogue-formula-kaplanmeier = Sopravvivenza di Kaplan-Meier di { $table } nella popolazione a ogni orizzonte, con la varianza di Greenwood e un intervallo di confidenza.
+catalogue-formula-kaplanmeier = Sopravvivenza di Kaplan-Meier delle righe della tabella { $table } nella popolazione a ogni orizzonte, con la varianza di Greenwood e un intervallo di confidenza.
 
 ## impatto diff --format html
 

@@ -341,6 +341,8 @@ fn a_description_is_one_text_or_one_per_language() {
     assert_eq!((both.def.description.it(), both.def.description.en()), ("quota", "share"));
     let e = error_of(&BASE.replace("description = \"test\"", "description = { it = \"quota\", de = \"Anteil\" }"));
     assert!(e.contains("T-01.toml:4:") && e.contains("unknown field `de`, expected `it` or `en`"), "{e}");
+    let e = error_of(&BASE.replace("description = \"test\"", "description.it = \"quota\""));
+    assert!(e.starts_with("T-01.toml:4:") && e.contains("expected description.en beside description.it"), "{e}");
     let e = error_of(&BASE.replace("description = \"test\"", "description = \"  \""));
     assert_eq!(e, "T-01.toml:4: description.it: expected words for readers, found an empty text");
     let e = error_of(&BASE.replace("description = \"test\"", "description.it = \"quota\"\ndescription.en = \"\""));

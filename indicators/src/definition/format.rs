@@ -191,8 +191,26 @@ impl<'de> Deserialize<'de> for Prose {
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Prose, E> {
                 Ok(Prose::One(text.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Prose, A::Error> {
-                Names::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Prose::Both)
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Prose, A::Error> {
+                use serde::de::Error;
+                let (mut it, mut en) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "it" => it = Some(map.next_value::<String>()?),
+                        "en" => en = Some(map.next_value::<String>()?),
+                        other => return Err(A::Error::unknown_field(other, &["it", "en"])),
+                    }
+                }
+                let missing = |have: &str, lack: &str| {
+                    A::Error::custom(format!(
+                        "expected description.{lack} beside description.{have} (or one `description = \"…\"` for every language), found none"
+                    ))
+                };
+                match (it, en) {
+                    (Some(it), Some(en)) => Ok(Prose::Both(Names { it, en })),
+                    (Some(_), None) => Err(missing("it", "en")),
+                    (None, _) => Err(missing("en", "it")),
+                }
             }
         }
         deserializer.deserialize_any(Visitor)
