@@ -136,6 +136,20 @@ impl TableText {
             .collect()
     }
 
+    /// The key as one text (cells joined by the unit separator, which no cell holds), to match on.
+    fn key_text(&self, table: Table, row: usize) -> String {
+        let mut text = String::new();
+        for (i, k) in table.key().iter().enumerate() {
+            if i > 0 {
+                text.push('\u{1f}');
+            }
+            if let Some(c) = self.columns.iter().position(|c| c == k) {
+                text.push_str(self.cells[c].get(row).unwrap_or_default());
+            }
+        }
+        text
+    }
+
     fn len(&self) -> usize {
         self.places.len()
     }
@@ -199,8 +213,8 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
     let mut owner_of_participant: HashMap<String, Vec<String>> = HashMap::new();
     for table in Table::ALL {
         let (a, b) = (read(old, table)?, read(new, table)?);
-        let index = |t: &Option<TableText>| -> HashMap<Vec<String>, usize> {
-            t.iter().flat_map(|t| (0..t.len()).map(move |r| (t.key(table, r), r))).collect()
+        let index = |t: &Option<TableText>| -> PlHashMap<String, usize> {
+            t.iter().flat_map(|t| (0..t.len()).map(move |r| (t.key_text(table, r), r))).collect()
         };
         let (in_old, in_new) = (index(&a), index(&b));
         for (side, (t, index)) in [(&a, &in_old), (&b, &in_new)].into_iter().enumerate() {
@@ -208,11 +222,11 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
             for (key, r) in index {
                 match table {
                     Table::Beneficiaries => {
-                        diff.beneficiaries[side].insert(key[0].clone(), t.row(*r));
+                        diff.beneficiaries[side].insert(key.clone(), t.row(*r));
                     }
                     Table::Participants => {
                         let owner = t.cell(t.columns.iter().position(|c| *c == "beneficiary_id").unwrap_or_default(), *r);
-                        let owners = owner_of_participant.entry(key[0].clone()).or_default();
+                        let owners = owner_of_participant.entry(key.clone()).or_default();
                         if !owners.contains(&owner) {
                             owners.push(owner);
                         }
@@ -235,14 +249,14 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
         };
         if let Some(b) = &b {
             for r in 0..b.len() {
-                let key = b.key(table, r);
-                let old_row = a.as_ref().zip(in_old.get(&key));
+                let old_row = a.as_ref().zip(in_old.get(&b.key_text(table, r)));
                 // Cells are compared in place; only a row that differs is copied out.
                 if let Some((a, &o)) = old_row
                     && (0..b.columns.len()).all(|c| a.cells[c].get(o) == b.cells[c].get(r))
                 {
                     continue;
                 }
+                let key = b.key(table, r);
                 let new_cells = b.row(r);
                 let old_cells = old_row.map(|(a, &o)| a.row(o));
                 let class = if old_cells.is_some() { RowClass::Changed } else { RowClass::Added };
@@ -261,10 +275,10 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
         }
         if let Some(a) = &a {
             for r in 0..a.len() {
-                let key = a.key(table, r);
-                if in_new.contains_key(&key) {
+                if in_new.contains_key(&a.key_text(table, r)) {
                     continue;
                 }
+                let key = a.key(table, r);
                 let cells = a.row(r);
                 let (f, row) = a.places[r];
                 diff.rows.push(RowChange {

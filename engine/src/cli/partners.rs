@@ -348,15 +348,18 @@ fn is_panel_dir(dir: &Path) -> bool {
 /// The results as published, and with suppression off (None when it is off already).
 type Computed = (Vec<impatto_indicators::IndicatorResult>, Option<Vec<impatto_indicators::IndicatorResult>>);
 
-fn indicator_run(defs: &[impatto_indicators::LoadedDefinition], data: &[PathBuf], args: &DiffArgs) -> Result<Computed> {
-    let (source, _) = impatto_datasets::open_validated(data)?;
+fn indicator_run(
+    defs: &[impatto_indicators::LoadedDefinition],
+    source: &impatto_datasets::PanelSource,
+    args: &DiffArgs,
+) -> Result<Computed> {
     let request =
         |small_cell| impatto_indicators::Request { by: args.by.0.clone(), as_of: args.as_of, small_cell, ..Default::default() };
-    let published = impatto_indicators::compute(defs, &source, &request(args.small_cell), |_| {})?.results;
+    let published = impatto_indicators::compute(defs, source, &request(args.small_cell), |_| {})?.results;
     let behind = if args.small_cell == Some(1) {
         None
     } else {
-        Some(impatto_indicators::compute(defs, &source, &request(Some(1)), |_| {})?.results)
+        Some(impatto_indicators::compute(defs, source, &request(Some(1)), |_| {})?.results)
     };
     Ok((published, behind))
 }
@@ -429,7 +432,10 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
         let files = format!("input files: {}", if moved.is_empty() { "none differ".to_string() } else { moved.join(", ") });
         let started = std::time::Instant::now();
         eprintln!("comparing the rows of {} and {} …", args.old.display(), args.new.display());
-        let rows = impatto_datasets::snapshot::compare_dirs(&args.old, &args.new)?;
+        // Each snapshot is validated once, then compared, computed on and paid from.
+        let (old_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.old))?;
+        let (new_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.new))?;
+        let rows = impatto_datasets::snapshot::compare(&old_source, &new_source)?;
         eprintln!(
             "{} input row(s) differ ({:.1}s); computing the indicators on each …",
             rows.rows.len(),
@@ -437,14 +443,12 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
         );
         let reads: std::collections::BTreeMap<&str, Vec<(impatto_datasets::schema::Table, String)>> =
             catalogue.iter().map(|d| (d.def.id.as_str(), impatto_indicators::reads::columns_behind(d, &args.by.0))).collect();
-        let old = indicator_run(&catalogue, std::slice::from_ref(&args.old), &args)?;
-        let new = indicator_run(&catalogue, std::slice::from_ref(&args.new), &args)?;
+        let old = indicator_run(&catalogue, &old_source, &args)?;
+        let new = indicator_run(&catalogue, &new_source, &args)?;
         let mut rows_behind = diff::InputRows::new(&rows, files);
         let mut entries = diff::results(&old.0, &new.0, behind(&old, &new), |r| {
             rows_behind.behind_result(r, reads.get(r.indicator.as_str()).map(Vec::as_slice).unwrap_or_default())
         });
-        let (old_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.old))?;
-        let (new_source, _) = impatto_datasets::open_validated(std::slice::from_ref(&args.new))?;
         for rules in &args.rules {
             let programme = impatto::rules::load_programme(rules, &catalogue)?;
             let a = impatto::rules::run(&programme, &old_source, &catalogue, None)?;
@@ -478,8 +482,9 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode> {
             defs.iter().map(|d| (d.def.id.clone(), std::fs::read_to_string(&d.file).unwrap_or_default())).collect()
         };
         let (old_texts, new_texts) = (text_of(&old_defs), text_of(&new_defs));
-        let old = indicator_run(&old_defs, &args.data, &args)?;
-        let new = indicator_run(&new_defs, &args.data, &args)?;
+        let (source, _) = impatto_datasets::open_validated(&args.data)?;
+        let old = indicator_run(&old_defs, &source, &args)?;
+        let new = indicator_run(&new_defs, &source, &args)?;
         diff::results(&old.0, &new.0, behind(&old, &new), |r| {
             diff::Why::from(match (old_texts.get(&r.indicator), new_texts.get(&r.indicator)) {
                 (Some(a), Some(b)) => {
