@@ -25,6 +25,11 @@ fn indicators(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("validate", format!("panel_rows={rows}")), &source, |b, source| {
             b.iter(|| impatto_datasets::validate(source).expect("validates"))
         });
+        // `impatto diff` between two snapshots: every table's rows matched on its key, cell by
+        // cell (here a snapshot against itself: the whole cost, nothing to report).
+        group.bench_with_input(BenchmarkId::new("snapshot_compare", format!("panel_rows={rows}")), &source, |b, source| {
+            b.iter(|| impatto_datasets::snapshot::compare(source, source).expect("compares"))
+        });
     }
     group.finish();
 }
