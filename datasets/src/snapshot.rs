@@ -10,7 +10,6 @@
 //! Memory: both snapshots' tables are held as text while they are compared.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use polars::prelude::*;
 
@@ -128,14 +127,6 @@ impl TableText {
         self.columns.iter().enumerate().map(|(c, name)| (*name, self.cell(c, row))).collect()
     }
 
-    fn key(&self, table: Table, row: usize) -> Vec<String> {
-        table
-            .key()
-            .iter()
-            .map(|k| self.columns.iter().position(|c| c == k).map(|c| self.cell(c, row)).unwrap_or_default())
-            .collect()
-    }
-
     /// The key as one text (cells joined by the unit separator, which no cell holds), to match on.
     fn key_text(&self, table: Table, row: usize) -> String {
         let mut text = String::new();
@@ -153,6 +144,11 @@ impl TableText {
     fn len(&self) -> usize {
         self.places.len()
     }
+}
+
+/// The key's cells, from [`TableText::key_text`].
+fn split_key(text: &str) -> Vec<String> {
+    text.split('\u{1f}').map(String::from).collect()
 }
 
 fn file_name(file: &TableFile) -> String {
@@ -256,7 +252,7 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
                 {
                     continue;
                 }
-                let key = b.key(table, r);
+                let key = split_key(&b.key_text(table, r));
                 let new_cells = b.row(r);
                 let old_cells = old_row.map(|(a, &o)| a.row(o));
                 let class = if old_cells.is_some() { RowClass::Changed } else { RowClass::Added };
@@ -278,7 +274,7 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
                 if in_new.contains_key(&a.key_text(table, r)) {
                     continue;
                 }
-                let key = a.key(table, r);
+                let key = split_key(&a.key_text(table, r));
                 let cells = a.row(r);
                 let (f, row) = a.places[r];
                 diff.rows.push(RowChange {
@@ -297,15 +293,10 @@ pub fn compare(old: &PanelSource, new: &PanelSource) -> Result<SnapshotDiff> {
     Ok(diff)
 }
 
-/// [`compare`] on two panel directories, each opened and validated.
-pub fn compare_dirs(old: &Path, new: &Path) -> Result<SnapshotDiff> {
-    let (a, _) = crate::open_validated(&[old])?;
-    let (b, _) = crate::open_validated(&[new])?;
-    compare(&a, &b)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     const PROGRAMMES: &str = "programme,name\nalpha,Alpha\n";
@@ -340,7 +331,9 @@ mod tests {
                 semicolons(b("B4", "2020"))
             ),
         );
-        let diff = compare_dirs(&old, &new).expect("compare");
+        let (old, _) = crate::open_validated(&[old]).expect("old opens");
+        let (new, _) = crate::open_validated(&[new]).expect("new opens");
+        let diff = compare(&old, &new).expect("compare");
         let seen: Vec<String> = diff.rows.iter().map(RowChange::describe).collect();
         assert_eq!(
             seen,
