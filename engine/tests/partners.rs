@@ -20,6 +20,17 @@ fn impatto(dir: &Path, args: &[&str]) -> Output {
         .expect("impatto runs")
 }
 
+/// A copy of a CSV panel: every `.csv` table of `from` in a new directory `to`.
+fn copy_panel(from: &Path, to: &Path) {
+    std::fs::create_dir(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("panel directory") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -274,11 +285,7 @@ fn diff_of_two_data_snapshots_names_the_input_rows_behind_each_change() {
     let here = dir.path();
     let small = root.join("indicators/tests/fixtures/small");
     for side in ["old", "new"] {
-        std::fs::create_dir(here.join(side)).expect("mkdir");
-        for table in ["programmes", "beneficiaries", "panel", "participants", "campaigns", "outcomes"] {
-            let name = format!("{table}.csv");
-            std::fs::copy(small.join(&name), here.join(side).join(&name)).expect("copy");
-        }
+        copy_panel(&small, &here.join(side));
     }
     let edit = |file: &str, from: &str, to: &str| {
         let path = here.join("new").join(file);
@@ -342,11 +349,7 @@ fn diff_of_two_data_snapshots_names_the_input_rows_behind_each_change() {
     //   releases, still moved (private investment per euro of grant): changed, its value
     //   unpublished, and of B3's row only grant_cents named.
     std::fs::remove_dir_all(here.join("new")).expect("rm");
-    std::fs::create_dir(here.join("new")).expect("mkdir");
-    for table in ["programmes", "beneficiaries", "panel", "participants", "campaigns", "outcomes"] {
-        std::fs::copy(here.join("old").join(format!("{table}.csv")), here.join("new").join(format!("{table}.csv")))
-            .expect("copy");
-    }
+    copy_panel(&here.join("old"), &here.join("new"));
     edit("participants.csv", "P04,B2,", "P04,B5,");
     edit(
         "beneficiaries.csv",
@@ -388,11 +391,7 @@ fn diff_matches_rate_card_lines_on_their_outcome() {
     let here = dir.path();
     let tour = root.join("engine/tests/fixtures/ledger-tour");
     for side in ["old", "new"] {
-        std::fs::create_dir(here.join(side)).expect("mkdir");
-        for entry in std::fs::read_dir(tour.join("data")).expect("data") {
-            let path = entry.expect("entry").path();
-            std::fs::copy(&path, here.join(side).join(path.file_name().expect("name"))).expect("copy");
-        }
+        copy_panel(&tour.join("data"), &here.join(side));
     }
     let outcomes = here.join("new/outcomes.csv");
     let text_before = std::fs::read_to_string(&outcomes).expect("read");
